@@ -1,0 +1,51 @@
+# The two commands of the README: `make build` and `make test`.
+# Everything they need is installed here, into .venv in the repo root.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: build test check lint bench images clean system-deps
+
+build: $(STAMP)
+	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
+	  echo "WeasyPrint needs the Pango libraries: install them with 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' (Debian/Ubuntu) or 'brew install pango' (macOS)."; exit 1; }
+	$(BIN)/briefpress build --edition all --html
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+# Poppler (pdftoppm, pdffonts) and qpdf are used by the PDF structure tests.
+# As root (CI) they are installed with apt-get; elsewhere those tests skip.
+system-deps:
+	@if ! command -v pdftoppm >/dev/null 2>&1 || ! command -v qpdf >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf >/dev/null) \
+	      || echo "note: could not install poppler-utils/qpdf; tests that need them will skip"; \
+	  else echo "note: poppler-utils/qpdf missing; tests that need them will skip"; fi; \
+	fi
+
+test: $(TEST_STAMP) system-deps
+	$(BIN)/python -m pytest -q
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+check: $(STAMP)
+	$(BIN)/briefpress check --against ../shared/seeds/000_f3237e55bf94ab5f.txt
+
+clean:
+	rm -rf out/*.pdf out/*.html out/print out/assets out/letters

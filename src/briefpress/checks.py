@@ -1,0 +1,126 @@
+"""Checks that read text rather than structure: verbatim fidelity and language.
+
+Verbatim fields are compared with the original report, so a quote can never
+drift from what a respondent said. Editorial fields and templates are checked
+for stigmatising terms; quotes are never checked or altered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .assets import THEME_TEMPLATES
+from .errors import Location, Problem
+from .load import Project
+from .verify import SourceError, normalise_source, read_source, verify
+
+TERMS_FILE = Path(__file__).parent / "data" / "stigma-terms.yaml"
+
+
+def _fields_with(record: Any, flag: str, label: str) -> Iterator[tuple[str, str, Any]]:
+    """(label, text, record) for every field of ``record`` carrying metadata ``flag``."""
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        name = f"{label}.{f.name.rstrip('_')}"
+        if dataclasses.is_dataclass(value):
+            yield from _fields_with(value, flag, name)
+        elif isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
+            for i, item in enumerate(value):
+                yield from _fields_with(item, flag, f"{name}[{i}]")
+        elif f.metadata.get(flag) and value:
+            for i, text in enumerate(value if isinstance(value, list) else [value]):
+                suffix = f"[{i}]" if isinstance(value, list) else ""
+                yield name + suffix, text, record
+
+
+def verbatim_fields(project: Project) -> Iterator[tuple[Location, str, str]]:
+    for data in project.reports.values():
+        yield from ((data.report.loc, n, t) for n, t, _ in
+                    _fields_with(data.report, "verbatim", "report"))
+        for kind in ("quotes", "literature", "findings", "recommendations", "models",
+                     "countries", "sources"):
+            for rid, record in data.collection(kind).items():
+                for name, text, _ in _fields_with(record, "verbatim", f"{kind}[{rid}]"):
+                    yield record.loc, name, text
+
+
+def check_verbatim(project: Project, source_path: Path) -> list[Problem]:
+    """Every verbatim field must appear in the report text after normalisation."""
+    try:
+        source = normalise_source(read_source(source_path))
+    except SourceError as exc:
+        return [Problem(Location(str(source_path)), str(exc))]
+    fields = [((loc, name), text) for loc, name, text in verbatim_fields(project)]
+    problems = []
+    for mismatch in verify(fields, source):
+        loc, name = mismatch.key  # type: ignore[misc]
+        problems.append(
+            Problem(loc, f"{name} is not verbatim in {source_path.name}: {mismatch.message}")
+        )
+    return problems
+
+
+@cache
+def _builtin_terms() -> tuple[tuple[str, str], ...]:
+    data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
+    return tuple((t["term"], t.get("instead", "")) for t in data["terms"])
+
+
+def term_patterns(extra: list[str]) -> list[tuple[re.Pattern[str], str, str]]:
+    terms = [*_builtin_terms(), *((t, "") for t in extra)]
+    return [(re.compile(rf"\b{re.escape(t)}\b", re.IGNORECASE), t, i) for t, i in terms]
+
+
+def find_terms(text: str, patterns: list[tuple[re.Pattern[str], str, str]]) -> list[str]:
+    found = []
+    for pattern, term, instead in patterns:
+        if pattern.search(text):
+            found.append(f"{term!r}" + (f" (write {instead!r})" if instead else ""))
+    return found
+
+
+def _template_texts(project: Project) -> Iterator[tuple[Location, str]]:
+    """Literal text of templates: what we print around the data."""
+    for folder in (project.root / "templates", THEME_TEMPLATES):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.j2")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for number, line in enumerate(text.splitlines(), 1):
+                literal = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]*>", " ", line)
+                display = project.display(path) if folder != THEME_TEMPLATES else (
+                    f"briefpress theme/{path.relative_to(folder).as_posix()}")
+                yield Location(display, number), literal
+
+
+def check_language(project: Project) -> list[Problem]:
+    """Stigmatising terms in editorial text (data, briefs, templates): warnings."""
+    patterns = term_patterns(project.config.language_terms)
+    problems = []
+
+    def flag(loc: Location, where: str, text: str) -> None:
+        for found in find_terms(text, patterns):
+            problems.append(
+                Problem(loc, f"stigmatising term {found} in {where}", severity="warning")
+            )
+
+    for data in project.reports.values():
+        for kind in ("report", "countries", "models", "themes", "findings", "quotes",
+                     "recommendations"):
+            records = [data.report] if kind == "report" else list(data.collection(kind).values())
+            for record in records:
+                for name, text, _ in _fields_with(record, "editorial", kind):
+                    flag(record.loc, name, text)
+    for brief in project.briefs.values():
+        for name, text, _ in _fields_with(brief, "editorial", f"briefs/{brief.id}"):
+            flag(brief.loc, name, text)
+    for loc, text in _template_texts(project):
+        flag(loc, "template text", text)
+    return problems

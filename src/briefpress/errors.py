@@ -1,0 +1,69 @@
+"""Problems found in user input, reported together with their place in a file.
+
+Every stage collects :class:`Problem` objects instead of raising at the first
+mistake, so that a user who edits YAML by hand sees all of them in one run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file; line and column are 1-based, as editors show them."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.file
+        if self.column is None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in the input, with where it is and, if we can, how to fix it."""
+
+    location: Location
+    message: str
+    hint: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class BriefpressError(Exception):
+    """A user-facing failure: the CLI prints it as clean lines, never a traceback."""
+
+    def __init__(self, problems: Iterable[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(Location("briefpress"), problems)]
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that must stop a build (warnings only do under --strict)."""
+    return [p for p in problems if p.is_error]
+
+
+def raise_if_errors(problems: Iterable[Problem], strict: bool = False) -> None:
+    """Stop with every collected problem at once, rather than the first one."""
+    problems = list(problems)
+    failing = problems if strict else errors_only(problems)
+    if failing:
+        raise BriefpressError(sorted(failing, key=lambda p: p.location))

@@ -1,0 +1,145 @@
+"""PDF stage: WeasyPrint with one reused font configuration, a fetcher that
+cannot leave the project, captured log messages, and atomic output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import mimetypes
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .errors import BriefpressError, Location, Problem
+from .render import Rendered
+
+PANGO_HINT = (
+    "WeasyPrint cannot find its system libraries (Pango): install them with "
+    "'apt-get install libpango-1.0-0 libpangoft2-1.0-0' (Debian/Ubuntu) or "
+    "'brew install pango' (macOS)"
+)
+VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
+
+
+def import_weasyprint() -> Any:
+    """Import WeasyPrint late, and explain a missing Pango in one sentence."""
+    try:
+        import weasyprint
+    except OSError as exc:
+        raise BriefpressError(f"{PANGO_HINT} ({exc})") from None
+    return weasyprint
+
+
+@dataclass
+class CapturedLog(logging.Handler):
+    """Collects WeasyPrint's warnings so the build can report (or fail on) them."""
+
+    records: list[logging.LogRecord] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        logging.Handler.__init__(self, level=logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+@contextlib.contextmanager
+def capture_weasyprint_log() -> Iterator[CapturedLog]:
+    handler = CapturedLog()
+    logger = logging.getLogger("weasyprint")
+    previous = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+def make_fetcher(weasyprint: Any, allowed_roots: list[Path]) -> Any:
+    """A URL fetcher that serves only files under ``allowed_roots`` and data: URLs."""
+    roots = [r.resolve() for r in allowed_roots]
+    base = weasyprint.urls.URLFetcher
+
+    class ProjectFetcher(base):  # type: ignore[misc, valid-type]
+        """Refuses the network, redirects and any file outside the project."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise ValueError(f"blocked: {url} (briefpress never fetches from the network)")
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in roots):
+                raise ValueError(f"blocked: {path.name} is outside the project")
+            if not path.is_file():
+                raise ValueError(f"missing file: {path.name}")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            headers = {"Content-Type": mime}
+            return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(), headers)
+
+    return ProjectFetcher(allow_redirects=False, allowed_protocols={"file", "data"})
+
+
+class PdfRenderer:
+    """Keeps WeasyPrint imported and fonts configured across many briefs."""
+
+    def __init__(self, project_root: Path, extra_roots: list[Path] | None = None) -> None:
+        self.weasyprint = import_weasyprint()
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = FontConfiguration()
+        self.roots = [project_root, *(extra_roots or [])]
+        self.fetcher = make_fetcher(self.weasyprint, self.roots)
+
+    def render(self, rendered: Rendered) -> tuple[bytes, int, list[Problem]]:
+        """PDF bytes, page count and WeasyPrint's warnings for one rendered brief."""
+        wp = self.weasyprint
+        brief = rendered.brief
+        with capture_weasyprint_log() as log:
+            document = wp.HTML(
+                string=rendered.html,
+                base_url=str(rendered.base_dir) + os.sep,
+                url_fetcher=self.fetcher,
+            ).render(font_config=self.font_config, pdf_tags=True)
+            pages = len(document.pages)
+            identifier = hashlib.sha256(rendered.html.encode("utf-8")).hexdigest()[:32]
+            pdf = document.write_pdf(
+                pdf_variant=VARIANTS[rendered.edition],
+                pdf_identifier=identifier.encode("ascii"),
+                pdf_tags=True,
+                custom_metadata=True,
+            )
+        problems = [
+            Problem(Location(brief.file), f"WeasyPrint: {record.getMessage()}", severity="warning")
+            for record in log.records
+        ]
+        return pdf, pages, problems
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename: never a half-written PDF."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

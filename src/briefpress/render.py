@@ -1,0 +1,167 @@
+"""Render stage: a brief's selected records into standalone HTML with Jinja2.
+
+Templates are looked up in the project's ``templates/`` first, then in the
+theme shipped with briefpress. ``StrictUndefined`` turns a typo in a template
+into an error instead of a silently empty box, and autoescaping keeps text
+from the data from ever becoming markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__, visuals
+from .assets import ASSETS, THEME_TEMPLATES
+from .errors import BriefpressError, Location, Problem
+from .load import Project
+from .model import BriefSpec, Config, ReportData
+from .select import group_by_country, resolve_sections, select
+
+EDITION_PAGE = {"A4": "a4", "A5": "a5", "Letter": "letter"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A brief's HTML and what the PDF stage needs to know about it."""
+
+    brief: BriefSpec
+    edition: str
+    html: str
+    base_dir: Path
+    selected: dict[str, list[Any]]
+
+
+def build_date(today: dt.date | None = None) -> dt.date:
+    """The date printed on briefs: from SOURCE_DATE_EPOCH when set, for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return today or dt.date.today()
+
+
+def make_environment(project_root: Path) -> jinja2.Environment:
+    """One Jinja2 environment per project: user templates shadow the theme's."""
+    search = [project_root / "templates", THEME_TEMPLATES]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.globals["search_path"] = [str(p) for p in search]
+    env.filters["paragraphs"] = paragraphs
+    return env
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split editorial text on blank lines, so YAML block text becomes paragraphs."""
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def template_name(brief: BriefSpec) -> str:
+    return brief.template or f"{brief.kind}.html.j2"
+
+
+def get_template(env: jinja2.Environment, brief: BriefSpec, project: Project) -> jinja2.Template:
+    name = template_name(brief)
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound as exc:
+        looked = [project.display(project.root / "templates"), "briefpress theme (built in)"]
+        raise BriefpressError(
+            [Problem(brief.loc, f"template {exc.name!r} not found",
+                     f"looked in: {', '.join(looked)}")]
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(project.display(Path(exc.filename)) if exc.filename else name, exc.lineno)
+        raise BriefpressError([Problem(where, f"template syntax error: {exc.message}")]) from None
+
+
+def stylesheet_links(brief: BriefSpec, project: Project, edition: str) -> list[str]:
+    """Stylesheets relative to ``out/``: the theme's, then the project's own."""
+    links = [f"{ASSETS}/styles/{brief.kind}.css"]
+    styles_dir = project.root / "styles"
+    if styles_dir.is_dir():
+        links += [f"../styles/{p.name}" for p in sorted(styles_dir.glob("*.css"))]
+    links += [f"../{s}" for s in brief.stylesheets]
+    if edition == "print":
+        links = [f"../{link}" for link in links]  # print HTML sits one folder deeper
+    return links
+
+
+def brand_css(config: Config, edition: str) -> Markup:
+    """CSS custom properties from the brand: sRGB on screen, CMYK in print."""
+    colours = config.brand.colours
+    lines = []
+    for name in ("primary", "accent", "highlight", "ink", "muted", "tint"):
+        if edition == "print":
+            c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{name}_cmyk").split())
+            value = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
+        else:
+            value = getattr(colours, name)
+        lines.append(f"--{name}: {value};")
+    lines.append(f"--body-font: '{config.brand.body_font}';")
+    lines.append(f"--heading-font: '{config.brand.heading_font}';")
+    css = ":root { " + " ".join(lines) + " }"
+    return Markup(css.replace("<", ""))  # trusted config, but never let it close <style>
+
+
+def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
+    data: ReportData = project.reports[brief.report]
+    sections = resolve_sections(brief)
+    selected = {s.name: select(data.collection(s.from_ or s.name), s) for s in sections}
+    country = data.countries.get(brief.country or "")
+    model = data.models.get(country.model) if country else None
+    date = build_date()
+    return {
+        "brief": brief,
+        "report": data.report,
+        "data": data,
+        "sections": selected,
+        "section_specs": {s.name: s for s in sections},
+        "country": country,
+        "model": model,
+        "themes": [data.themes[t] for t in brief.all_themes if t in data.themes],
+        "brand": project.config.brand,
+        "brand_css": brand_css(project.config, edition),
+        "edition": edition,
+        "paper": EDITION_PAGE.get(brief.paper, "a4"),
+        "lang": brief.language,
+        "date": date,
+        "date_iso": date.isoformat(),
+        "stylesheets": stylesheet_links(brief, project, edition),
+        "version": __version__,
+        "group_by_country": group_by_country,
+        "visuals": visuals,
+    }
+
+
+def render_brief(
+    brief: BriefSpec, project: Project, edition: str, env: jinja2.Environment | None = None
+) -> Rendered:
+    """The brief's HTML for one edition; raises BriefpressError for template mistakes."""
+    env = env or make_environment(project.root)
+    template = get_template(env, brief, project)
+    ctx = context(brief, project, edition)
+    try:
+        html = template.render(ctx)
+    except jinja2.UndefinedError as exc:
+        raise BriefpressError(
+            [Problem(brief.loc, f"template {template_name(brief)!r}: {exc.message}")]
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise BriefpressError(
+            [Problem(brief.loc, f"template {template_name(brief)!r} failed: {exc}")]
+        ) from None
+    base = project.out_dir if edition == "screen" else project.out_dir / "print"
+    return Rendered(brief, edition, html, base, ctx["sections"])

@@ -1,0 +1,162 @@
+"""Build typed records from located YAML data, collecting every mismatch.
+
+One generic builder reads each dataclass's fields and type hints, so the
+schema lives in one place (``model.py``) and every record type reports wrong
+types, missing fields and typos the same way, with ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from functools import cache
+from typing import Any, TypeVar, Union
+
+from .errors import Problem
+from .yamlload import PathPart, YamlDocument
+
+T = TypeVar("T")
+
+
+def yaml_name(field_name: str) -> str:
+    """YAML keys are field names, except Python keywords (``from_`` is ``from``)."""
+    return field_name.rstrip("_")
+
+
+@cache
+def _fields(cls: type) -> dict[str, tuple[dataclasses.Field[Any], Any]]:
+    hints = typing.get_type_hints(cls)
+    return {
+        yaml_name(f.name): (f, hints[f.name])
+        for f in dataclasses.fields(cls)
+        if not f.metadata.get("internal")
+    }
+
+
+def describe(tp: Any) -> str:
+    """A type as a user editing YAML would say it."""
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        return " or ".join(describe(a) for a in typing.get_args(tp) if a is not type(None))
+    if origin is list:
+        return f"a list of {describe(typing.get_args(tp)[0])}s"
+    if origin is dict:
+        return "a mapping"
+    if dataclasses.is_dataclass(tp):
+        return "a mapping"
+    return {str: "text", int: "a whole number", float: "a number", bool: "true or false"}.get(
+        tp, str(tp)
+    )
+
+
+class Builder:
+    """Converts one document's data into records, appending problems as it goes."""
+
+    def __init__(self, doc: YamlDocument) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def problem(self, path: tuple[PathPart, ...], message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.doc.loc(*path), message, hint))
+
+    def build(self, cls: type[T], data: Any, path: tuple[PathPart, ...], **extra: Any) -> T | None:
+        """A record of ``cls`` from a mapping, or None (with problems) if it cannot be made."""
+        if not isinstance(data, dict):
+            self.problem(path, f"expected a mapping, found {_kind(data)}")
+            return None
+        fields = _fields(cls)
+        values: dict[str, Any] = {}
+        ok = True
+        for key in data:
+            if str(key) not in fields:
+                close = difflib.get_close_matches(str(key), list(fields), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(fields)}"
+                self.problem((*path, str(key)), f"unknown field {key!r}", hint)
+                ok = False
+        for name, (f, tp) in fields.items():
+            if name not in data:
+                required = (
+                    f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+                )
+                if required and f.name not in extra:
+                    self.problem(path, f"missing required field {name!r} ({describe(tp)})")
+                    ok = False
+                continue
+            converted, good = self.value(tp, data[name], (*path, name))
+            ok = ok and good
+            values[f.name] = converted
+        if not ok:
+            return None
+        loc_fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        if "loc" in loc_fields:
+            values["loc"] = self.doc.loc(*path)
+        values.update(extra)
+        return cls(**values)
+
+    def value(self, tp: Any, data: Any, path: tuple[PathPart, ...]) -> tuple[Any, bool]:
+        origin = typing.get_origin(tp)
+        if origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if data is None:
+                return None, True
+            return self.value(args[0], data, path)
+        if origin is list:
+            (item_tp,) = typing.get_args(tp)
+            if isinstance(data, str | int | float) and not isinstance(data, bool):
+                data = [data]  # a single value where a list is expected is a one-item list
+            if not isinstance(data, list):
+                self.problem(path, f"expected {describe(tp)}, found {_kind(data)}")
+                return None, False
+            results = [self.value(item_tp, item, (*path, i)) for i, item in enumerate(data)]
+            return [r for r, _ in results], all(good for _, good in results)
+        if origin is dict:
+            key_tp, value_tp = typing.get_args(tp)
+            if not isinstance(data, dict):
+                self.problem(path, f"expected a mapping, found {_kind(data)}")
+                return None, False
+            results = {str(k): self.value(value_tp, v, (*path, str(k))) for k, v in data.items()}
+            return {k: r for k, (r, _) in results.items()}, all(g for _, g in results.values())
+        if dataclasses.is_dataclass(tp):
+            record = self.build(typing.cast(type, tp), data, path)
+            return record, record is not None
+        return self.scalar(tp, data, path)
+
+    def scalar(self, tp: Any, data: Any, path: tuple[PathPart, ...]) -> tuple[Any, bool]:
+        if tp is str:
+            if isinstance(data, str):
+                if not data.strip():
+                    self.problem(path, "expected text, found an empty string")
+                    return None, False
+                return data, True
+            if isinstance(data, int | float) and not isinstance(data, bool):
+                return str(data), True  # "4.1" written without quotes
+        elif tp is bool:
+            if isinstance(data, bool):
+                return data, True
+        elif tp is int:
+            if isinstance(data, int) and not isinstance(data, bool):
+                return data, True
+        elif tp is float:
+            if isinstance(data, int | float) and not isinstance(data, bool):
+                return float(data), True
+        self.problem(path, f"expected {describe(tp)}, found {_kind(data)}")
+        return None, False
+
+
+def _kind(data: Any) -> str:
+    if data is None:
+        return "nothing (null)"
+    if isinstance(data, bool):
+        return f"{str(data).lower()} (true/false)"
+    if isinstance(data, str):
+        shown = data if len(data) <= 40 else data[:37] + "..."
+        return f"text {shown!r}"
+    if isinstance(data, int | float):
+        return f"the number {data}"
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, dict):
+        return "a mapping"
+    return type(data).__name__

@@ -1,0 +1,177 @@
+"""Validate stage: cross-references and brief specs, all problems collected.
+
+Loading has already checked each record's shape; here we check that ids
+resolve (with the nearest ids as suggestions), that every brief can be built
+from the data it names, and that nothing identifies a person.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .errors import Location, Problem
+from .load import Project
+from .model import EDITIONS, KINDS, PAPERS, SELECTABLE, BriefSpec, ReportData
+from .privacy import personal_identifiers
+from .select import ORDERS, resolve_sections
+
+# (collection, attribute, target collection): every such reference must resolve.
+REFERENCES = [
+    ("organisations", "country", "countries"),
+    ("countries", "model", "models"),
+    ("countries", "organisations", "organisations"),
+    ("models", "study_countries", "countries"),
+    ("quotes", "organisation", "organisations"),
+    ("quotes", "country", "countries"),
+    ("quotes", "themes", "themes"),
+    ("findings", "themes", "themes"),
+    ("findings", "countries", "countries"),
+    ("findings", "quotes", "quotes"),
+    ("recommendations", "themes", "themes"),
+]
+LANGUAGES = ("en", "es", "pt", "ru", "vi", "ky", "et", "nl", "nb", "fr")
+
+
+def suggest(value: str, known: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.5)
+    return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
+
+
+def unknown(loc: Location, what: str, value: str, known: Mapping[str, Any]) -> Problem:
+    return Problem(loc, f"unknown {what} {value!r}", suggest(value, known))
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def check_references(data: ReportData) -> list[Problem]:
+    problems: list[Problem] = []
+    for source, attr, target in REFERENCES:
+        known = data.collection(target)
+        for record in data.collection(source).values():
+            for value in _as_list(getattr(record, attr)):
+                if value not in known:
+                    problems.append(unknown(record.loc, target.rstrip("s"), value, known))
+    sections = {s.id for s in data.report.sections}
+    for name in ("quotes", "findings", "literature", "sources"):
+        for record in data.collection(name).values():
+            if record.section not in sections:
+                problems.append(
+                    Problem(record.loc, f"unknown report section {record.section!r}",
+                            suggest(record.section, sections))
+                )
+    for quote in data.quotes.values():
+        org = data.organisations.get(quote.organisation or "")
+        if org is not None and org.country != quote.country:
+            problems.append(
+                Problem(quote.loc, f"organisation {org.id!r} is in {org.country!r}, "
+                        f"not {quote.country!r}")
+            )
+    return problems
+
+
+def check_anonymity(data: ReportData) -> list[Problem]:
+    """The report promised respondents anonymity: attributions name no person."""
+    problems = []
+    for quote in data.quotes.values():
+        for field_name in ("attribution", "note"):
+            text = getattr(quote, field_name) or ""
+            for found in personal_identifiers(text):
+                problems.append(
+                    Problem(quote.loc, f"{field_name} of quote {quote.id!r} contains {found}",
+                            "attributions stay at organisation and country")
+                )
+    for org in data.organisations.values():
+        for text in (org.short, org.name or ""):
+            for found in personal_identifiers(text):
+                problems.append(Problem(org.loc, f"organisation {org.id!r} contains {found}"))
+    return problems
+
+
+def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
+    problems: list[Problem] = []
+    loc = brief.loc
+
+    def add(message: str, hint: str | None = None) -> None:
+        problems.append(Problem(loc, message, hint))
+
+    if brief.kind not in KINDS:
+        add(f"unknown kind {brief.kind!r}", suggest(brief.kind, KINDS) or f"one of {KINDS}")
+    if brief.paper not in PAPERS:
+        add(f"unknown paper size {brief.paper!r}", f"one of {', '.join(PAPERS)}")
+    if brief.language not in LANGUAGES:
+        add(f"unsupported language {brief.language!r}", f"one of {', '.join(LANGUAGES)}")
+    for name, value in (("max_pages", brief.max_pages), ("min_pages", brief.min_pages)):
+        if value is not None and value < 1:
+            add(f"{name} must be at least 1")
+    data = project.reports.get(brief.report)
+    if data is None:
+        problems.append(unknown(loc, "report", brief.report, project.reports))
+        return problems
+    if brief.kind == "country":
+        if not brief.country:
+            add("a country brief needs 'country'", f"one of {', '.join(data.countries)}")
+    if brief.country and brief.country not in data.countries:
+        problems.append(unknown(loc, "country", brief.country, data.countries))
+    if brief.kind == "theme" and not brief.all_themes:
+        add("a theme brief needs 'theme'", f"one of {', '.join(data.themes)}")
+    for theme in brief.all_themes:
+        if theme not in data.themes:
+            problems.append(unknown(loc, "theme", theme, data.themes))
+    if brief.kind == "letter" and brief.letter is None:
+        add("a letter needs a 'letter' block (subject, body, recipient, signature)")
+    for section in resolve_sections(brief):
+        problems.extend(check_section(section, data))
+    return problems
+
+
+def check_section(section: Any, data: ReportData) -> list[Problem]:
+    problems: list[Problem] = []
+    loc = section.loc if section.loc.file != "<none>" else None
+    if loc is None:
+        return problems  # a built-in default section: correct by construction
+    source = section.from_ or section.name
+    if source not in SELECTABLE:
+        problems.append(
+            Problem(loc, f"section {section.name!r} selects from unknown records {source!r}",
+                    suggest(source, SELECTABLE) or f"use 'from:' with one of {SELECTABLE}")
+        )
+        return problems
+    collection = data.collection(source)
+    for rid in section.ids:
+        if rid not in collection:
+            problems.append(unknown(loc, source.rstrip("s") + " id", rid, collection))
+    for country in section.country:
+        if country not in data.countries:
+            problems.append(unknown(loc, "country", country, data.countries))
+    for theme in section.theme:
+        if theme not in data.themes:
+            problems.append(unknown(loc, "theme", theme, data.themes))
+    sections = {s.id for s in data.report.sections}
+    for wanted in section.section:
+        if wanted not in sections:
+            problems.append(unknown(loc, "report section", wanted, {s: s for s in sections}))
+    if section.order not in ORDERS:
+        problems.append(Problem(loc, f"unknown order {section.order!r}", f"one of {ORDERS}"))
+    if section.limit is not None and section.limit < 1:
+        problems.append(Problem(loc, "limit must be at least 1"))
+    return problems
+
+
+def validate_project(project: Project) -> list[Problem]:
+    """Every problem in the project: loading, references, anonymity, briefs."""
+    problems = list(project.problems)
+    for data in project.reports.values():
+        problems.extend(check_references(data))
+        problems.extend(check_anonymity(data))
+    for brief in project.briefs.values():
+        problems.extend(check_brief(brief, project))
+    return problems
+
+
+__all__ = ["EDITIONS", "validate_project"]
