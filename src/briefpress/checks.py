@@ -68,9 +68,20 @@ def check_verbatim(project: Project, source_path: Path) -> list[Problem]:
 
 
 @cache
+def _term_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
 def _builtin_terms() -> tuple[tuple[str, str], ...]:
-    data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
-    return tuple((t["term"], t.get("instead", "")) for t in data["terms"])
+    return tuple((t["term"], t.get("instead", "")) for t in _term_data()["terms"])
+
+
+@cache
+def _allowed_pattern() -> re.Pattern[str]:
+    """Community phrases ("drug user organisations") in which a listed term is fine."""
+    phrases = sorted(_term_data().get("allowed", []), key=len, reverse=True)
+    return re.compile("|".join(rf"\b{re.escape(p)}\b" for p in phrases), re.IGNORECASE)
 
 
 def term_patterns(extra: list[str]) -> list[tuple[re.Pattern[str], str, str]]:
@@ -79,6 +90,7 @@ def term_patterns(extra: list[str]) -> list[tuple[re.Pattern[str], str, str]]:
 
 
 def find_terms(text: str, patterns: list[tuple[re.Pattern[str], str, str]]) -> list[str]:
+    text = _allowed_pattern().sub(" ", text)
     found = []
     for pattern, term, instead in patterns:
         if pattern.search(text):

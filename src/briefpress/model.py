@@ -21,6 +21,11 @@ def _loc() -> Any:
     return field(default=NOWHERE, compare=False, repr=False, metadata={"internal": True})
 
 
+def _locs() -> Any:
+    """Where each field's value is written, so errors can point at the exact line."""
+    return field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
+
+
 @dataclass(frozen=True)
 class Publisher:
     short: str
@@ -64,6 +69,7 @@ class Report:
     subtitle: str | None = None
     note: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class Organisation:
     country: str
     name: str | None = None
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
     @property
     def display(self) -> str:
@@ -93,6 +100,7 @@ class Fact:
     amount: float | None = None
     unit: str | None = None
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ class Country:
     facts: list[Fact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list, metadata=EDITORIAL)
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,7 @@ class Model:
     description: str = field(metadata=EDITORIAL)
     implementation: str | None = field(default=None, metadata=VERBATIM)
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,7 @@ class Theme:
     name: str = field(metadata=EDITORIAL)
     description: str = field(metadata=EDITORIAL)
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
 
 @dataclass(frozen=True)
@@ -144,6 +155,7 @@ class Quote:
     subsection: str | None = None
     note: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,7 @@ class Literature:
     source: int | None = None
     note: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
 
 @dataclass(frozen=True)
@@ -166,6 +179,7 @@ class Finding:
     countries: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
 
 @dataclass(frozen=True)
@@ -184,6 +198,7 @@ class Recommendation:
     parts: list[RecommendationPart] = field(default_factory=list)
     note: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
 
 @dataclass(frozen=True)
@@ -194,6 +209,7 @@ class Source:
     url: str | None = None
     note: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
     @property
     def id(self) -> str:
@@ -258,6 +274,7 @@ class SectionSpec:
     order: str = "report"
     limit: int | None = None
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
 
 
 @dataclass(frozen=True)
@@ -304,6 +321,7 @@ class BriefSpec:
     letter: LetterSpec | None = None
     sections: list[SectionSpec] = field(default_factory=list)
     loc: Location = _loc()
+    locs: dict[str, Location] = _locs()
     file: str = field(default="", compare=False, repr=False, metadata={"internal": True})
 
     @property

@@ -73,7 +73,8 @@ class Builder:
             if str(key) not in fields:
                 close = difflib.get_close_matches(str(key), list(fields), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(fields)}"
-                self.problem((*path, str(key)), f"unknown field {key!r}", hint)
+                where = self.doc.key_loc(*path, str(key))
+                self.problems.append(Problem(where, f"unknown field {key!r}", hint))
                 ok = False
         for name, (f, tp) in fields.items():
             if name not in data:
@@ -89,9 +90,13 @@ class Builder:
             values[f.name] = converted
         if not ok:
             return None
-        loc_fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        if "loc" in loc_fields:
+        own = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        if "loc" in own:
             values["loc"] = self.doc.loc(*path)
+        if "locs" in own:
+            values["locs"] = {
+                f.name: self.doc.loc(*path, name) for name, (f, _) in fields.items() if name in data
+            }
         values.update(extra)
         return cls(**values)
 

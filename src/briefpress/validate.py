@@ -35,12 +35,23 @@ LANGUAGES = ("en", "es", "pt", "ru", "vi", "ky", "et", "nl", "nb", "fr")
 
 
 def suggest(value: str, known: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
     return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
+
+
+SINGULAR = {"countries": "country", "quotes": "quote", "organisations": "organisation",
+            "models": "model", "themes": "theme", "findings": "finding", "sources": "source",
+            "recommendations": "recommendation", "literature": "literature quotation"}
 
 
 def unknown(loc: Location, what: str, value: str, known: Mapping[str, Any]) -> Problem:
     return Problem(loc, f"unknown {what} {value!r}", suggest(value, known))
+
+
+def where(record: Any, attr: str) -> Location:
+    """The line of ``attr`` in ``record``, or the record's own line."""
+    locs: dict[str, Location] = getattr(record, "locs", {})
+    return locs.get(attr) or record.loc
 
 
 def _as_list(value: Any) -> list[str]:
@@ -56,20 +67,20 @@ def check_references(data: ReportData) -> list[Problem]:
         for record in data.collection(source).values():
             for value in _as_list(getattr(record, attr)):
                 if value not in known:
-                    problems.append(unknown(record.loc, target.rstrip("s"), value, known))
+                    problems.append(unknown(where(record, attr), SINGULAR[target], value, known))
     sections = {s.id for s in data.report.sections}
     for name in ("quotes", "findings", "literature", "sources"):
         for record in data.collection(name).values():
             if record.section not in sections:
                 problems.append(
-                    Problem(record.loc, f"unknown report section {record.section!r}",
+                    Problem(where(record, "section"), f"unknown report section {record.section!r}",
                             suggest(record.section, sections))
                 )
     for quote in data.quotes.values():
         org = data.organisations.get(quote.organisation or "")
         if org is not None and org.country != quote.country:
             problems.append(
-                Problem(quote.loc, f"organisation {org.id!r} is in {org.country!r}, "
+                Problem(where(quote, "country"), f"organisation {org.id!r} is in {org.country!r}, "
                         f"not {quote.country!r}")
             )
     return problems
@@ -95,36 +106,37 @@ def check_anonymity(data: ReportData) -> list[Problem]:
 
 def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
     problems: list[Problem] = []
-    loc = brief.loc
 
-    def add(message: str, hint: str | None = None) -> None:
-        problems.append(Problem(loc, message, hint))
+    def add(attr: str, message: str, hint: str | None = None) -> None:
+        problems.append(Problem(where(brief, attr), message, hint))
 
     if brief.kind not in KINDS:
-        add(f"unknown kind {brief.kind!r}", suggest(brief.kind, KINDS) or f"one of {KINDS}")
+        add("kind", f"unknown kind {brief.kind!r}",
+            suggest(brief.kind, KINDS) or f"one of {', '.join(KINDS)}")
     if brief.paper not in PAPERS:
-        add(f"unknown paper size {brief.paper!r}", f"one of {', '.join(PAPERS)}")
+        add("paper", f"unknown paper size {brief.paper!r}", f"one of {', '.join(PAPERS)}")
     if brief.language not in LANGUAGES:
-        add(f"unsupported language {brief.language!r}", f"one of {', '.join(LANGUAGES)}")
+        add("language", f"unsupported language {brief.language!r}",
+            f"one of {', '.join(LANGUAGES)}")
     for name, value in (("max_pages", brief.max_pages), ("min_pages", brief.min_pages)):
         if value is not None and value < 1:
-            add(f"{name} must be at least 1")
+            add(name, f"{name} must be at least 1")
     data = project.reports.get(brief.report)
     if data is None:
-        problems.append(unknown(loc, "report", brief.report, project.reports))
+        problems.append(unknown(where(brief, "report"), "report", brief.report, project.reports))
         return problems
-    if brief.kind == "country":
-        if not brief.country:
-            add("a country brief needs 'country'", f"one of {', '.join(data.countries)}")
+    if brief.kind == "country" and not brief.country:
+        add("kind", "a country brief needs 'country'", f"one of {', '.join(data.countries)}")
     if brief.country and brief.country not in data.countries:
-        problems.append(unknown(loc, "country", brief.country, data.countries))
+        problems.append(unknown(where(brief, "country"), "country", brief.country, data.countries))
     if brief.kind == "theme" and not brief.all_themes:
-        add("a theme brief needs 'theme'", f"one of {', '.join(data.themes)}")
+        add("kind", "a theme brief needs 'theme'", f"one of {', '.join(data.themes)}")
     for theme in brief.all_themes:
         if theme not in data.themes:
-            problems.append(unknown(loc, "theme", theme, data.themes))
+            attr = "theme" if theme == brief.theme else "themes"
+            problems.append(unknown(where(brief, attr), "theme", theme, data.themes))
     if brief.kind == "letter" and brief.letter is None:
-        add("a letter needs a 'letter' block (subject, body, recipient, signature)")
+        add("kind", "a letter needs a 'letter' block (subject, body, recipient, signature)")
     for section in resolve_sections(brief):
         problems.extend(check_section(section, data))
     return problems
@@ -138,28 +150,34 @@ def check_section(section: Any, data: ReportData) -> list[Problem]:
     source = section.from_ or section.name
     if source not in SELECTABLE:
         problems.append(
-            Problem(loc, f"section {section.name!r} selects from unknown records {source!r}",
+            Problem(where(section, "from_"), f"section {section.name!r} selects from unknown "
+                    f"records {source!r}",
                     suggest(source, SELECTABLE) or f"use 'from:' with one of {SELECTABLE}")
         )
         return problems
     collection = data.collection(source)
     for rid in section.ids:
         if rid not in collection:
-            problems.append(unknown(loc, source.rstrip("s") + " id", rid, collection))
+            problems.append(unknown(where(section, "ids"), f"{SINGULAR[source]} id", rid, collection))
     for country in section.country:
         if country not in data.countries:
-            problems.append(unknown(loc, "country", country, data.countries))
+            problems.append(unknown(where(section, "country"), "country", country, data.countries))
     for theme in section.theme:
         if theme not in data.themes:
-            problems.append(unknown(loc, "theme", theme, data.themes))
+            problems.append(unknown(where(section, "theme"), "theme", theme, data.themes))
     sections = {s.id for s in data.report.sections}
     for wanted in section.section:
         if wanted not in sections:
-            problems.append(unknown(loc, "report section", wanted, {s: s for s in sections}))
+            problems.append(
+                unknown(where(section, "section"), "report section", wanted, dict.fromkeys(sections))
+            )
     if section.order not in ORDERS:
-        problems.append(Problem(loc, f"unknown order {section.order!r}", f"one of {ORDERS}"))
+        problems.append(
+            Problem(where(section, "order"), f"unknown order {section.order!r}",
+                    f"one of {', '.join(ORDERS)}")
+        )
     if section.limit is not None and section.limit < 1:
-        problems.append(Problem(loc, "limit must be at least 1"))
+        problems.append(Problem(where(section, "limit"), "limit must be at least 1"))
     return problems
 
 

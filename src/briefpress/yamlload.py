@@ -43,6 +43,11 @@ class YamlDocument:
     file: str
     data: Any
     positions: dict[YamlPath, Location] = field(default_factory=dict)
+    key_positions: dict[YamlPath, Location] = field(default_factory=dict)
+
+    def key_loc(self, *path: PathPart) -> Location:
+        """Where the key that leads to ``path`` is written (for unknown-field errors)."""
+        return self.key_positions.get(tuple(path)) or self.loc(*path)
 
     def loc(self, *path: PathPart) -> Location:
         """Where ``path`` is, or its nearest parent that we know of."""
@@ -66,6 +71,7 @@ class _Converter:
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions: dict[YamlPath, Location] = {}
+        self.key_positions: dict[YamlPath, Location] = {}
         self.nodes = 0
         self.constructor = SafeConstructor()
 
@@ -126,9 +132,8 @@ class _Converter:
                     "YAML would silently keep only the last one; remove or rename one",
                 )
             seen[key] = key_loc
-            self.positions[(*path, str(key))] = key_loc
+            self.key_positions[(*path, str(key))] = key_loc
             result[key] = self.convert(value_node, (*path, str(key)), active)
-            self.positions[(*path, str(key))] = key_loc
         return result
 
 
@@ -177,7 +182,7 @@ def parse_yaml(raw: bytes | str, file: str) -> tuple[YamlDocument | None, list[P
         return None, [Problem(Location(file), f"invalid YAML: {exc}")]
     except RecursionError:
         return None, [Problem(Location(file), f"nesting deeper than {MAX_DEPTH} levels")]
-    return YamlDocument(file, data, converter.positions), []
+    return YamlDocument(file, data, converter.positions, converter.key_positions), []
 
 
 def _marked_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:

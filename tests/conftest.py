@@ -1,0 +1,68 @@
+"""Shared fixtures: a copy of the small fixture project and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from briefpress.cli import main
+
+TESTS = Path(__file__).parent
+FIXTURE = TESTS / "fixtures" / "project"
+REPO = TESTS.parent
+SEED = REPO.parent / "shared" / "seeds" / "000_f3237e55bf94ab5f.txt"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def output(self) -> str:
+        return self.out + self.err
+
+
+def run_cli(args: list[str]) -> Result:
+    """Run ``briefpress`` in-process, as a user would from a shell."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(args)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh copy of the fixture project that a test may change."""
+    target = tmp_path / "project"
+    shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("out"))
+    (target / "out").mkdir(exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def cli(project: Path) -> Callable[..., Result]:
+    """``cli("build", "arcadia")`` runs briefpress on the fixture project copy."""
+
+    def invoke(*args: str) -> Result:
+        return run_cli(["-C", str(project), *args])
+
+    return invoke
+
+
+@pytest.fixture
+def seed() -> Path:
+    if not SEED.exists():
+        pytest.skip(f"the report text is not at {SEED} (needs ../shared beside the repo)")
+    return SEED
