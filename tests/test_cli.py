@@ -68,8 +68,9 @@ def test_export_filters_and_csv(cli: Cli) -> None:
     assert rows[0]["themes"] == "fines; policing"
 
 
-@pytest.mark.parametrize("kind", ["findings", "recommendations", "countries", "models",
-                                  "themes", "sources"])
+@pytest.mark.parametrize(
+    "kind", ["findings", "recommendations", "countries", "models", "themes", "sources"]
+)
 def test_export_every_kind_as_yaml(cli: Cli, kind: str) -> None:
     result = cli("export", kind, "--format", "yaml")
     assert result.code == 0, result.output
@@ -91,7 +92,8 @@ def test_check_passes_on_the_fixture(cli: Cli) -> None:
 def test_anonymity_check_flags_personal_identifiers(project: Path, cli: Cli) -> None:
     path = project / "reports/mini-report/quotes.yaml"
     text = path.read_text(encoding="utf-8").replace(
-        '"Respondent from APN [Arcadia]"', '"Maria Gonzalez, APN [Arcadia], maria@example.org"')
+        '"Respondent from APN [Arcadia]"', '"Maria Gonzalez, APN [Arcadia], maria@example.org"'
+    )
     path.write_text(text, encoding="utf-8")
     result = cli("check")
     assert result.code == 1

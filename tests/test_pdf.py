@@ -57,7 +57,9 @@ def test_fonts_are_embedded_and_only_the_brand_fonts(project: Path, cli: Cli) ->
             for font in page.Resources.Font.values():
                 for desc in font.get("/DescendantFonts", [font]):
                     fonts.add(str(desc.BaseFont).split("+")[-1])
-                    assert "/FontFile2" in desc.FontDescriptor or "/FontFile3" in desc.FontDescriptor
+                    assert (
+                        "/FontFile2" in desc.FontDescriptor or "/FontFile3" in desc.FontDescriptor
+                    )
     assert fonts and all(f.startswith("/Noto") or f.startswith("Noto") for f in fonts), fonts
 
 
@@ -107,8 +109,12 @@ def test_html_is_standalone_for_the_weasyprint_command(project: Path, cli: Cli) 
     html = project / "out/arcadia.html"
     assert html.exists()
     target = project / "out/plain.pdf"
-    subprocess.run([str(WEASYPRINT), str(html), str(target)], check=True, capture_output=True,
-                   cwd=project / "out")
+    subprocess.run(
+        [str(WEASYPRINT), str(html), str(target)],
+        check=True,
+        capture_output=True,
+        cwd=project / "out",
+    )
     ours, theirs = text_of(project / "out/arcadia.pdf"), text_of(target)
     assert " ".join(ours.split()) == " ".join(theirs.split())
     assert len(PdfReader(target).pages) == len(PdfReader(project / "out/arcadia.pdf").pages)

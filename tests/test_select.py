@@ -31,7 +31,9 @@ def test_filter_by_theme_and_section(data: ReportData) -> None:
         "q46-01"
     ]
     assert ids(select(data.quotes, SectionSpec("q", section=["4"]))) == [
-        "q41-01", "q41-02", "q46-01"
+        "q41-01",
+        "q41-02",
+        "q46-01",
     ]
 
 
@@ -42,7 +44,9 @@ def test_explicit_ids_keep_their_order_and_limit_applies(data: ReportData) -> No
 
 def test_orders(data: ReportData) -> None:
     assert ids(select(data.quotes, SectionSpec("q", order="-report"))) == [
-        "q46-01", "q41-02", "q41-01"
+        "q46-01",
+        "q41-02",
+        "q41-01",
     ]
     shortest = select(data.quotes, SectionSpec("q", order="length", limit=1))
     assert ids(shortest) == ["q41-01"]
@@ -59,9 +63,15 @@ def test_models_are_placed_by_study_country(data: ReportData) -> None:
 
 def test_spec_sections_replace_defaults_by_name() -> None:
     brief = BriefSpec(
-        id="b", report="r", kind="country", title="T", country="arcadia",
-        sections=[SectionSpec("quotes", from_="quotes", limit=1),
-                  SectionSpec("extra", from_="sources")],
+        id="b",
+        report="r",
+        kind="country",
+        title="T",
+        country="arcadia",
+        sections=[
+            SectionSpec("quotes", from_="quotes", limit=1),
+            SectionSpec("extra", from_="sources"),
+        ],
     )
     sections = {s.name: s for s in resolve_sections(brief)}
     assert sections["quotes"].limit == 1 and sections["quotes"].country == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import typing
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -42,10 +43,18 @@ def _fields_with(record: Any, flag: str, label: str) -> Iterator[tuple[str, str,
 
 def verbatim_fields(project: Project) -> Iterator[tuple[Location, str, str]]:
     for data in project.reports.values():
-        yield from ((data.report.loc, n, t) for n, t, _ in
-                    _fields_with(data.report, "verbatim", "report"))
-        for kind in ("quotes", "literature", "findings", "recommendations", "models",
-                     "countries", "sources"):
+        yield from (
+            (data.report.loc, n, t) for n, t, _ in _fields_with(data.report, "verbatim", "report")
+        )
+        for kind in (
+            "quotes",
+            "literature",
+            "findings",
+            "recommendations",
+            "models",
+            "countries",
+            "sources",
+        ):
             for rid, record in data.collection(kind).items():
                 for name, text, _ in _fields_with(record, "verbatim", f"{kind}[{rid}]"):
                     yield record.loc, name, text
@@ -60,7 +69,7 @@ def check_verbatim(project: Project, source_path: Path) -> list[Problem]:
     fields = [((loc, name), text) for loc, name, text in verbatim_fields(project)]
     problems = []
     for mismatch in verify(fields, source):
-        loc, name = mismatch.key  # type: ignore[misc]
+        loc, name = typing.cast(tuple[Location, str], mismatch.key)
         problems.append(
             Problem(loc, f"{name} is not verbatim in {source_path.name}: {mismatch.message}")
         )
@@ -107,8 +116,11 @@ def _template_texts(project: Project) -> Iterator[tuple[Location, str]]:
             text = path.read_text(encoding="utf-8", errors="replace")
             for number, line in enumerate(text.splitlines(), 1):
                 literal = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]*>", " ", line)
-                display = project.display(path) if folder != THEME_TEMPLATES else (
-                    f"briefpress theme/{path.relative_to(folder).as_posix()}")
+                display = (
+                    project.display(path)
+                    if folder != THEME_TEMPLATES
+                    else (f"briefpress theme/{path.relative_to(folder).as_posix()}")
+                )
                 yield Location(display, number), literal
 
 
@@ -124,8 +136,15 @@ def check_language(project: Project) -> list[Problem]:
             )
 
     for data in project.reports.values():
-        for kind in ("report", "countries", "models", "themes", "findings", "quotes",
-                     "recommendations"):
+        for kind in (
+            "report",
+            "countries",
+            "models",
+            "themes",
+            "findings",
+            "quotes",
+            "recommendations",
+        ):
             records = [data.report] if kind == "report" else list(data.collection(kind).values())
             for record in records:
                 for name, text, _ in _fields_with(record, "editorial", kind):

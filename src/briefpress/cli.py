@@ -40,8 +40,12 @@ def fail(problems: list[Problem]) -> NoReturn:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.option(
-    "-C", "--project", "project", type=click.Path(path_type=Path, file_okay=False),
-    default=Path("."), help="The project folder (default: the current folder).",
+    "-C",
+    "--project",
+    "project",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    help="The project folder (default: the current folder).",
 )
 @click.version_option(__version__, prog_name="briefpress")
 @click.pass_context
@@ -67,8 +71,11 @@ def _report_line(result: BriefResult, root: Path, strict: bool) -> str:
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
 @click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
 @click.option(
-    "--edition", type=click.Choice(["screen", "print", "all"]), default="screen",
-    show_default=True, help="screen: out/<id>.pdf; print: out/print/<id>.pdf.",
+    "--edition",
+    type=click.Choice(["screen", "print", "all"]),
+    default="screen",
+    show_default=True,
+    help="screen: out/<id>.pdf; print: out/print/<id>.pdf.",
 )
 @click.pass_obj
 def build_cmd(
@@ -96,7 +103,8 @@ def build_cmd(
 @cli.command("check")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
-    "--against", type=click.Path(path_type=Path, dir_okay=False),
+    "--against",
+    type=click.Path(path_type=Path, dir_okay=False),
     help="The report as .txt or .pdf: verify every verbatim field against it.",
 )
 @click.pass_obj
@@ -136,13 +144,19 @@ def list_cmd(obj: Context, fmt: str) -> None:
     rows: list[dict[str, Any]] = []
     for brief in project.briefs.values():
         out = output_path(project, brief.id, "screen")
-        rows.append({
-            "id": brief.id, "kind": brief.kind, "title": brief.title,
-            "country": brief.country, "theme": brief.theme, "language": brief.language,
-            "paper": brief.paper,
-            "max_pages": brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind),
-            "output": out.relative_to(project.root).as_posix(),
-        })
+        rows.append(
+            {
+                "id": brief.id,
+                "kind": brief.kind,
+                "title": brief.title,
+                "country": brief.country,
+                "theme": brief.theme,
+                "language": brief.language,
+                "paper": brief.paper,
+                "max_pages": brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind),
+                "output": out.relative_to(project.root).as_posix(),
+            }
+        )
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -153,8 +167,14 @@ def list_cmd(obj: Context, fmt: str) -> None:
     for column in ("id", "kind", "country/theme", "language", "pages", "output"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["id"], row["kind"], row["country"] or row["theme"] or "",
-                      row["language"], str(row["max_pages"] or ""), row["output"])
+        table.add_row(
+            row["id"],
+            row["kind"],
+            row["country"] or row["theme"] or "",
+            row["language"],
+            str(row["max_pages"] or ""),
+            row["output"],
+        )
     Console(soft_wrap=True).print(table)
 
 
@@ -182,7 +202,11 @@ def new_cmd(obj: Context, kind: str, brief_id: str) -> None:
 @click.option("--report", "report_id", help="The report id (default: the only one).")
 @click.pass_obj
 def export_cmd(
-    obj: Context, kind: str, fmt: str, country: str | None, theme: str | None,
+    obj: Context,
+    kind: str,
+    fmt: str,
+    country: str | None,
+    theme: str | None,
     report_id: str | None,
 ) -> None:
     """Print report records (quotes, findings, ...) as JSON, CSV or YAML."""

@@ -13,8 +13,17 @@ import yaml
 from .model import ReportData
 from .select import record_countries, record_themes
 
-EXPORTABLE = ("quotes", "findings", "recommendations", "countries", "models", "themes",
-              "sources", "organisations", "literature")
+EXPORTABLE = (
+    "quotes",
+    "findings",
+    "recommendations",
+    "countries",
+    "models",
+    "themes",
+    "sources",
+    "organisations",
+    "literature",
+)
 
 
 def plain(record: Any) -> dict[str, Any]:

@@ -17,13 +17,9 @@ EDITORIAL: dict[str, Any] = {"editorial": True}
 NOWHERE = Location("<none>")
 
 
-def _loc() -> Any:
-    return field(default=NOWHERE, compare=False, repr=False, metadata={"internal": True})
-
-
-def _locs() -> Any:
-    """Where each field's value is written, so errors can point at the exact line."""
-    return field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
+# Internal fields are filled by the loader, not by YAML: where a record and each of
+# its values are written, so that errors can point at the exact line.
+INTERNAL: dict[str, Any] = {"internal": True}
 
 
 @dataclass(frozen=True)
@@ -68,8 +64,10 @@ class Report:
     licence: str | None = None
     subtitle: str | None = None
     note: str | None = field(default=None, metadata=EDITORIAL)
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -78,8 +76,10 @@ class Organisation:
     short: str
     country: str
     name: str | None = None
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
     @property
     def display(self) -> str:
@@ -99,8 +99,10 @@ class Fact:
     year: int | None = None
     amount: float | None = None
     unit: str | None = None
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -113,8 +115,10 @@ class Country:
     summary: str = field(metadata=EDITORIAL)
     facts: list[Fact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list, metadata=EDITORIAL)
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,10 @@ class Model:
     study_countries: list[str]
     description: str = field(metadata=EDITORIAL)
     implementation: str | None = field(default=None, metadata=VERBATIM)
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -138,8 +144,10 @@ class Theme:
     id: str
     name: str = field(metadata=EDITORIAL)
     description: str = field(metadata=EDITORIAL)
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -154,8 +162,10 @@ class Quote:
     organisation: str | None = None
     subsection: str | None = None
     note: str | None = field(default=None, metadata=EDITORIAL)
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -165,8 +175,10 @@ class Literature:
     section: str
     source: int | None = None
     note: str | None = field(default=None, metadata=EDITORIAL)
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -178,8 +190,10 @@ class Finding:
     themes: list[str]
     countries: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -197,8 +211,10 @@ class Recommendation:
     themes: list[str] = field(default_factory=list)
     parts: list[RecommendationPart] = field(default_factory=list)
     note: str | None = field(default=None, metadata=EDITORIAL)
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -208,8 +224,10 @@ class Source:
     section: str
     url: str | None = None
     note: str | None = field(default=None, metadata=EDITORIAL)
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
     @property
     def id(self) -> str:
@@ -249,8 +267,16 @@ RECORD_FILES: dict[str, type] = {
     "recommendations": Recommendation,
     "sources": Source,
 }
-SELECTABLE = ("quotes", "findings", "recommendations", "countries", "models", "themes",
-              "sources", "literature")
+SELECTABLE = (
+    "quotes",
+    "findings",
+    "recommendations",
+    "countries",
+    "models",
+    "themes",
+    "sources",
+    "literature",
+)
 
 # --- brief specs -----------------------------------------------------------------
 
@@ -273,8 +299,10 @@ class SectionSpec:
     section: list[str] = field(default_factory=list)
     order: str = "report"
     limit: int | None = None
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -320,8 +348,10 @@ class BriefSpec:
     stylesheets: list[str] = field(default_factory=list)
     letter: LetterSpec | None = None
     sections: list[SectionSpec] = field(default_factory=list)
-    loc: Location = _loc()
-    locs: dict[str, Location] = _locs()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
     file: str = field(default="", compare=False, repr=False, metadata={"internal": True})
 
     @property

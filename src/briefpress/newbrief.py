@@ -18,8 +18,10 @@ def new_brief_spec(project: Project, kind: str, brief_id: str) -> str:
     lines = [HEADER.format(id=brief_id), f"report: {report_id}", f"kind: {kind}"]
     if kind == "country" and country:
         name = data.countries[country].name
-        lines += [f'title: "{name}: what decriminalisation means for people who use drugs"',
-                  f"country: {country}"]
+        lines += [
+            f'title: "{name}: what decriminalisation means for people who use drugs"',
+            f"country: {country}",
+        ]
     elif kind == "theme" and theme:
         lines += [f'title: "{data.themes[theme].name}"', f"theme: {theme}"]
     elif kind == "letter":
@@ -41,8 +43,10 @@ def new_brief_spec(project: Project, kind: str, brief_id: str) -> str:
             '    - "We write to share the findings of a peer-led study."',
         ]
     elif kind == "handout":
-        lines += ['title: "Full decriminalisation without sanctions"',
-                  'headline: "Decriminalisation is not enough while sanctions remain"']
+        lines += [
+            'title: "Full decriminalisation without sanctions"',
+            'headline: "Decriminalisation is not enough while sanctions remain"',
+        ]
     else:
         lines += ['title: "Models of decriminalisation"']
     lines += ["language: en", "paper: A4", ""]

@@ -93,8 +93,11 @@ def check_pdf(
     budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
     if budget is not None and facts.pages > budget:
         problems.append(
-            Problem(where, f"the brief runs to {facts.pages} pages, over max_pages {budget}",
-                    "select fewer records (limit:) or raise max_pages")
+            Problem(
+                where,
+                f"the brief runs to {facts.pages} pages, over max_pages {budget}",
+                "select fewer records (limit:) or raise max_pages",
+            )
         )
     if brief.min_pages is not None and facts.pages < brief.min_pages:
         problems.append(Problem(where, f"the brief has {facts.pages} pages, under min_pages"))
@@ -104,8 +107,12 @@ def check_pdf(
     for font in sorted(facts.fonts):
         if not _squash(font).startswith(prefixes):
             problems.append(
-                Problem(where, f"fallback font {font} used: a character is missing from "
-                        f"{', '.join(allowed_fonts)}", severity="error")
+                Problem(
+                    where,
+                    f"fallback font {font} used: a character is missing from "
+                    f"{', '.join(allowed_fonts)}",
+                    severity="error",
+                )
             )
     for trace in machine_traces(project_root):
         if trace in pdf:

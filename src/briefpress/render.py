@@ -79,8 +79,11 @@ def get_template(env: jinja2.Environment, brief: BriefSpec, project: Project) ->
     except jinja2.TemplateNotFound as exc:
         looked = [project.display(project.root / "templates"), "briefpress theme (built in)"]
         raise BriefpressError(
-            [Problem(brief.loc, f"template {exc.name!r} not found",
-                     f"looked in: {', '.join(looked)}")]
+            [
+                Problem(
+                    brief.loc, f"template {exc.name!r} not found", f"looked in: {', '.join(looked)}"
+                )
+            ]
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         where = Location(project.display(Path(exc.filename)) if exc.filename else name, exc.lineno)

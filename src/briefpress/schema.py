@@ -26,7 +26,7 @@ def yaml_name(field_name: str) -> str:
 
 
 @cache
-def _fields(cls: type) -> dict[str, tuple[dataclasses.Field[Any], Any]]:
+def _fields(cls: Any) -> dict[str, tuple[dataclasses.Field[Any], Any]]:
     hints = typing.get_type_hints(cls)
     return {
         yaml_name(f.name): (f, hints[f.name])
@@ -66,13 +66,15 @@ class Builder:
         if not isinstance(data, dict):
             self.problem(path, f"expected a mapping, found {_kind(data)}")
             return None
-        fields = _fields(cls)
+        fields = _fields(typing.cast(Any, cls))
         values: dict[str, Any] = {}
         ok = True
         for key in data:
             if str(key) not in fields:
                 close = difflib.get_close_matches(str(key), list(fields), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(fields)}"
+                hint = (
+                    f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(fields)}"
+                )
                 where = self.doc.key_loc(*path, str(key))
                 self.problems.append(Problem(where, f"unknown field {key!r}", hint))
                 ok = False
@@ -117,37 +119,42 @@ class Builder:
             results = [self.value(item_tp, item, (*path, i)) for i, item in enumerate(data)]
             return [r for r, _ in results], all(good for _, good in results)
         if origin is dict:
-            key_tp, value_tp = typing.get_args(tp)
+            value_tp = typing.get_args(tp)[1]
             if not isinstance(data, dict):
                 self.problem(path, f"expected a mapping, found {_kind(data)}")
                 return None, False
-            results = {str(k): self.value(value_tp, v, (*path, str(k))) for k, v in data.items()}
-            return {k: r for k, (r, _) in results.items()}, all(g for _, g in results.values())
+            entries = {str(k): self.value(value_tp, v, (*path, str(k))) for k, v in data.items()}
+            return {k: r for k, (r, _) in entries.items()}, all(g for _, g in entries.values())
         if dataclasses.is_dataclass(tp):
             record = self.build(typing.cast(type, tp), data, path)
             return record, record is not None
         return self.scalar(tp, data, path)
 
     def scalar(self, tp: Any, data: Any, path: tuple[PathPart, ...]) -> tuple[Any, bool]:
-        if tp is str:
-            if isinstance(data, str):
-                if not data.strip():
-                    self.problem(path, "expected text, found an empty string")
-                    return None, False
-                return data, True
-            if isinstance(data, int | float) and not isinstance(data, bool):
-                return str(data), True  # "4.1" written without quotes
-        elif tp is bool:
-            if isinstance(data, bool):
-                return data, True
-        elif tp is int:
-            if isinstance(data, int) and not isinstance(data, bool):
-                return data, True
-        elif tp is float:
-            if isinstance(data, int | float) and not isinstance(data, bool):
-                return float(data), True
-        self.problem(path, f"expected {describe(tp)}, found {_kind(data)}")
-        return None, False
+        if tp is str and isinstance(data, str) and not data.strip():
+            self.problem(path, "expected text, found an empty string")
+            return None, False
+        accepted = _accept(tp, data)
+        if accepted is _REJECTED:
+            self.problem(path, f"expected {describe(tp)}, found {_kind(data)}")
+            return None, False
+        return accepted, True
+
+
+_REJECTED = object()
+
+
+def _accept(tp: Any, data: Any) -> Any:
+    """``data`` as a value of scalar type ``tp``, or ``_REJECTED``; "4.1" may be unquoted."""
+    if isinstance(data, bool):
+        return data if tp is bool else _REJECTED
+    if tp is str and isinstance(data, str | int | float):
+        return str(data)
+    if tp is int and isinstance(data, int):
+        return data
+    if tp is float and isinstance(data, int | float):
+        return float(data)
+    return _REJECTED
 
 
 def _kind(data: Any) -> str:

@@ -39,9 +39,17 @@ def suggest(value: str, known: Iterable[str]) -> str | None:
     return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
 
 
-SINGULAR = {"countries": "country", "quotes": "quote", "organisations": "organisation",
-            "models": "model", "themes": "theme", "findings": "finding", "sources": "source",
-            "recommendations": "recommendation", "literature": "literature quotation"}
+SINGULAR = {
+    "countries": "country",
+    "quotes": "quote",
+    "organisations": "organisation",
+    "models": "model",
+    "themes": "theme",
+    "findings": "finding",
+    "sources": "source",
+    "recommendations": "recommendation",
+    "literature": "literature quotation",
+}
 
 
 def unknown(loc: Location, what: str, value: str, known: Mapping[str, Any]) -> Problem:
@@ -73,15 +81,20 @@ def check_references(data: ReportData) -> list[Problem]:
         for record in data.collection(name).values():
             if record.section not in sections:
                 problems.append(
-                    Problem(where(record, "section"), f"unknown report section {record.section!r}",
-                            suggest(record.section, sections))
+                    Problem(
+                        where(record, "section"),
+                        f"unknown report section {record.section!r}",
+                        suggest(record.section, sections),
+                    )
                 )
     for quote in data.quotes.values():
         org = data.organisations.get(quote.organisation or "")
         if org is not None and org.country != quote.country:
             problems.append(
-                Problem(where(quote, "country"), f"organisation {org.id!r} is in {org.country!r}, "
-                        f"not {quote.country!r}")
+                Problem(
+                    where(quote, "country"),
+                    f"organisation {org.id!r} is in {org.country!r}, not {quote.country!r}",
+                )
             )
     return problems
 
@@ -94,8 +107,11 @@ def check_anonymity(data: ReportData) -> list[Problem]:
             text = getattr(quote, field_name) or ""
             for found in personal_identifiers(text):
                 problems.append(
-                    Problem(quote.loc, f"{field_name} of quote {quote.id!r} contains {found}",
-                            "attributions stay at organisation and country")
+                    Problem(
+                        quote.loc,
+                        f"{field_name} of quote {quote.id!r} contains {found}",
+                        "attributions stay at organisation and country",
+                    )
                 )
     for org in data.organisations.values():
         for text in (org.short, org.name or ""):
@@ -111,13 +127,17 @@ def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
         problems.append(Problem(where(brief, attr), message, hint))
 
     if brief.kind not in KINDS:
-        add("kind", f"unknown kind {brief.kind!r}",
-            suggest(brief.kind, KINDS) or f"one of {', '.join(KINDS)}")
+        add(
+            "kind",
+            f"unknown kind {brief.kind!r}",
+            suggest(brief.kind, KINDS) or f"one of {', '.join(KINDS)}",
+        )
     if brief.paper not in PAPERS:
         add("paper", f"unknown paper size {brief.paper!r}", f"one of {', '.join(PAPERS)}")
     if brief.language not in LANGUAGES:
-        add("language", f"unsupported language {brief.language!r}",
-            f"one of {', '.join(LANGUAGES)}")
+        add(
+            "language", f"unsupported language {brief.language!r}", f"one of {', '.join(LANGUAGES)}"
+        )
     for name, value in (("max_pages", brief.max_pages), ("min_pages", brief.min_pages)):
         if value is not None and value < 1:
             add(name, f"{name} must be at least 1")
@@ -150,15 +170,19 @@ def check_section(section: Any, data: ReportData) -> list[Problem]:
     source = section.from_ or section.name
     if source not in SELECTABLE:
         problems.append(
-            Problem(where(section, "from_"), f"section {section.name!r} selects from unknown "
-                    f"records {source!r}",
-                    suggest(source, SELECTABLE) or f"use 'from:' with one of {SELECTABLE}")
+            Problem(
+                where(section, "from_"),
+                f"section {section.name!r} selects from unknown records {source!r}",
+                suggest(source, SELECTABLE) or f"use 'from:' with one of {SELECTABLE}",
+            )
         )
         return problems
     collection = data.collection(source)
     for rid in section.ids:
         if rid not in collection:
-            problems.append(unknown(where(section, "ids"), f"{SINGULAR[source]} id", rid, collection))
+            problems.append(
+                unknown(where(section, "ids"), f"{SINGULAR[source]} id", rid, collection)
+            )
     for country in section.country:
         if country not in data.countries:
             problems.append(unknown(where(section, "country"), "country", country, data.countries))
@@ -169,12 +193,17 @@ def check_section(section: Any, data: ReportData) -> list[Problem]:
     for wanted in section.section:
         if wanted not in sections:
             problems.append(
-                unknown(where(section, "section"), "report section", wanted, dict.fromkeys(sections))
+                unknown(
+                    where(section, "section"), "report section", wanted, dict.fromkeys(sections)
+                )
             )
     if section.order not in ORDERS:
         problems.append(
-            Problem(where(section, "order"), f"unknown order {section.order!r}",
-                    f"one of {', '.join(ORDERS)}")
+            Problem(
+                where(section, "order"),
+                f"unknown order {section.order!r}",
+                f"one of {', '.join(ORDERS)}",
+            )
         )
     if section.limit is not None and section.limit < 1:
         problems.append(Problem(where(section, "limit"), "limit must be at least 1"))

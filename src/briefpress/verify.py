@@ -26,7 +26,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
@@ -46,6 +46,8 @@ __all__ = [
 # survive normalise_text, so they cannot collide with real text.
 HYPHEN_JOINT = "\x01"  # line-end hyphen: the needle may have "" or "-" here
 SPACE_JOINT = "\x02"  # line break inside a URL-like token: "" or " " here
+REF_OPEN = "\x03"  # footnote reference ("...purposes32."), which the needle
+REF_CLOSE = "\x04"  # may give or leave out: REF_OPEN digits REF_CLOSE
 
 # A line ending in one of these (without trailing whitespace) may have been
 # broken inside a URL or path, so the following space is optional.
@@ -66,6 +68,18 @@ _PAGE_NUMBER = re.compile(r"\d{1,4}")
 _SECTION_TITLE = re.compile(r"Section \d+(?:\.\d+)*[.:]\s+\S.{0,100}")
 _CAPTION = re.compile(r"(?:Right|Left|Above|Below|Top|Bottom|Opposite|Overleaf):")
 _URL_ONLY = re.compile(r"(?:https?://|www\.)\S+")
+# Characters after which a printed footnote reference may follow directly.
+_REF_AFTER = ".,;:)\"'"
+# A footnote reference flattened into the text: digits glued to the end of a
+# word, or to punctuation that ends one ("drugs.27", "function\",28"), before
+# a space, punctuation or the end.  "4.1" (digits before the point) is not.
+_FOOTNOTE_REF = re.compile(
+    r"(?:(?<=[^\W\d_])|(?<=[^\W\d_][.,;:)\"'])|(?<=[.)\"'][.,;:)\"']))"
+    r"(\d{1,3})(?=[\s.,;:)]|$)"
+)
+_REF_OPTIONAL = f"(?:{REF_OPEN}\\d+{REF_CLOSE})?"  # regex piece: a reference, or none
+_REF_MARKED = re.compile(f"{REF_OPEN}\\d+{REF_CLOSE}")
+_REF_MARKS = re.compile(f"[{REF_OPEN}{REF_CLOSE}]")
 
 
 def _char_map() -> dict[int, str | None]:
@@ -391,7 +405,8 @@ class SourceText:
     ``notes`` holds the footnotes, one per line, so that citations quoted
     from them can be verified too; no match spans two footnotes or a
     footnote and the body.  Both are normalised and contain joint markers
-    (``HYPHEN_JOINT``, ``SPACE_JOINT``).
+    (``HYPHEN_JOINT``, ``SPACE_JOINT``); the body also marks footnote
+    references (``REF_OPEN``, ``REF_CLOSE``).
     """
 
     body: str
@@ -443,27 +458,41 @@ class SourceText:
 
     @cached_property
     def _plain_haystacks(self) -> tuple[str, ...]:
-        """The haystacks read the most common way: hyphens out, spaces in.
+        """The haystacks read the most common ways, without markers.
 
-        Searching these with ``str.find`` settles most needles without
-        compiling a regular expression.
+        Hyphen joints are read as nothing and space joints as a space;
+        footnote references once kept and once left out.  Searching these
+        with ``str.find`` settles most needles without compiling a regular
+        expression.
         """
-        return tuple(
-            hay.replace(HYPHEN_JOINT, "").replace(SPACE_JOINT, " ") for hay in self._haystacks
-        )
+        plains: list[str] = []
+        for hay in self._haystacks:
+            plain = hay.replace(HYPHEN_JOINT, "").replace(SPACE_JOINT, " ")
+            plains.append(_REF_MARKED.sub("", plain))
+            if REF_OPEN in plain:
+                plains.append(plain.replace(REF_OPEN, "").replace(REF_CLOSE, ""))
+        return tuple(plains)
 
     def _contains(self, text: str, length: int, *, bound_end: bool) -> bool:
         """Whether the first ``length`` characters of ``text`` occur.
 
         The match must start at a word boundary, and end at one if
-        ``bound_end``.  Plain search first, the joint-aware regex after.
+        ``bound_end``.  Plain search first, the marker-aware regex after.
         """
-        prefix = text[:length]
-        if any(_plain_find(hay, prefix, bound_end=bound_end) for hay in self._plain_haystacks):
-            return True
+        return self._plain_contains(text[:length], bound_end=bound_end) or self._regex_contains(
+            text, length, bound_end=bound_end
+        )
+
+    def _plain_contains(self, prefix: str, *, bound_end: bool) -> bool:
+        """``_contains`` for the common readings of the source (no regex)."""
+        return any(_plain_find(hay, prefix, bound_end=bound_end) for hay in self._plain_haystacks)
+
+    def _regex_contains(self, text: str, length: int, *, bound_end: bool) -> bool:
+        """``_contains`` with every joint and reference read either way."""
         pattern = _compile(_needle_pieces(text)[:length])
         return any(
-            next(_bounded_matches(pattern, hay, prefix, bound_end=bound_end), None) is not None
+            next(_bounded_matches(pattern, hay, text[:length], bound_end=bound_end), None)
+            is not None
             for hay in self._haystacks
         )
 
@@ -471,16 +500,14 @@ class SourceText:
         """Length of the longest leading part of ``text`` found anywhere.
 
         Prefix matching is monotonic (a shorter prefix of a found prefix is
-        found), so bisection needs only a handful of searches.
+        found), so bisection needs only a handful of searches.  It runs on
+        the plain readings first, which are cheap and usually right; the
+        regex then only has to confirm that one more character fails.
         """
-        low, high = 0, len(text)
-        while high - low > 1:
-            middle = (low + high) // 2
-            if self._contains(text, middle, bound_end=False):
-                low = middle
-            else:
-                high = middle
-        return low
+        low = _bisect(0, len(text), lambda n: self._plain_contains(text[:n], bound_end=False))
+        if low == len(text) or not self._regex_contains(text, low + 1, bound_end=False):
+            return low
+        return _bisect(low + 1, len(text), lambda n: self._regex_contains(text, n, bound_end=False))
 
     def _report_word(self, text: str, word_start: int, matched: int, data_word: str) -> str:
         """The report's word where the data's word at ``word_start`` diverges.
@@ -496,11 +523,27 @@ class SourceText:
             for match in _bounded_matches(pattern, hay, text[:matched], bound_end=False):
                 rest = hay[match.start(1) :]
                 word = re.split(f"[ \n{SPACE_JOINT}]", rest, maxsplit=1)[0]
-                word = word.replace(HYPHEN_JOINT, "-")
+                word = _REF_MARKS.sub("", word.replace(HYPHEN_JOINT, "-"))
                 score = SequenceMatcher(None, word, data_word).ratio()
                 if score > best_score:
                     best, best_score = word, score
         return best or "the end of the text"
+
+
+def _bisect(low: int, high: int, found: Callable[[int], bool]) -> int:
+    """The largest ``n`` in ``[low, high]`` with ``found(n)``, given ``found(low)``.
+
+    ``found`` must be monotonic (true up to some point, false after).
+    """
+    if found(high):
+        return high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if found(middle):
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _plain_find(hay: str, needle: str, *, bound_end: bool) -> bool:
@@ -570,6 +613,8 @@ def _needle_pieces(needle: str) -> list[str]:
             piece = f"[-{HYPHEN_JOINT}]"
         elif char == " ":
             piece = f"[ {SPACE_JOINT}]"
+        elif char.isdigit():
+            piece = f"{REF_OPEN}?{char}{REF_CLOSE}?"
         else:
             piece = re.escape(char)
         following = needle[index + 1] if index + 1 < len(needle) else ""
@@ -577,8 +622,15 @@ def _needle_pieces(needle: str) -> list[str]:
             piece += f"{HYPHEN_JOINT}?"
         elif char in _URL_BREAK_CHARS and following not in ("", " "):
             piece += f"{SPACE_JOINT}?"
+        if _may_precede_ref(char) and following and following in " .,;:)":
+            piece += _REF_OPTIONAL
         pieces.append(piece)
     return pieces
+
+
+def _may_precede_ref(char: str) -> bool:
+    """Whether a footnote reference may follow ``char`` (see ``_FOOTNOTE_REF``)."""
+    return char.isalpha() or char in _REF_AFTER
 
 
 @lru_cache(maxsize=4096)
@@ -598,7 +650,8 @@ def normalise_source(raw: str, *, running_titles: Iterable[str] = ()) -> SourceT
     Drops page furniture (page numbers, running titles, captions such as
     "Right:", bare URL lines), pull-quote sidebars before running titles and
     footnote blocks (kept apart as notes), then joins the remaining lines with
-    hyphenation and URL joints marked.  ``running_titles`` adds titles that
+    hyphenation and URL joints marked, and marks footnote references so that
+    a field may keep or omit them.  ``running_titles`` adds titles that
     the automatic detection would miss.
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
@@ -617,7 +670,8 @@ def normalise_source(raw: str, *, running_titles: Iterable[str] = ()) -> SourceT
         for index, line in enumerate(lines)
         if not (_is_blank(line) or furniture[index] or footnote[index] or sidebar[index])
     ]
-    return SourceText(body=_join_lines(body_lines), notes="\n".join(notes))
+    body = _FOOTNOTE_REF.sub(rf"{REF_OPEN}\1{REF_CLOSE}", _join_lines(body_lines))
+    return SourceText(body=body, notes="\n".join(notes))
 
 
 @dataclass(frozen=True)

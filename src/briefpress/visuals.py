@@ -16,8 +16,20 @@ def qr_svg(url: str, label: str) -> Markup:
     """A QR code for ``url`` as inline SVG, described for screen readers."""
     qr = segno.make(url, error="m", micro=False)
     buffer = io.BytesIO()
-    qr.save(buffer, kind="svg", xmldecl=False, svgns=True, scale=1, border=2,
-            title=label, desc=url, svgclass="qr", lineclass=None, omitsize=True, dark="#000")
+    qr.save(
+        buffer,
+        kind="svg",
+        xmldecl=False,
+        svgns=True,
+        scale=1,
+        border=2,
+        title=label,
+        desc=url,
+        svgclass="qr",
+        lineclass=None,
+        omitsize=True,
+        dark="#000",
+    )
     return Markup(buffer.getvalue().decode("utf-8"))
 
 
