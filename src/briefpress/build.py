@@ -1,23 +1,28 @@
 """The build: load and validate everything, then render each brief and edition.
 
-Validation covers the whole project before anything is rendered, so a typo
-is reported in seconds rather than after minutes of PDF work. After that a
-failing brief is reported and the others still build.
+Validation covers the whole project before anything is rendered, so a typo is
+reported in seconds rather than after minutes of PDF work. HTML is rendered in
+the main process (it is cheap, and its hash decides whether the PDF is still
+fresh); PDFs are made in worker processes that keep WeasyPrint and fonts warm.
+A failing brief is reported and the others still build.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assets import THEME_DIR, publish_theme
+from .cache import BuildCache, brief_key, tree_digest
 from .errors import BriefpressError, Problem, raise_if_errors
 from .load import Project, load_project
 from .model import BriefSpec
 from .pdf import PdfRenderer, write_atomic
 from .postcheck import check_pdf
-from .render import make_environment, render_brief
+from .render import Rendered, make_environment, render_brief
 from .validate import validate_project
 
 
@@ -29,6 +34,7 @@ class BriefResult:
     pages: int = 0
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
+    fresh: bool = False  # skipped: nothing it depends on changed
 
     def failed(self, strict: bool) -> bool:
         return any(p.is_error or strict for p in self.problems) or not self.written
@@ -48,42 +54,120 @@ def prepare(root: Path, brief_ids: list[str] | None, strict: bool) -> Project:
     return project
 
 
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything a worker needs to turn rendered HTML into a checked PDF file."""
+
+    rendered: Rendered
+    output: Path
+    project_root: Path
+    fonts: tuple[str, ...]
+    strict: bool
+
+
+_RENDERERS: dict[Path, PdfRenderer] = {}
+
+
+def _renderer(root: Path) -> PdfRenderer:
+    """One warm WeasyPrint renderer per process and project, reused for every brief."""
+    if root not in _RENDERERS:
+        _RENDERERS[root] = PdfRenderer(root, extra_roots=[THEME_DIR])
+    return _RENDERERS[root]
+
+
+def make_pdf(job: PdfJob) -> tuple[int, list[Problem], bool]:
+    """Render, check and atomically write one PDF; returns pages, problems, written."""
+    try:
+        pdf, pages, problems = _renderer(job.project_root).render(job.rendered)
+    except BriefpressError as exc:
+        return 0, exc.problems, False
+    problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
+    if any(p.is_error or job.strict for p in problems):
+        return pages, problems, False
+    write_atomic(job.output, pdf)
+    return pages, problems, True
+
+
+def _warm_worker(root: Path) -> None:
+    _renderer(root)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
 @dataclass
-class Builder:
-    """Renders briefs of one project, keeping Jinja2 and WeasyPrint warm."""
+class Build:
+    """One build run: which briefs are stale, and making their PDFs."""
 
     project: Project
+    editions: tuple[str, ...] = ("screen",)
     strict: bool = False
     write_html: bool = False
-    renderer: PdfRenderer | None = None
+    force: bool = False
+    jobs: int = 1
 
     def __post_init__(self) -> None:
         self.env = make_environment(self.project.root)
+        assets = publish_theme(self.project.out_dir)
+        self.assets_digest = tree_digest(assets, self.project.root / "styles")
+        self.cache = BuildCache.load(self.project.out_dir)
+        brand = self.project.config.brand
+        self.fonts = (brand.body_font, brand.heading_font)
 
-    def pdf_renderer(self) -> PdfRenderer:
-        if self.renderer is None:
-            self.renderer = PdfRenderer(self.project.root, extra_roots=[THEME_DIR])
-        return self.renderer
+    def plan(self) -> tuple[list[BriefResult], list[tuple[BriefResult, PdfJob, str]]]:
+        """Render all HTML; return results already settled and the PDF jobs still to run."""
+        settled: list[BriefResult] = []
+        pending: list[tuple[BriefResult, PdfJob, str]] = []
+        for brief in self.project.briefs.values():
+            for edition in self.editions:
+                result = BriefResult(brief, edition, output_path(self.project, brief.id, edition))
+                try:
+                    rendered = render_brief(brief, self.project, edition, self.env)
+                except BriefpressError as exc:
+                    result.problems.extend(exc.problems)
+                    settled.append(result)
+                    continue
+                if self.write_html:
+                    html_path = output_path(self.project, brief.id, edition, ".html")
+                    write_atomic(html_path, rendered.html.encode("utf-8"))
+                key = brief_key(rendered.html, self.assets_digest, self.strict)
+                pages = (
+                    None
+                    if self.force
+                    else self.cache.fresh(f"{brief.id}:{edition}", key, result.output)
+                )
+                if pages is not None:
+                    result.pages, result.written, result.fresh = pages, True, True
+                    settled.append(result)
+                    continue
+                job = PdfJob(rendered, result.output, self.project.root, self.fonts, self.strict)
+                pending.append((result, job, key))
+        return settled, pending
 
-    def build_one(self, brief: BriefSpec, edition: str) -> BriefResult:
-        result = BriefResult(brief, edition, output_path(self.project, brief.id, edition))
-        try:
-            rendered = render_brief(brief, self.project, edition, self.env)
-            if self.write_html:
-                html_path = output_path(self.project, brief.id, edition, ".html")
-                write_atomic(html_path, rendered.html.encode("utf-8"))
-            pdf, result.pages, warnings = self.pdf_renderer().render(rendered)
-            result.problems.extend(warnings)
-            brand = self.project.config.brand
-            fonts = (brand.body_font, brand.heading_font)
-            result.problems.extend(check_pdf(pdf, brief, self.project.root, fonts))
-        except BriefpressError as exc:
-            result.problems.extend(exc.problems)
-            return result
-        if not any(p.is_error or self.strict for p in result.problems):
-            write_atomic(result.output, pdf)
-            result.written = True
-        return result
+    def run_jobs(self, pending: list[tuple[BriefResult, PdfJob, str]]) -> Iterator[BriefResult]:
+        jobs = [job for _, job, _ in pending]
+        if self.jobs > 1 and len(jobs) > 1:
+            workers = min(self.jobs, len(jobs))
+            with ProcessPoolExecutor(
+                workers, initializer=_warm_worker, initargs=(self.project.root,)
+            ) as pool:
+                outcomes: Iterable[tuple[int, list[Problem], bool]] = pool.map(make_pdf, jobs)
+                yield from self._settle(pending, outcomes)
+        else:
+            yield from self._settle(pending, map(make_pdf, jobs))
+
+    def _settle(
+        self,
+        pending: list[tuple[BriefResult, PdfJob, str]],
+        outcomes: Iterable[tuple[int, list[Problem], bool]],
+    ) -> Iterator[BriefResult]:
+        for (result, _, key), (pages, problems, written) in zip(pending, outcomes, strict=True):
+            result.pages, result.written = pages, written
+            result.problems.extend(problems)
+            if written:
+                self.cache.record(f"{result.brief.id}:{result.edition}", key, pages)
+            yield result
 
 
 def build(
@@ -93,16 +177,26 @@ def build(
     strict: bool = False,
     write_html: bool = False,
     on_result: Callable[[BriefResult], None] | None = None,
+    force: bool = False,
+    jobs: int = 1,
+    on_plan: Callable[[int], None] | None = None,
 ) -> list[BriefResult]:
     """Build the named briefs (all when none) in each edition; never stops at one failure."""
     project = prepare(root, brief_ids, strict)
-    publish_theme(project.out_dir)
-    builder = Builder(project, strict=strict, write_html=write_html)
-    results = []
-    for brief in project.briefs.values():
-        for edition in editions:
-            result = builder.build_one(brief, edition)
+    run = Build(project, editions, strict, write_html, force, jobs)
+    settled, pending = run.plan()
+    if on_plan is not None:
+        on_plan(len(pending))
+    results: list[BriefResult] = []
+    for result in settled:
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    try:
+        for result in run.run_jobs(pending):
             results.append(result)
             if on_result is not None:
                 on_result(result)
+    finally:
+        run.cache.save()
     return results

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .build import BriefResult, build, output_path, prepare
+from .build import BriefResult, build, default_jobs, output_path, prepare
 from .errors import BriefpressError, Problem, raise_if_errors
 from .export import EXPORTABLE, export, serialise
 from .load import load_project
@@ -62,6 +62,8 @@ def _report_line(result: BriefResult, root: Path, strict: bool) -> str:
     rel = result.output.relative_to(root) if result.output.is_relative_to(root) else result.output
     if result.failed(strict):
         return f"FAILED {result.brief.id} ({result.edition})"
+    if result.fresh:
+        return f"fresh  {rel} (up to date)"
     return f"built  {rel} ({result.pages} page{'s' if result.pages != 1 else ''})"
 
 
@@ -77,27 +79,93 @@ def _report_line(result: BriefResult, root: Path, strict: bool) -> str:
     show_default=True,
     help="screen: out/<id>.pdf; print: out/print/<id>.pdf.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes (default: the number of cores).",
+)
 @click.pass_obj
 def build_cmd(
-    obj: Context, ids: tuple[str, ...], write_html: bool, force: bool, strict: bool, edition: str
+    obj: Context,
+    ids: tuple[str, ...],
+    write_html: bool,
+    force: bool,
+    strict: bool,
+    edition: str,
+    jobs: int | None,
 ) -> None:
     """Build the named briefs, or every brief in briefs/."""
-    del force  # every build renders; content-hash caching decides nothing yet
     root = obj.project
-    failures: list[Problem] = []
+    progress = Progress(enabled=sys.stdout.isatty())
 
     def report(result: BriefResult) -> None:
-        click.echo(_report_line(result, root, strict))
+        progress.advance(_report_line(result, root, strict))
         for problem in result.problems:
-            if problem.is_error or strict:
-                failures.append(problem)
-            click.echo(f"  {problem}", err=True)
+            progress.echo(f"  {problem}", err=True)
 
-    results = build(root, list(ids) or None, _editions(edition), strict, write_html, report)
+    with progress:
+        results = build(
+            root,
+            list(ids) or None,
+            _editions(edition),
+            strict,
+            write_html,
+            report,
+            force=force,
+            jobs=jobs or default_jobs(),
+            on_plan=progress.start,
+        )
     failed = [r for r in results if r.failed(strict)]
-    click.echo(f"{len(results) - len(failed)} built, {len(failed)} failed.")
+    fresh = sum(1 for r in results if r.fresh)
+    summary = f"{len(results) - len(failed) - fresh} built, {len(failed)} failed"
+    click.echo(summary + (f", {fresh} up to date." if fresh else "."))
     if failed:
         sys.exit(1)
+
+
+class Progress:
+    """A rich progress bar on a terminal when several PDFs are made; plain lines otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def start(self, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+
+        self.bar = RichProgress(
+            TextColumn("building"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("build", total=total)
+
+    def echo(self, line: str, err: bool = False) -> None:
+        if self.bar is not None:
+            self.bar.console.print(line, highlight=False, markup=False)
+        else:
+            click.echo(line, err=err)
+
+    def advance(self, line: str) -> None:
+        self.echo(line)
+        if self.bar is not None and not line.startswith("fresh"):
+            self.bar.advance(self.task)
 
 
 @cli.command("check")
