@@ -123,14 +123,20 @@ def load_report(project: Project, folder: Path) -> ReportData | None:
     else:
         builder.problem((), "expected a mapping with the key 'report'")
     project.problems.extend(builder.problems)
-    collections = {stem: _records(project, folder, stem, cls) for stem, cls in RECORD_FILES.items()}
+    collections: dict[str, dict[str, Any]] = {}
+    broken: set[str] = set()
+    for stem, cls in RECORD_FILES.items():
+        before = len(project.problems)
+        collections[stem] = _records(project, folder, stem, cls)
+        if len(project.problems) > before:
+            broken.add(stem)
     if report is None:
         return None
     if report.id != folder.name:
         project.problems.append(
             Problem(report.loc, f"report id {report.id!r} differs from its folder {folder.name!r}")
         )
-    return ReportData(report=report, **collections)
+    return ReportData(report=report, broken=broken, **collections)
 
 
 def load_brief(project: Project, path: Path) -> BriefSpec | None:

@@ -248,6 +248,7 @@ class ReportData:
     findings: dict[str, Finding]
     recommendations: dict[str, Recommendation]
     sources: dict[str, Source]
+    broken: set[str] = field(default_factory=set)  # files that failed to load
 
     def collection(self, name: str) -> dict[str, Any]:
         """A record collection by the name briefs use in ``from:``."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup
 
 from . import __version__, visuals
@@ -47,9 +48,13 @@ def build_date(today: dt.date | None = None) -> dt.date:
 
 
 def make_environment(project_root: Path) -> jinja2.Environment:
-    """One Jinja2 environment per project: user templates shadow the theme's."""
+    """One Jinja2 environment per project: user templates shadow the theme's.
+
+    Templates are shared between organisations like data, so they run sandboxed:
+    they can print what they are given but never reach Python internals.
+    """
     search = [project_root / "templates", THEME_TEMPLATES]
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in search]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -71,6 +71,8 @@ def _as_list(value: Any) -> list[str]:
 def check_references(data: ReportData) -> list[Problem]:
     problems: list[Problem] = []
     for source, attr, target in REFERENCES:
+        if target in data.broken:
+            continue  # its file already has errors: "unknown id" here would only be noise
         known = data.collection(target)
         for record in data.collection(source).values():
             for value in _as_list(getattr(record, attr)):
