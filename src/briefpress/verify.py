@@ -16,8 +16,14 @@ A hyphen at the end of a line is ambiguous: it is either a hyphenation artefact
 ("community-/led").  The source text keeps a marker at such joints and the
 matcher accepts either nothing or a hyphen there.  Likewise a line that ends
 inside a URL ("https://" / "www.example.org") keeps a marker where the matcher
-accepts either nothing or a space.  Everywhere else a field must match exactly,
-so one changed, added or dropped letter or punctuation mark is reported.
+accepts either nothing or a space, and a footnote reference flattened into the
+text ("screening purposes32.") is marked so that a field may keep or omit it.
+Everywhere else a field must match exactly, and at word boundaries, so one
+changed, added or dropped letter or punctuation mark is reported.
+
+Footnotes are not thrown away but kept apart (``SourceText.notes``), so that
+citations quoted from them verify too, while no match can run from the body
+into a footnote.
 """
 
 from __future__ import annotations
@@ -60,6 +66,9 @@ _SIDEBAR_MAX_CHARS = 30
 _SIDEBAR_MIN_LINES = 3
 # A running title is printed on several pages.
 _TITLE_MIN_REPEATS = 2
+# A needle is first located by its start, at least this long (up to a word
+# end): long enough to leave few false starts, short enough to compile fast.
+_ANCHOR_CHARS = 24
 # How much of the matched text an explanation quotes.
 _EXPLAIN_CHARS = 40
 
@@ -187,16 +196,18 @@ def _footnote_number(line: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _is_anchor(line: str) -> bool:
-    """Page numbers and running section titles: furniture certain by shape.
+def _is_page_number(line: str) -> bool:
+    """A line holding nothing but a number is a page number."""
+    return bool(_PAGE_NUMBER.fullmatch(line.strip()))
+
+
+def _is_section_title(line: str) -> bool:
+    """A running section title ("Section 4: Results & Analysis - ...").
 
     Running section titles are never indented; an indented "Section N" line
     is the heading at the top of a page and is kept.
     """
-    stripped = line.strip()
-    if _PAGE_NUMBER.fullmatch(stripped):
-        return True
-    return not _is_page_break(line) and bool(_SECTION_TITLE.fullmatch(stripped))
+    return not _is_page_break(line) and bool(_SECTION_TITLE.fullmatch(line.strip()))
 
 
 def _next_nonblank(lines: Sequence[str], start: int, step: int) -> int | None:
@@ -212,18 +223,19 @@ def _next_nonblank(lines: Sequence[str], start: int, step: int) -> int | None:
 def _running_titles(lines: Sequence[str], extra: Iterable[str]) -> set[str]:
     """Find the report's running title(s) among the lines.
 
-    A running title repeats on many pages and sits next to the page number or
-    the running section title; requiring both keeps repeated body lines (such
-    as a recurring attribution) in the text.
+    A running title repeats on several pages and sits next to a running
+    section title; requiring both keeps repeated body lines (such as a
+    recurring attribution) in the text.  Page numbers are not used as a clue:
+    the last body line of a page sits next to one too.
     """
     counts = Counter(line.strip() for line in lines if not _is_blank(line))
     titles = {normalise_text(title) for title in extra}
     for index, line in enumerate(lines):
-        if not _is_anchor(line):
+        if not _is_section_title(line):
             continue
         for step in (-1, 1):
             near = _next_nonblank(lines, index + step, step)
-            if near is None or _is_anchor(lines[near]):
+            if near is None or _is_section_title(lines[near]) or _is_page_number(lines[near]):
                 continue
             if counts[lines[near].strip()] >= _TITLE_MIN_REPEATS:
                 titles.add(normalise_text(lines[near]))
@@ -231,25 +243,28 @@ def _running_titles(lines: Sequence[str], extra: Iterable[str]) -> set[str]:
     return titles
 
 
-def _furniture_flags(lines: Sequence[str], titles: set[str]) -> list[bool]:
-    """Mark page furniture: page numbers, running titles, captions, bare URLs.
+def _running_flags(lines: Sequence[str], titles: set[str]) -> list[bool]:
+    """Mark the furniture at a page's head or foot: page numbers and titles."""
+    return [
+        not _is_blank(line)
+        and (_is_page_number(line) or _is_section_title(line) or normalise_text(line) in titles)
+        for line in lines
+    ]
 
-    Bare URL lines are the link targets a PDF dump repeats on lines of their
-    own; the citation that prints them is kept in the footnotes.
+
+def _furniture_flags(lines: Sequence[str], running: Sequence[bool]) -> list[bool]:
+    """Mark page furniture: ``running`` lines, captions and bare URLs.
+
+    Captions ("Right:") point at a figure.  Bare URL lines are the link
+    targets a PDF dump repeats on lines of their own; the citation that
+    prints them is kept in the footnotes.
     """
-    flags: list[bool] = []
-    for line in lines:
-        stripped = line.strip()
-        flags.append(
-            bool(stripped)
-            and (
-                _is_anchor(line)
-                or normalise_text(stripped) in titles
-                or bool(_CAPTION.fullmatch(stripped))
-                or bool(_URL_ONLY.fullmatch(stripped))
-            )
-        )
-    return flags
+    return [
+        running[index]
+        or bool(_CAPTION.fullmatch(line.strip()))
+        or bool(_URL_ONLY.fullmatch(line.strip()))
+        for index, line in enumerate(lines)
+    ]
 
 
 def _footnote_block_end(lines: Sequence[str], start: int) -> int:
@@ -321,7 +336,10 @@ def _footnote_blocks(lines: Sequence[str], furniture: Sequence[bool]) -> list[tu
 
 
 def _sidebar_flags(
-    lines: Sequence[str], furniture: Sequence[bool], footnote: Sequence[bool]
+    lines: Sequence[str],
+    running: Sequence[bool],
+    furniture: Sequence[bool],
+    footnote: Sequence[bool],
 ) -> list[bool]:
     """Mark pull-quote sidebars printed just before a page's running titles.
 
@@ -329,12 +347,12 @@ def _sidebar_flags(
     dump, lands between the last body line of a page and the running title.
     Left in place it would split the body passage that runs on to the next
     page, so runs of at least three short lines right before a page number or
-    running title are dropped.  A single short line there is the end of a
-    paragraph and is kept.
+    running title are dropped.  A short line there that ends a sentence is
+    the end of a paragraph and is kept.
     """
     flags = [False] * len(lines)
-    for index, line in enumerate(lines):
-        if not furniture[index] or _CAPTION.fullmatch(line.strip()):
+    for index in range(len(lines)):
+        if not running[index]:
             continue
         candidates: list[int] = []
         cursor = index - 1
@@ -347,10 +365,23 @@ def _sidebar_flags(
                 break
             candidates.append(cursor)
             cursor -= 1
+        candidates.reverse()  # top down
+        while candidates and _ends_paragraph(lines[candidates[0]]):
+            candidates.pop(0)
         if len(candidates) >= _SIDEBAR_MIN_LINES:
             for candidate in candidates:
                 flags[candidate] = True
     return flags
+
+
+def _ends_paragraph(line: str) -> bool:
+    """Whether a short line ends a sentence (so it is a paragraph's last line).
+
+    Pull-quote lines break mid-sentence; only the last one ends, with an
+    ellipsis ("...like children...").
+    """
+    text = normalise_text(line)
+    return text.endswith((".", "!", "?", ":", ")", '"', "'")) and not text.endswith("...")
 
 
 # --------------------------------------------------------------------------
@@ -420,35 +451,56 @@ class SourceText:
         an empty verbatim field is an error.
         """
         text = normalise_text(needle)
-        return bool(text) and self._contains(text, len(text), bound_end=True)
+        if not text:
+            return False
+        if any(_plain_find(hay, text) for hay in self._plain_haystacks):
+            return True
+        bounded_end = text[-1].isalnum()
+        return any(
+            attempt.matched == len(text)
+            and not (bounded_end and _in_word(attempt.hay[attempt.end : attempt.end + 1]))
+            for attempt in self._attempts(text)
+        )
 
     def explain(self, needle: str) -> str:
         """Say why ``needle`` is not found: where it stops matching, and how.
 
-        The longest leading part of the needle that occurs in the report is
-        found by bisection; the message quotes its end and then compares the
-        word where data and report diverge.
+        The message quotes the end of the longest leading part of the needle
+        that the report has, then compares the word where they diverge.  Of
+        the places where that part occurs, the one whose next word looks
+        most like the data's is shown, so that a typo sits next to the word
+        it mistypes.
         """
         text = normalise_text(needle)
         if not text:
             return "the text is empty"
         if self.find(text):
             return "found in the report"
-        matched = self._longest_prefix(text)
+        attempts = list(self._attempts(text)) or list(self._attempts(text, anchor_chars=1))
+        matched = max((attempt.matched for attempt in attempts), default=0)
         word_start = text.rfind(" ", 0, matched) + 1
-        word_end = text.find(" ", matched)
-        data_word = text[word_start : word_end if word_end >= 0 else len(text)]
         if word_start == 0:
+            matched = matched or self._longest_first_word_prefix(text)
             return (
                 "no match even for the first word: nothing in the report starts "
                 f'with "{_head(text[: matched + 1])}"'
             )
-        report_word = self._report_word(text, word_start, matched, data_word)
+        word_end = text.find(" ", matched)
+        data_word = text[word_start : word_end if word_end >= 0 else len(text)]
+        candidates = [
+            _report_word(attempt, text[:word_start])
+            for attempt in attempts
+            if attempt.matched == matched
+        ]
+        report_word = max(
+            candidates, key=lambda word: SequenceMatcher(None, word, data_word).ratio()
+        )
         if report_word == data_word:  # the difference lies further on
             data_word = text[word_start:]
         return (
             f'matches up to "{_tail(text[:word_start].rstrip())}" then the report '
-            f'has "{_head(report_word)}" where the data has "{_head(data_word)}"'
+            f'has "{_head(report_word) or "nothing more"}" where the data has '
+            f'"{_head(data_word)}"'
         )
 
     @cached_property
@@ -462,8 +514,7 @@ class SourceText:
 
         Hyphen joints are read as nothing and space joints as a space;
         footnote references once kept and once left out.  Searching these
-        with ``str.find`` settles most needles without compiling a regular
-        expression.
+        with ``str.find`` settles most needles at C speed.
         """
         plains: list[str] = []
         for hay in self._haystacks:
@@ -473,112 +524,129 @@ class SourceText:
                 plains.append(plain.replace(REF_OPEN, "").replace(REF_CLOSE, ""))
         return tuple(plains)
 
-    def _contains(self, text: str, length: int, *, bound_end: bool) -> bool:
-        """Whether the first ``length`` characters of ``text`` occur.
+    def _attempts(self, text: str, anchor_chars: int = _ANCHOR_CHARS) -> Iterator[_Attempt]:
+        """Walk ``text`` from every place where its start occurs.
 
-        The match must start at a word boundary, and end at one if
-        ``bound_end``.  Plain search first, the marker-aware regex after.
+        The start (at least ``anchor_chars`` characters, up to a word end)
+        is located with a small regex that reads every marker either way;
+        from there :func:`_walk` follows the needle.  A longer anchor means
+        fewer false starts to walk from.
         """
-        return self._plain_contains(text[:length], bound_end=bound_end) or self._regex_contains(
-            text, length, bound_end=bound_end
-        )
-
-    def _plain_contains(self, prefix: str, *, bound_end: bool) -> bool:
-        """``_contains`` for the common readings of the source (no regex)."""
-        return any(_plain_find(hay, prefix, bound_end=bound_end) for hay in self._plain_haystacks)
-
-    def _regex_contains(self, text: str, length: int, *, bound_end: bool) -> bool:
-        """``_contains`` with every joint and reference read either way."""
-        pattern = _compile(_needle_pieces(text)[:length])
-        return any(
-            next(_bounded_matches(pattern, hay, text[:length], bound_end=bound_end), None)
-            is not None
-            for hay in self._haystacks
-        )
-
-    def _longest_prefix(self, text: str) -> int:
-        """Length of the longest leading part of ``text`` found anywhere.
-
-        Prefix matching is monotonic (a shorter prefix of a found prefix is
-        found), so bisection needs only a handful of searches.  It runs on
-        the plain readings first, which are cheap and usually right; the
-        regex then only has to confirm that one more character fails.
-        """
-        low = _bisect(0, len(text), lambda n: self._plain_contains(text[:n], bound_end=False))
-        if low == len(text) or not self._regex_contains(text, low + 1, bound_end=False):
-            return low
-        return _bisect(low + 1, len(text), lambda n: self._regex_contains(text, n, bound_end=False))
-
-    def _report_word(self, text: str, word_start: int, matched: int, data_word: str) -> str:
-        """The report's word where the data's word at ``word_start`` diverges.
-
-        Of all the places where the longest matching part occurs, the one
-        whose next word is most like the data's is taken, so that a typo is
-        shown next to the word it mistypes.
-        """
-        pieces = _needle_pieces(text)
-        pattern = _compile([*pieces[:word_start], "()", *pieces[word_start:matched]])
-        best, best_score = "", -1.0
+        length = text.find(" ", min(anchor_chars, len(text)))
+        length = len(text) if length < 0 else length
+        pattern = _compile(_needle_pieces(text[: length + 1])[:length])
+        bounded = text[:1].isalnum()
         for hay in self._haystacks:
-            for match in _bounded_matches(pattern, hay, text[:matched], bound_end=False):
-                rest = hay[match.start(1) :]
-                word = re.split(f"[ \n{SPACE_JOINT}]", rest, maxsplit=1)[0]
-                word = _REF_MARKS.sub("", word.replace(HYPHEN_JOINT, "-"))
-                score = SequenceMatcher(None, word, data_word).ratio()
-                if score > best_score:
-                    best, best_score = word, score
-        return best or "the end of the text"
+            for match in pattern.finditer(hay):
+                start = match.start()
+                if bounded and _in_word(hay[start - 1 : start]):
+                    continue
+                matched, end = _walk(hay, start, text)
+                yield _Attempt(hay, start, matched, end)
+
+    def _longest_first_word_prefix(self, text: str) -> int:
+        """Length of the longest start of the first word found at a word start.
+
+        Only asked when the whole first word is not found, so the search is
+        bounded by its length.
+        """
+        first = text.split(" ", 1)[0]
+        pieces = _needle_pieces(text[: len(first) + 1])
+
+        def found(length: int) -> bool:
+            pattern = _compile(pieces[:length])
+            return any(
+                not (first[:1].isalnum() and _in_word(hay[m.start() - 1 : m.start()]))
+                for hay in self._haystacks
+                for m in pattern.finditer(hay)
+            )
+
+        return _bisect(0, len(first), found)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """How far the needle got when walked from ``start`` in ``hay``."""
+
+    hay: str
+    start: int
+    matched: int  # needle characters matched
+    end: int  # where in ``hay`` the walk stopped
+
+
+def _walk(hay: str, start: int, needle: str) -> tuple[int, int]:
+    """Match ``needle`` against the marked ``hay`` from ``start``.
+
+    Returns how many needle characters matched and where the walk stopped.
+    Every marker can be read in one way only given the needle's next
+    character, so no backtracking is needed: a hyphen joint is a hyphen if
+    the needle has one there and nothing otherwise; a space joint likewise
+    a space; a footnote reference is read if the needle has digits there
+    and skipped otherwise.
+    """
+    index, position = 0, start
+    while index < len(needle) and position < len(hay):
+        char, wanted = hay[position], needle[index]
+        if char == wanted:
+            index += 1
+            position += 1
+        elif char in (HYPHEN_JOINT, SPACE_JOINT):
+            index += wanted == ("-" if char == HYPHEN_JOINT else " ")
+            position += 1
+        elif char == REF_OPEN and not wanted.isdigit():
+            close = hay.find(REF_CLOSE, position)
+            if close < 0:  # a stray marker: not built by normalise_source
+                break
+            position = close + 1
+        elif char in (REF_OPEN, REF_CLOSE):
+            position += 1
+        else:
+            break
+    return index, position
+
+
+def _report_word(attempt: _Attempt, matched_part: str) -> str:
+    """The report's word after ``matched_part`` in ``attempt``, for messages."""
+    _, position = _walk(attempt.hay, attempt.start, matched_part)
+    rest = attempt.hay[position:]
+    word = re.split(f"[ \n{SPACE_JOINT}]", rest, maxsplit=1)[0]
+    return _REF_MARKS.sub("", word.replace(HYPHEN_JOINT, "-"))
 
 
 def _bisect(low: int, high: int, found: Callable[[int], bool]) -> int:
     """The largest ``n`` in ``[low, high]`` with ``found(n)``, given ``found(low)``.
 
-    ``found`` must be monotonic (true up to some point, false after).
+    ``found`` must be monotonic (true up to some point, false after), as
+    "this prefix occurs" is.
     """
-    if found(high):
-        return high
-    while high - low > 1:
-        middle = (low + high) // 2
+    while high - low > 0:
+        middle = (low + high + 1) // 2
         if found(middle):
             low = middle
         else:
-            high = middle
+            high = middle - 1
     return low
 
 
-def _plain_find(hay: str, needle: str, *, bound_end: bool) -> bool:
-    """``needle in hay`` at word boundaries (plain text, no markers)."""
+def _plain_find(hay: str, needle: str) -> bool:
+    """``needle in hay``, starting and ending at word boundaries."""
     start = hay.find(needle)
     while start >= 0:
-        if _at_boundaries(hay, needle, (start, start + len(needle)), bound_end=bound_end):
+        end = start + len(needle)
+        starts_ok = not (needle[0].isalnum() and _in_word(hay[start - 1 : start]))
+        ends_ok = not (needle[-1].isalnum() and _in_word(hay[end : end + 1]))
+        if starts_ok and ends_ok:
             return True
         start = hay.find(needle, start + 1)
     return False
 
 
-def _bounded_matches(
-    pattern: re.Pattern[str], hay: str, needle: str, *, bound_end: bool
-) -> Iterator[re.Match[str]]:
-    """Matches of ``pattern`` in the marked ``hay`` that respect word bounds."""
-    for match in pattern.finditer(hay):
-        if _at_boundaries(hay, needle, match.span(), bound_end=bound_end):
-            yield match
-
-
-def _at_boundaries(hay: str, needle: str, span: tuple[int, int], *, bound_end: bool) -> bool:
-    """Whether ``hay[start:end]`` neither starts nor (if asked) ends mid-word.
-
-    Bounds only apply where the needle itself starts or ends with a letter
-    or digit.  A hyphen joint counts as inside a word, as it usually is.
-    """
-    start, end = span
-    if needle[:1].isalnum() and start > 0 and _in_word(hay[start - 1]):
-        return False
-    return not (bound_end and needle[-1:].isalnum() and end < len(hay) and _in_word(hay[end]))
-
-
 def _in_word(char: str) -> bool:
-    """Whether a character next to a match would make it cut a word."""
+    """Whether a character next to a match would make it cut a word.
+
+    A hyphen joint counts as inside a word, as it usually is; an empty
+    string (the start or end of the text) does not.
+    """
     return char.isalnum() or char == HYPHEN_JOINT
 
 
@@ -605,7 +673,8 @@ def _needle_pieces(needle: str) -> list[str]:
     may hold before character ``i + 1``: a hyphen joint between two letters
     or digits (the hyphen was an artefact), a space joint after a URL
     character.  A needle hyphen also matches a hyphen joint (the hyphen was
-    real) and a needle space a space joint.
+    real) and a needle space a space joint.  A footnote reference may follow
+    a word or its closing punctuation, and a needle's digits may be one.
     """
     pieces: list[str] = []
     for index, char in enumerate(needle):
@@ -656,15 +725,15 @@ def normalise_source(raw: str, *, running_titles: Iterable[str] = ()) -> SourceT
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    titles = _running_titles(lines, running_titles)
-    furniture = _furniture_flags(lines, titles)
+    running = _running_flags(lines, _running_titles(lines, running_titles))
+    furniture = _furniture_flags(lines, running)
     footnote = [False] * len(lines)
     notes: list[str] = []
     for start, end in _footnote_blocks(lines, furniture):
         for index in range(start, end):
             footnote[index] = True
         notes.append(_join_lines(lines[start:end]))
-    sidebar = _sidebar_flags(lines, furniture, footnote)
+    sidebar = _sidebar_flags(lines, running, furniture, footnote)
     body_lines = [
         line
         for index, line in enumerate(lines)
