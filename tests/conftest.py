@@ -66,3 +66,12 @@ def seed() -> Path:
     if not SEED.exists():
         pytest.skip(f"the report text is not at {SEED} (needs ../shared beside the repo)")
     return SEED
+
+
+@pytest.fixture(scope="module")
+def project_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fixture project copy shared by a module's tests (for fuzzing, where a copy per
+    example would be slow); tests may only add files they own."""
+    target = tmp_path_factory.mktemp("shared") / "project"
+    shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("out"))
+    return target
