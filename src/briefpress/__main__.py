@@ -1,0 +1,5 @@
+"""``python -m briefpress`` runs the command-line tool."""
+
+from briefpress.cli import main
+
+main()
