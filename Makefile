@@ -47,5 +47,9 @@ lint: $(TEST_STAMP)
 check: $(STAMP)
 	$(BIN)/briefpress check --against ../shared/seeds/000_f3237e55bf94ab5f.txt
 
+# Speed and memory figures, measured side by side (see docs/benchmarks.md). Not a test.
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
 clean:
 	rm -rf out/*.pdf out/*.html out/print out/assets out/letters
