@@ -17,6 +17,7 @@ THEME_DIR = Path(__file__).parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STYLES = THEME_DIR / "styles"
 THEME_FONTS = THEME_DIR / "fonts"
+THEME_ICC = THEME_DIR / "icc"
 ASSETS = "assets"
 
 
@@ -36,8 +37,9 @@ def sync_tree(source: Path, target: Path) -> None:
 
 
 def publish_theme(out_dir: Path) -> Path:
-    """Copy the theme's styles and fonts under ``out/assets``; return that folder."""
+    """Copy the theme's styles, fonts and ICC profile under ``out/assets``; return that folder."""
     assets = out_dir / ASSETS
     sync_tree(THEME_STYLES, assets / "styles")
     sync_tree(THEME_FONTS, assets / "fonts")
+    sync_tree(THEME_ICC, assets / "icc")
     return assets

@@ -107,17 +107,26 @@ def stylesheet_links(brief: BriefSpec, project: Project, edition: str) -> list[s
     return links
 
 
-def brand_css(config: Config, edition: str) -> Markup:
-    """CSS custom properties from the brand: sRGB on screen, CMYK in print."""
+def palette(config: Config, edition: str) -> dict[str, str]:
+    """Brand colours as CSS colour values: sRGB on screen, ``device-cmyk()`` in print.
+
+    Templates use the CSS custom properties; figures drawn in Python (visuals)
+    take these values, since an inline SVG cannot see the page's variables.
+    """
     colours = config.brand.colours
-    lines = []
+    values = {}
     for name in ("primary", "accent", "highlight", "ink", "muted", "tint"):
         if edition == "print":
             c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{name}_cmyk").split())
-            value = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
+            values[name] = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
         else:
-            value = getattr(colours, name)
-        lines.append(f"--{name}: {value};")
+            values[name] = getattr(colours, name)
+    return values
+
+
+def brand_css(config: Config, edition: str) -> Markup:
+    """CSS custom properties from the brand: sRGB on screen, CMYK in print."""
+    lines = [f"--{name}: {value};" for name, value in palette(config, edition).items()]
     lines.append(f"--body-font: '{config.brand.body_font}';")
     lines.append(f"--heading-font: '{config.brand.heading_font}';")
     css = ":root { " + " ".join(lines) + " }"
@@ -151,6 +160,9 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
         "version": __version__,
         "group_by_country": group_by_country,
         "visuals": visuals,
+        "palette": palette(project.config, edition),
+        "edition_stylesheet": (f"../{ASSETS}/styles/print.css" if edition == "print" else None),
+        "section_titles": {s.id: s.title for s in data.report.sections},
     }
 
 
