@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test check lint bench images clean system-deps
+.PHONY: build test check lint bench images clean system-deps messages
 
 build: $(STAMP)
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
@@ -50,6 +50,21 @@ check: $(STAMP)
 # Speed and memory figures, measured side by side (see docs/benchmarks.md). Not a test.
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+
+# Interface strings: extract every _() and {% trans %} (see babel.cfg) into the template
+# catalog and merge it into each language's .po file. New or changed strings then show
+# as untranslated or fuzzy; tests/test_i18n.py fails until each catalog is complete.
+# Start a language with: $(BIN)/pybabel init -D briefpress -i $(POT) -d $(LOCALE) -l xx
+LOCALE := src/briefpress/locale
+POT := $(LOCALE)/briefpress.pot
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o $(POT) --add-location=file --sort-by-file \
+	  --add-comments=Translators: --project=briefpress --copyright-holder=briefpress .
+	$(BIN)/pybabel update -D briefpress -i $(POT) -d $(LOCALE) --update-header-comment
+
+# Page images of one brief of each kind, committed under docs/pages/ for review.
+images: $(STAMP)
+	$(BIN)/python scripts/page_images.py
 
 clean:
 	rm -rf out/*.pdf out/*.html out/print out/assets out/letters
