@@ -26,14 +26,22 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@
 
-# Poppler (pdftoppm, pdffonts) and qpdf are used by the PDF structure tests.
-# As root (CI) they are installed with apt-get; elsewhere those tests skip.
+# Poppler (pdftoppm, pdffonts) and qpdf are used by the PDF structure tests, Chromium
+# by the live preview's browser test. As root (CI) they are installed with apt-get;
+# elsewhere those tests skip.
 system-deps:
 	@if ! command -v pdftoppm >/dev/null 2>&1 || ! command -v qpdf >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf >/dev/null) \
 	      || echo "note: could not install poppler-utils/qpdf; tests that need them will skip"; \
 	  else echo "note: poppler-utils/qpdf missing; tests that need them will skip"; fi; \
+	fi
+	@# Chromium drives the live preview's browser test (tests/test_browser.py).
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "note: could not install chromium; the browser test will skip"; \
+	  else echo "note: chromium missing; the browser test will skip"; fi; \
 	fi
 
 test: $(TEST_STAMP) system-deps
@@ -60,11 +68,11 @@ POT := $(LOCALE)/briefpress.pot
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o $(POT) --add-location=file --sort-by-file \
 	  --add-comments=Translators: --project=briefpress --copyright-holder=briefpress .
-	$(BIN)/pybabel update -D briefpress -i $(POT) -d $(LOCALE) --update-header-comment
+	$(BIN)/pybabel update -D briefpress -i $(POT) -d $(LOCALE)
 
 # Page images of one brief of each kind, committed under docs/pages/ for review.
 images: $(STAMP)
 	$(BIN)/python scripts/page_images.py
 
 clean:
-	rm -rf out/*.pdf out/*.html out/print out/assets out/letters
+	rm -rf out/*.pdf out/*.html out/print out/assets out/letters out/thumbs

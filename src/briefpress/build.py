@@ -15,9 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from .assets import THEME_DIR, publish_theme
 from .cache import BuildCache, brief_key, tree_digest
 from .errors import BriefpressError, Problem, raise_if_errors
+from .glyphs import check_glyphs
 from .load import Project, load_project
 from .model import BriefSpec
 from .pdf import PdfRenderer, write_atomic
@@ -106,9 +109,10 @@ class Build:
     write_html: bool = False
     force: bool = False
     jobs: int = 1
+    env: jinja2.Environment | None = None  # a watcher passes its warm environment
 
     def __post_init__(self) -> None:
-        self.env = make_environment(self.project.root)
+        self.env = self.env or make_environment(self.project.root)
         assets = publish_theme(self.project.out_dir)
         self.assets_digest = tree_digest(assets, self.project.root / "styles")
         self.cache = BuildCache.load(self.project.out_dir)
@@ -131,6 +135,12 @@ class Build:
                 if self.write_html:
                     html_path = output_path(self.project, brief.id, edition, ".html")
                     write_atomic(html_path, rendered.html.encode("utf-8"))
+                data = self.project.reports.get(brief.report)
+                missing = check_glyphs(rendered.html, brief, data, self.project.root, self.fonts)
+                if missing:  # fail before WeasyPrint prints a box or falls back to another font
+                    result.problems.extend(missing)
+                    settled.append(result)
+                    continue
                 key = brief_key(rendered.html, self.assets_digest, self.strict)
                 pages = (
                     None
@@ -199,4 +209,8 @@ def build(
                 on_result(result)
     finally:
         run.cache.save()
+    if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
+        from .gallery import publish_results
+
+        publish_results(project, results, strict)
     return results

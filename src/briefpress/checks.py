@@ -19,7 +19,9 @@ import yaml
 
 from .assets import THEME_TEMPLATES
 from .errors import Location, Problem
+from .i18n import DOMAIN, base_language, catalog_languages, catalog_path
 from .load import Project
+from .translations import field_label, missing_translations
 from .verify import SourceError, normalise_source, read_source, verify
 
 TERMS_FILE = Path(__file__).parent / "data" / "stigma-terms.yaml"
@@ -154,4 +156,56 @@ def check_language(project: Project) -> list[Problem]:
             flag(brief.loc, name, text)
     for loc, text in _template_texts(project):
         flag(loc, "template text", text)
+    return problems
+
+
+def check_translations(project: Project) -> list[Problem]:
+    """Report text that briefs in other languages show in English, for lack of a
+    translation in ``translations/<lang>.yaml``, and stigmatising terms in our words in
+    other languages: warnings, so ``--strict`` fails."""
+    problems = missing_translations(list(project.briefs.values()), project.reports)
+    return problems + check_other_languages(project)
+
+
+@cache
+def _terms_in(language: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """The term list of one language other than English (stigma-terms.yaml ``languages``)."""
+    listed = _term_data().get("languages", {}).get(language, [])
+    terms = [(t["term"], t.get("instead", "")) for t in listed]
+    return tuple((re.compile(rf"\b{re.escape(t)}\b", re.IGNORECASE), t, i) for t, i in terms)
+
+
+def check_other_languages(project: Project) -> list[Problem]:
+    """Our words in other languages: non-English briefs, content translations (not of
+    verbatim fields: a translated quote stays true to the respondent) and catalogs."""
+    problems: list[Problem] = []
+
+    def flag(loc: Location, where: str, text: str, language: str) -> None:
+        patterns = list(_terms_in(base_language(language)))
+        for found in find_terms(text, patterns):
+            problems.append(
+                Problem(loc, f"stigmatising term {found} in {where}", severity="warning")
+            )
+
+    for brief in project.briefs.values():
+        for name, text, _ in _fields_with(brief, "editorial", f"briefs/{brief.id}"):
+            flag(brief.loc, name, text, brief.language)
+    for data in project.reports.values():
+        for language, source in data.translations.items():
+            for path, entry in source.entries.items():
+                if entry.verbatim:
+                    continue
+                texts = entry.value if isinstance(entry.value, tuple) else (entry.value,)
+                for text in texts:
+                    flag(
+                        entry.loc,
+                        f"the {language} translation of {field_label(path)}",
+                        text,
+                        language,
+                    )
+    for language in catalog_languages():
+        where = f"briefpress locale/{language}/LC_MESSAGES/{DOMAIN}.po"
+        for number, line in enumerate(catalog_path(language).read_text("utf-8").splitlines(), 1):
+            if line.startswith("msgstr") or line.startswith('"'):
+                flag(Location(where, number), "an interface translation", line, language)
     return problems

@@ -86,6 +86,13 @@ def _report_line(result: BriefResult, root: Path, strict: bool) -> str:
     default=None,
     help="Worker processes (default: the number of cores).",
 )
+@click.option("--watch", is_flag=True, help="Keep running: rebuild what each saved file affects.")
+@click.option(
+    "--impose",
+    type=click.Choice(["2up", "4up"]),
+    default=None,
+    help="Also write out/<id>-2up.pdf (or -4up): copies on A4 with cut marks, for handouts.",
+)
 @click.pass_obj
 def build_cmd(
     obj: Context,
@@ -95,9 +102,18 @@ def build_cmd(
     strict: bool,
     edition: str,
     jobs: int | None,
+    watch: bool,
+    impose: str | None,
 ) -> None:
     """Build the named briefs, or every brief in briefs/."""
     root = obj.project
+    if watch:
+        from .watch import watch_build
+
+        only = list(ids) or None
+        editions = _editions(edition)
+        watch_build(root, only, editions, strict, write_html, jobs or default_jobs(), force)
+        return
     progress = Progress(enabled=sys.stdout.isatty())
 
     def report(result: BriefResult) -> None:
@@ -118,11 +134,82 @@ def build_cmd(
             on_plan=progress.start,
         )
     failed = [r for r in results if r.failed(strict)]
+    if impose:
+        _impose_results([r for r in results if not r.failed(strict)], impose, root)
     fresh = sum(1 for r in results if r.fresh)
     summary = f"{len(results) - len(failed) - fresh} built, {len(failed)} failed"
     click.echo(summary + (f", {fresh} up to date." if fresh else "."))
     if failed:
         sys.exit(1)
+
+
+def _impose_results(results: list[BriefResult], layout: str, root: Path) -> None:
+    """N-up print sheets of each built PDF (cheap: no WeasyPrint, so never cached)."""
+    from .impose import impose_pdf, imposed_path
+
+    for result in results:
+        target = imposed_path(result.output, layout)
+        sheets = impose_pdf(result.output, target, layout)
+        shown = target.relative_to(root) if target.is_relative_to(root) else target
+        click.echo(f"imposed {shown} ({sheets} sheet{'s' if sheets != 1 else ''})")
+
+
+@cli.command("letters")
+@click.argument("letter_id", metavar="ID")
+@click.option(
+    "--recipients",
+    "recipients_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV or YAML (name, title, organisation, address; salutation, language, note), "
+    "relative to the project.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The folder to write (default: out/letters/<id>/); it is replaced as a whole.",
+)
+@click.option(
+    "--edition",
+    type=click.Choice(["screen", "print"]),
+    default="screen",
+    show_default=True,
+    help="The edition of the letters and of the brief behind them.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@click.pass_obj
+def letters_cmd(
+    obj: Context,
+    letter_id: str,
+    recipients_file: Path,
+    out_dir: Path | None,
+    edition: str,
+    strict: bool,
+    jobs: int | None,
+) -> None:
+    """Write one letter per recipient, each followed by the brief it accompanies."""
+    from .letters import MAILING_FILE, MANIFEST_FILE, mail
+
+    mailing = mail(
+        obj.project,
+        letter_id,
+        obj.project / recipients_file,  # relative paths: to the project, as with -C
+        obj.project / out_dir if out_dir else None,
+        edition,
+        strict,
+        jobs or default_jobs(),
+    )
+    for problem in mailing.problems:
+        click.echo(str(problem), err=True)
+    folder = mailing.folder
+    shown = folder.relative_to(obj.project) if folder.is_relative_to(obj.project) else folder
+    count = len(mailing.rows)
+    click.echo(
+        f"wrote {count} letter{'s' if count != 1 else ''} to {shown}/: {MAILING_FILE} "
+        f"({mailing.mailing_pages} pages, each letter on an odd page), {MANIFEST_FILE}"
+    )
 
 
 class Progress:
@@ -168,6 +255,18 @@ class Progress:
             self.bar.advance(self.task)
 
 
+@cli.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
+@click.pass_obj
+def serve_cmd(obj: Context, port: int, host: str, strict: bool) -> None:
+    """Preview every brief in the browser; pages update as you save files."""
+    from .serve import serve
+
+    serve(obj.project, host, port, strict, jobs=default_jobs())
+
+
 @cli.command("check")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
@@ -184,9 +283,10 @@ def check_cmd(obj: Context, strict: bool, against: Path | None) -> None:
         from .checks import check_verbatim
 
         problems.extend(check_verbatim(project, against))
-    from .checks import check_language
+    from .checks import check_language, check_translations
 
     problems.extend(check_language(project))
+    problems.extend(check_translations(project))
     for problem in problems:
         click.echo(str(problem), err=True)
     failing = [p for p in problems if p.is_error or strict]

@@ -20,6 +20,7 @@ from .model import (
     ReportData,
 )
 from .schema import Builder
+from .translations import load_translations
 from .yamlload import YamlDocument, load_yaml
 
 CONFIG_FILE = "briefpress.yaml"
@@ -136,7 +137,10 @@ def load_report(project: Project, folder: Path) -> ReportData | None:
         project.problems.append(
             Problem(report.loc, f"report id {report.id!r} differs from its folder {folder.name!r}")
         )
-    return ReportData(report=report, broken=broken, **collections)
+    data = ReportData(report=report, broken=broken, **collections)
+    data.translations, problems = load_translations(folder, data, project.display)
+    project.problems.extend(problems)
+    return data
 
 
 def load_brief(project: Project, path: Path) -> BriefSpec | None:

@@ -14,6 +14,9 @@ from .errors import Location
 
 VERBATIM: dict[str, Any] = {"verbatim": True}
 EDITORIAL: dict[str, Any] = {"editorial": True}
+# Names and headings: neither the report's sentences nor ours, but printed words that a
+# brief in another language may show translated (reports/<id>/translations/<lang>.yaml).
+TEXT: dict[str, Any] = {"text": True}
 NOWHERE = Location("<none>")
 
 
@@ -25,7 +28,7 @@ INTERNAL: dict[str, Any] = {"internal": True}
 @dataclass(frozen=True)
 class Publisher:
     short: str
-    name: str
+    name: str = field(metadata=TEXT)
     url: str | None = None
 
 
@@ -47,13 +50,13 @@ class Position:
 @dataclass(frozen=True)
 class ReportSection:
     id: str
-    title: str
+    title: str = field(metadata=TEXT)
 
 
 @dataclass(frozen=True)
 class Report:
     id: str
-    title: str
+    title: str = field(metadata=TEXT)
     publisher: Publisher
     year: int
     description: str = field(metadata=EDITORIAL)
@@ -62,7 +65,7 @@ class Report:
     sections: list[ReportSection]
     url: str | None = None
     licence: str | None = None
-    subtitle: str | None = None
+    subtitle: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -73,9 +76,9 @@ class Report:
 @dataclass(frozen=True)
 class Organisation:
     id: str
-    short: str
+    short: str = field(metadata=TEXT)
     country: str
-    name: str | None = None
+    name: str | None = field(default=None, metadata=TEXT)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -108,7 +111,7 @@ class Fact:
 @dataclass(frozen=True)
 class Country:
     id: str
-    name: str
+    name: str = field(metadata=TEXT)
     model: str
     organisations: list[str]
     respondents: int
@@ -160,7 +163,7 @@ class Quote:
     section: str
     themes: list[str]
     organisation: str | None = None
-    subsection: str | None = None
+    subsection: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -249,6 +252,8 @@ class ReportData:
     recommendations: dict[str, Recommendation]
     sources: dict[str, Source]
     broken: set[str] = field(default_factory=set)  # files that failed to load
+    # language tag -> translations.ContentTranslations, from translations/<lang>.yaml
+    translations: dict[str, Any] = field(default_factory=dict)
 
     def collection(self, name: str) -> dict[str, Any]:
         """A record collection by the name briefs use in ``from:``."""
@@ -321,9 +326,18 @@ class LetterSpec:
     recipient: Address
     signature: Address
     salutation: str | None = field(default=None, metadata=EDITORIAL)
-    closing: str = field(default="Yours sincerely,", metadata=EDITORIAL)
+    closing: str | None = field(default=None, metadata=EDITORIAL)  # None: the brief language's
     date: str | None = None
     sample: bool = False
+    # The id of the brief that follows each letter of a mailing (`briefpress letters`).
+    accompanies: str | None = None
+    # A personal line to one recipient, printed under the salutation; `briefpress letters`
+    # fills it from the recipients file's `note` column.
+    note: str | None = field(default=None, metadata=EDITORIAL)
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)

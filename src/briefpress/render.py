@@ -8,7 +8,9 @@ from the data from ever becoming markup.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +20,13 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from . import __version__, visuals
+from . import __version__, i18n, visuals
 from .assets import ASSETS, THEME_TEMPLATES
 from .errors import BriefpressError, Location, Problem
 from .load import Project
 from .model import BriefSpec, Config, ReportData
 from .select import group_by_country, resolve_sections, select
+from .translations import localise
 
 EDITION_PAGE = {"A4": "a4", "A5": "a5", "Letter": "letter"}
 
@@ -47,11 +50,14 @@ def build_date(today: dt.date | None = None) -> dt.date:
     return today or dt.date.today()
 
 
-def make_environment(project_root: Path) -> jinja2.Environment:
-    """One Jinja2 environment per project: user templates shadow the theme's.
+def make_environment(
+    project_root: Path, language: str = i18n.SOURCE_LANGUAGE
+) -> jinja2.Environment:
+    """One Jinja2 environment per project and language: user templates shadow the theme's.
 
     Templates are shared between organisations like data, so they run sandboxed:
-    they can print what they are given but never reach Python internals.
+    they can print what they are given but never reach Python internals. The
+    language's catalog is installed for good (gettext globals are per environment).
     """
     search = [project_root / "templates", THEME_TEMPLATES]
     env = jinja2.sandbox.SandboxedEnvironment(
@@ -62,10 +68,25 @@ def make_environment(project_root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    i18n.install(env, language)
     env.globals["search_path"] = [str(p) for p in search]
     env.filters["paragraphs"] = paragraphs
     return env
+
+
+@functools.lru_cache(maxsize=32)
+def language_environment(project_root: Path, language: str) -> jinja2.Environment:
+    """The cached environment of one language, for briefs not in the caller's one."""
+    return make_environment(project_root, language)
+
+
+def environment_for(
+    brief: BriefSpec, project: Project, env: jinja2.Environment | None
+) -> jinja2.Environment:
+    """``env`` if it speaks the brief's language, else that language's environment."""
+    if env is not None and env.globals.get("catalog_language") == brief.language:
+        return env
+    return language_environment(project.root, brief.language)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -133,15 +154,27 @@ def brand_css(config: Config, edition: str) -> Markup:
     return Markup(css.replace("<", ""))  # trusted config, but never let it close <style>
 
 
+def localised_brief(brief: BriefSpec) -> BriefSpec:
+    """The brief with the defaults a template prints filled in its own language."""
+    letter = brief.letter
+    if letter is None or letter.closing is not None:
+        return brief
+    closing = i18n.Language(brief.language).gettext(i18n.CLOSING)
+    return dataclasses.replace(brief, letter=dataclasses.replace(letter, closing=closing))
+
+
 def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
-    data: ReportData = project.reports[brief.report]
+    """What a template sees: report records in the brief's language (translated where
+    a translation exists, marked as English where not), and the brief's own fields."""
+    data: ReportData = localise(project.reports[brief.report], brief.language)
+    language = i18n.Language(brief.language)
     sections = resolve_sections(brief)
     selected = {s.name: select(data.collection(s.from_ or s.name), s) for s in sections}
     country = data.countries.get(brief.country or "")
     model = data.models.get(country.model) if country else None
     date = build_date()
     return {
-        "brief": brief,
+        "brief": localised_brief(brief),
         "report": data.report,
         "data": data,
         "sections": selected,
@@ -150,10 +183,11 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
         "model": model,
         "themes": [data.themes[t] for t in brief.all_themes if t in data.themes],
         "brand": project.config.brand,
-        "brand_css": brand_css(project.config, edition),
+        "brand_css": brand_css(project.config, edition) + Markup(language.quotes_css()),
         "edition": edition,
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
+        "source_lang": i18n.SOURCE_LANGUAGE,
         "date": date,
         "date_iso": date.isoformat(),
         "stylesheets": stylesheet_links(brief, project, edition),
@@ -170,7 +204,7 @@ def render_brief(
     brief: BriefSpec, project: Project, edition: str, env: jinja2.Environment | None = None
 ) -> Rendered:
     """The brief's HTML for one edition; raises BriefpressError for template mistakes."""
-    env = env or make_environment(project.root)
+    env = environment_for(brief, project, env)
     template = get_template(env, brief, project)
     ctx = context(brief, project, edition)
     try:

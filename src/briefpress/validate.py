@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import i18n
 from .errors import Location, Problem
 from .load import Project
 from .model import EDITIONS, KINDS, PAPERS, SELECTABLE, BriefSpec, ReportData
@@ -31,7 +32,9 @@ REFERENCES = [
     ("findings", "quotes", "quotes"),
     ("recommendations", "themes", "themes"),
 ]
-LANGUAGES = ("en", "es", "pt", "ru", "vi", "ky", "et", "nl", "nb", "fr")
+# The study countries' languages and more: suggestions for a mistyped tag. Any tag Babel
+# knows is accepted; see check_language_tag.
+LANGUAGES = ("en", "es", "pt", "pt-PT", "pt-BR", "ru", "vi", "ky", "et", "nl", "nb", "fr")
 
 
 def suggest(value: str, known: Iterable[str]) -> str | None:
@@ -136,10 +139,7 @@ def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
         )
     if brief.paper not in PAPERS:
         add("paper", f"unknown paper size {brief.paper!r}", f"one of {', '.join(PAPERS)}")
-    if brief.language not in LANGUAGES:
-        add(
-            "language", f"unsupported language {brief.language!r}", f"one of {', '.join(LANGUAGES)}"
-        )
+    problems.extend(check_language_tag(brief))
     for name, value in (("max_pages", brief.max_pages), ("min_pages", brief.min_pages)):
         if value is not None and value < 1:
             add(name, f"{name} must be at least 1")
@@ -159,9 +159,93 @@ def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
             problems.append(unknown(where(brief, attr), "theme", theme, data.themes))
     if brief.kind == "letter" and brief.letter is None:
         add("kind", "a letter needs a 'letter' block (subject, body, recipient, signature)")
+    problems.extend(check_letter(brief, project))
     for section in resolve_sections(brief):
         problems.extend(check_section(section, data))
     return problems
+
+
+# A DL window envelope (DIN 5008 form B) shows six lines of address in 90 x 45 mm,
+# about 45 characters a line at the letter's size: the template wraps and shrinks
+# what is longer, so these are warnings, not errors.
+WINDOW_LINES = 6
+WINDOW_LINE_LENGTH = 45
+
+
+def check_window(lines: list[str], loc: Location) -> list[Problem]:
+    """Warnings for an address (name, title, organisation, lines) too big for the window."""
+    problems = []
+    if len(lines) > WINDOW_LINES:
+        problems.append(
+            Problem(
+                loc,
+                f"the address has {len(lines)} lines; a DL envelope window shows {WINDOW_LINES}",
+                "shorten it, or the lines in the window print smaller",
+                severity="warning",
+            )
+        )
+    for line in lines:
+        if len(line) > WINDOW_LINE_LENGTH:
+            shown = line if len(line) <= 30 else line[:27] + "..."
+            problems.append(
+                Problem(
+                    loc,
+                    f"address line {shown!r} has {len(line)} characters "
+                    f"(over {WINDOW_LINE_LENGTH}): it wraps in the envelope window",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def check_letter(brief: BriefSpec, project: Project) -> list[Problem]:
+    """The brief a letter accompanies exists and is not a letter; its sample address fits."""
+    letter = brief.letter
+    if letter is None:
+        return []
+    problems = []
+    recipient = letter.recipient
+    lines = [recipient.name, recipient.title or "", recipient.organisation or ""]
+    lines += (recipient.address or "").split("\n")
+    problems += check_window([x for x in lines if x.strip()], where(letter, "recipient"))
+    target = letter.accompanies
+    if target is None:
+        return problems
+    known = sorted(p.stem for p in project.briefs_dir.glob("*.yaml"))
+    loaded = project.briefs.get(target)
+    if target not in known:
+        problems.append(
+            unknown(where(letter, "accompanies"), "brief", target, dict.fromkeys(known))
+        )
+    elif target == brief.id or (loaded is not None and loaded.kind == "letter"):
+        problems.append(
+            Problem(
+                where(letter, "accompanies"),
+                f"a letter accompanies a brief, and {target!r} is a letter",
+                "name a country, theme, overview or handout brief",
+            )
+        )
+    return problems
+
+
+def check_language_tag(brief: BriefSpec) -> list[Problem]:
+    """Any language Babel knows builds; one without a catalog warns that its interface
+    words stay in English (so ``--strict`` refuses to ship such a brief)."""
+    tag = brief.language
+    if i18n.parse_locale(tag) is None:
+        hint = suggest(tag.replace("_", "-"), LANGUAGES) or "a BCP 47 tag such as es or pt-PT"
+        return [Problem(where(brief, "language"), f"unknown language {tag!r}", hint)]
+    if i18n.catalog_for(tag) is None and i18n.base_language(tag) != i18n.SOURCE_LANGUAGE:
+        shipped = ", ".join(c.replace("_", "-") for c in i18n.catalog_languages())
+        return [
+            Problem(
+                where(brief, "language"),
+                f"no interface translation for {tag!r}: headings and labels stay in English",
+                f"catalogs: {shipped}",
+                severity="warning",
+            )
+        ]
+    return []
 
 
 def check_section(section: Any, data: ReportData) -> list[Problem]:

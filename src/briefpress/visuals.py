@@ -17,10 +17,13 @@ import hashlib
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import segno
 from markupsafe import Markup, escape
 
+from .assets import THEME_FONTS
 from .model import Country, Fact, Model
 
 FONT = "'Noto Sans', sans-serif"
@@ -33,17 +36,64 @@ def _fig_id(prefix: str, *content: str) -> str:
     return f"{prefix}-{digest}"
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Break ``text`` into lines of at most ``width`` characters, at spaces only."""
+@cache
+def _metrics() -> tuple[dict[int, str], Any, int]:
+    """Cmap, advance widths and units per em of the bold sans: the widest text we set."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(THEME_FONTS / "NotoSans-Bold.ttf"), lazy=True)
+    return font.getBestCmap(), font["hmtx"], int(font["head"].unitsPerEm)
+
+
+def text_width(text: str, size: float) -> float:
+    """How wide ``text`` is when set in bold at ``size`` (SVG user units = points here)."""
+    cmap, hmtx, upm = _metrics()
+    units = sum(hmtx[cmap[ord(ch)]][0] if ord(ch) in cmap else upm * 0.6 for ch in text)
+    return units * size / upm
+
+
+def _split_word(word: str, width: float, size: float, lang: str) -> list[str]:
+    """A word too wide for a line, hyphenated by the language's rules (hard-split if none)."""
+    import pyphen
+
+    dic = pyphen.Pyphen(lang=pyphen.language_fallback(lang.replace("-", "_")) or "en_GB")
+    parts: list[str] = []
+    rest = word
+    while text_width(rest, size) > width and len(rest) > 1:
+        fitting = [h for h, _ in dic.iterate(rest) if text_width(h + "-", size) <= width]
+        head = fitting[0] if fitting else _hard_head(rest, width, size)
+        parts.append(head + "-")
+        rest = rest[len(head) :]
+    return [*parts, rest]
+
+
+def _hard_head(word: str, width: float, size: float) -> str:
+    """The longest start of ``word`` that fits with a hyphen (at least one letter)."""
+    end = len(word) - 1
+    while end > 1 and text_width(word[:end] + "-", size) > width:
+        end -= 1
+    return word[:end]
+
+
+def wrap(text: str, width: float, size: float, lang: str = "en") -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` at ``size``: at spaces, and
+    inside words too wide for a line (Russian model names are), by hyphenation."""
+    pieces = [
+        piece
+        for word in text.split()
+        for piece in (
+            _split_word(word, width, size, lang) if text_width(word, size) > width else [word]
+        )
+    ]
     lines: list[str] = []
     line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if len(candidate) <= width or not line:
+    for piece in pieces:
+        candidate = f"{line} {piece}" if line else piece
+        if text_width(candidate, size) <= width or not line:
             line = candidate
         else:
             lines.append(line)
-            line = word
+            line = piece
     if line:
         lines.append(line)
     return lines
@@ -105,6 +155,7 @@ def spectrum_svg(
     highlight: Sequence[str] = (),
     show_countries: bool = True,
     fill_active: bool = True,
+    lang: str = "en",
 ) -> Markup:
     """The spectrum of decriminalisation models, then the report's baseline and goal.
 
@@ -120,7 +171,11 @@ def spectrum_svg(
     gap, left, width = 6, 2, 720
     col = (width - left * 2 - gap * (columns - 1)) / columns
     tile_top, line_h, name_size = 30, 12.5, 10
-    names = [wrap(m.name, 16) for m in ordered] + [wrap(labels.baseline, 16), wrap(labels.goal, 16)]
+    room = col - 8  # the tile's width less its inner margin (text starts 7 units in)
+    names = [wrap(m.name, room, name_size, lang) for m in ordered] + [
+        wrap(labels.baseline, room, name_size, lang),
+        wrap(labels.goal, room, name_size, lang),
+    ]
     tile_h = 22 + line_h * max(len(n) for n in names) + 6
     per_col = [[c for c in m.study_countries if c in countries] for m in ordered]
     rows = max((len(c) for c in per_col), default=0) if show_countries else 0
