@@ -10,20 +10,10 @@ from typing import Any
 
 import yaml
 
-from .model import ReportData
+from .model import SELECTABLE, ReportData
 from .select import record_countries, record_themes
 
-EXPORTABLE = (
-    "quotes",
-    "findings",
-    "recommendations",
-    "countries",
-    "models",
-    "themes",
-    "sources",
-    "organisations",
-    "literature",
-)
+EXPORTABLE = (*SELECTABLE, "organisations")
 
 
 def plain(record: Any) -> dict[str, Any]:
