@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test check lint bench images clean system-deps messages
+.PHONY: build test check lint bench images clean system-deps messages bench-letters
 
 build: $(STAMP)
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
@@ -76,3 +76,8 @@ images: $(STAMP)
 
 clean:
 	rm -rf out/*.pdf out/*.html out/print out/assets out/letters out/thumbs
+
+# Letters: a 4-page brief mailed to 1,000 generated recipients, against making each
+# letter and brief from scratch (see docs/benchmarks.md, "Letters"). Not a test.
+bench-letters: $(STAMP)
+	$(BIN)/python bench/letters.py

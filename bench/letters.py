@@ -21,6 +21,7 @@ import contextlib
 import csv
 import io
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -185,7 +186,9 @@ def main() -> None:
         recipients_file = Path(tmp) / "recipients.csv"
         write_recipients(recipients_file, rows)
 
+        cpu_before = children_cpu()
         ours = time_briefpress(project, recipients_file, args.jobs)
+        cpu = children_cpu() - cpu_before
         folder = project / "out" / "letters" / "letter-policymakers"
         brief_pages = page_count(project / "out" / f"{args.brief}.pdf")
         files = len(list(folder.glob("[0-9]*.pdf")))
@@ -197,6 +200,10 @@ def main() -> None:
         scratch = per_recipient * len(rows) / args.jobs
 
     print(f"machine: {len(os.sched_getaffinity(0))} cores; workers: {args.jobs}")
+    print(
+        f"briefpress used {cpu:.0f} s of CPU in {ours:.0f} s: {cpu / ours:.2f} cores busy on "
+        f"average (well under {args.jobs} means other work shared the machine)"
+    )
     print(f"recipients: {len(rows)}; accompanying brief: {args.brief} ({brief_pages} pages)")
     print(f"briefpress letters: {ours:.1f} s ({ours / len(rows) * 1000:.0f} ms a recipient)")
     print(f"  made {files} recipient PDFs, mailing.pdf {mailing_pages} pages ({mailing_mb:.1f} MB)")
@@ -210,6 +217,12 @@ def main() -> None:
         f"speed-up: {ratio:.1f}x (target {TARGET_RATIO:g}x); "
         f"{'under' if ours < TARGET_SECONDS else 'OVER'} {TARGET_SECONDS:g} s"
     )
+
+
+def children_cpu() -> float:
+    """CPU seconds used by finished child processes and theirs (the pool's workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def page_count(path: Path) -> int:

@@ -220,6 +220,32 @@ def test_out_folder_and_a_long_address_that_still_fits(letter_project: Path, cli
     (row,) = manifest(letter_project / "mailing")
     text = text_of(letter_project / "mailing" / row["file"], slice(0, 1))
     assert "Sampleland" in text and "Sample City 00000" in text
+    placed = text_positions(letter_project / "mailing" / row["file"])
+    window = [(t, x, y) for t, x, y in placed if 40 <= y <= 95]  # the band around the window
+    for words in ("Her Excellency", "Ministry of Health", "Directorate", "Sampleland"):
+        found = [(x, y) for t, x, y in window if words in t]
+        assert found, words
+        for x, y in found:  # DL window: 20 to 110 mm from the left, 45 to 90 mm from the top
+            assert 20 <= x <= 110 and 45 <= y <= 90, (words, x, y)
+
+
+def text_positions(pdf: Path) -> list[tuple[str, float, float]]:
+    """Text on page one with where it starts, in mm from the top-left corner."""
+    page = PdfReader(pdf).pages[0]
+    height = float(page.mediabox.height)
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text, x / MM, (height - y) / MM))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+MM = 72 / 25.4
 
 
 # --- nothing half-written ---------------------------------------------------------------

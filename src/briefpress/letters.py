@@ -175,7 +175,7 @@ def letter_and_brief(letter_pdf: bytes, brief_pdf: Path | None) -> tuple[bytes, 
 
     out = pikepdf.new()
     with pikepdf.open(io.BytesIO(letter_pdf)) as letter:
-        out.pages.extend(letter.pages)
+        _append_pages(out, letter)
         _copy_document_facts(letter, out)
         with contextlib.ExitStack() as stack:
             if brief_pdf is not None:
@@ -188,7 +188,7 @@ def letter_and_brief(letter_pdf: bytes, brief_pdf: Path | None) -> tuple[bytes, 
 
 def _append_pages(out: Any, source: Any) -> None:
     """Pages with their named destinations and outline where pikepdf can carry them."""
-    add_pages_from = getattr(out, "add_pages_from", None)  # pikepdf >= 10.17
+    add_pages_from = getattr(out, "add_pages_from", None)  # recent pikepdf (10.x)
     if add_pages_from is not None:
         add_pages_from(source)
         return
@@ -433,11 +433,17 @@ def letter_jobs(run: Run, recipients: list[Recipient]) -> Iterator[tuple[Recipie
         yield recipient, job
 
 
-def run_letters(jobs: list[LetterJob], workers: int, root: Path) -> Iterator[LetterOutcome]:
-    """Letters in parallel, each worker with a warm renderer; results in job order."""
-    if workers > 1 and len(jobs) > 1:
-        workers = min(workers, len(jobs))
-        chunk = max(1, min(16, len(jobs) // (workers * 4)))
+def run_letters(
+    jobs: Iterable[LetterJob], count: int, workers: int, root: Path
+) -> Iterator[LetterOutcome]:
+    """Letters in parallel, each worker with a warm renderer; results in job order.
+
+    ``jobs`` may be a generator: workers start on the first letters while the HTML
+    of the later ones is still being rendered here.
+    """
+    if workers > 1 and count > 1:
+        workers = min(workers, count)
+        chunk = max(1, min(16, count // (workers * 4)))
         with ProcessPoolExecutor(workers, initializer=_warm_worker, initargs=(root,)) as pool:
             yield from pool.map(make_letter, jobs, chunksize=chunk)
     else:
@@ -472,8 +478,14 @@ def shared_warnings(letter: BriefSpec, outcomes: list[LetterOutcome]) -> list[Pr
 
 def make_mailing(run: Run, recipients: list[Recipient]) -> Mailing:
     """Every letter into the staging folder, then the combined file and the manifest."""
-    planned = list(letter_jobs(run, recipients))
-    outcomes = list(run_letters([job for _, job in planned], run.workers, run.project.root))
+    planned: list[tuple[Recipient, LetterJob]] = []
+
+    def jobs() -> Iterator[LetterJob]:
+        for recipient, job in letter_jobs(run, recipients):
+            planned.append((recipient, job))
+            yield job
+
+    outcomes = list(run_letters(jobs(), len(recipients), run.workers, run.project.root))
     failures = [
         p
         for (recipient, _), outcome in zip(planned, outcomes, strict=True)
