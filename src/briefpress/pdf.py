@@ -11,6 +11,7 @@ import mimetypes
 import os
 import re
 import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,7 @@ class PdfRenderer:
                 pdf_tags=True,
                 custom_metadata=True,
             )
+            pdf = stable_document_id(pdf, identifier)
         problems = [
             Problem(Location(brief.file), f"WeasyPrint: {record.getMessage()}", severity="warning")
             for record in log.records
@@ -181,6 +183,27 @@ class SharedStyles:
     sheets: list[Any]
     color_profiles: dict[str, Any]
     counter_style: Any
+
+
+FILE_ID = re.compile(rb"(/ID \[\([0-9a-f]{32}\) \()[0-9a-f]{32}\)\]")
+XMP_DOCUMENT_ID = re.compile(
+    rb"xmp\.did:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+)
+
+
+def stable_document_id(pdf: bytes, identifier: str) -> bytes:
+    """Replace the random XMP DocumentID that PDF/X output gets with one derived from
+    the content, so two builds of the same brief are byte-identical. The metadata
+    stream of PDF/X-4 is uncompressed and the new id has the same length, so no
+    offset in the file moves."""
+    stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, 'briefpress:' + identifier)}"
+    if not XMP_DOCUMENT_ID.search(pdf):
+        return pdf
+    pdf = XMP_DOCUMENT_ID.sub(stable.encode("ascii"), pdf)
+    # The file's /ID pair ends with a hash of the bytes written, random id included:
+    # recompute it from the stable bytes (same length, so no offset moves either).
+    instance = hashlib.md5(FILE_ID.sub(b"", pdf), usedforsecurity=False).hexdigest()
+    return FILE_ID.sub(lambda m: m.group(1) + instance.encode("ascii") + b")]", pdf)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
