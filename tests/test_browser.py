@@ -9,6 +9,7 @@ downloaded browser). Elsewhere the test is skipped, with the reason shown.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -38,6 +39,8 @@ LIVE_TIMEOUT = 10_000  # ms; the page usually changes within a second or two
 def browser(tmp_path: Path) -> Iterator[Any]:
     """A fresh headless Chromium with its own profile folder, closed after the test."""
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the browser test, but Debian's chromium is missing")
         pytest.skip("needs Debian's chromium (make system-deps installs it as root)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip)")
     with sync_api.sync_playwright() as playwright:

@@ -18,10 +18,11 @@ from pathlib import Path
 import jinja2
 
 from .assets import THEME_DIR, publish_theme
-from .cache import BuildCache, brief_key, tree_digest
+from .cache import BuildCache, brief_key, inputs_digest, tree_digest
 from .errors import BriefpressError, Problem, raise_if_errors
 from .glyphs import check_glyphs
-from .load import Project, load_project
+from .i18n import LOCALE_DIR
+from .load import CONFIG_FILE, Project, load_project
 from .model import BriefSpec
 from .pdf import PdfRenderer, write_atomic
 from .postcheck import check_pdf
@@ -116,13 +117,48 @@ class Build:
         assets = publish_theme(self.project.out_dir)
         self.assets_digest = tree_digest(assets, self.project.root / "styles")
         self.cache = BuildCache.load(self.project.out_dir)
+        self.inputs_key = self.inputs()
         brand = self.project.config.brand
         self.fonts = (brand.body_font, brand.heading_font)
+
+    def inputs(self) -> str:
+        """The digest of every file and option this build depends on."""
+        root = self.project.root
+        folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
+                   THEME_DIR, LOCALE_DIR]  # fmt: skip
+        settings = repr((sorted(self.project.briefs), self.editions, self.strict,
+                         self.write_html))  # fmt: skip
+        return inputs_digest(folders, [root / CONFIG_FILE], settings)
+
+    def unchanged(self) -> list[BriefResult] | None:
+        """Every result, already fresh, when no input changed since the last clean build."""
+        if self.force:
+            return None
+        outputs = {}
+        for brief in self.project.briefs.values():
+            for edition in self.editions:
+                outputs[f"{brief.id}:{edition}"] = output_path(self.project, brief.id, edition)
+                if self.write_html:
+                    html = output_path(self.project, brief.id, edition, ".html")
+                    outputs[f"{brief.id}:{edition}:html"] = html
+        pages = self.cache.all_fresh(self.inputs_key, outputs)
+        if pages is None:
+            return None
+        results = []
+        for brief in self.project.briefs.values():
+            for edition in self.editions:
+                name = f"{brief.id}:{edition}"
+                output = output_path(self.project, brief.id, edition)
+                results.append(BriefResult(brief, edition, output, pages[name], [], True, True))
+        return results
 
     def plan(self) -> tuple[list[BriefResult], list[tuple[BriefResult, PdfJob, str]]]:
         """Render all HTML; return results already settled and the PDF jobs still to run."""
         settled: list[BriefResult] = []
         pending: list[tuple[BriefResult, PdfJob, str]] = []
+        unchanged = self.unchanged()
+        if unchanged is not None:
+            return unchanged, []
         for brief in self.project.briefs.values():
             for edition in self.editions:
                 result = BriefResult(brief, edition, output_path(self.project, brief.id, edition))
@@ -135,20 +171,21 @@ class Build:
                 if self.write_html:
                     html_path = output_path(self.project, brief.id, edition, ".html")
                     write_atomic(html_path, rendered.html.encode("utf-8"))
-                data = self.project.reports.get(brief.report)
-                missing = check_glyphs(rendered.html, brief, data, self.project.root, self.fonts)
-                if missing:  # fail before WeasyPrint prints a box or falls back to another font
-                    result.problems.extend(missing)
-                    settled.append(result)
-                    continue
+                    self.cache.record(f"{brief.id}:{edition}:html", "", 0)
                 key = brief_key(rendered.html, self.assets_digest, self.strict)
                 pages = (
                     None
                     if self.force
                     else self.cache.fresh(f"{brief.id}:{edition}", key, result.output)
                 )
-                if pages is not None:
+                if pages is not None:  # same HTML and fonts as a build that passed every check
                     result.pages, result.written, result.fresh = pages, True, True
+                    settled.append(result)
+                    continue
+                data = self.project.reports.get(brief.report)
+                missing = check_glyphs(rendered.html, brief, data, self.project.root, self.fonts)
+                if missing:  # fail before WeasyPrint prints a box or falls back to another font
+                    result.problems.extend(missing)
                     settled.append(result)
                     continue
                 job = PdfJob(rendered, result.output, self.project.root, self.fonts, self.strict)
@@ -208,6 +245,10 @@ def build(
             if on_result is not None:
                 on_result(result)
     finally:
+        clean = len(results) == len(settled) + len(pending) and not any(
+            r.failed(strict) for r in results
+        )
+        run.cache.set_inputs(run.inputs_key if clean else None)
         run.cache.save()
     if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
         from .gallery import publish_results

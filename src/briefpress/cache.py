@@ -18,6 +18,7 @@ from . import __version__
 from .pdf import write_atomic
 
 CACHE_FILE = ".briefpress-cache.json"
+INPUTS = "*inputs*"  # the digest of every input of the last build in which all succeeded
 
 
 def tree_digest(*folders: Path) -> str:
@@ -31,6 +32,15 @@ def tree_digest(*folders: Path) -> str:
                 continue
             digest.update(path.relative_to(folder).as_posix().encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def inputs_digest(folders: list[Path], files: list[Path], settings: str) -> str:
+    """One hash over everything a build reads, and the options it was run with."""
+    digest = hashlib.sha256(tree_digest(*folders).encode())
+    for path in files:
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    digest.update(f"{engine_versions()}; {settings}".encode())
     return digest.hexdigest()
 
 
@@ -73,6 +83,30 @@ class BuildCache:
             pages = entry.get("pages")
             return pages if isinstance(pages, int) else None
         return None
+
+    def all_fresh(self, inputs: str, names: dict[str, Path]) -> dict[str, int] | None:
+        """Page counts of every brief when nothing at all changed since the last clean
+        build (same ``inputs`` digest, every output still there); None otherwise. This
+        lets a no-op build skip rendering HTML altogether."""
+        if self.entries.get(INPUTS, {}).get("key") != inputs:
+            return None
+        pages: dict[str, int] = {}
+        for name, output in names.items():
+            entry = self.entries.get(name)
+            if not isinstance(entry, dict) or not output.exists():
+                return None
+            count = entry.get("pages")
+            if not isinstance(count, int):
+                return None
+            pages[name] = count
+        return pages
+
+    def set_inputs(self, inputs: str | None) -> None:
+        """Remember the digest of a build in which every brief succeeded (None forgets)."""
+        if inputs is None:
+            self.entries.pop(INPUTS, None)
+        else:
+            self.entries[INPUTS] = {"key": inputs}
 
     def record(self, name: str, key: str, pages: int) -> None:
         self.entries[name] = {"key": key, "pages": pages}

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
-
 from .errors import Location, Problem
 from .model import BriefSpec
 
@@ -57,6 +55,8 @@ def _fonts_of(obj: Any, found: dict[str, bool], seen: set[int]) -> None:
 
 
 def pdf_facts(pdf: bytes) -> PdfFacts:
+    from pypdf import PdfReader  # only when a PDF was made: a no-op build never needs it
+
     reader = PdfReader(io.BytesIO(pdf))
     found: dict[str, bool] = {}
     seen: set[int] = set()

@@ -67,11 +67,22 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=bytecode_cache(project_root),
     )
     i18n.install(env, language)
     env.globals["search_path"] = [str(p) for p in search]
     env.filters["paragraphs"] = paragraphs
     return env
+
+
+def bytecode_cache(project_root: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept under out/, so a no-op build does not compile them again."""
+    folder = project_root / "out" / ".cache" / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only project still renders, only slower
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @functools.lru_cache(maxsize=32)

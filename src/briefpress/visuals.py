@@ -362,6 +362,7 @@ def bar_chart_svg(
     return Markup("".join(parts))
 
 
+@cache  # the same code on every brief: encoding it is the slowest part of rendering HTML
 def qr_svg(url: str, label: str, dark: str = "#000") -> Markup:
     """A QR code for ``url`` as inline SVG, described for screen readers.
 

@@ -137,6 +137,28 @@ class _Converter:
         return result
 
 
+# libyaml parses several times faster than the pure-Python parser, but its composer
+# recurses in C and crashes the process on deeply nested input. Its event parser is a
+# state machine, so we measure the nesting with it first and compose only bounded input.
+LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def check_depth(text: str, file: str) -> None:
+    """Reject nesting deeper than MAX_DEPTH before anything recursive sees the text."""
+    depth = 0
+    for event in yaml.parse(text, Loader=LOADER):
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+                raise _Rejected(where, f"nesting deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+
+
 def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """UTF-8 text, or a problem saying where the first undecodable byte is."""
     try:
@@ -170,7 +192,8 @@ def parse_yaml(raw: bytes | str, file: str) -> tuple[YamlDocument | None, list[P
         return None, [Problem(Location(file, line), "the file contains a NUL character")]
     converter = _Converter(file)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        check_depth(text, file)
+        node = yaml.compose(text, Loader=LOADER)
         if node is None:
             return YamlDocument(file, None, {(): Location(file, 1, 1)}), []
         data = converter.convert(node, (), frozenset())
