@@ -75,3 +75,12 @@ def project_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("shared") / "project"
     shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("out"))
     return target
+
+
+def copy_shipped(root: Path) -> Path:
+    """The shipped project (briefs, reports, templates, styles, config) copied to ``root``,
+    for tests that build it without touching the repository's own out/."""
+    for name in ("briefs", "reports", "templates", "styles"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "briefpress.yaml", root / "briefpress.yaml")
+    return root

@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 
 from briefpress.build import build
-from conftest import REPO
+from conftest import copy_shipped
 
 BRIEFS = ["portugal", "handout-full-decriminalisation", "letter-policymakers", "theme-stigma",
           "overview-models"]  # fmt: skip
@@ -19,10 +19,7 @@ MM = 72 / 25.4
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("editions")
-    for name in ("briefs", "reports", "templates", "styles"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "briefpress.yaml", root / "briefpress.yaml")
+    root = copy_shipped(tmp_path_factory.mktemp("editions"))
     results = build(root, BRIEFS, editions=("screen", "print"), jobs=2)
     assert not [r.brief.id for r in results if r.failed(strict=True)]
     return {"root": root}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pickle
 import re
-import shutil
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
@@ -31,7 +30,7 @@ from briefpress.model import Address, LetterSpec
 from briefpress.render import make_environment, render_brief
 from briefpress.translations import localise
 from briefpress.validate import validate_project
-from conftest import REPO, Result, run_cli
+from conftest import REPO, Result, copy_shipped, run_cli
 
 Cli = Callable[..., Result]
 SHIPPED_LANGUAGES = ("en", "es", "pt", "ru", "vi")
@@ -342,10 +341,7 @@ def nfc(text: str) -> str:
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The translated briefs of the shipped project, built once for the tests below."""
-    root = tmp_path_factory.mktemp("translated")
-    for name in ("briefs", "reports", "templates", "styles"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "briefpress.yaml", root / "briefpress.yaml")
+    root = copy_shipped(tmp_path_factory.mktemp("translated"))
     results = build(root, list(TRANSLATED_BRIEFS), write_html=True, jobs=2)
     return {"root": root, "results": {r.brief.id: r for r in results}}
 

@@ -4,7 +4,6 @@ appears in its PDF verbatim, with the report's attribution."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from briefpress.load import load_project
 from briefpress.model import Quote
 from briefpress.postcheck import DEFAULT_PAGE_BUDGET
 from briefpress.select import resolve_sections, select
-from conftest import REPO
+from conftest import REPO, copy_shipped
 
 BRIEF_IDS = sorted(p.stem for p in (REPO / "briefs").glob("*.yaml"))
 
@@ -24,10 +23,7 @@ BRIEF_IDS = sorted(p.stem for p in (REPO / "briefs").glob("*.yaml"))
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The shipped project copied aside and built once, for all tests here."""
-    root = tmp_path_factory.mktemp("shipped")
-    for name in ("briefs", "reports", "templates", "styles"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "briefpress.yaml", root / "briefpress.yaml")
+    root = copy_shipped(tmp_path_factory.mktemp("shipped"))
     results = build(root, editions=("screen",), jobs=2)
     return {"root": root, "results": {r.brief.id: r for r in results}}
 

@@ -24,6 +24,7 @@ from briefpress.watch import (
     classify,
     run_live,
 )
+from serving import stop
 
 SPECS = {
     "arcadia": BriefSpecInfo("mini-report"),
@@ -261,12 +262,7 @@ def watching(project: Path) -> Iterator[tuple[subprocess.Popen[str], list[str]]]
     try:
         yield process, lines
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(process)
         reader.join(timeout=5)
 
 
