@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from briefpress.build import build
-from briefpress.thumbs import render_page
+from briefpress.thumbs import render_png
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO / "docs" / "pages"
@@ -33,7 +33,7 @@ def main() -> int:
     for result in results:
         for index in range(result.pages):
             target = PAGES / f"{result.brief.id}-{index + 1}.png"
-            target.write_bytes(render_page(result.output, index, WIDTH))
+            target.write_bytes(render_png(result.output, index, WIDTH))
             print(f"wrote {target.relative_to(REPO)}")
     return 0
 
