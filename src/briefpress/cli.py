@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .build import BriefResult, build, default_jobs, output_path, prepare
+from .build import BriefResult, build, default_jobs, output_path
 from .errors import BriefpressError, Problem, raise_if_errors
 from .export import EXPORTABLE, export, serialise
 from .load import load_project
@@ -420,6 +420,3 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"briefpress: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("Run again with --debug for the traceback, and report it.", err=True)
         sys.exit(2)
-
-
-__all__ = ["main", "prepare"]

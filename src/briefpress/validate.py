@@ -14,7 +14,7 @@ from typing import Any
 from . import i18n
 from .errors import Location, Problem
 from .load import Project
-from .model import EDITIONS, KINDS, PAPERS, SELECTABLE, BriefSpec, ReportData
+from .model import KINDS, PAPERS, SELECTABLE, BriefSpec, ReportData
 from .privacy import personal_identifiers
 from .select import ORDERS, resolve_sections
 
@@ -305,6 +305,3 @@ def validate_project(project: Project) -> list[Problem]:
     for brief in project.briefs.values():
         problems.extend(check_brief(brief, project))
     return problems
-
-
-__all__ = ["EDITIONS", "validate_project"]
