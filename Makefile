@@ -65,8 +65,8 @@ upgrade: lock
 
 # Debian packages: WeasyPrint's libraries (the tests build with --strict, so a missing
 # HarfBuzz subset library fails them), then poppler-utils (pdftotext), qpdf and chromium
-# (the live preview's browser test). As root they are installed with apt-get; elsewhere
-# one line names them, and the tests that need the tools skip.
+# (tests/live/test_browser.py). As root they are installed with apt-get; elsewhere one
+# line names them, and the tests that need the tools skip.
 system-deps: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
 	@$(BIN)/python scripts/system_deps.py test
@@ -88,7 +88,7 @@ bench: $(STAMP)
 
 # Interface strings: extract every _() and {% trans %} (see babel.cfg) into the template
 # catalog and merge it into each language's .po file. New or changed strings then show
-# as untranslated or fuzzy; tests/test_i18n.py fails until each catalog is complete.
+# as untranslated or fuzzy; tests/render/test_i18n.py fails until each catalog is complete.
 # Start a language with: $(BIN)/pybabel init -D briefpress -i $(POT) -d $(LOCALE) -l xx
 LOCALE := src/briefpress/locale
 POT := $(LOCALE)/briefpress.pot
