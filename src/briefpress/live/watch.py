@@ -39,7 +39,7 @@ from briefpress.build.results import BriefResult, output_path
 from briefpress.build.thumbs import Thumbnails
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, THEME_TEMPLATES
-from briefpress.core.errors import Location, Problem
+from briefpress.core.errors import Location, Problem, grouped_warnings
 from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.render.html import make_environment
 
@@ -454,6 +454,7 @@ class Terminal:
         self.root = root.resolve()
         self.strict = strict
         self.echo = echo or click.echo
+        self.warnings: list[tuple[str, Problem]] = []  # this rebuild's, shown once at its end
 
     def stamp(self) -> str:
         return dt.datetime.now().strftime("%H:%M:%S")
@@ -473,7 +474,10 @@ class Terminal:
             plural = "s" if result.pages != 1 else ""
             self.echo(f"{self.stamp()} built  {shown} ({result.pages} page{plural})")
         for problem in result.problems:
-            self.echo(f"  {problem}", err=True)
+            if problem.is_error or self.strict:
+                self.echo(f"  {problem}", err=True)
+            else:
+                self.warnings.append((result.brief.id, problem))
 
     def rebuild(self, outcome: Rebuild) -> None:
         """Briefs whose input is wrong, then a one-line summary."""
@@ -488,6 +492,9 @@ class Terminal:
             for problem in card.problems:
                 if str(problem) not in shared:
                     self.echo(f"  {problem}", err=True)
+        for line in grouped_warnings(self.warnings):
+            self.echo(line, err=True)
+        self.warnings.clear()
         failed = len(outcome.blocked) + sum(1 for r in outcome.results if r.failed(self.strict))
         fresh = sum(1 for r in outcome.results if r.fresh)
         built = len(outcome.results) - fresh - (failed - len(outcome.blocked))
