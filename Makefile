@@ -20,17 +20,20 @@ build: $(STAMP)
 	$(BIN)/briefpress build --edition all --html
 
 # Exactly the locked versions (--require-hashes, and --no-deps so nothing unlocked slips
-# in), then briefpress itself, built with the locked setuptools. When the lock file has
-# changed since the last install, the venv starts empty, so that packages the lock no
-# longer lists do not linger. `pip check` catches a dependency added to pyproject.toml
-# without `make lock`.
+# in), then briefpress itself, built with the locked setuptools. The venv keeps a copy of
+# each lock it was installed from; when a lock's content has changed (or the venv was not
+# made from a lock), it starts empty, so that packages the lock no longer lists do not
+# linger. `pip check` catches a dependency added to pyproject.toml without `make lock`.
 define install_locked
-	@if [ -e $@ ] && [ -n "$(filter $(1),$?)" ]; then echo "$(1) changed: new $(VENV)"; rm -rf $(VENV); fi
+	@if [ -d $(VENV) ] && { ! ls $(VENV)/*.lock >/dev/null 2>&1 || \
+	  { [ -e $(VENV)/$(1) ] && ! cmp -s $(1) $(VENV)/$(1); }; }; then \
+	  echo "$(VENV) was not installed from this $(1): making it afresh"; rm -rf $(VENV); fi
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --require-hashes --no-deps -r $(1)
 	$(BIN)/python -m pip install -qq --no-deps --no-build-isolation -e .
 	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
 	  echo "$(1) does not match pyproject.toml: run 'make lock'."; exit 1; }
+	@cp $(1) $(VENV)/$(1)
 endef
 
 $(STAMP): $(LOCK) pyproject.toml
