@@ -284,9 +284,11 @@ def check_cmd(obj: Context, strict: bool, against: Path | None) -> None:
 
         problems.extend(check_verbatim(project, against))
     from .checks import check_language, check_translations
+    from .drafts import check_drafts
 
     problems.extend(check_language(project))
     problems.extend(check_translations(project))
+    problems.extend(check_drafts(project))
     for problem in problems:
         click.echo(str(problem), err=True)
     failing = [p for p in problems if p.is_error or strict]
@@ -298,6 +300,27 @@ def check_cmd(obj: Context, strict: bool, against: Path | None) -> None:
         f"ok: {len(project.reports)} report(s), {quotes} quotes, {len(project.briefs)} briefs"
         + (f", verbatim fields match {against.name}" if against else "")
     )
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--report", "report_id", required=True, help="The report id: reports/ID/.")
+@click.option("--merge", is_flag=True, help="Keep every field you wrote; fill in the rest.")
+@click.option("--force", is_flag=True, help="Replace files you edited since the last import.")
+@click.pass_obj
+def import_cmd(obj: Context, file: Path, report_id: str, merge: bool, force: bool) -> None:
+    """Draft reports/ID/ from a report (.txt, .pdf or .docx), with a review list."""
+    from .importer import import_report, summary_lines
+    from .importer.write import Mode
+
+    if merge and force:
+        raise click.UsageError("choose one of --merge and --force")
+    mode: Mode = "merge" if merge else "force" if force else "safe"
+    result = import_report(file, obj.project, report_id, mode)
+    for line in summary_lines(result):
+        click.echo(line)
+    if result.mismatches:
+        sys.exit(1)
 
 
 @cli.command("list")

@@ -14,7 +14,7 @@ from typing import Any
 from . import i18n
 from .errors import Location, Problem
 from .load import Project
-from .model import KINDS, PAPERS, SELECTABLE, BriefSpec, ReportData
+from .model import KINDS, PAPERS, SELECTABLE, TO_WRITE, BriefSpec, ReportData
 from .privacy import personal_identifiers
 from .select import ORDERS, resolve_sections
 
@@ -79,7 +79,7 @@ def check_references(data: ReportData) -> list[Problem]:
         known = data.collection(target)
         for record in data.collection(source).values():
             for value in _as_list(getattr(record, attr)):
-                if value not in known:
+                if value not in known and value != TO_WRITE:  # check_drafts lists those
                     problems.append(unknown(where(record, attr), SINGULAR[target], value, known))
     sections = {s.id for s in data.report.sections}
     for name in ("quotes", "findings", "literature", "sources"):

@@ -1,0 +1,29 @@
+"""From a report file to a :class:`~briefpress.importer.draft.Draft`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Problem
+from .draft import Draft
+from .quotes import collect_places, find_quotes, load_patterns
+from .source import read
+from .structure import find_footnotes, find_recommendations, find_sections
+
+RECOMMENDATIONS_TITLE = "recommendation"
+
+
+def parse(path: Path, project_root: Path, report_id: str) -> tuple[Draft, list[Problem]]:
+    """Read ``path`` and find every record; problems are the project's patterns'."""
+    patterns, problems = load_patterns(project_root)
+    source = read(path)
+    titles = sorted(source.split.running_titles)
+    draft = Draft(report_id, path.name, titles[0] if titles else None)
+    subsections = find_sections(source, draft)
+    find_footnotes(source, draft)
+    find_quotes(source, draft, patterns, subsections)
+    collect_places(draft)
+    find_recommendations(source, draft, RECOMMENDATIONS_TITLE)
+    if not draft.sections:
+        draft.note(path.name, "no numbered sections found: every record is in section ''")
+    return draft, problems
