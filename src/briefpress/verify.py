@@ -66,6 +66,10 @@ SPACE_JOINT = "\x02"  # line break inside a URL-like token: "" or " " here
 REF_OPEN = "\x03"  # footnote reference ("...purposes32."), which the needle
 REF_CLOSE = "\x04"  # may give or leave out: REF_OPEN digits REF_CLOSE
 
+# A line starting with this is a footnote, known to be one: readers that know
+# their footnotes (Word) mark them so, and no line is then guessed to be one.
+NOTE_LINE = "\v"
+
 # A line ending in one of these (without trailing whitespace) may have been
 # broken inside a URL or path, so the following space is optional.
 _URL_BREAK_CHARS = frozenset("/._:=?&#%~")
@@ -77,6 +81,9 @@ _SIDEBAR_MAX_CHARS = 30
 _SIDEBAR_MIN_LINES = 3
 # A running title is printed on several pages.
 _TITLE_MIN_REPEATS = 2
+# Where a page's header and footer lines sit: among its first and last lines.
+_EDGE_LINES_HEAD = 2
+_EDGE_LINES_FOOT = 3
 # A needle is first located by its start, at least this long (up to a word
 # end): long enough to leave few false starts, short enough to compile fast.
 _ANCHOR_CHARS = 24
@@ -258,12 +265,14 @@ def _docx_footnotes(document: Any) -> dict[str, str]:
 def docx_text(paragraphs: Sequence[DocxParagraph]) -> str:
     """A Word document as the line-per-paragraph text the normaliser reads.
 
-    Footnotes follow the body after a page break, one per line, as footnote
-    blocks at a page's foot do in a PDF dump.
+    Paragraphs are separated by blank lines, as in a PDF dump (line
+    ``2 * i`` is paragraph ``i``); footnotes follow the body after a page
+    break, one per line, each marked with ``NOTE_LINE``: a Word document
+    knows its footnotes, so the normaliser need not guess them.
     """
     body = [p.text for p in paragraphs if p.style != "footnote"]
-    notes = [p.text for p in paragraphs if p.style == "footnote"]
-    return "\n".join(body) + ("\n\f" + "\n".join(notes) if notes else "") + "\n"
+    notes = [NOTE_LINE + p.text for p in paragraphs if p.style == "footnote"]
+    return "\n\n".join(body) + ("\n\f\n" + "\n\n".join(notes) if notes else "") + "\n"
 
 
 def fold_space(text: str) -> str:
@@ -343,7 +352,7 @@ def _running_titles(lines: Sequence[str], extra: Iterable[str]) -> set[str]:
     the last body line of a page sits next to one too.
     """
     counts = Counter(line.strip() for line in lines if not _is_blank(line))
-    titles = {normalise_text(title) for title in extra}
+    titles = {normalise_text(title) for title in extra} | _page_edge_titles(lines)
     for index, line in enumerate(lines):
         if not _is_section_title(line):
             continue
@@ -355,6 +364,29 @@ def _running_titles(lines: Sequence[str], extra: Iterable[str]) -> set[str]:
                 titles.add(normalise_text(lines[near]))
     titles.discard("")
     return titles
+
+
+def _page_edge_titles(lines: Sequence[str]) -> set[str]:
+    """Lines printed at the head or foot of most pages: running titles.
+
+    A PDF reader that prints no running section titles (see
+    :func:`_running_titles`) still puts each page's header and footer at its
+    start or end.  A line found there on at least half the pages (and two)
+    is taken for one; page numbers are left to :func:`_is_page_number`.
+    """
+    pages: list[list[str]] = [[]]
+    for line in lines:
+        if line.startswith("\f") and pages[-1]:
+            pages.append([])
+        if not _is_blank(line) and not _is_page_number(line):
+            pages[-1].append(normalise_text(line))
+    if len(pages) < _TITLE_MIN_REPEATS:
+        return set()
+    counts = Counter(
+        text for page in pages for text in set(page[:_EDGE_LINES_HEAD] + page[-_EDGE_LINES_FOOT:])
+    )
+    needed = max(_TITLE_MIN_REPEATS, (len(pages) + 1) // 2)
+    return {text for text, count in counts.items() if count >= needed}
 
 
 def _running_flags(lines: Sequence[str], titles: set[str]) -> list[bool]:
@@ -381,15 +413,22 @@ def _furniture_flags(lines: Sequence[str], running: Sequence[bool]) -> list[bool
     ]
 
 
-def _footnote_block_end(lines: Sequence[str], start: int) -> int:
+def _footnote_block_end(lines: Sequence[str], start: int, furniture: Sequence[bool]) -> int:
     """End (exclusive) of the footnote block starting at ``start``.
 
     A footnote's continuation lines follow it directly, without the blank
-    line that separates body lines, and stop at the next page break.
+    line that separates body lines, and stop at the next page break, page
+    furniture or the next footnote (PDF readers that print no blank lines
+    set footnotes one after the other).
     """
+    number = _footnote_number(lines[start])
     end = start + 1
     while end < len(lines) and not _is_blank(lines[end]):
-        if _is_page_break(lines[end]):
+        if _is_page_break(lines[end]) or (
+            furniture[end] and not _URL_ONLY.fullmatch(lines[end].strip())
+        ):
+            break  # a URL line continues a footnote; a page's foot does not
+        if number is not None and _footnote_number(lines[end]) == number + 1:
             break
         end += 1
     return end
@@ -412,7 +451,7 @@ def _footnote_run(
     index = start
     multi_line = False
     while number is not None:
-        end = _footnote_block_end(lines, index)
+        end = _footnote_block_end(lines, index, furniture)
         blocks.append((index, end))
         multi_line = multi_line or end - index > 1
         following = _next_nonblank(lines, end, 1)
@@ -874,7 +913,8 @@ def split_source(raw: str, *, running_titles: Iterable[str] = ()) -> SourceLines
     running = _running_flags(lines, titles)
     furniture = _furniture_flags(lines, running)
     footnote = [False] * len(lines)
-    blocks = _footnote_blocks(lines, furniture)
+    explicit = [index for index, line in enumerate(lines) if line.startswith(NOTE_LINE)]
+    blocks = [(i, i + 1) for i in explicit] if explicit else _footnote_blocks(lines, furniture)
     for start, end in blocks:
         for index in range(start, end):
             footnote[index] = True

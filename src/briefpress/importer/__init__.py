@@ -21,7 +21,7 @@ from ..drafts import marked_lines
 from ..errors import BriefpressError, Location, Problem
 from ..load import Project, load_report
 from ..pdf import write_atomic
-from ..validate import check_references
+from ..validate import check_anonymity, check_references
 from ..verify import SourceError
 from .draft import Draft
 from .parse import parse
@@ -78,7 +78,7 @@ def import_report(path: Path, root: Path, report_id: str, mode: Mode = "safe") -
     if problems:
         raise BriefpressError(problems)
     result = ImportResult(draft, display, written)
-    result.mismatches = _verify(root, folder, path)
+    result.mismatches = _verify(root, folder, path, draft)
     result.to_write = [
         problem
         for target in written
@@ -90,11 +90,13 @@ def import_report(path: Path, root: Path, report_id: str, mode: Mode = "safe") -
     return result
 
 
-def _verify(root: Path, folder: Path, path: Path) -> list[Problem]:
+def _verify(root: Path, folder: Path, path: Path, draft: Draft) -> list[Problem]:
     """Load the draft as ``check`` does and verify it against the report.
 
     Anything but "to be written" here is a fault of the importer, so the
-    draft's loading and reference problems are reported alongside.
+    draft's loading and reference problems are reported alongside.  What
+    the anonymity check flags is the report's own wording: it goes on the
+    review list, for a person to judge.
     """
     project = Project(root=root)
     data = load_report(project, folder)
@@ -103,6 +105,8 @@ def _verify(root: Path, folder: Path, path: Path) -> list[Problem]:
         return problems
     project.reports = {data.report.id: data}
     problems += [p for p in check_references(data) if p.is_error]
+    for problem in check_anonymity(data):
+        draft.note(str(problem.location), f"{problem.message} (check flags it; is it a name?)")
     return problems + check_verbatim(project, path)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
+from ..verify import fold_space
 from .draft import Draft
 from .quotes import collect_places, find_quotes, load_patterns
-from .source import read
+from .source import Source, read
 from .structure import find_footnotes, find_recommendations, find_sections
 
 RECOMMENDATIONS_TITLE = "recommendation"
@@ -17,8 +18,7 @@ def parse(path: Path, project_root: Path, report_id: str) -> tuple[Draft, list[P
     """Read ``path`` and find every record; problems are the project's patterns'."""
     patterns, problems = load_patterns(project_root)
     source = read(path)
-    titles = sorted(source.split.running_titles)
-    draft = Draft(report_id, path.name, titles[0] if titles else None)
+    draft = Draft(report_id, path.name, _title(source))
     subsections = find_sections(source, draft)
     find_footnotes(source, draft)
     find_quotes(source, draft, patterns, subsections)
@@ -27,3 +27,12 @@ def parse(path: Path, project_root: Path, report_id: str) -> tuple[Draft, list[P
     if not draft.sections:
         draft.note(path.name, "no numbered sections found: every record is in section ''")
     return draft, problems
+
+
+def _title(source: Source) -> str | None:
+    """The report's title: a Word "Title" paragraph, or the running title."""
+    for line in source.lines:
+        if line.style == "Title":
+            return fold_space(line.raw)
+    titles = sorted(source.split.running_titles, key=len, reverse=True)
+    return titles[0] if titles else None

@@ -40,6 +40,7 @@ _REF = re.compile("\x03(\\d+)\x04")
 _REF_AT_END = re.compile("\x03(\\d+)\x04[ \t]*(?=\n|\\Z)")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&.-]{1,15}")
 _LITERATURE_MAX_LINES = 12
+_ATTRIBUTION_LIKE = re.compile(r"\((?:[Rr]espondent|[Pp]articipant|[Ii]nterviewee)[^()]{0,120}\)")
 _INLINE_LITERATURE = re.compile('[“"]([^“”"\n]{0,600}(?:\n[^“”"\n]{0,600}){0,8})[”"]\x03(\\d+)\x04')
 
 
@@ -205,6 +206,7 @@ def find_quotes(
         draft.quotes.append(quote)
     _drop_repeats(draft)
     find_literature(source, draft, attributions)
+    _unparsed(source, draft, attributions)
     _number(draft)
 
 
@@ -230,6 +232,8 @@ def _quote_start(
         while quoted and index > 0 and source.lines[index - 1].style in _QUOTE_STYLES:
             index -= 1
         return max(floor, source.line_span(max(index, 0))[0])
+    if not source.plain[line_start:attribution_start].strip():
+        index -= 1  # the attribution starts a line: the passage ends on the one before
     cursor = index - 1
     while cursor >= 0 and source.line_span(cursor)[1] > floor:
         text = source.line_text(cursor).rstrip()
@@ -289,6 +293,28 @@ def _org_and_country(attribution: Attribution, draft: Draft) -> tuple[str | None
             "the attribution names no country that could be recognised: set the quote's country",
         )
     return org, country
+
+
+def _unparsed(source: Source, draft: Draft, attributions: list[Attribution]) -> None:
+    """Review items for what looks like an attribution but matched no pattern,
+    and for passages set as quotes that no attribution follows."""
+    for match in _ATTRIBUTION_LIKE.finditer(source.plain):
+        if not any(a.start <= match.start() < a.end for a in attributions):
+            draft.note(
+                source.path.name,
+                f"{source.cut(*match.span())} looks like an attribution but matches no "
+                f"pattern: add one to {PROJECT_PATTERNS} and import again, or add the quote",
+            )
+    taken = [(q.start, q.start + len(q.text)) for q in draft.quotes]
+    taken += [(x.start, x.start + len(x.text)) for x in draft.literature]
+    for index, line in enumerate(source.lines):
+        start, end = source.line_span(index)
+        if line.style in _QUOTE_STYLES and not any(a <= start < b for a, b in taken):
+            draft.note(
+                source.path.name,
+                f"“{source.cut(start, end)[:60]}” is set as a quote ({line.style}) but no "
+                "attribution follows it: a pull quote, or a quote to add by hand?",
+            )
 
 
 def _drop_repeats(draft: Draft) -> None:

@@ -73,8 +73,9 @@ class Source:
 
     @cached_property
     def words(self) -> frozenset[str]:
-        """The report's own words, which decide line-end hyphens."""
-        return vocabulary(self.marked)
+        """The report's own words (body and footnotes), which decide line-end hyphens."""
+        notes = "\n".join(text for _, text in self.footnotes())
+        return vocabulary(f"{self.marked}\n{notes}")
 
     @cached_property
     def _plain_starts(self) -> list[int]:
@@ -149,7 +150,8 @@ def read(path: Path) -> Source:
         end = start
         while end < len(marked) and marked[end] not in _LINE_ENDS:
             end += 1
-        style = styles[raw_index] if raw_index < len(styles) else ""
+        paragraph = raw_index // 2  # docx_text puts a blank line between paragraphs
+        style = styles[paragraph] if styles and paragraph < len(styles) else ""
         lines.append(BodyLine(start, end, body_lines[index], style))
         start = end + 1
     return Source(path, split, marked, lines, styled=bool(styles))
