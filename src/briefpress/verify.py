@@ -31,6 +31,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -150,12 +151,7 @@ def read_source(path: Path) -> str:
     included; anything else must be UTF-8 text.  Every failure becomes a
     :class:`SourceError` naming the file, so the CLI can print it as is.
     """
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise SourceError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    data = _read_bytes(path)
     if data.startswith(b"%PDF-") or Path(path).suffix.lower() == ".pdf":
         return _read_pdf(path, data)
     if Path(path).suffix.lower() == ".docx":
@@ -166,6 +162,16 @@ def read_source(path: Path) -> str:
         raise SourceError(
             f"{path}: not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from exc
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a :class:`SourceError` naming it."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def _read_pdf(path: Path, data: bytes) -> str:
@@ -212,8 +218,8 @@ def read_docx(path: Path, data: bytes | None = None) -> list[DocxParagraph]:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = docx.Document(io.BytesIO(data if data is not None else path.read_bytes()))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        document = docx.Document(io.BytesIO(data if data is not None else _read_bytes(path)))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise SourceError(f"{path}: cannot read Word document: {exc}") from exc
     numbers: dict[str, int] = {}
     paragraphs = [

@@ -93,10 +93,10 @@ def import_report(path: Path, root: Path, report_id: str, mode: Mode = "safe") -
 def _verify(root: Path, folder: Path, path: Path, draft: Draft) -> list[Problem]:
     """Load the draft as ``check`` does and verify it against the report.
 
-    Anything but "to be written" here is a fault of the importer, so the
-    draft's loading and reference problems are reported alongside.  What
-    the anonymity check flags is the report's own wording: it goes on the
-    review list, for a person to judge.
+    A draft that does not load, or a field not found in the report, is a
+    fault of the importer and fails the import.  References that do not
+    resolve (after a merge, they may be a person's) and what the anonymity
+    check flags in the report's own wording go on the review list.
     """
     project = Project(root=root)
     data = load_report(project, folder)
@@ -104,9 +104,8 @@ def _verify(root: Path, folder: Path, path: Path, draft: Draft) -> list[Problem]
     if data is None:
         return problems
     project.reports = {data.report.id: data}
-    problems += [p for p in check_references(data) if p.is_error]
-    for problem in check_anonymity(data):
-        draft.note(str(problem.location), f"{problem.message} (check flags it; is it a name?)")
+    for problem in [*check_references(data), *check_anonymity(data)]:
+        draft.note(str(problem.location), problem.message)
     return problems + check_verbatim(project, path)
 
 

@@ -20,6 +20,7 @@ from ..verify import (
     HYPHEN_JOINT,
     SPACE_JOINT,
     SourceLines,
+    docx_text,
     fold_space,
     join_lines,
     mark_references,
@@ -140,7 +141,9 @@ def read(path: Path) -> Source:
     if path.suffix.lower() == ".docx":
         paragraphs = read_docx(path)
         styles = [p.style for p in paragraphs if p.style != "footnote"]
-    raw = read_source(path)
+        raw = docx_text(paragraphs)  # what read_source returns, read once
+    else:
+        raw = read_source(path)
     split = split_source(raw)
     body_lines = split.body_lines()
     marked = mark_references(join_lines(body_lines, line_break="\n", fold=fold_space))
