@@ -973,9 +973,10 @@ def _keep_hyphen(left: str, right: str, words: frozenset[str]) -> bool:
 
     The report itself decides where it can: a compound printed whole
     elsewhere ("community-led") keeps its hyphen, a word printed whole
-    ("respondent") loses it.  Failing that, two words that both stand on
-    their own keep it ("drug-/free"); anything else ("Respond-/ent") is
-    hyphenation.  Matching accepts either reading, so this only decides how
+    ("respondent", or the last part of a compound: "drug-de-/criminalization")
+    loses it.  Failing that, two words of three letters or more that both
+    stand on their own keep it ("drug-/free"); anything else
+    ("Respond-/ent", "de-/criminalise") is hyphenation.  Matching accepts either reading, so this only decides how
     the data reads.
     """
     joined_hyphen = f"{left}-{right}".lower()
@@ -985,7 +986,9 @@ def _keep_hyphen(left: str, right: str, words: frozenset[str]) -> bool:
     if joined in words:
         return False
     last = left.rsplit("-", 1)[-1].lower()
-    return len(last) > 1 and len(right) > 1 and last in words and right.lower() in words
+    if f"{last}{right}".lower() in words:  # "drug-de-/criminalization": "decriminalization"
+        return False
+    return min(len(last), len(right)) > 2 and last in words and right.lower() in words
 
 
 def unmark(text: str, words: frozenset[str] = frozenset()) -> str:
