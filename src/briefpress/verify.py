@@ -976,8 +976,8 @@ def _keep_hyphen(left: str, right: str, words: frozenset[str]) -> bool:
     ("respondent", or the last part of a compound: "drug-de-/criminalization")
     loses it.  Failing that, two words of three letters or more that both
     stand on their own keep it ("drug-/free"); anything else
-    ("Respond-/ent", "de-/criminalise") is hyphenation.  Matching accepts either reading, so this only decides how
-    the data reads.
+    ("Respond-/ent", "de-/criminalise") is hyphenation.  Matching accepts
+    either reading, so this only decides how the data reads.
     """
     joined_hyphen = f"{left}-{right}".lower()
     joined = f"{left}{right}".lower()

@@ -190,19 +190,18 @@ def find_quotes(
         if end <= start:
             draft.note(f"{source.path.name}", f"attribution ({attribution.text}) follows no text")
             continue
-        section = section_at(draft.sections, start)
+        organisation, country = _org_and_country(attribution, draft)
         quote = Quote(
-            id="",
+            id="",  # numbered once all are found (_number)
             order=0,
             text=source.cut(start, end),
             attribution=attribution.text,
-            organisation=attribution.org,
-            country=attribution.place,
-            section=section,
+            organisation=organisation,
+            country=country,
+            section=section_at(draft.sections, start),
             subsection=subsection_at(subsections, draft.sections, start),
             start=start,
         )
-        quote.organisation, quote.country = _org_and_country(attribution, draft)
         draft.quotes.append(quote)
     _drop_repeats(draft)
     find_literature(source, draft, attributions)
@@ -252,7 +251,7 @@ def _trim(source: Source, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in " \t\n":
         end -= 1
     closing = _REF.sub("", text[start:end]).rstrip()
-    if closing.endswith(tuple(_CLOSE_QUOTE)) or closing[-2:-1] in _CLOSE_QUOTE:
+    if closing.endswith(tuple(_CLOSE_QUOTE)) or (closing[-2:-1] and closing[-2] in _CLOSE_QUOTE):
         opening = max(text.rfind(mark, start, end - 1) for mark in _OPEN_QUOTE)
         if opening == start:
             start += 1
