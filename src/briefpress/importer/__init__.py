@@ -16,16 +16,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..checks import check_verbatim
-from ..drafts import marked_lines
-from ..errors import BriefpressError, Location, Problem
-from ..load import Project, load_report
-from ..pdf import write_atomic
-from ..validate import check_anonymity, check_references
-from ..verify import SourceError
-from .draft import Draft
-from .parse import parse
-from .write import REVIEW, Mode, draft_data, render_review, write_draft
+from briefpress.checks.drafts import marked_lines
+from briefpress.checks.language import check_verbatim
+from briefpress.checks.validate import check_anonymity, check_references
+from briefpress.checks.verify import SourceError
+from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.files import write_atomic
+from briefpress.data.load import Project, load_report
+from briefpress.importer.draft import Draft
+from briefpress.importer.parse import parse
+from briefpress.importer.write import REVIEW, Mode, draft_data, render_review, write_draft
 
 __all__ = ["ImportResult", "import_report", "summary_lines"]
 

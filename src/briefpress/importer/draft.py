@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..model import TO_WRITE
+from briefpress.data.model import TO_WRITE
 
 __all__ = ["TO_WRITE", "Draft", "ReviewItem", "slug"]
 

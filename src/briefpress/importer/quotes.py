@@ -25,11 +25,20 @@ from typing import Any
 
 import yaml
 
-from ..errors import Location, Problem
-from ..verify import normalise_text
-from .draft import Country, Draft, Literature, Organisation, Quote, Section, Subsection, slug
-from .source import Source
-from .structure import section_at, subsection_at
+from briefpress.checks.verify import normalise_text
+from briefpress.core.errors import Location, Problem
+from briefpress.importer.draft import (
+    Country,
+    Draft,
+    Literature,
+    Organisation,
+    Quote,
+    Section,
+    Subsection,
+    slug,
+)
+from briefpress.importer.source import Source
+from briefpress.importer.structure import section_at, subsection_at
 
 PROJECT_PATTERNS = "import-patterns.yaml"
 _SENTENCE_END = tuple(".!?…\"'”’)]")

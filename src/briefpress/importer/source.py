@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from ..verify import (
+from briefpress.checks.verify import (
     HYPHEN_JOINT,
     SPACE_JOINT,
     SourceLines,
