@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from briefpress.verify import normalise_text, unmark, vocabulary
+from briefpress.checks.verify import normalise_text, unmark, vocabulary
 from conftest import REPO, run_cli
 
 sys.path.insert(0, str(REPO / "tests" / "fixtures" / "import"))
