@@ -1,5 +1,6 @@
 """Every shipped brief builds within its page budget, and every quote it selected
-appears in its PDF verbatim, with the report's attribution."""
+appears in its PDF verbatim, with the report's attribution (in a brief in another
+language: as the brief shows it, the labelled translation where there is one)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from briefpress.load import load_project
 from briefpress.model import Quote
 from briefpress.postcheck import DEFAULT_PAGE_BUDGET
 from briefpress.select import resolve_sections, select
+from briefpress.translations import localise
 from conftest import REPO, copy_shipped
 
 BRIEF_IDS = sorted(p.stem for p in (REPO / "briefs").glob("*.yaml"))
@@ -36,9 +38,11 @@ def squash(text: str) -> str:
 
 
 def selected_quotes(root: Path, brief_id: str) -> list[Quote]:
+    """The quotes a brief selected, in the words it prints them: translated where its
+    language has a translation, as the English edition prints them where not."""
     project = load_project(root, [brief_id])
     brief = project.briefs[brief_id]
-    data = project.reports[brief.report]
+    data = localise(project.reports[brief.report], brief.language)
     quotes: list[Quote] = []
     for section in resolve_sections(brief):
         if (section.from_ or section.name) == "quotes":
