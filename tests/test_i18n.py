@@ -33,10 +33,13 @@ from briefpress.validate import validate_project
 from conftest import REPO, Result, copy_shipped, run_cli
 
 Cli = Callable[..., Result]
-SHIPPED_LANGUAGES = ("en", "es", "pt", "ru", "vi")
+SHIPPED_LANGUAGES = ("en", "es", "pt", "ru", "vi", "nl", "nb")
 TRANSLATED_BRIEFS = {
     "costa-rica-es": "es",
+    "uruguay-es": "es",
     "portugal-pt": "pt-PT",
+    "netherlands-nl": "nl",
+    "norway-nb": "nb",
     "kyrgyzstan-ru": "ru",
     "vietnam-vi": "vi",
 }
