@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 UV_VERSION := 0.13.9
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters lock upgrade
+.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-import lock upgrade
 
 build: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
@@ -111,3 +111,8 @@ clean:
 # letter and brief from scratch (see docs/benchmarks.md, "Letters"). Not a test.
 bench-letters: $(STAMP)
 	$(BIN)/python bench/letters.py
+
+# Import: the INPUD text dump and the fixture report as Word and PDF imported and
+# compared with what is known to be right (see docs/benchmarks.md, "Import"). Not a test.
+bench-import: $(STAMP)
+	$(BIN)/python bench/import.py
