@@ -15,6 +15,7 @@ import click
 
 from briefpress import __version__
 from briefpress.core.errors import BriefpressError, Problem
+from briefpress.core.signals import interrupt_on_signals
 
 
 class Context:
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="briefpress", standalone_mode=False)
+        with interrupt_on_signals():  # SIGTERM and SIGHUP stop a command as Ctrl-C does
+            cli.main(args=args, prog_name="briefpress", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -67,6 +69,9 @@ def main(argv: list[str] | None = None) -> None:
             raise
         fail(exc.problems)
     except KeyboardInterrupt:
+        click.echo(
+            "Stopped: files finished before the stop are kept, none is half-written.", err=True
+        )
         sys.exit(130)
     except Exception as exc:
         if debug:

@@ -34,12 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.build.builder import RENDERERS, Build, warm_renderer
+from briefpress.build.cache import cache_name
 from briefpress.build.gallery import BriefCard, apply_result, new_card, refresh_files, write_gallery
 from briefpress.build.results import BriefResult, output_path
 from briefpress.build.thumbs import Thumbnails
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, THEME_TEMPLATES
 from briefpress.core.errors import Location, Problem
+from briefpress.core.signals import interrupted
 from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.render.html import make_environment
 
@@ -187,7 +189,8 @@ class LiveBuilder:
                 return self._crashed(exc)
 
     def _crashed(self, exc: Exception) -> Rebuild:
-        traceback.print_exc()  # for whoever reports the bug; the watcher goes on
+        if not interrupted():  # a stop signal breaks the workers: that is no bug
+            traceback.print_exc()  # for whoever reports the bug; the watcher goes on
         message = f"internal error: {type(exc).__name__}: {exc}"
         outcome = Rebuild()
         with self.lock:
@@ -227,7 +230,7 @@ class LiveBuilder:
         )
         for brief_id in affected.forced:
             for edition in self.editions:
-                run.cache.entries.pop(f"{brief_id}:{edition}", None)
+                run.cache.entries.pop(cache_name(brief_id, edition), None)
         try:
             for result in self._run(run):
                 with self.lock:
