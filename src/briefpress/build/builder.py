@@ -43,11 +43,12 @@ from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.pdf.postcheck import check_pdf
 from briefpress.pdf.weasy import PdfRenderer
 from briefpress.render.glyphs import check_glyphs
-from briefpress.render.html import Rendered, make_environment, render_brief
+from briefpress.render.html import Rendered, build_date, make_environment, render_brief
 
 
 def prepare(root: Path, brief_ids: list[str] | None, strict: bool) -> Project:
     """Load and validate the project; stop with every problem if anything is wrong."""
+    build_date()  # a bad SOURCE_DATE_EPOCH stops the build before any work
     project = load_project(root, brief_ids)
     problems = validate_project(project)
     raise_if_errors(problems, strict=strict)

@@ -310,6 +310,17 @@ def _exchange(first: Path, second: Path) -> bool:
 # --- inputs read safely -------------------------------------------------------------
 
 
+CONTROL = {c: f"\\x{c:02x}" for c in (*range(32), 127)}
+
+
+def printable(name: str) -> str:
+    """A file name fit for a message, a web page or JSON: bytes that are not UTF-8
+    (which Python keeps as lone surrogates, and which no encoder accepts) and control
+    characters such as a newline are written as ``\\xNN``."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return text.translate(CONTROL)
+
+
 def inside(path: Path, roots: Iterable[Path]) -> bool:
     """Whether ``path``, every symbolic link followed, lies under one of ``roots``."""
     try:

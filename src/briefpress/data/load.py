@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.core.errors import Location, Problem
+from briefpress.core.files import printable
 from briefpress.data.model import (
     RECORD_FILES,
     BriefSpec,
@@ -57,8 +58,8 @@ class Project:
             (path.resolve(), self.root.resolve()),
         ):
             if inner.is_relative_to(outer):
-                return inner.relative_to(outer).as_posix()
-        return str(path)
+                return printable(inner.relative_to(outer).as_posix())
+        return printable(str(path))
 
 
 def _read(project: Project, path: Path) -> YamlDocument | None:
@@ -154,7 +155,7 @@ def load_brief(project: Project, path: Path) -> BriefSpec | None:
         project.problems.append(
             Problem(
                 Location(display),
-                f"brief id {brief_id!r} is not usable as a file name",
+                f"brief id {printable(brief_id)!r} is not usable as a file name",
                 "use lower-case letters, digits and hyphens",
             )
         )

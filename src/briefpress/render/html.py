@@ -49,7 +49,18 @@ def build_date(today: dt.date | None = None) -> dt.date:
     """The date printed on briefs: from SOURCE_DATE_EPOCH when set, for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            raise BriefpressError(
+                [
+                    Problem(
+                        Location("SOURCE_DATE_EPOCH"),
+                        f"the environment variable is {epoch.strip()[:30]!r}, not a date",
+                        "set it to seconds since 1970 (date +%s), or unset it",
+                    )
+                ]
+            ) from None
     return today or dt.date.today()
 
 
