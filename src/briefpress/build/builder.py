@@ -240,6 +240,21 @@ class Build:
             yield result
 
 
+def prune_removed(run: Build) -> None:
+    """Delete the outputs of briefs whose spec is gone, so that out/ holds what a clean
+    build would make. Only files the cache recorded, and still as recorded, go."""
+    for name in list(run.cache.entries):
+        brief_id, _, rest = name.partition(":")
+        edition, _, suffix = rest.partition(":")
+        if not rest or brief_id in run.project.briefs or edition not in ("screen", "print"):
+            continue
+        output = output_path(run.project, brief_id, edition, ".html" if suffix else ".pdf")
+        if run.cache.verified(name, output):
+            output.unlink()
+        run.cache.entries.pop(name)
+    run.cache.save()
+
+
 def _make_pdf_unless_stopped(job: PdfJob) -> tuple[int, list[Problem], bool]:
     """make_pdf in this process; a stop signal ends the run before the next brief."""
     check_interrupted()
@@ -280,5 +295,6 @@ def build(
         run.cache.set_inputs(run.inputs_key if clean else None)
         run.cache.save()
     if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
+        prune_removed(run)
         publish_results(project, results, strict)
     return results

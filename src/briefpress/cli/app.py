@@ -17,6 +17,8 @@ from briefpress import __version__
 from briefpress.core.errors import BriefpressError, Problem
 from briefpress.core.signals import interrupt_on_signals
 
+STOPPED = "Stopped: files finished before the stop are kept, none is left half-written."
+
 
 class Context:
     def __init__(self, debug: bool, project: Path) -> None:
@@ -61,18 +63,13 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        click.echo(STOPPED, err=True)
         sys.exit(130)
     except BriefpressError as exc:
         if debug:
             raise
         fail(exc.problems)
-    except KeyboardInterrupt:
-        click.echo(
-            "Stopped: files finished before the stop are kept, none is half-written.", err=True
-        )
-        sys.exit(130)
     except Exception as exc:
         if debug:
             raise

@@ -318,11 +318,17 @@ class PreviewServer(uvicorn.Server):
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
-        """uvicorn's own handling (SIGINT, SIGTERM), and SIGHUP handled the same way."""
+        """uvicorn's own handling (SIGINT, SIGTERM), and SIGHUP handled as SIGTERM: a
+        graceful stop, after which uvicorn raises the signal again for the command's
+        own handler (the same exit as Ctrl-C)."""
         extra = [sig for sig in STOP_SIGNALS if sig not in (signal.SIGINT, signal.SIGTERM)]
         if threading.current_thread() is not threading.main_thread():
             extra = []
-        previous = {sig: signal.signal(sig, self.handle_exit) for sig in extra}
+
+        def as_sigterm(sig: int, frame: FrameType | None) -> None:
+            self.handle_exit(signal.SIGTERM, frame)
+
+        previous = {sig: signal.signal(sig, as_sigterm) for sig in extra}
         try:
             with super().capture_signals():
                 yield
