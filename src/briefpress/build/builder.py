@@ -242,14 +242,15 @@ class Build:
 
 def prune_removed(run: Build) -> None:
     """Delete the outputs of briefs whose spec is gone, so that out/ holds what a clean
-    build would make. Only files the cache recorded, and still as recorded, go."""
+    build would make. Only outputs the cache recorded go (a build made that file; had it
+    survived, it would have been overwritten by the next build of its brief)."""
     for name in list(run.cache.entries):
         brief_id, _, rest = name.partition(":")
         edition, _, suffix = rest.partition(":")
         if not rest or brief_id in run.project.briefs or edition not in ("screen", "print"):
             continue
         output = output_path(run.project, brief_id, edition, ".html" if suffix else ".pdf")
-        if run.cache.verified(name, output):
+        if output.is_symlink() or output.is_file():
             output.unlink()
         run.cache.entries.pop(name)
     run.cache.save()
