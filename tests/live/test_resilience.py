@@ -114,7 +114,7 @@ def test_sigterm_stops_a_build_and_its_workers_leaving_the_old_outputs(project: 
     started = time.monotonic()
     process.send_signal(signal.SIGTERM)
     _out, err = process.communicate(timeout=30)
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 20  # workers get 3 s before SIGKILL; a busy CI
     assert process.returncode == 130, err
     assert "Stopped" in err and "Traceback" not in err
     for pid in children:
