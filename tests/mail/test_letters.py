@@ -487,3 +487,22 @@ def test_sigterm_mid_mailing_stops_workers_and_keeps_the_previous_mailing(
     assert session_processes(process.pid) == []
     assert folder_state(letter_project / "m") == before
     assert [p.name for p in letter_project.iterdir() if p.name.startswith(".m.")] == []
+
+
+def test_a_swapped_brief_pdf_is_rebuilt_before_it_goes_behind_the_letters(
+    letter_project: Path, cli: Cli
+) -> None:
+    args = ["letters", "letter", "--recipients", "briefs/recipients/sample.csv"]
+    assert cli(*args).code == 0
+    brief = letter_project / "out/arcadia.pdf"
+    expected = text_of(brief)
+    folder = letter_project / "out/letters/letter"
+    letter_pages = len(PdfReader(folder / manifest(folder)[0]["file"]).pages) - len(
+        PdfReader(brief).pages
+    )
+    # Another PDF in its place (a synced folder, a mistaken copy): same name, other content.
+    shutil.copy(folder / manifest(folder)[1]["file"], brief)
+    assert cli(*args).code == 0
+    first = folder / manifest(folder)[0]["file"]
+    assert text_of(first, slice(letter_pages, None)) == expected
+    assert text_of(brief) == expected
