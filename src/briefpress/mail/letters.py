@@ -21,6 +21,7 @@ holds the ownership marker) or an empty one is ever replaced (:mod:`briefpress.c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -29,7 +30,7 @@ import re
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -297,12 +298,17 @@ def build_accompanying(project: Project, brief_id: str, edition: str, strict: bo
     return Build(only, (edition,), strict)
 
 
-def brief_pdf_for(project: Project, brief_id: str, edition: str, strict: bool) -> tuple[Path, int]:
-    """The accompanying brief's PDF, built if stale; and how many renders that took (0/1)."""
+def brief_pdf_for(
+    project: Project, brief_id: str, edition: str, strict: bool, pool: Executor | None = None
+) -> tuple[Path, int]:
+    """The accompanying brief's PDF, built if stale; and how many renders that took (0/1).
+
+    With ``pool`` (the mailing's workers) the brief is rendered there, so this process never
+    loads WeasyPrint and stays small for the rest of the mailing."""
     run = build_accompanying(project, brief_id, edition, strict)
     settled, pending = run.plan()
     try:
-        results = settled + list(run.run_jobs(pending))
+        results = settled + list(run.run_jobs(pending, pool))
     finally:
         run.cache.save()
     result = results[0]
@@ -324,7 +330,7 @@ class Run:
     strict: bool
     brief_pdf: Path | None
     staging: Path
-    workers: int
+    pool: Executor | None  # the workers; None: letters are made in this process
 
 
 def letter_jobs(run: Run, recipients: list[Recipient]) -> Iterator[tuple[Recipient, LetterJob]]:
@@ -350,33 +356,31 @@ def letter_jobs(run: Run, recipients: list[Recipient]) -> Iterator[tuple[Recipie
 
 
 def run_letters(
-    jobs: Iterable[LetterJob], workers: int, root: Path, window: int = 0
+    jobs: Iterable[LetterJob], pool: Executor | None, window: int = 16
 ) -> Iterator[LetterOutcome]:
-    """Letters in parallel, each worker with a warm renderer; outcomes in job order.
+    """Letters in the workers of ``pool`` (or here, without one); outcomes in job order.
 
-    ``jobs`` is consumed lazily: at most ``window`` letters (default: eight a worker) are
-    rendered and waiting at any time, so memory does not grow with the mailing, and
-    workers start on the first letters while the HTML of later ones is still being made.
-    Stopping early (an error, Ctrl-C, SIGTERM) cancels the letters not yet started.
+    ``jobs`` is consumed lazily: at most ``window`` letters are rendered and waiting at any
+    time, so memory does not grow with the mailing, and workers start on the first letters
+    while the HTML of later ones is still being made. Stopping early (an error, Ctrl-C,
+    SIGTERM) cancels the letters not yet started.
     """
-    if workers <= 1:
+    if pool is None:
         for job in jobs:
             check_interrupted()
             yield make_letter(job)
         return
-    window = window or workers * 8
-    with worker_pool(workers, warm_worker, (root,)) as pool:
-        pending: deque[Future[LetterOutcome]] = deque()
-        try:
-            for job in jobs:
-                pending.append(pool.submit(make_letter, job))
-                if len(pending) >= window:
-                    yield pending.popleft().result()
-            while pending:
+    pending: deque[Future[LetterOutcome]] = deque()
+    try:
+        for job in jobs:
+            pending.append(pool.submit(make_letter, job))
+            if len(pending) >= window:
                 yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def row_problems(recipient: Recipient, outcome: LetterOutcome) -> list[Problem]:
@@ -422,7 +426,7 @@ def make_mailing(run: Run, recipients: list[Recipient]) -> Mailing:
     failures: list[Problem] = []
     warned: dict[str, int] = {}
     try:
-        for outcome in run_letters(jobs(), run.workers, run.project.root):
+        for outcome in run_letters(jobs(), run.pool):
             recipient, output = planned.popleft()
             count_warnings(warned, outcome)
             if not outcome.written:
@@ -483,14 +487,19 @@ def mail(
     shown = project.display(target)
     check_replaceable(target, shown, "letters --out")  # before any work: never another's folder
     accompanies = letter.letter.accompanies if letter.letter else None
-    brief_pdf, brief_renders = None, 0
-    if accompanies:
-        brief_pdf, brief_renders = brief_pdf_for(project, accompanies, edition, strict)
-    else:
-        publish_theme(project.out_dir)  # the letters' stylesheets and fonts
-    with staged_folder(target, shown, "letters --out") as staging:
-        run = Run(project, letter, edition, strict, brief_pdf, staging, jobs)
-        mailing = make_mailing(run, recipients)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if jobs > 1 and len(recipients) > 1:
+            workers = min(jobs, len(recipients))
+            pool = stack.enter_context(worker_pool(workers, warm_worker, (project.root,)))
+        brief_pdf, brief_renders = None, 0
+        if accompanies:
+            brief_pdf, brief_renders = brief_pdf_for(project, accompanies, edition, strict, pool)
+        else:
+            publish_theme(project.out_dir)  # the letters' stylesheets and fonts
+        with staged_folder(target, shown, "letters --out") as staging:
+            run = Run(project, letter, edition, strict, brief_pdf, staging, pool)
+            mailing = make_mailing(run, recipients)
     mailing.folder = target
     mailing.stats["brief_renders"] = brief_renders
     return mailing
