@@ -355,7 +355,8 @@ def _expand(record: Any, key: FieldPath, pattern: FieldPath) -> Iterator[FieldPa
 def shown_fields(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
     """Field paths of the editorial text and names a brief prints."""
     records: list[tuple[str, Any, tuple[FieldPath, ...]]] = []
-    for name, patterns in NAMES_EVERYWHERE.items():
+    letter = brief.kind == "letter"  # no spectrum figure, no footnotes
+    for name, patterns in () if letter else NAMES_EVERYWHERE.items():
         records += [(name, r, patterns) for r in data.collection(name).values()]
     country = data.countries.get(brief.country or "")
     if country is not None:
@@ -370,7 +371,7 @@ def shown_fields(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
     for name, record, patterns in records:
         for pattern in patterns:
             yield from _expand(record, (name, str(record.id)), pattern)
-    for heading in data.report.sections:
+    for heading in [] if letter else data.report.sections:
         yield ("report", "sections", heading.id, "title")
 
 
@@ -384,18 +385,29 @@ def field_label(path: FieldPath) -> str:
     return text
 
 
+def reader_languages(brief: BriefSpec) -> list[str]:
+    """The languages a brief is read in: its own, and for a letter each language it is
+    translated into (a mailing prints the report's text in the recipient's language)."""
+    letter = brief.letter
+    extra = list(letter.translations) if letter is not None else []
+    return list(dict.fromkeys([brief.language, *extra]))
+
+
 def missing_translations(briefs: list[BriefSpec], reports: dict[str, ReportData]) -> list[Problem]:
     """Warnings for report text that non-English briefs show in English for lack of a
     translation: one per field and language, naming the briefs that show it."""
     missing: dict[tuple[str, str, FieldPath], list[str]] = {}
     for brief in briefs:
         data = reports.get(brief.report)
-        if data is None or base_language(brief.language) == SOURCE_LANGUAGE:
+        if data is None:
             continue
-        source = translations_for(data, brief.language)
-        for path in dict.fromkeys(shown_fields(brief, data)):
-            if source is None or source.get(path) is None:
-                missing.setdefault((brief.report, brief.language, path), []).append(brief.id)
+        for language in reader_languages(brief):
+            if base_language(language) == SOURCE_LANGUAGE or parse_locale(language) is None:
+                continue  # English, or a tag validation reports
+            source = translations_for(data, language)
+            for path in dict.fromkeys(shown_fields(brief, data)):
+                if source is None or source.get(path) is None:
+                    missing.setdefault((brief.report, language, path), []).append(brief.id)
     problems = []
     for (report, tag, path), brief_ids in missing.items():
         data = reports[report]
