@@ -1,5 +1,6 @@
 """Every shipped brief builds within its page budget, and every quote it selected
-appears in its PDF verbatim, with the report's attribution."""
+appears in its PDF verbatim, with the report's attribution (in a brief in another
+language: as the brief shows it, the labelled translation where there is one)."""
 
 from __future__ import annotations
 

@@ -33,10 +33,13 @@ from briefpress.render.html import make_environment, render_brief
 from conftest import REPO, Result, copy_shipped, run_cli
 
 Cli = Callable[..., Result]
-SHIPPED_LANGUAGES = ("en", "es", "et", "ky", "pt", "ru", "vi")
+SHIPPED_LANGUAGES = ("en", "es", "et", "ky", "nb", "nl", "pt", "ru", "vi")
 TRANSLATED_BRIEFS = {
     "costa-rica-es": "es",
+    "uruguay-es": "es",
     "portugal-pt": "pt-PT",
+    "netherlands-nl": "nl",
+    "norway-nb": "nb",
     "kyrgyzstan-ru": "ru",
     "kyrgyzstan-ky": "ky",
     "estonia-et": "et",
