@@ -34,14 +34,15 @@ from typing import Any
 
 from briefpress.core.errors import Location, Problem
 from briefpress.core.i18n import SOURCE_LANGUAGE, LocalText, base_language, parse_locale
-from briefpress.data.model import RECORD_FILES, BriefSpec, Report, ReportData
-from briefpress.data.schema import yaml_name
+from briefpress.data.model import EDITORIAL, RECORD_FILES, BriefSpec, Report, ReportData
+from briefpress.data.schema import Builder, yaml_name
 from briefpress.data.select import resolve_sections, select
 from briefpress.data.yamlload import YamlDocument, load_yaml
 
 FieldPath = tuple[str, ...]  # ("countries", "portugal", "facts", "law", "label")
 FLAGS = ("verbatim", "editorial", "text")
 COLLECTIONS: dict[str, type] = {"report": Report, **RECORD_FILES}
+CREDIT_KEY = "translation"  # who translated: not report text, but about it
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,16 @@ class Entry:
     verbatim: bool = False  # a translation of the report's own words: labelled as one
 
 
+@dataclass(frozen=True)
+class TranslationCredit:
+    """Who translated a report's words into one language (``translation:`` in the
+    translations file). Left out, a brief says only that its report passages are
+    translated and that the English edition is authoritative: we never guess a name."""
+
+    by: str | None = None
+    note: str | None = field(default=None, metadata=EDITORIAL)
+
+
 @dataclass
 class ContentTranslations:
     """The translations of one report into one language."""
@@ -60,6 +71,7 @@ class ContentTranslations:
     language: str
     file: str
     entries: dict[FieldPath, Entry] = field(default_factory=dict)
+    credit: TranslationCredit | None = None
 
     def get(self, path: FieldPath) -> Entry | None:
         return self.entries.get(path)
@@ -139,14 +151,22 @@ class _Reader:
     def collections(self, data: Any, report_data: ReportData) -> None:
         top = self.mapping(data, ())
         for name, records in (top or {}).items():
-            if name not in COLLECTIONS:
-                self.unknown((name,), "collection", name, list(COLLECTIONS))
+            if name == CREDIT_KEY:
+                self.credit(records)
+            elif name not in COLLECTIONS:
+                self.unknown((name,), "collection", name, [*COLLECTIONS, CREDIT_KEY])
             elif name in report_data.broken:
                 continue  # its own file has errors: unknown ids here would only be noise
             elif name == "report":
                 self.record(report_data.report, records, (name,), (name,))
             else:
                 self.collection(name, report_data.collection(name), records)
+
+    def credit(self, data: Any) -> None:
+        """``translation: {by: ..., note: ...}``, checked like any record."""
+        builder = Builder(self.doc)
+        self.target.credit = builder.build(TranslationCredit, data, (CREDIT_KEY,))
+        self.problems.extend(builder.problems)
 
     def collection(self, name: str, known: dict[str, Any], data: Any) -> None:
         for rid, fields in (self.mapping(data, (name,)) or {}).items():
@@ -299,8 +319,8 @@ def _local_value(original: Any, entry: Entry | None, tag: str) -> Any:
             return [LocalText(v, SOURCE_LANGUAGE, False) for v in original]
         return LocalText(original, SOURCE_LANGUAGE, False)
     if isinstance(entry.value, tuple):
-        return [LocalText(v, tag, True) for v in entry.value]
-    return LocalText(entry.value, tag, True)
+        return [LocalText(v, tag, True, o) for v, o in zip(entry.value, original, strict=True)]
+    return LocalText(entry.value, tag, True, original)
 
 
 def localise(data: ReportData, tag: str) -> ReportData:
