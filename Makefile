@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-import
+.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-import language-figures
 
 build: $(STAMP)
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
@@ -69,6 +69,10 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o $(POT) --add-location=file --sort-by-file \
 	  --add-comments=Translators: --project=briefpress --copyright-holder=briefpress .
 	$(BIN)/pybabel update -D briefpress -i $(POT) -d $(LOCALE)
+
+# The pages and foreign-word share of every translated brief, for README's table.
+language-figures: $(STAMP)
+	$(BIN)/python scripts/language_figures.py
 
 # Page images of one brief of each kind, committed under docs/pages/ for review.
 images: $(STAMP)
