@@ -311,9 +311,11 @@ def content_streams(doc: pikepdf.Pdf) -> Iterator[tuple[int, Any]]:
     seen: set[tuple[int, int]] = set()
     for index, page in enumerate(doc.pages):
         stack: list[Any] = [page.obj.Resources] if "/Resources" in page.obj else []
-        for stream in page.obj.get("/Contents", Array()) if isinstance(
-            page.obj.get("/Contents"), Array
-        ) else [page.obj.get("/Contents")]:
+        for stream in (
+            page.obj.get("/Contents", Array())
+            if isinstance(page.obj.get("/Contents"), Array)
+            else [page.obj.get("/Contents")]
+        ):
             if stream is not None and stream.objgen not in seen:
                 seen.add(stream.objgen)
                 yield index, stream
@@ -351,16 +353,15 @@ def neutral_rgb_to_grey(doc: pikepdf.Pdf) -> None:
         if b"rg" not in data and b"RG" not in data:
             continue
         changed = False
-        ops = []
+        ops: list[Any] = []
         for item in pikepdf.parse_content_stream(stream):
-            if isinstance(item, pikepdf.ContentStreamInlineImage):
-                ops.append(item)
-                continue
-            operands, op = item.operands, item.operator
-            name = str(op)
-            if name in GREY and len({float(v) for v in operands}) == 1:
-                operands, op = [operands[0]], Operator(GREY[name])
-                changed = True
-            ops.append((operands, op))
+            if isinstance(item, pikepdf.ContentStreamInstruction):
+                name = str(item.operator)
+                if name in GREY and len({float(v) for v in item.operands}) == 1:
+                    item = pikepdf.ContentStreamInstruction(
+                        [item.operands[0]], Operator(GREY[name])
+                    )
+                    changed = True
+            ops.append(item)
         if changed:
             stream.write(pikepdf.unparse_content_stream(ops))

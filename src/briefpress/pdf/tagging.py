@@ -36,9 +36,7 @@ class TagFinisher:
 
     def __call__(self, document: Any, pdf: Any) -> None:
         elements = [
-            obj
-            for obj in pdf.objects
-            if isinstance(obj, dict) and obj.get("Type") == "/StructElem"
+            obj for obj in pdf.objects if isinstance(obj, dict) and obj.get("Type") == "/StructElem"
         ][1:]  # the first is /Document
         made = list(walk_document(document))
         if len(made) != len(elements):
@@ -82,7 +80,7 @@ def walk_document(document: Any) -> Iterator[Made]:
         yield from _walk(page._page_box, None)
 
 
-def _walk(box: Any, parent_tag: str | None) -> Iterator[Made]:  # noqa: C901
+def _walk(box: Any, parent_tag: str | None) -> Iterator[Made]:
     """A replica of weasyprint.pdf.tags._build_box_tree, yielding instead of building."""
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout.absolute import AbsolutePlaceholder
@@ -120,7 +118,7 @@ def _walk(box: Any, parent_tag: str | None) -> Iterator[Made]:  # noqa: C901
     if tag == "Table" and box.is_table_wrapper:
         table = box.get_wrapped_table()
         if table:
-            children = []
+            children: list[Any] = []
             for child in box.children:
                 children.extend(child.children if child is table else [child])
             box = table.copy_with_children(children)
