@@ -96,7 +96,29 @@ def repair_structure(doc: pikepdf.Pdf) -> None:
     for top in kids_of(root):
         if is_elem(top):
             _repair(doc, top, None)
-    rebuild_parent_tree(doc)
+    tagged = rebuild_parent_tree(doc)
+    mark_untagged_as_artifacts(doc, tagged)
+
+
+def mark_untagged_as_artifacts(doc: pikepdf.Pdf, tagged: dict[int, set[int]]) -> None:
+    """Content with an MCID that no structure element claims (WeasyPrint's running
+    heads and page numbers) becomes an artifact, as ISO 14289-1 7.1 asks."""
+    for index, page in enumerate(doc.pages):
+        claimed = tagged.get(index, set())
+        changed, ops = False, []
+        for item in pikepdf.parse_content_stream(page):
+            if (
+                isinstance(item, pikepdf.ContentStreamInstruction)
+                and str(item.operator) == "BDC"
+                and isinstance(item.operands[1], Dictionary)
+                and "/MCID" in item.operands[1]
+                and int(item.operands[1].MCID) not in claimed
+            ):
+                item = pikepdf.ContentStreamInstruction([Name.Artifact], Operator("BMC"))
+                changed = True
+            ops.append(item)
+        if changed:
+            page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
 
 
 def _repair(doc: pikepdf.Pdf, elem: Any, link_objrs: list[Any] | None) -> None:
@@ -195,8 +217,9 @@ def walk_tree(doc: pikepdf.Pdf) -> Iterator[tuple[Any, Any]]:
                 stack.append(kid)
 
 
-def rebuild_parent_tree(doc: pikepdf.Pdf) -> None:
-    """Point every marked-content id and annotation at the element that now holds it."""
+def rebuild_parent_tree(doc: pikepdf.Pdf) -> dict[int, set[int]]:
+    """Point every marked-content id and annotation at the element that now holds it;
+    returns the MCIDs claimed on each page (by page index)."""
     root = doc.Root.StructTreeRoot
     page_key = {p.objgen: int(p.get("/StructParents", i)) for i, p in enumerate(doc.pages)}
     mcids: dict[int, dict[int, Any]] = {}
@@ -218,6 +241,8 @@ def rebuild_parent_tree(doc: pikepdf.Pdf) -> None:
         nums += [key, entries[key]]
     root.ParentTree = doc.make_indirect(Dictionary(Nums=Array(nums)))
     root.ParentTreeNextKey = (max(entries) + 1) if entries else 0
+    by_index = {key: i for i, key in enumerate(page_key.values())}
+    return {by_index[key]: set(found) for key, found in mcids.items() if key in by_index}
 
 
 def _is_int(obj: Any) -> bool:
