@@ -39,12 +39,38 @@ class Methodology:
     respondents_by_country: dict[str, int]
     evidence: str = field(metadata=VERBATIM)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    section: str | None = None  # where the report describes it: cited beside respondent counts
 
 
 @dataclass(frozen=True)
 class Position:
+    """What the publisher calls for, in its own words: the last steps of a spectrum."""
+
     baseline: str = field(metadata=VERBATIM)
     goal: str = field(metadata=VERBATIM)
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """How a report's typology (the steps in models.yaml) is named, for the spectrum figure.
+
+    Every word the figure prints around the step names comes from here, so a report
+    with another typology, or with none (no models.yaml: no figure), prints its own.
+    ``name`` and ``step`` are written as in running text ("models of decriminalisation").
+    """
+
+    name: str = field(metadata=TEXT)
+    step: str = field(metadata=TEXT)
+    steps_caption: str | None = field(default=None, metadata=TEXT)
+    caption: str | None = field(default=None, metadata=TEXT)
+    source: str | None = field(default=None, metadata=TEXT)  # e.g. "Table 1"
+    section: str | None = None
+    baseline: str | None = field(default=None, metadata=TEXT)  # label of position.baseline
+    goal: str | None = field(default=None, metadata=TEXT)  # label of position.goal
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -59,14 +85,27 @@ class Report:
     title: str = field(metadata=TEXT)
     publisher: Publisher
     year: int
-    description: str = field(metadata=EDITORIAL)
-    methodology: Methodology
-    position: Position
     sections: list[ReportSection]
+    description: str | None = field(default=None, metadata=EDITORIAL)
     url: str | None = None
     licence: str | None = None
     subtitle: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # What the report calls the places its voices come from, as in running text
+    # ("country"/"countries", "city"/"cities"); briefs print these words.
+    place_label: str | None = field(default=None, metadata=TEXT)
+    places_label: str | None = field(default=None, metadata=TEXT)
+    # How a place brief labels the organisations that spoke ("Organisations of ...").
+    organisations_label: str | None = field(default=None, metadata=TEXT)
+    # The section where respondents say what they ask for: a place brief shows those
+    # quotes apart, under ``asks_title`` ("{place}" stands for the place's name).
+    asks_section: str | None = None
+    asks_title: str | None = field(default=None, metadata=TEXT)
+    # Names the anonymity check must accept although nothing else declares them.
+    allow: list[str] = field(default_factory=list)
+    methodology: Methodology | None = None
+    position: Position | None = None
+    spectrum: Spectrum | None = None
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -110,12 +149,14 @@ class Fact:
 
 @dataclass(frozen=True)
 class Country:
+    """A place the report's voices come from: a country, city or region."""
+
     id: str
     name: str = field(metadata=TEXT)
-    model: str
-    organisations: list[str]
-    respondents: int
-    summary: str = field(metadata=EDITORIAL)
+    model: str | None = None  # its step on the spectrum (models.yaml), if the report has one
+    organisations: list[str] = field(default_factory=list)
+    respondents: int | None = None
+    summary: str | None = field(default=None, metadata=EDITORIAL)
     facts: list[Fact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list, metadata=EDITORIAL)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
@@ -126,15 +167,17 @@ class Country:
 
 @dataclass(frozen=True)
 class Model:
+    """One step of the report's spectrum (typology), in the report's order."""
+
     id: str
     order: int
     name: str = field(metadata=VERBATIM)
-    legal_basis: list[str]
-    diversion: bool
-    sanctions: bool
-    examples: list[str] = field(metadata=VERBATIM)
-    study_countries: list[str]
-    description: str = field(metadata=EDITORIAL)
+    study_countries: list[str] = field(default_factory=list)  # the places on this step
+    description: str | None = field(default=None, metadata=EDITORIAL)
+    legal_basis: list[str] = field(default_factory=list)
+    diversion: bool | None = None
+    sanctions: bool | None = None
+    examples: list[str] = field(default_factory=list, metadata=VERBATIM)
     implementation: str | None = field(default=None, metadata=VERBATIM)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -146,7 +189,7 @@ class Model:
 class Theme:
     id: str
     name: str = field(metadata=EDITORIAL)
-    description: str = field(metadata=EDITORIAL)
+    description: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -161,7 +204,7 @@ class Quote:
     country: str
     attribution: str = field(metadata=VERBATIM)
     section: str
-    themes: list[str]
+    themes: list[str] = field(default_factory=list)
     organisation: str | None = None
     subsection: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
@@ -190,7 +233,7 @@ class Finding:
     headline: str = field(metadata=EDITORIAL)
     text: str = field(metadata=VERBATIM)
     section: str
-    themes: list[str]
+    themes: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
@@ -213,6 +256,7 @@ class Recommendation:
     text: str = field(metadata=VERBATIM)
     themes: list[str] = field(default_factory=list)
     parts: list[RecommendationPart] = field(default_factory=list)
+    section: str | None = None  # where the report prints it: cited under the list
     note: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -303,8 +347,12 @@ class SectionSpec:
     country: list[str] = field(default_factory=list)
     theme: list[str] = field(default_factory=list)
     section: list[str] = field(default_factory=list)
+    except_section: list[str] = field(default_factory=list)
     order: str = "report"
     limit: int | None = None
+    # A default section that a brief may well leave empty (a place with no asks):
+    # ``check`` does not warn about it.
+    optional: bool = field(default=False, metadata=INTERNAL)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -389,12 +437,18 @@ class Colours:
     ink: str = "#1b1b1b"
     muted: str = "#5c6470"
     tint: str = "#eef2f6"
+    paper: str = "#ffffff"  # the page: text on dark tiles of figures
     primary_cmyk: str = "100 75 20 40"
     accent_cmyk: str = "0 85 70 5"
     highlight_cmyk: str = "0 40 65 2"
     ink_cmyk: str = "0 0 0 95"
     muted_cmyk: str = "20 10 0 60"
     tint_cmyk: str = "5 2 0 3"
+    paper_cmyk: str = "0 0 0 0"
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -411,6 +465,10 @@ class Brand:
     colours: Colours = field(default_factory=Colours)
     body_font: str = "Noto Sans"
     heading_font: str = "Noto Serif"
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
