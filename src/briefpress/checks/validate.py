@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from briefpress.checks.brand import check_brand
 from briefpress.checks.privacy import personal_identifiers
 from briefpress.core import i18n
 from briefpress.core.errors import Location, Problem
@@ -52,6 +53,7 @@ def suggest(value: str, known: Iterable[str]) -> str | None:
 
 SINGULAR = {
     "countries": "country",
+    "places": "place",
     "quotes": "quote",
     "organisations": "organisation",
     "models": "model",
@@ -163,24 +165,18 @@ def check_anonymity(data: ReportData, brand_names: Iterable[str] = ()) -> list[P
                         f"attributions stay at organisation and place; {ALLOW_HINT}",
                     )
                 )
-    own_names = [n for n in allowed if n not in _organisation_names(data)]
     for org in data.organisations.values():
+        # An organisation's name is declared by being one: only contact details are flagged.
         for attr in ("short", "name"):
-            for found in personal_identifiers(getattr(org, attr) or "", own_names):
+            for found in personal_identifiers(getattr(org, attr) or "", allowed):
                 problems.append(
                     Problem(
                         where(org, attr),
                         f"organisation {org.id!r} contains {found}",
-                        "if it is the organisation's real name, list it under 'allow:' "
-                        "in report.yaml",
+                        "organisations are named, people are not",
                     )
                 )
     return problems
-
-
-def _organisation_names(data: ReportData) -> set[str]:
-    """An organisation's own name cannot vouch for itself: it is what is being checked."""
-    return {n for org in data.organisations.values() for n in (org.short, org.name) if n}
 
 
 def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
@@ -422,7 +418,7 @@ def check_section(section: Any, data: ReportData) -> list[Problem]:
 
 def validate_project(project: Project) -> list[Problem]:
     """Every problem in the project: loading, references, anonymity, briefs."""
-    problems = list(project.problems)
+    problems = list(project.problems) + check_brand(project)
     brand = project.config.brand
     for data in project.reports.values():
         problems.extend(check_references(data))

@@ -18,6 +18,10 @@ EDITORIAL: dict[str, Any] = {"editorial": True}
 # brief in another language may show translated (reports/<id>/translations/<lang>.yaml).
 TEXT: dict[str, Any] = {"text": True}
 NOWHERE = Location("<none>")
+# A report about cities or regions may say ``place:`` (``places:``) where INPUD's says
+# ``country:`` (``countries:``): the same field under the report's own word.
+PLACE: dict[str, Any] = {"alias": "place"}
+PLACES: dict[str, Any] = {"alias": "places"}
 
 
 # Internal fields are filled by the loader, not by YAML: where a record and each of
@@ -116,7 +120,7 @@ class Report:
 class Organisation:
     id: str
     short: str = field(metadata=TEXT)
-    country: str
+    country: str = field(metadata=PLACE)
     name: str | None = field(default=None, metadata=TEXT)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -172,7 +176,8 @@ class Model:
     id: str
     order: int
     name: str = field(metadata=VERBATIM)
-    study_countries: list[str] = field(default_factory=list)  # the places on this step
+    # The places on this step (``members:`` in YAML says the same).
+    study_countries: list[str] = field(default_factory=list, metadata={"alias": "members"})
     description: str | None = field(default=None, metadata=EDITORIAL)
     legal_basis: list[str] = field(default_factory=list)
     diversion: bool | None = None
@@ -201,7 +206,7 @@ class Quote:
     id: str
     order: int
     text: str = field(metadata=VERBATIM)
-    country: str
+    country: str = field(metadata=PLACE)
     attribution: str = field(metadata=VERBATIM)
     section: str
     themes: list[str] = field(default_factory=list)
@@ -234,7 +239,7 @@ class Finding:
     text: str = field(metadata=VERBATIM)
     section: str
     themes: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list, metadata=PLACES)
     quotes: list[str] = field(default_factory=list)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -301,7 +306,7 @@ class ReportData:
 
     def collection(self, name: str) -> dict[str, Any]:
         """A record collection by the name briefs use in ``from:``."""
-        value: dict[str, Any] = getattr(self, name)
+        value: dict[str, Any] = getattr(self, COLLECTION_ALIASES.get(name, name))
         return value
 
 
@@ -317,7 +322,10 @@ RECORD_FILES: dict[str, type] = {
     "recommendations": Recommendation,
     "sources": Source,
 }
+# ``from: places`` selects what countries.yaml or places.yaml holds.
+COLLECTION_ALIASES = {"places": "countries"}
 SELECTABLE = (
+    "places",
     "quotes",
     "findings",
     "recommendations",
@@ -344,7 +352,7 @@ class SectionSpec:
     intro: str | None = field(default=None, metadata=EDITORIAL)
     from_: str | None = None
     ids: list[str] = field(default_factory=list)
-    country: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list, metadata=PLACE)
     theme: list[str] = field(default_factory=list)
     section: list[str] = field(default_factory=list)
     except_section: list[str] = field(default_factory=list)
@@ -395,7 +403,7 @@ class BriefSpec:
     kind: str
     title: str = field(metadata=EDITORIAL)
     subtitle: str | None = field(default=None, metadata=EDITORIAL)
-    country: str | None = None
+    country: str | None = field(default=None, metadata=PLACE)
     theme: str | None = None
     themes: list[str] = field(default_factory=list)
     language: str = "en"
