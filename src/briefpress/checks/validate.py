@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from briefpress.checks.brand import check_brand
@@ -117,7 +118,7 @@ def check_references(data: ReportData) -> list[Problem]:
 
 def check_report_sections(report: Report, sections: set[str]) -> list[Problem]:
     """Section ids the report's own fields cite (methodology, spectrum, asks) exist."""
-    cited = [(report, "asks_section", report.asks_section)]
+    cited: list[tuple[Any, str, str | None]] = [(report, "asks_section", report.asks_section)]
     if report.methodology is not None:
         cited.append((report.methodology, "section", report.methodology.section))
     if report.spectrum is not None:
@@ -193,7 +194,7 @@ def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
         )
     if brief.paper not in PAPERS:
         add("paper", f"unknown paper size {brief.paper!r}", f"one of {', '.join(PAPERS)}")
-    problems.extend(check_language_tag(brief))
+    problems.extend(check_language_tag(brief, i18n.catalog_dirs(project.root)))
     for name, value in (("max_pages", brief.max_pages), ("min_pages", brief.min_pages)):
         if value is not None and value < 1:
             add(name, f"{name} must be at least 1")
@@ -349,20 +350,20 @@ def check_letter(brief: BriefSpec, project: Project) -> list[Problem]:
     return problems
 
 
-def check_language_tag(brief: BriefSpec) -> list[Problem]:
+def check_language_tag(brief: BriefSpec, dirs: tuple[Path, ...] = i18n.SHIPPED) -> list[Problem]:
     """Any language Babel knows builds; one without a catalog warns that its interface
     words stay in English (so ``--strict`` refuses to ship such a brief)."""
     tag = brief.language
     if i18n.parse_locale(tag) is None:
         hint = suggest(tag.replace("_", "-"), LANGUAGES) or "a BCP 47 tag such as es or pt-PT"
         return [Problem(where(brief, "language"), f"unknown language {tag!r}", hint)]
-    if i18n.catalog_for(tag) is None and i18n.base_language(tag) != i18n.SOURCE_LANGUAGE:
-        shipped = ", ".join(c.replace("_", "-") for c in i18n.catalog_languages())
+    if i18n.catalog_for(tag, dirs) is None and i18n.base_language(tag) != i18n.SOURCE_LANGUAGE:
+        shipped = ", ".join(c.replace("_", "-") for c in i18n.catalog_languages(dirs))
         return [
             Problem(
                 where(brief, "language"),
                 f"no interface translation for {tag!r}: headings and labels stay in English",
-                f"catalogs: {shipped}",
+                f"catalogs: {shipped}; start one with: briefpress new-language {tag}",
                 severity="warning",
             )
         ]

@@ -184,7 +184,11 @@ def load_project(root: Path, brief_ids: list[str] | None = None) -> Project:
                 project.reports[folder.name] = data
     if not project.briefs_dir.is_dir():
         project.problems.append(
-            Problem(Location("briefs/"), "no briefs/ folder here", "run briefpress in a project")
+            Problem(
+                Location(project.display(project.briefs_dir) + "/"),
+                "no briefs/ folder here: this is not a briefpress project",
+                "start one with: briefpress init, or name one with -C DIR",
+            )
         )
         return project
     paths = sorted(project.briefs_dir.glob("*.yaml"))

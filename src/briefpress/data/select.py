@@ -31,7 +31,9 @@ def default_sections(brief: BriefSpec, report: Report | None = None) -> list[Sec
             SectionSpec("quotes", from_="quotes", country=place, except_section=asks),
         ]
         if asks:
-            sections.append(SectionSpec("asks", from_="quotes", country=place, section=asks, optional=True))
+            sections.append(
+                SectionSpec("asks", from_="quotes", country=place, section=asks, optional=True)
+            )
         return [*sections, SectionSpec("recommendations", from_="recommendations")]
     if brief.kind == "theme":
         return [

@@ -103,7 +103,12 @@ class Mailing:
 # --- the per-recipient letter ------------------------------------------------------
 
 
-def personalise(letter_brief: BriefSpec, recipient: Recipient, today: dt.date) -> BriefSpec:
+def personalise(
+    letter_brief: BriefSpec,
+    recipient: Recipient,
+    today: dt.date,
+    dirs: tuple[Path, ...] = i18n.SHIPPED,
+) -> BriefSpec:
     """The letter brief addressed to one recipient, in the recipient's language.
 
     The spec's own recipient is a sample, so its salutation is never reused: a row
@@ -111,7 +116,7 @@ def personalise(letter_brief: BriefSpec, recipient: Recipient, today: dt.date) -
     """
     letter = letter_brief.letter
     assert letter is not None  # checked before any letter is made
-    language = i18n.Language(recipient.language)
+    language = i18n.Language(recipient.language, dirs)
     salutation = recipient.salutation or language.gettext(SALUTATION) % {"name": recipient.name}
     address = Address(recipient.name, recipient.title, recipient.organisation, recipient.address)
     personal = dataclasses.replace(
@@ -425,7 +430,10 @@ def letter_jobs(run: Run, recipients: list[Recipient]) -> Iterator[tuple[Recipie
     checked: set[str] = set()
     for recipient in recipients:
         rendered = render_brief(
-            personalise(run.letter, recipient, today), project, run.edition, env
+            personalise(run.letter, recipient, today, i18n.catalog_dirs(project.root)),
+            project,
+            run.edition,
+            env,
         )
         output = run.staging / file_name(recipient, width)
         first = recipient.language not in checked

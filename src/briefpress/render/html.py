@@ -184,7 +184,7 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
     sections = resolve_sections(brief, data.report)
     selected = {s.name: select(data.collection(s.from_ or s.name), s) for s in sections}
     country = data.countries.get(brief.country or "")
-    model = data.models.get(country.model) if country else None
+    model = data.models.get(country.model or "") if country else None
     date = build_date()
     return {
         "brief": localised_brief(brief, language),

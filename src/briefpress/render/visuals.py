@@ -254,9 +254,7 @@ def spectrum(
             Member(x, tile_top + tile_h + 16 + n * 15, places[cid].name, cid in chosen)
             for n, cid in enumerate(per_col[index] if show_members else [])
         ]
-        tiles.append(
-            Tile(x, lines, fill, ink, marker, str(ordered[index].order), active, members)
-        )
+        tiles.append(Tile(x, lines, fill, ink, marker, str(ordered[index].order), active, members))
     return SpectrumFigure(
         _fig_id("spectrum", title, desc),
         title,
