@@ -40,7 +40,7 @@ def selected_quotes(root: Path, brief_id: str) -> list[Quote]:
     brief = project.briefs[brief_id]
     data = project.reports[brief.report]
     quotes: list[Quote] = []
-    for section in resolve_sections(brief):
+    for section in resolve_sections(brief, data.report):
         if (section.from_ or section.name) == "quotes":
             quotes += select(data.quotes, section)
     return quotes

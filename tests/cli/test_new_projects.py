@@ -81,3 +81,31 @@ def test_an_interface_language_from_the_project_folder(cities: Path) -> None:
     assert ">Constats</h2>" in (cities / "out" / "pharmacies.html").read_text(encoding="utf-8")
     code, out = briefpress(cities, "new-language", "fr")
     assert code == 1 and "exists already" in out
+
+
+MINIMAL = {
+    "reports/tiny/report.yaml": (
+        "report:\n  id: tiny\n  title: Tiny Report\n"
+        "  publisher: {short: TR, name: Tiny Reporters}\n"
+        '  year: 2025\n  sections: [{id: "1", title: Voices}]\n'
+    ),
+    "reports/tiny/places.yaml": "places:\n  - {id: upriver, name: Upriver}\n",
+    "reports/tiny/quotes.yaml": (
+        "quotes:\n  - {id: q1, order: 1, text: We were heard., place: upriver,\n"
+        '     attribution: "Respondent [Upriver]", section: "1"}\n'
+    ),
+    "briefs/upriver.yaml": "report: tiny\nkind: country\ntitle: Upriver\nplace: upriver\n",
+}
+
+
+def test_the_minimal_report_of_the_docs_checks_and_builds(tmp_path: Path) -> None:
+    """docs/data-model.md: four files and nineteen fields are a report that builds."""
+    for name, text in MINIMAL.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, out = briefpress(tmp_path, "check", "--strict")
+    assert code == 0, out
+    code, out = briefpress(tmp_path, "build", "--html")
+    assert code == 0, out
+    page = (tmp_path / "out" / "upriver.html").read_text(encoding="utf-8")
+    assert "We were heard." in page and "Country brief" in page

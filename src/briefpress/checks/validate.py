@@ -236,9 +236,12 @@ def check_selection(
     problems = []
     chosen = {s.name: _selects(data, s) for s in sections}
     for section in sections:
+        own = section.loc.file != "<none>"
+        source = section.from_ or section.name
         if chosen[section.name] or section.optional:
             continue
-        own = section.loc.file != "<none>"
+        if not own and not (source in SELECTABLE and data.collection(source)):
+            continue  # a default slot for records this report does not have at all
         what = (section.from_ or section.name).replace("_", " ")
         problems.append(
             Problem(
