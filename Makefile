@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters
+.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-import
 
 build: $(STAMP)
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
@@ -81,3 +81,8 @@ clean:
 # letter and brief from scratch (see docs/benchmarks.md, "Letters"). Not a test.
 bench-letters: $(STAMP)
 	$(BIN)/python bench/letters.py
+
+# Import: the INPUD text dump and the fixture report as Word and PDF imported and
+# compared with what is known to be right (see docs/benchmarks.md, "Import"). Not a test.
+bench-import: $(STAMP)
+	$(BIN)/python bench/import.py

@@ -21,6 +21,7 @@ from briefpress.data.model import (
     KINDS,
     PAPERS,
     SELECTABLE,
+    TO_WRITE,
     BriefSpec,
     Report,
     ReportData,
@@ -90,7 +91,7 @@ def check_references(data: ReportData) -> list[Problem]:
         known = data.collection(target)
         for record in data.collection(source).values():
             for value in _as_list(getattr(record, attr)):
-                if value not in known:
+                if value not in known and value != TO_WRITE:  # check_drafts lists those
                     problems.append(unknown(where(record, attr), SINGULAR[target], value, known))
     sections = {s.id for s in data.report.sections}
     problems.extend(check_report_sections(data.report, sections))

@@ -22,6 +22,11 @@ NOWHERE = Location("<none>")
 # ``country:`` (``countries:``): the same field under the report's own word.
 PLACE: dict[str, Any] = {"alias": "place"}
 PLACES: dict[str, Any] = {"alias": "places"}
+# A field a person still has to write.  ``briefpress import`` puts it as the
+# value of required fields it cannot fill and at the start of a comment on
+# each such line ("# TO WRITE: ..."); ``briefpress check`` lists those lines,
+# and neither references nor verbatim checks complain about the value itself.
+TO_WRITE = "TO WRITE"
 
 
 # Internal fields are filled by the loader, not by YAML: where a record and each of
