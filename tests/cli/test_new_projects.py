@@ -109,3 +109,12 @@ def test_the_minimal_report_of_the_docs_checks_and_builds(tmp_path: Path) -> Non
     assert code == 0, out
     page = (tmp_path / "out" / "upriver.html").read_text(encoding="utf-8")
     assert "We were heard." in page and "Country brief" in page
+
+
+def test_a_letter_without_a_brand_is_signed_by_the_publisher(cities: Path) -> None:
+    (cities / "briefpress.yaml").unlink()
+    code, out = briefpress(cities, "new", "letter", "unbranded")
+    assert code == 0, out
+    spec = (cities / "briefs" / "unbranded.yaml").read_text(encoding="utf-8")
+    assert 'organisation: "Lantern Harm Reduction Alliance"' in spec
+    assert '"briefpress"' not in spec

@@ -76,7 +76,7 @@ def test_live_preview_in_a_real_browser(project: Path, server: Server, browser: 
     expect(arcadia.locator(".badge")).to_have_text("Built")
     expect(arcadia).to_contain_text("Country brief")
     expect(arcadia).to_contain_text("EN")
-    expect(arcadia).to_contain_text("1 page")
+    expect(arcadia).to_contain_text("2 pages")
     expect(page.locator("#brief-fines .badge")).to_have_text("Built")
     expect(page.locator("#live")).to_have_text("Live")
     assert thumbnail_loaded(page, "#brief-arcadia .thumb img")

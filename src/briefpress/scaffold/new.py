@@ -10,7 +10,7 @@ import json
 
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.data.load import ID_RE, Project
-from briefpress.data.model import ReportData
+from briefpress.data.model import Brand, ReportData
 
 HEADER = "# Brief spec: see README.md for every field. Build with: briefpress build {id}\n"
 
@@ -49,7 +49,7 @@ def new_brief_spec(project: Project, kind: str, brief_id: str) -> str:
     elif kind == "theme" and theme:
         lines += [f"title: {_q(theme.name)}", f"theme: {theme.id}"]
     elif kind == "letter":
-        lines += _letter(project, title)
+        lines += _letter(project, data, title)
     elif kind == "handout":
         lines += _handout(data, title)
     else:
@@ -69,8 +69,11 @@ def _handout(data: ReportData, title: str) -> list[str]:
     return [*lines, f"ask: {_q(ask)}"]
 
 
-def _letter(project: Project, title: str) -> list[str]:
+def _letter(project: Project, data: ReportData, title: str) -> list[str]:
+    """A sample letter, signed by the brand (or, with no brand yet, the report's publisher)."""
     organisation = project.config.brand.organisation
+    if organisation == Brand().organisation:
+        organisation = data.report.publisher.name
     return [
         'title: "Letter to policymakers"',
         "letter:",
