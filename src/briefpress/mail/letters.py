@@ -14,8 +14,9 @@ objects between all its copies. What every letter repeats (the print edition's c
 profile above all) is compressed once per worker, not once per letter.
 
 Everything the mailing writes goes to a temporary folder beside the target and
-is moved into place only when every letter is made: a bad row or a failed
-letter leaves the previous mailing as it was.
+is moved into place only when every letter is made: a bad row, a failed letter, Ctrl-C
+or SIGTERM leaves the previous mailing as it was. Only a folder briefpress made (it
+holds the ownership marker) or an empty one is ever replaced (:mod:`briefpress.core.files`).
 """
 
 from __future__ import annotations
@@ -24,14 +25,11 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import os
 import re
-import shutil
-import tempfile
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +38,8 @@ from briefpress.checks.validate import validate_project, where
 from briefpress.core import i18n
 from briefpress.core.assets import publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import write_atomic
+from briefpress.core.files import check_replaceable, staged_folder, write_atomic
+from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec
 from briefpress.mail.assemble import PrintFile, StreamCache, letter_and_brief
@@ -245,36 +244,6 @@ def file_name(recipient: Recipient, width: int) -> str:
     return f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf"
 
 
-# --- publishing the folder ----------------------------------------------------------
-
-
-def check_target(target: Path, display: str) -> None:
-    """Only a new or empty folder, or a previous mailing, may be replaced."""
-    if target.exists() and not target.is_dir():
-        raise BriefpressError(f"{display} is a file, not a folder")
-    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST_FILE).is_file():
-        raise BriefpressError(
-            [
-                Problem(
-                    Location(display),
-                    "the folder exists and is not a mailing (it has no manifest.csv)",
-                    "choose a new or empty folder with --out; a mailing replaces its folder",
-                )
-            ]
-        )
-
-
-def publish(staging: Path, target: Path) -> None:
-    """Swap the finished staging folder in for the target, then drop the old mailing."""
-    old: Path | None = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
-        os.replace(target, old / target.name)
-    os.replace(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 # --- the mailing ----------------------------------------------------------------------
 
 
@@ -399,10 +368,12 @@ def run_letters(
     Stopping early (an error, Ctrl-C, SIGTERM) cancels the letters not yet started.
     """
     if workers <= 1:
-        yield from map(make_letter, jobs)
+        for job in jobs:
+            check_interrupted()
+            yield make_letter(job)
         return
     window = window or workers * 8
-    with ProcessPoolExecutor(workers, initializer=warm_worker, initargs=(root,)) as pool:
+    with worker_pool(workers, warm_worker, (root,)) as pool:
         pending: deque[Future[LetterOutcome]] = deque()
         try:
             for job in jobs:
@@ -517,23 +488,17 @@ def mail(
     """Make the whole mailing into ``out/letters/<id>/`` (or ``out_dir``), or nothing."""
     project, letter, recipients = prepare_mailing(root, letter_id, recipients_file, strict)
     target = (out_dir or project.out_dir / "letters" / letter_id).absolute()
-    check_target(target, project.display(target))
+    shown = project.display(target)
+    check_replaceable(target, shown, "letters --out")  # before any work: never another's folder
     accompanies = letter.letter.accompanies if letter.letter else None
     brief_pdf, brief_renders = None, 0
     if accompanies:
         brief_pdf, brief_renders = brief_pdf_for(project, accompanies, edition, strict)
     else:
         publish_theme(project.out_dir)  # the letters' stylesheets and fonts
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
-    os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the mailing from the print queue
-    try:
+    with staged_folder(target, shown, "letters --out") as staging:
         run = Run(project, letter, edition, strict, brief_pdf, staging, jobs)
         mailing = make_mailing(run, recipients)
-        publish(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     mailing.folder = target
     mailing.stats["brief_renders"] = brief_renders
     return mailing
