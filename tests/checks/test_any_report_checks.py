@@ -65,8 +65,8 @@ def test_colours_are_checked_at_their_line(cities: Path) -> None:
     replace(cities, "briefpress.yaml", 'ink_cmyk: "0 0 0 90"', 'ink_cmyk: "0 0 120"')
     code, out = check(cities)
     assert code == 1
-    assert "briefpress.yaml:10:13: error: accent '#b5451' is not a colour" in out
-    assert "briefpress.yaml:18:15: error: ink_cmyk '0 0 120' is not a CMYK colour" in out
+    assert "briefpress.yaml:11:13: error: accent '#b5451' is not a colour" in out
+    assert "briefpress.yaml:19:15: error: ink_cmyk '0 0 120' is not a CMYK colour" in out
 
 
 def test_the_logo_is_checked(cities: Path) -> None:
@@ -135,3 +135,19 @@ def test_new_fields_report_their_mistakes(cities: Path) -> None:
     assert f"{REPORT}/recommendations.yaml:3:37: error: unknown report section '5'" in out
     assert "unknown field 'respondent' (did you mean 'respondents'?)" in out
     assert "briefs/kestrel-bay.yaml:3:1: error: both 'country' and 'place' given" in out
+
+
+def test_the_print_edition_takes_the_cmyk_logo(cities: Path) -> None:
+    from briefpress.data.load import load_project
+    from briefpress.render.html import render_brief
+
+    project = load_project(cities, ["handout"])
+    brief = project.briefs["handout"]
+    assert 'src="../logo.svg"' in render_brief(brief, project, "screen").html
+    assert 'src="../../logo-print.svg"' in render_brief(brief, project, "print").html
+    replace(cities, "briefpress.yaml", "  logo_print: logo-print.svg", "  logo_print: small.png")
+    code, out = check(cities)
+    assert code == 1 and "logo_print 'small.png' does not exist" in out
+    replace(cities, "briefpress.yaml", "  logo_print: small.png", "  logo_print: null")
+    code, out = check(cities, "--strict")
+    assert code == 1 and "warning: the print edition prints this logo's RGB colours" in out

@@ -66,30 +66,55 @@ def _percentage(text: str) -> bool:
         return False
 
 
-def check_logo(brand: Brand, root: Path) -> list[Problem]:
-    """The logo is a PNG or SVG file inside the project, readable, and of a printable size."""
-    if not brand.logo:
+def check_logos(brand: Brand, root: Path) -> list[Problem]:
+    """Both logos, and a warning when the print edition would print an RGB one."""
+    problems = check_logo(brand, "logo", root) + check_logo(brand, "logo_print", root)
+    if brand.logo_print and not brand.logo_print.lower().endswith(".svg"):
+        problems.append(
+            Problem(
+                _where(brand, "logo_print"),
+                f"logo_print {brand.logo_print!r} is not an SVG file",
+                "a print logo is an SVG whose colours are device-cmyk(c m y k)",
+            )
+        )
+    elif brand.logo and not brand.logo_print:
+        problems.append(
+            Problem(
+                _where(brand, "logo"),
+                "the print edition prints this logo's RGB colours, which a PDF/X print file "
+                "refuses (briefpress check --pdf)",
+                "add logo_print: an SVG whose colours are device-cmyk(c m y k)",
+                severity="warning",
+            )
+        )
+    return problems
+
+
+def check_logo(brand: Brand, attr: str, root: Path) -> list[Problem]:
+    """A logo is a PNG or SVG file inside the project, readable, and of a printable size."""
+    name = getattr(brand, attr)
+    if not name:
         return []
-    loc = _where(brand, "logo")
-    path = (root / brand.logo).resolve()
+    loc = _where(brand, attr)
+    path = (root / name).resolve()
     if not path.is_relative_to(root.resolve()):
-        return [Problem(loc, f"logo {brand.logo!r} is outside the project", "copy it into it")]
+        return [Problem(loc, f"{attr} {name!r} is outside the project", "copy it into it")]
     if not path.is_file():
-        return [Problem(loc, f"logo {brand.logo!r} does not exist", "a path from briefpress.yaml")]
+        return [Problem(loc, f"{attr} {name!r} does not exist", "a path from briefpress.yaml")]
     if path.suffix.lower() not in LOGO_TYPES:
-        return [Problem(loc, f"logo {brand.logo!r} is not a PNG or SVG file")]
+        return [Problem(loc, f"{attr} {name!r} is not a PNG or SVG file")]
     size = path.stat().st_size
     if size > LOGO_MAX_BYTES:
         return [
             Problem(
                 loc,
-                f"logo {brand.logo!r} is {size // 1000} kB; at most {LOGO_MAX_BYTES // 1000} kB",
+                f"{attr} {name!r} is {size // 1000} kB; at most {LOGO_MAX_BYTES // 1000} kB",
                 "export it smaller: it is printed about 25 mm wide",
             )
         ]
     if path.suffix.lower() == ".svg":
-        return _check_svg(path, brand.logo, loc)
-    return _check_png(path, brand.logo, loc)
+        return _check_svg(path, name, loc)
+    return _check_png(path, name, loc)
 
 
 def _check_png(path: Path, name: str, loc: Location) -> list[Problem]:
@@ -145,4 +170,4 @@ def _check_svg(path: Path, name: str, loc: Location) -> list[Problem]:
 def check_brand(project: Project) -> list[Problem]:
     """The brand's colours and logo, at their lines in briefpress.yaml."""
     brand = project.config.brand
-    return check_colours(brand.colours) + check_logo(brand, project.root)
+    return check_colours(brand.colours) + check_logos(brand, project.root)

@@ -504,6 +504,9 @@ class Brand:
     email: str | None = None
     address: str | None = None
     logo: str | None = None
+    # The print edition's logo: an SVG whose colours are device-cmyk(), since a PDF/X
+    # print file takes no RGB (without it the print edition prints ``logo``).
+    logo_print: str | None = None
     licence: str | None = None
     colours: Colours = field(default_factory=Colours)
     body_font: str = "Noto Sans"

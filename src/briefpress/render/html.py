@@ -343,7 +343,8 @@ STEP = i18n.N_("step on the spectrum")
 
 def logo_link(project: Project, edition: str) -> str | None:
     """The brand's logo relative to the brief's HTML (``out/``, or ``out/print/``)."""
-    logo = project.config.brand.logo
+    brand = project.config.brand
+    logo = (brand.logo_print or brand.logo) if edition == "print" else brand.logo
     if not logo:
         return None
     link = "../" + Path(logo).as_posix()
