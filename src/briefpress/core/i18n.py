@@ -152,6 +152,16 @@ def _compile(path: Path, language: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def catalog_stamp(tag: str, dirs: tuple[Path, ...] = SHIPPED) -> tuple[str, int] | None:
+    """Which catalog file a tag uses and its version (mtime): caches keyed on it see a
+    catalog added to, or edited in, a project's locale/ folder."""
+    language = catalog_for(tag, dirs)
+    if language is None:
+        return None
+    path = catalog_path(language, dirs)
+    return str(path), path.stat().st_mtime_ns
+
+
 def translations(tag: str, dirs: tuple[Path, ...] = SHIPPED) -> gettext.NullTranslations:
     """The interface catalog for a brief language; English msgids when there is none."""
     language = catalog_for(tag, dirs)

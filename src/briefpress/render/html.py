@@ -169,9 +169,17 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-@functools.lru_cache(maxsize=32)
 def language_environment(project_root: Path, language: str) -> jinja2.Environment:
-    """The cached environment of one language, for briefs not in the caller's one."""
+    """The cached environment of one language, for briefs not in the caller's one; a
+    new or edited catalog in the project's locale/ makes a new one."""
+    stamp = i18n.catalog_stamp(language, i18n.catalog_dirs(project_root))
+    return _language_environment(project_root, language, stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _language_environment(
+    project_root: Path, language: str, stamp: tuple[str, int] | None
+) -> jinja2.Environment:
     return make_environment(project_root, language)
 
 
