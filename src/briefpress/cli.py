@@ -212,6 +212,65 @@ def letters_cmd(
     )
 
 
+@cli.command("send")
+@click.argument("letter_id", metavar="ID")
+@click.option(
+    "--recipients",
+    "recipients_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV or YAML as for letters, with an email column (and optionally cc).",
+)
+@click.option("--dry-run", is_flag=True, help="Write the drafts and the plan; send nothing.")
+@click.option("--yes", is_flag=True, help="Send without asking (for scripts).")
+@click.option("--status", "show_status", is_flag=True, help="Show the send log and stop.")
+@click.option(
+    "--resend-unknown",
+    is_flag=True,
+    help="Send again to those whose earlier message may or may not have arrived.",
+)
+@click.option(
+    "--edition",
+    type=click.Choice(["screen", "print"]),
+    default="screen",
+    show_default=True,
+    help="The edition of the letters attached.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@click.pass_obj
+def send_cmd(
+    obj: Context,
+    letter_id: str,
+    recipients_file: Path | None,
+    dry_run: bool,
+    yes: bool,
+    show_status: bool,
+    resend_unknown: bool,
+    edition: str,
+    strict: bool,
+    jobs: int | None,
+) -> None:
+    """E-mail every recipient their letter, once; run again to continue after a stop."""
+    from .sendcli import run_send, show_send_status
+
+    if show_status:
+        show_send_status(obj.project, letter_id)
+        return
+    if recipients_file is None:
+        raise click.UsageError("--recipients FILE is needed (or --status)")
+    run_send(
+        obj.project,
+        letter_id,
+        obj.project / recipients_file,
+        dry_run=dry_run,
+        yes=yes,
+        resend_unknown=resend_unknown,
+        edition=edition,
+        strict=strict,
+        jobs=jobs or default_jobs(),
+    )
+
+
 class Progress:
     """A rich progress bar on a terminal when several PDFs are made; plain lines otherwise."""
 
@@ -287,6 +346,9 @@ def check_cmd(obj: Context, strict: bool, against: Path | None) -> None:
 
     problems.extend(check_language(project))
     problems.extend(check_translations(project))
+    from .mailsettings import config_problems
+
+    problems.extend(config_problems(project))
     for problem in problems:
         click.echo(str(problem), err=True)
     failing = [p for p in problems if p.is_error or strict]
