@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters
+.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-send
 
 build: $(STAMP)
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
@@ -81,3 +81,8 @@ clean:
 # letter and brief from scratch (see docs/benchmarks.md, "Letters"). Not a test.
 bench-letters: $(STAMP)
 	$(BIN)/python bench/letters.py
+
+# E-mail: 1,000 letters sent to a local SMTP server (aiosmtpd on 127.0.0.1): messages a
+# second and peak memory (see docs/benchmarks.md, "Sending by e-mail"). Not a test.
+bench-send: $(TEST_STAMP)
+	$(BIN)/python bench/send.py

@@ -68,7 +68,7 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
 
 def attachment_name(letter: BriefSpec) -> str:
     """A file name a person can read and every mail program keeps: the letter's title."""
-    title = unicodedata.normalize("NFC", letter.title)
+    title = unicodedata.normalize("NFC", letter.title).replace(":", " -")
     title = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title)
     title = " ".join(title.split()).strip(" .")[:80].strip()
     return f"{title or letter.id}.pdf"

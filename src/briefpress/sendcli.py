@@ -94,8 +94,17 @@ def run_send(
                 return
         ask = (lambda text: click.prompt(text, hide_input=True)) if interactive else None
         password = password_for(run.settings, os.environ, ask)
-        with Progress(interactive, len(plan.to_send)) as progress:
-            report = run.send(plan, password, progress.event)
+        try:
+            with Progress(interactive, len(plan.to_send)) as progress:
+                report = run.send(plan, password, progress.event)
+        except KeyboardInterrupt:
+            counts = run.log.counts()
+            click.echo(
+                f"stopped: {counts['sent']} sent so far, {counts['pending']} still to send; "
+                "run the same command again to continue.",
+                err=True,
+            )
+            raise
         summarise(root, run, report)
         if report.failed or report.deferred or report.unknown:
             sys.exit(1)
@@ -161,7 +170,7 @@ def summarise(root: Path, run: Send, report: Report) -> None:
     parts += [f"{n} {what}" for n, what in ((report.failed, "failed"),) if n]
     parts += [f"{n} deferred" for n in (report.deferred,) if n]
     parts += [f"{n} unknown" for n in (report.unknown,) if n]
-    click.echo(", ".join(parts) + f" in {report.seconds:.0f} s ({rate:.1f} a second).")
+    click.echo(", ".join(parts) + f" in {report.seconds:.1f} s ({rate:.1f} a second).")
     counts = run.log.counts()
     if report.stopped:
         resume = ""
