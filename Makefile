@@ -36,7 +36,7 @@ system-deps:
 	      || echo "note: could not install poppler-utils/qpdf; tests that need them will skip"; \
 	  else echo "note: poppler-utils/qpdf missing; tests that need them will skip"; fi; \
 	fi
-	@# Chromium drives the live preview's browser test (tests/test_browser.py).
+	@# Chromium drives the live preview's browser test (tests/live/test_browser.py).
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
@@ -61,7 +61,7 @@ bench: $(STAMP)
 
 # Interface strings: extract every _() and {% trans %} (see babel.cfg) into the template
 # catalog and merge it into each language's .po file. New or changed strings then show
-# as untranslated or fuzzy; tests/test_i18n.py fails until each catalog is complete.
+# as untranslated or fuzzy; tests/render/test_i18n.py fails until each catalog is complete.
 # Start a language with: $(BIN)/pybabel init -D briefpress -i $(POT) -d $(LOCALE) -l xx
 LOCALE := src/briefpress/locale
 POT := $(LOCALE)/briefpress.pot

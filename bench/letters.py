@@ -132,15 +132,15 @@ def from_scratch_per_recipient(project: Path, rows: list[dict[str, str]], brief_
     """Mean seconds to render one letter and the whole brief and join them, warm."""
     import pikepdf
 
-    from briefpress.build import _renderer
-    from briefpress.errors import Location
-    from briefpress.letters import load_mailing, personalise
-    from briefpress.recipients import Recipient
-    from briefpress.render import build_date, render_brief
+    from briefpress.build.builder import warm_renderer
+    from briefpress.core.errors import Location
+    from briefpress.mail.letters import load_mailing, personalise
+    from briefpress.mail.recipients import Recipient
+    from briefpress.render.html import build_date, render_brief
 
     loaded = load_mailing(project, "letter-policymakers")
     letter, brief = loaded.briefs["letter-policymakers"], loaded.briefs[brief_id]
-    renderer = _renderer(project)
+    renderer = warm_renderer(project)
     today = build_date()
 
     def one(row: dict[str, str], n: int) -> None:

@@ -87,7 +87,7 @@ def measure(count: int, brief: str, jobs: int) -> dict[str, float]:
         config = project / "briefpress.yaml"
         config.write_text(
             config.read_text(encoding="utf-8")
-            + f'\nmail:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n'
+            + f"\nmail:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n"
             '  from: "Advocacy Team (SAMPLE) <team@example.org>"\n',
             encoding="utf-8",
         )

@@ -10,8 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from briefpress.build import build
-from briefpress.thumbs import render_png
+from briefpress.build.builder import build
+from briefpress.build.thumbs import render_png
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO / "docs" / "pages"

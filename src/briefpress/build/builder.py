@@ -1,0 +1,238 @@
+"""The build: load and validate everything, then render each brief and edition.
+
+Validation covers the whole project before anything is rendered, so a typo is
+reported in seconds rather than after minutes of PDF work. HTML is rendered in
+the main process (it is cheap, and its hash decides whether the PDF is still
+fresh); PDFs are made in worker processes that keep WeasyPrint and fonts warm.
+A failing brief is reported and the others still build.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from briefpress.build.cache import BuildCache, brief_key, inputs_digest, tree_digest
+from briefpress.build.gallery import publish_results
+from briefpress.build.results import BriefResult, output_path
+from briefpress.checks.validate import validate_project
+from briefpress.core.assets import THEME_DIR, publish_theme
+from briefpress.core.errors import BriefpressError, Problem, raise_if_errors
+from briefpress.core.files import write_atomic
+from briefpress.core.i18n import LOCALE_DIR
+from briefpress.data.load import CONFIG_FILE, Project, load_project
+from briefpress.pdf.postcheck import check_pdf
+from briefpress.pdf.weasy import PdfRenderer
+from briefpress.render.glyphs import check_glyphs
+from briefpress.render.html import Rendered, make_environment, render_brief
+
+
+def prepare(root: Path, brief_ids: list[str] | None, strict: bool) -> Project:
+    """Load and validate the project; stop with every problem if anything is wrong."""
+    project = load_project(root, brief_ids)
+    problems = validate_project(project)
+    raise_if_errors(problems, strict=strict)
+    project.problems = problems  # warnings that did not stop the build
+    return project
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything a worker needs to turn rendered HTML into a checked PDF file."""
+
+    rendered: Rendered
+    output: Path
+    project_root: Path
+    fonts: tuple[str, ...]
+    strict: bool
+
+
+RENDERERS: dict[Path, PdfRenderer] = {}
+
+
+def warm_renderer(root: Path) -> PdfRenderer:
+    """One warm WeasyPrint renderer per process and project, reused for every brief."""
+    if root not in RENDERERS:
+        RENDERERS[root] = PdfRenderer(root, extra_roots=[THEME_DIR])
+    return RENDERERS[root]
+
+
+def make_pdf(job: PdfJob) -> tuple[int, list[Problem], bool]:
+    """Render, check and atomically write one PDF; returns pages, problems, written."""
+    try:
+        pdf, pages, problems = warm_renderer(job.project_root).render(job.rendered)
+    except BriefpressError as exc:
+        return 0, exc.problems, False
+    problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
+    if any(p.is_error or job.strict for p in problems):
+        return pages, problems, False
+    write_atomic(job.output, pdf)
+    return pages, problems, True
+
+
+def warm_worker(root: Path) -> None:
+    warm_renderer(root)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+@dataclass
+class Build:
+    """One build run: which briefs are stale, and making their PDFs."""
+
+    project: Project
+    editions: tuple[str, ...] = ("screen",)
+    strict: bool = False
+    write_html: bool = False
+    force: bool = False
+    jobs: int = 1
+    env: jinja2.Environment | None = None  # a watcher passes its warm environment
+
+    def __post_init__(self) -> None:
+        self.env = self.env or make_environment(self.project.root)
+        assets = publish_theme(self.project.out_dir)
+        self.assets_digest = tree_digest(assets, self.project.root / "styles")
+        self.cache = BuildCache.load(self.project.out_dir)
+        self.inputs_key = self.inputs()
+        brand = self.project.config.brand
+        self.fonts = (brand.body_font, brand.heading_font)
+
+    def inputs(self) -> str:
+        """The digest of every file and option this build depends on."""
+        root = self.project.root
+        folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
+                   THEME_DIR, LOCALE_DIR]  # fmt: skip
+        settings = repr((sorted(self.project.briefs), self.editions, self.strict,
+                         self.write_html))  # fmt: skip
+        return inputs_digest(folders, [root / CONFIG_FILE], settings)
+
+    def unchanged(self) -> list[BriefResult] | None:
+        """Every result, already fresh, when no input changed since the last clean build."""
+        if self.force:
+            return None
+        outputs = {}
+        for brief in self.project.briefs.values():
+            for edition in self.editions:
+                outputs[f"{brief.id}:{edition}"] = output_path(self.project, brief.id, edition)
+                if self.write_html:
+                    html = output_path(self.project, brief.id, edition, ".html")
+                    outputs[f"{brief.id}:{edition}:html"] = html
+        pages = self.cache.all_fresh(self.inputs_key, outputs)
+        if pages is None:
+            return None
+        results = []
+        for brief in self.project.briefs.values():
+            for edition in self.editions:
+                name = f"{brief.id}:{edition}"
+                output = output_path(self.project, brief.id, edition)
+                results.append(BriefResult(brief, edition, output, pages[name], [], True, True))
+        return results
+
+    def plan(self) -> tuple[list[BriefResult], list[tuple[BriefResult, PdfJob, str]]]:
+        """Render all HTML; return results already settled and the PDF jobs still to run."""
+        settled: list[BriefResult] = []
+        pending: list[tuple[BriefResult, PdfJob, str]] = []
+        unchanged = self.unchanged()
+        if unchanged is not None:
+            return unchanged, []
+        for brief in self.project.briefs.values():
+            for edition in self.editions:
+                result = BriefResult(brief, edition, output_path(self.project, brief.id, edition))
+                try:
+                    rendered = render_brief(brief, self.project, edition, self.env)
+                except BriefpressError as exc:
+                    result.problems.extend(exc.problems)
+                    settled.append(result)
+                    continue
+                if self.write_html:
+                    html_path = output_path(self.project, brief.id, edition, ".html")
+                    write_atomic(html_path, rendered.html.encode("utf-8"))
+                    self.cache.record(f"{brief.id}:{edition}:html", "", 0)
+                key = brief_key(rendered.html, self.assets_digest, self.strict)
+                pages = (
+                    None
+                    if self.force
+                    else self.cache.fresh(f"{brief.id}:{edition}", key, result.output)
+                )
+                if pages is not None:  # same HTML and fonts as a build that passed every check
+                    result.pages, result.written, result.fresh = pages, True, True
+                    settled.append(result)
+                    continue
+                data = self.project.reports.get(brief.report)
+                missing = check_glyphs(rendered.html, brief, data, self.project.root, self.fonts)
+                if missing:  # fail before WeasyPrint prints a box or falls back to another font
+                    result.problems.extend(missing)
+                    settled.append(result)
+                    continue
+                job = PdfJob(rendered, result.output, self.project.root, self.fonts, self.strict)
+                pending.append((result, job, key))
+        return settled, pending
+
+    def run_jobs(self, pending: list[tuple[BriefResult, PdfJob, str]]) -> Iterator[BriefResult]:
+        jobs = [job for _, job, _ in pending]
+        if self.jobs > 1 and len(jobs) > 1:
+            workers = min(self.jobs, len(jobs))
+            with ProcessPoolExecutor(
+                workers, initializer=warm_worker, initargs=(self.project.root,)
+            ) as pool:
+                outcomes: Iterable[tuple[int, list[Problem], bool]] = pool.map(make_pdf, jobs)
+                yield from self._settle(pending, outcomes)
+        else:
+            yield from self._settle(pending, map(make_pdf, jobs))
+
+    def _settle(
+        self,
+        pending: list[tuple[BriefResult, PdfJob, str]],
+        outcomes: Iterable[tuple[int, list[Problem], bool]],
+    ) -> Iterator[BriefResult]:
+        for (result, _, key), (pages, problems, written) in zip(pending, outcomes, strict=True):
+            result.pages, result.written = pages, written
+            result.problems.extend(problems)
+            if written:
+                self.cache.record(f"{result.brief.id}:{result.edition}", key, pages)
+            yield result
+
+
+def build(
+    root: Path,
+    brief_ids: list[str] | None = None,
+    editions: tuple[str, ...] = ("screen",),
+    strict: bool = False,
+    write_html: bool = False,
+    on_result: Callable[[BriefResult], None] | None = None,
+    force: bool = False,
+    jobs: int = 1,
+    on_plan: Callable[[int], None] | None = None,
+) -> list[BriefResult]:
+    """Build the named briefs (all when none) in each edition; never stops at one failure."""
+    project = prepare(root, brief_ids, strict)
+    run = Build(project, editions, strict, write_html, force, jobs)
+    settled, pending = run.plan()
+    if on_plan is not None:
+        on_plan(len(pending))
+    results: list[BriefResult] = []
+    for result in settled:
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    try:
+        for result in run.run_jobs(pending):
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+    finally:
+        clean = len(results) == len(settled) + len(pending) and not any(
+            r.failed(strict) for r in results
+        )
+        run.cache.set_inputs(run.inputs_key if clean else None)
+        run.cache.save()
+    if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
+        publish_results(project, results, strict)
+    return results

@@ -1,0 +1,33 @@
+"""What a build produced for one brief and edition, and where its files go.
+
+Kept apart from the builder so that the gallery, the watcher and the CLI can read results
+without importing the build machinery (and the builder can publish the gallery).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefpress.core.errors import Problem
+from briefpress.data.load import Project
+from briefpress.data.model import BriefSpec
+
+
+@dataclass
+class BriefResult:
+    brief: BriefSpec
+    edition: str
+    output: Path
+    pages: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    written: bool = False
+    fresh: bool = False  # skipped: nothing it depends on changed
+
+    def failed(self, strict: bool) -> bool:
+        return any(p.is_error or strict for p in self.problems) or not self.written
+
+
+def output_path(project: Project, brief_id: str, edition: str, suffix: str = ".pdf") -> Path:
+    folder = project.out_dir if edition == "screen" else project.out_dir / "print"
+    return folder / f"{brief_id}{suffix}"

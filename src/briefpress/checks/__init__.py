@@ -1,0 +1,1 @@
+"""briefpress.checks."""

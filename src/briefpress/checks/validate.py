@@ -1,0 +1,307 @@
+"""Validate stage: cross-references and brief specs, all problems collected.
+
+Loading has already checked each record's shape; here we check that ids
+resolve (with the nearest ids as suggestions), that every brief can be built
+from the data it names, and that nothing identifies a person.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from briefpress.checks.privacy import personal_identifiers
+from briefpress.core import i18n
+from briefpress.core.errors import Location, Problem
+from briefpress.data.load import Project
+from briefpress.data.model import KINDS, PAPERS, SELECTABLE, BriefSpec, ReportData
+from briefpress.data.select import ORDERS, resolve_sections
+
+# (collection, attribute, target collection): every such reference must resolve.
+REFERENCES = [
+    ("organisations", "country", "countries"),
+    ("countries", "model", "models"),
+    ("countries", "organisations", "organisations"),
+    ("models", "study_countries", "countries"),
+    ("quotes", "organisation", "organisations"),
+    ("quotes", "country", "countries"),
+    ("quotes", "themes", "themes"),
+    ("findings", "themes", "themes"),
+    ("findings", "countries", "countries"),
+    ("findings", "quotes", "quotes"),
+    ("recommendations", "themes", "themes"),
+]
+# The study countries' languages and more: suggestions for a mistyped tag. Any tag Babel
+# knows is accepted; see check_language_tag.
+LANGUAGES = ("en", "es", "pt", "pt-PT", "pt-BR", "ru", "vi", "ky", "et", "nl", "nb", "fr")
+
+
+def suggest(value: str, known: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+    return f"did you mean {', '.join(repr(c) for c in close)}?" if close else None
+
+
+SINGULAR = {
+    "countries": "country",
+    "quotes": "quote",
+    "organisations": "organisation",
+    "models": "model",
+    "themes": "theme",
+    "findings": "finding",
+    "sources": "source",
+    "recommendations": "recommendation",
+    "literature": "literature quotation",
+}
+
+
+def unknown(loc: Location, what: str, value: str, known: Mapping[str, Any]) -> Problem:
+    return Problem(loc, f"unknown {what} {value!r}", suggest(value, known))
+
+
+def where(record: Any, attr: str) -> Location:
+    """The line of ``attr`` in ``record``, or the record's own line."""
+    locs: dict[str, Location] = getattr(record, "locs", {})
+    return locs.get(attr) or record.loc
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def check_references(data: ReportData) -> list[Problem]:
+    problems: list[Problem] = []
+    for source, attr, target in REFERENCES:
+        if target in data.broken:
+            continue  # its file already has errors: "unknown id" here would only be noise
+        known = data.collection(target)
+        for record in data.collection(source).values():
+            for value in _as_list(getattr(record, attr)):
+                if value not in known:
+                    problems.append(unknown(where(record, attr), SINGULAR[target], value, known))
+    sections = {s.id for s in data.report.sections}
+    for name in ("quotes", "findings", "literature", "sources"):
+        for record in data.collection(name).values():
+            if record.section not in sections:
+                problems.append(
+                    Problem(
+                        where(record, "section"),
+                        f"unknown report section {record.section!r}",
+                        suggest(record.section, sections),
+                    )
+                )
+    for quote in data.quotes.values():
+        org = data.organisations.get(quote.organisation or "")
+        if org is not None and org.country != quote.country:
+            problems.append(
+                Problem(
+                    where(quote, "country"),
+                    f"organisation {org.id!r} is in {org.country!r}, not {quote.country!r}",
+                )
+            )
+    return problems
+
+
+def check_anonymity(data: ReportData) -> list[Problem]:
+    """The report promised respondents anonymity: attributions name no person."""
+    problems = []
+    for quote in data.quotes.values():
+        for field_name in ("attribution", "note"):
+            text = getattr(quote, field_name) or ""
+            for found in personal_identifiers(text):
+                problems.append(
+                    Problem(
+                        quote.loc,
+                        f"{field_name} of quote {quote.id!r} contains {found}",
+                        "attributions stay at organisation and country",
+                    )
+                )
+    for org in data.organisations.values():
+        for text in (org.short, org.name or ""):
+            for found in personal_identifiers(text):
+                problems.append(Problem(org.loc, f"organisation {org.id!r} contains {found}"))
+    return problems
+
+
+def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(attr: str, message: str, hint: str | None = None) -> None:
+        problems.append(Problem(where(brief, attr), message, hint))
+
+    if brief.kind not in KINDS:
+        add(
+            "kind",
+            f"unknown kind {brief.kind!r}",
+            suggest(brief.kind, KINDS) or f"one of {', '.join(KINDS)}",
+        )
+    if brief.paper not in PAPERS:
+        add("paper", f"unknown paper size {brief.paper!r}", f"one of {', '.join(PAPERS)}")
+    problems.extend(check_language_tag(brief))
+    for name, value in (("max_pages", brief.max_pages), ("min_pages", brief.min_pages)):
+        if value is not None and value < 1:
+            add(name, f"{name} must be at least 1")
+    data = project.reports.get(brief.report)
+    if data is None:
+        problems.append(unknown(where(brief, "report"), "report", brief.report, project.reports))
+        return problems
+    if brief.kind == "country" and not brief.country:
+        add("kind", "a country brief needs 'country'", f"one of {', '.join(data.countries)}")
+    if brief.country and brief.country not in data.countries:
+        problems.append(unknown(where(brief, "country"), "country", brief.country, data.countries))
+    if brief.kind == "theme" and not brief.all_themes:
+        add("kind", "a theme brief needs 'theme'", f"one of {', '.join(data.themes)}")
+    for theme in brief.all_themes:
+        if theme not in data.themes:
+            attr = "theme" if theme == brief.theme else "themes"
+            problems.append(unknown(where(brief, attr), "theme", theme, data.themes))
+    if brief.kind == "letter" and brief.letter is None:
+        add("kind", "a letter needs a 'letter' block (subject, body, recipient, signature)")
+    problems.extend(check_letter(brief, project))
+    for section in resolve_sections(brief):
+        problems.extend(check_section(section, data))
+    return problems
+
+
+# A DL window envelope (DIN 5008 form B) shows six lines of address in 90 x 45 mm,
+# about 45 characters a line at the letter's size: the template wraps and shrinks
+# what is longer, so these are warnings, not errors.
+WINDOW_LINES = 6
+WINDOW_LINE_LENGTH = 45
+
+
+def check_window(lines: list[str], loc: Location) -> list[Problem]:
+    """Warnings for an address (name, title, organisation, lines) too big for the window."""
+    problems = []
+    if len(lines) > WINDOW_LINES:
+        problems.append(
+            Problem(
+                loc,
+                f"the address has {len(lines)} lines; a DL envelope window shows {WINDOW_LINES}",
+                "shorten it, or the lines in the window print smaller",
+                severity="warning",
+            )
+        )
+    for line in lines:
+        if len(line) > WINDOW_LINE_LENGTH:
+            shown = line if len(line) <= 30 else line[:27] + "..."
+            problems.append(
+                Problem(
+                    loc,
+                    f"address line {shown!r} has {len(line)} characters "
+                    f"(over {WINDOW_LINE_LENGTH}): it wraps in the envelope window",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def check_letter(brief: BriefSpec, project: Project) -> list[Problem]:
+    """The brief a letter accompanies exists and is not a letter; its sample address fits."""
+    letter = brief.letter
+    if letter is None:
+        return []
+    problems = []
+    recipient = letter.recipient
+    lines = [recipient.name, recipient.title or "", recipient.organisation or ""]
+    lines += (recipient.address or "").split("\n")
+    problems += check_window([x for x in lines if x.strip()], where(letter, "recipient"))
+    target = letter.accompanies
+    if target is None:
+        return problems
+    known = sorted(p.stem for p in project.briefs_dir.glob("*.yaml"))
+    loaded = project.briefs.get(target)
+    if target not in known:
+        problems.append(
+            unknown(where(letter, "accompanies"), "brief", target, dict.fromkeys(known))
+        )
+    elif target == brief.id or (loaded is not None and loaded.kind == "letter"):
+        problems.append(
+            Problem(
+                where(letter, "accompanies"),
+                f"a letter accompanies a brief, and {target!r} is a letter",
+                "name a country, theme, overview or handout brief",
+            )
+        )
+    return problems
+
+
+def check_language_tag(brief: BriefSpec) -> list[Problem]:
+    """Any language Babel knows builds; one without a catalog warns that its interface
+    words stay in English (so ``--strict`` refuses to ship such a brief)."""
+    tag = brief.language
+    if i18n.parse_locale(tag) is None:
+        hint = suggest(tag.replace("_", "-"), LANGUAGES) or "a BCP 47 tag such as es or pt-PT"
+        return [Problem(where(brief, "language"), f"unknown language {tag!r}", hint)]
+    if i18n.catalog_for(tag) is None and i18n.base_language(tag) != i18n.SOURCE_LANGUAGE:
+        shipped = ", ".join(c.replace("_", "-") for c in i18n.catalog_languages())
+        return [
+            Problem(
+                where(brief, "language"),
+                f"no interface translation for {tag!r}: headings and labels stay in English",
+                f"catalogs: {shipped}",
+                severity="warning",
+            )
+        ]
+    return []
+
+
+def check_section(section: Any, data: ReportData) -> list[Problem]:
+    problems: list[Problem] = []
+    loc = section.loc if section.loc.file != "<none>" else None
+    if loc is None:
+        return problems  # a built-in default section: correct by construction
+    source = section.from_ or section.name
+    if source not in SELECTABLE:
+        problems.append(
+            Problem(
+                where(section, "from_"),
+                f"section {section.name!r} selects from unknown records {source!r}",
+                suggest(source, SELECTABLE) or f"use 'from:' with one of {SELECTABLE}",
+            )
+        )
+        return problems
+    collection = data.collection(source)
+    for rid in section.ids:
+        if rid not in collection:
+            problems.append(
+                unknown(where(section, "ids"), f"{SINGULAR[source]} id", rid, collection)
+            )
+    for country in section.country:
+        if country not in data.countries:
+            problems.append(unknown(where(section, "country"), "country", country, data.countries))
+    for theme in section.theme:
+        if theme not in data.themes:
+            problems.append(unknown(where(section, "theme"), "theme", theme, data.themes))
+    sections = {s.id for s in data.report.sections}
+    for wanted in section.section:
+        if wanted not in sections:
+            problems.append(
+                unknown(
+                    where(section, "section"), "report section", wanted, dict.fromkeys(sections)
+                )
+            )
+    if section.order not in ORDERS:
+        problems.append(
+            Problem(
+                where(section, "order"),
+                f"unknown order {section.order!r}",
+                f"one of {', '.join(ORDERS)}",
+            )
+        )
+    if section.limit is not None and section.limit < 1:
+        problems.append(Problem(where(section, "limit"), "limit must be at least 1"))
+    return problems
+
+
+def validate_project(project: Project) -> list[Problem]:
+    """Every problem in the project: loading, references, anonymity, briefs."""
+    problems = list(project.problems)
+    for data in project.reports.values():
+        problems.extend(check_references(data))
+        problems.extend(check_anonymity(data))
+    for brief in project.briefs.values():
+        problems.extend(check_brief(brief, project))
+    return problems

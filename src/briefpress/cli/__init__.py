@@ -1,0 +1,9 @@
+"""The ``briefpress`` command line: one module per command or group, all of them thin.
+
+Importing the command modules registers them on the group defined in :mod:`.app`.
+"""
+
+from briefpress.cli import build, check, letters, project, send, serve
+from briefpress.cli.app import cli, main
+
+__all__ = ["build", "check", "cli", "letters", "main", "project", "send", "serve"]

@@ -1,0 +1,76 @@
+"""The ``briefpress`` command group, its shared options and the one place errors reach users.
+
+User mistakes print as ``file:line:column: error: message`` lines; tracebacks appear only
+with ``--debug``. Each command lives in its own module of this package and stays thin: it
+parses options, calls a capability, and prints.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from briefpress import __version__
+from briefpress.core.errors import BriefpressError, Problem
+
+
+class Context:
+    def __init__(self, debug: bool, project: Path) -> None:
+        self.debug = debug
+        self.project = project
+
+
+def fail(problems: list[Problem]) -> NoReturn:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = sum(1 for p in problems if p.is_error)
+    click.echo(f"{errors or len(problems)} problem(s) found.", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option(
+    "-C",
+    "--project",
+    "project",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    help="The project folder (default: the current folder).",
+)
+@click.version_option(__version__, prog_name="briefpress")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, project: Path) -> None:
+    """Turn report data into print-ready PDF briefs."""
+    ctx.obj = Context(debug, project.resolve())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: clean messages for every user mistake, tracebacks only with --debug."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="briefpress", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except BriefpressError as exc:
+        if debug:
+            raise
+        fail(exc.problems)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"briefpress: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("Run again with --debug for the traceback, and report it.", err=True)
+        sys.exit(2)

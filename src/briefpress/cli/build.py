@@ -1,0 +1,102 @@
+"""``briefpress build``: every brief, or the named ones, once or watching for changes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from briefpress.build.builder import build, default_jobs
+from briefpress.build.results import BriefResult
+from briefpress.cli.app import Context, cli
+from briefpress.cli.progress import Progress, report_line
+
+
+def _editions(value: str) -> tuple[str, ...]:
+    return ("screen", "print") if value == "all" else (value,)
+
+
+@cli.command("build")
+@click.argument("ids", nargs=-1)
+@click.option("--html", "write_html", is_flag=True, help="Also write out/<id>.html.")
+@click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
+@click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
+@click.option(
+    "--edition",
+    type=click.Choice(["screen", "print", "all"]),
+    default="screen",
+    show_default=True,
+    help="screen: out/<id>.pdf; print: out/print/<id>.pdf.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes (default: the number of cores).",
+)
+@click.option("--watch", is_flag=True, help="Keep running: rebuild what each saved file affects.")
+@click.option(
+    "--impose",
+    type=click.Choice(["2up", "4up"]),
+    default=None,
+    help="Also write out/<id>-2up.pdf (or -4up): copies on A4 with cut marks, for handouts.",
+)
+@click.pass_obj
+def build_cmd(
+    obj: Context,
+    ids: tuple[str, ...],
+    write_html: bool,
+    force: bool,
+    strict: bool,
+    edition: str,
+    jobs: int | None,
+    watch: bool,
+    impose: str | None,
+) -> None:
+    """Build the named briefs, or every brief in briefs/."""
+    root = obj.project
+    if watch:
+        from briefpress.live.watch import watch_build
+
+        only = list(ids) or None
+        editions = _editions(edition)
+        watch_build(root, only, editions, strict, write_html, jobs or default_jobs(), force)
+        return
+    progress = Progress(enabled=sys.stdout.isatty())
+
+    def report(result: BriefResult) -> None:
+        progress.advance(report_line(result, root, strict))
+        for problem in result.problems:
+            progress.echo(f"  {problem}", err=True)
+
+    with progress:
+        results = build(
+            root,
+            list(ids) or None,
+            _editions(edition),
+            strict,
+            write_html,
+            report,
+            force=force,
+            jobs=jobs or default_jobs(),
+            on_plan=progress.start,
+        )
+    failed = [r for r in results if r.failed(strict)]
+    if impose:
+        _impose_results([r for r in results if not r.failed(strict)], impose, root)
+    fresh = sum(1 for r in results if r.fresh)
+    summary = f"{len(results) - len(failed) - fresh} built, {len(failed)} failed"
+    click.echo(summary + (f", {fresh} up to date." if fresh else "."))
+    if failed:
+        sys.exit(1)
+
+
+def _impose_results(results: list[BriefResult], layout: str, root: Path) -> None:
+    """Print the N-up sheets made of each built PDF."""
+    from briefpress.pdf.impose import impose_all
+
+    for target, sheets in impose_all([r.output for r in results], layout):
+        shown = target.relative_to(root) if target.is_relative_to(root) else target
+        click.echo(f"imposed {shown} ({sheets} sheet{'s' if sheets != 1 else ''})")

@@ -1,0 +1,68 @@
+"""``briefpress letters``: one personal letter per recipient, each with its brief behind it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from briefpress.build.builder import default_jobs
+from briefpress.cli.app import Context, cli
+
+
+@cli.command("letters")
+@click.argument("letter_id", metavar="ID")
+@click.option(
+    "--recipients",
+    "recipients_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV or YAML (name, title, organisation, address; salutation, language, note), "
+    "relative to the project.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The folder to write (default: out/letters/<id>/); it is replaced as a whole.",
+)
+@click.option(
+    "--edition",
+    type=click.Choice(["screen", "print"]),
+    default="screen",
+    show_default=True,
+    help="The edition of the letters and of the brief behind them.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@click.pass_obj
+def letters_cmd(
+    obj: Context,
+    letter_id: str,
+    recipients_file: Path,
+    out_dir: Path | None,
+    edition: str,
+    strict: bool,
+    jobs: int | None,
+) -> None:
+    """Write one letter per recipient, each followed by the brief it accompanies."""
+    from briefpress.mail.letters import MAILING_FILE, MANIFEST_FILE, mail
+
+    mailing = mail(
+        obj.project,
+        letter_id,
+        obj.project / recipients_file,  # relative paths: to the project, as with -C
+        obj.project / out_dir if out_dir else None,
+        edition,
+        strict,
+        jobs or default_jobs(),
+    )
+    for problem in mailing.problems:
+        click.echo(str(problem), err=True)
+    folder = mailing.folder
+    shown = folder.relative_to(obj.project) if folder.is_relative_to(obj.project) else folder
+    count = len(mailing.rows)
+    click.echo(
+        f"wrote {count} letter{'s' if count != 1 else ''} to {shown}/: {MAILING_FILE} "
+        f"({mailing.mailing_pages} pages, each letter on an odd page), {MANIFEST_FILE}"
+    )

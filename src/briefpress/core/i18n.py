@@ -1,0 +1,246 @@
+"""Languages: interface catalogs, local formats, and the marking of translated words.
+
+A brief's ``language`` (a BCP 47 tag such as ``es`` or ``pt-PT``) picks the
+gettext catalog for every word the templates print, the quotation marks, and
+Babel's date and number formats; the same tag becomes ``<html lang>`` and so
+the PDF's ``/Lang`` and WeasyPrint's hyphenation dictionary.
+
+Catalogs are the ``.po`` files in ``locale/<lang>/LC_MESSAGES/briefpress.po``,
+compiled in memory when first used: there is no ``.mo`` build step to forget,
+and a translator's edit shows in the next build. Fuzzy entries are left out,
+so a guess never reaches print: its English msgid shows until someone checks it.
+
+Report text is written in the report's language (English). Text that reaches a
+brief in another language is a :class:`LocalText` that knows whether it is a
+translation, so templates can set ``lang`` on it and label a translated quote
+as a translation rather than pass it off as the respondent's own words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import babel
+import babel.dates
+import babel.numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from markupsafe import Markup
+
+from briefpress.core.errors import BriefpressError, Location, Problem
+
+DOMAIN = "briefpress"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
+SOURCE_LANGUAGE = "en"  # the language the report data is written in
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction (``make messages``) without translating it yet."""
+    return message
+
+
+# Labels printed beside report words that a brief shows in a language other than its own.
+TRANSLATED_LABEL = N_("translated from the English edition")
+ORIGINAL_LABEL = N_("as printed in the English edition")
+CLOSING = N_("Yours sincerely,")
+
+# Quotation marks (outer, inner) from CLDR's delimiters. Babel does not expose them,
+# and WeasyPrint's own table misses Spanish and European Portuguese, so the brief
+# sets CSS ``quotes`` from here: text quoted by a template and ``open-quote`` agree.
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "en": ("“", "”", "‘", "’"),
+    "es": ("«", "»", "“", "”"),
+    "pt": ("«", "»", "“", "”"),  # European usage; Brazil prints “…”
+    "pt-BR": ("“", "”", "‘", "’"),
+    "ru": ("«", "»", "„", "“"),
+    "ky": ("«", "»", "„", "“"),
+    "vi": ("“", "”", "‘", "’"),
+    "nl": ("‘", "’", "“", "”"),
+    "nb": ("«", "»", "‘", "’"),
+    "nn": ("«", "»", "‘", "’"),
+    "no": ("«", "»", "‘", "’"),
+    "et": ("„", "“", "«", "»"),
+    "de": ("„", "“", "‚", "‘"),
+    "fr": ("«\u202f", "\u202f»", "“", "”"),
+}
+DEFAULT_QUOTES = QUOTES["en"]
+
+# Formats for a bare language follow the report and its publisher (British English),
+# not CLDR's default region (the United States); ``en-US`` still gets US dates.
+FORMAT_LOCALE = {"en": "en_GB"}
+
+
+def parse_locale(tag: str) -> babel.Locale | None:
+    """Babel's locale for a BCP 47 tag (``pt-PT``), or None for a tag it does not know."""
+    if not tag or "_" in tag:
+        return None
+    try:
+        return babel.Locale.parse(tag, sep="-")
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        return None
+
+
+def base_language(tag: str) -> str:
+    """``pt`` for ``pt-PT``: catalogs and content translations fall back to it."""
+    return tag.split("-", 1)[0].lower()
+
+
+def catalog_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalog_languages() -> tuple[str, ...]:
+    """The languages with an interface catalog, as folder names (``pt``, ``pt_BR``)."""
+    if not LOCALE_DIR.is_dir():
+        return ()
+    return tuple(sorted(p.name for p in LOCALE_DIR.iterdir() if catalog_path(p.name).is_file()))
+
+
+def catalog_for(tag: str) -> str | None:
+    """The catalog a tag uses: its own (``pt_BR``), else its language's (``pt``), else none."""
+    known = catalog_languages()
+    for candidate in (tag.replace("-", "_"), base_language(tag)):
+        if candidate in known:
+            return candidate
+    return None
+
+
+def _compile(path: Path, language: str) -> gettext.GNUTranslations:
+    """A catalog compiled in memory; a broken .po file is a user-facing error."""
+    try:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language.replace("-", "_"), abort_invalid=True)
+    except (PoFileError, ValueError, babel.UnknownLocaleError) as exc:
+        raise BriefpressError([Problem(Location(str(path)), f"broken catalog: {exc}")]) from None
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+@cache
+def translations(tag: str) -> gettext.NullTranslations:
+    """The interface catalog for a brief language; English msgids when there is none."""
+    language = catalog_for(tag)
+    if language is None:
+        return gettext.NullTranslations()
+    return _compile(catalog_path(language), language)
+
+
+class LocalText(str):
+    """Report text as a brief shows it: ``lang`` is the language of these words, and
+    ``translated`` says they are a translation rather than the report's own words."""
+
+    lang: str
+    translated: bool
+
+    def __new__(cls, value: str, lang: str, translated: bool) -> LocalText:
+        text = super().__new__(cls, value)
+        text.lang = lang
+        text.translated = translated
+        return text
+
+    def __getnewargs__(self) -> tuple[str, str, bool]:  # type: ignore[override]
+        """Rendered briefs travel to PDF worker processes by pickle."""
+        return str(self), self.lang, self.translated
+
+
+@dataclass(frozen=True)
+class Language:
+    """One brief language: its catalog, marks and formats, as template helpers use them."""
+
+    tag: str
+
+    @property
+    def base(self) -> str:
+        return base_language(self.tag)
+
+    @property
+    def is_source(self) -> bool:
+        return self.base == SOURCE_LANGUAGE
+
+    def gettext(self, message: str) -> str:
+        return translations(self.tag).gettext(message)
+
+    @property
+    def quotes(self) -> tuple[str, str, str, str]:
+        return QUOTES.get(self.tag) or QUOTES.get(self.base) or DEFAULT_QUOTES
+
+    def quote(self, text: str, inner: bool = False) -> str:
+        """``text`` between this language's quotation marks (outer, or inner ones)."""
+        start, end = self.quotes[2:] if inner else self.quotes[:2]
+        return f"{start}{text}{end}"
+
+    def quotes_css(self) -> str:
+        """A CSS ``quotes`` rule, so ``open-quote`` in the theme prints the same marks."""
+        marks = " ".join(f'"{m}"' for m in self.quotes)
+        return f":root {{ quotes: {marks}; }}"
+
+    @property
+    def format_locale(self) -> str:
+        return FORMAT_LOCALE.get(self.tag, self.tag.replace("-", "_"))
+
+    def date(self, value: dt.date | str, form: str = "long") -> str:
+        """A date as readers of this language write it ("24 de noviembre de 2026")."""
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        return babel.dates.format_date(value, form, locale=self.format_locale)
+
+    def number(self, value: float | int, decimals: int | None = None) -> str:
+        """A number with this language's digit grouping and decimal sign."""
+        if decimals is None:
+            return babel.numbers.format_decimal(value, locale=self.format_locale)
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return babel.numbers.format_decimal(value, pattern, locale=self.format_locale)
+
+    def text_lang(self, value: Any) -> str:
+        """The language of a printed value: report text knows it, anything else is ours."""
+        return value.lang if isinstance(value, LocalText) else self.tag
+
+    def lang_attr(self, value: Any) -> Markup:
+        """`` lang="en"`` for report words left in English in another language's brief, so
+        hyphenation and screen readers treat them as English; empty otherwise."""
+        lang = self.text_lang(value)
+        return Markup(' lang="{}"').format(lang) if lang != self.tag else Markup("")
+
+    def edition_note(self, value: Any) -> str:
+        """The label a report passage needs in this brief: a translation says so, English
+        words in another language's brief say where they come from; else nothing."""
+        if isinstance(value, LocalText) and value.translated:
+            return self.gettext(TRANSLATED_LABEL)
+        if not self.is_source and self.text_lang(value) != self.tag:
+            return self.gettext(ORIGINAL_LABEL)
+        return ""
+
+
+def is_translated(value: Any) -> bool:
+    """Jinja test ``value is translated``: safe on any value, unlike ``value.translated``."""
+    return isinstance(value, LocalText) and value.translated
+
+
+def install(env: Any, tag: str) -> None:
+    """Give a Jinja environment the catalog and helpers of one language."""
+    language = Language(tag)
+    env.install_gettext_translations(translations(tag), newstyle=True)
+    env.globals.update(
+        catalog_language=tag,
+        format_date=language.date,
+        format_number=language.number,
+        quote_marks=language.quote,
+        text_lang=language.text_lang,
+        lang_attr=language.lang_attr,
+        edition_note=language.edition_note,
+    )
+    env.filters.update(
+        format_date=language.date,
+        format_number=language.number,
+        quote_marks=language.quote,
+        text_lang=language.text_lang,
+    )
+    env.tests["translated"] = is_translated

@@ -1,0 +1,298 @@
+"""``briefpress serve``: a live preview of every brief in the browser.
+
+Starlette serves the pages and uvicorn runs them; a save anywhere in the
+project goes through the same watcher as ``build --watch`` (watch.py), and
+every change of a brief's state is announced on ``/events`` as a server-sent
+event, on which open pages fetch themselves again and swap in the new content.
+
+Only two kinds of file ever leave the server: pages it renders itself, and
+files under ``out/`` (Starlette's StaticFiles, which refuses ``..`` and
+symlinks that lead outside). Pictures of pages are rendered from the PDF of a
+brief known by id, never from a path taken from the request. By default the
+server listens on 127.0.0.1 only and answers only to local host names, so a
+web site cannot read the briefs through DNS rebinding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import functools
+import json
+import socket
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from briefpress.build.gallery import THUMBS_URL, BriefCard, render_page
+from briefpress.build.thumbs import PAGE_WIDTH
+from briefpress.core.assets import ASSETS
+from briefpress.core.errors import BriefpressError
+from briefpress.live.watch import Hooks, LiveBuilder, Terminal, first_build, run_live
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
+
+
+class ServerLinks:
+    """Links between the preview's own pages; files come from ``/out/``."""
+
+    live = True
+
+    def index(self) -> str:
+        return "/"
+
+    def brief(self, card: BriefCard) -> str:
+        return f"/brief/{card.id}"
+
+    def pdf(self, card: BriefCard) -> str:
+        return f"/out/{card.id}.pdf"
+
+    def print_pdf(self, card: BriefCard) -> str:
+        return f"/out/print/{card.id}.pdf"
+
+    def thumb(self, card: BriefCard) -> str:
+        return f"/out/{THUMBS_URL}{card.id}.png?v={card.thumb}"
+
+    def page(self, card: BriefCard, number: int, stamp: str) -> str:
+        return f"/brief/{card.id}/page/{number}.png?v={stamp}"
+
+    def asset(self, path: str) -> str:
+        return f"/out/{ASSETS}/{path}"
+
+
+class Hub:
+    """Tells every open page that something changed; lives in the event loop's thread."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self.closed = False
+        self._waiters: set[asyncio.Event] = set()
+
+    def bump(self) -> None:
+        self.version += 1
+        self._wake()
+
+    def close(self) -> None:
+        self.closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        for waiter in self._waiters:
+            waiter.set()
+
+    async def stream(self) -> AsyncIterator[str]:
+        """Server-sent events: the current version at once, then each new one."""
+        yield "retry: 1000\n\n"
+        seen = -1
+        while not self.closed:
+            if seen != self.version:
+                await asyncio.sleep(0.05)  # a burst of changes becomes one message
+                seen = self.version
+                yield f"data: {json.dumps({'version': seen})}\n\n"
+                continue
+            waiter = asyncio.Event()
+            self._waiters.add(waiter)
+            try:
+                await asyncio.wait_for(waiter.wait(), KEEP_ALIVE)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+            finally:
+                self._waiters.discard(waiter)
+
+
+def pdf_stamp(pdf: Path) -> str | None:
+    """Changes whenever the PDF is rewritten: the cache-busting part of page URLs."""
+    try:
+        stat = pdf.stat()
+    except OSError:
+        return None
+    return f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
+
+
+@functools.lru_cache(maxsize=256)
+def page_png(pdf: Path, stamp: str, number: int) -> bytes:
+    from briefpress.build.thumbs import render_png
+
+    return render_png(pdf, number - 1, PAGE_WIDTH)
+
+
+@functools.lru_cache(maxsize=64)
+def picture_sizes(pdf: Path, stamp: str) -> list[tuple[int, int]]:
+    """Each page's picture size in pixels, so the layout does not jump as pictures load."""
+    from briefpress.build.thumbs import page_sizes as sizes
+
+    return [(PAGE_WIDTH, round(PAGE_WIDTH * h / w)) for w, h in sizes(pdf)]
+
+
+def create_app(
+    builder: LiveBuilder,
+    live: bool = True,
+    hooks: Hooks | None = None,
+    allowed_hosts: tuple[str, ...] = LOCAL_HOSTS,
+) -> Starlette:
+    """The preview application; with ``live`` it watches the project while it runs."""
+    hub = Hub()
+    links = ServerLinks()
+    out_dir = builder.root / "out"
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        html = render_page(name, builder.project, links=links, version=hub.version, **values)
+        return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
+
+    async def index(request: Request) -> Response:
+        cards, shared = builder.snapshot()
+        return page("index.html.j2", cards=cards, shared=shared)
+
+    async def brief(request: Request) -> Response:
+        card = builder.card(request.path_params["brief_id"])
+        if card is None:
+            return page("missing.html.j2", 404, what=request.path_params["brief_id"])
+        pdf = builder.pdf(card.id)
+        stamp = pdf_stamp(pdf)
+        sizes = await asyncio.to_thread(picture_sizes, pdf, stamp) if stamp else []
+        return page("brief.html.j2", card=card, pages=sizes, stamp=stamp or "")
+
+    async def page_image(request: Request) -> Response:
+        card = builder.card(request.path_params["brief_id"])
+        number = request.path_params["number"]
+        pdf = builder.pdf(card.id) if card else None
+        stamp = pdf_stamp(pdf) if pdf else None
+        count = len(await asyncio.to_thread(picture_sizes, pdf, stamp)) if pdf and stamp else 0
+        if pdf is None or stamp is None or not 1 <= number <= count:
+            return Response("no such page", 404, media_type="text/plain")
+        png = await asyncio.to_thread(page_png, pdf, stamp, number)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
+
+    async def events(request: Request) -> Response:
+        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        return StreamingResponse(hub.stream(), media_type="text/event-stream", headers=headers)
+
+    async def status(request: Request) -> Response:
+        cards, shared = builder.snapshot()
+        return JSONResponse(
+            {
+                "version": hub.version,
+                "briefs": [card_json(c) for c in cards],
+                "problems": [str(p) for p in shared],
+            }
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+
+        def changed() -> None:  # called from the rebuild thread
+            loop.call_soon_threadsafe(hub.bump)
+
+        def close() -> None:  # called from a signal handler
+            loop.call_soon_threadsafe(hub.close)
+
+        builder.on_change, app.state.close = changed, close
+        stop = asyncio.Event()
+        task = None
+        if live:
+            watching = asyncio.Event()
+            hooks_ = dataclasses.replace(hooks or Hooks(), on_ready=watching.set)
+            task = asyncio.create_task(run_live(builder, hooks_, stop))
+            await asyncio.wait_for(watching.wait(), 30)  # pages go live only when it is
+            if hooks is not None:
+                hooks.on_ready()
+        try:
+            yield
+        finally:
+            hub.close()
+            stop.set()
+            if task is not None:
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(task, 10)
+
+    routes = [
+        Route("/", index),
+        Route("/brief/{brief_id}", brief),
+        Route("/brief/{brief_id}/page/{number:int}.png", page_image),
+        Route("/events", events),
+        Route("/api/briefs", status),
+        Mount("/out", StaticFiles(directory=out_dir), name="out"),
+    ]
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.close = hub.close
+    return app
+
+
+def card_json(card: BriefCard) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "title": card.title,
+        "kind": card.kind,
+        "language": card.language,
+        "pages": card.pages,
+        "status": card.status,
+        "problems": [str(p) for p in card.problems],
+    }
+
+
+def serve(
+    root: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    strict: bool = False,
+    jobs: int = 1,
+) -> None:
+    """``briefpress serve``: build everything, then preview it live until Ctrl-C.
+
+    ``port`` 0 picks a free port; the address is printed either way.
+    """
+    sock = listen(host, port)  # before building: a port in use is reported at once
+    builder = LiveBuilder(root, ("screen",), strict)
+    terminal = Terminal(root, strict)
+    hooks = terminal.hooks(since=first_build(builder, terminal, jobs, force=False))
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    count = len(builder.cards)
+    hooks.on_ready = lambda: terminal.echo(f"Previewing {count} brief(s) at {url} (Ctrl-C to stop)")
+    local = host in ("127.0.0.1", "localhost", "::1")
+    app = create_app(builder, True, hooks, (*LOCAL_HOSTS, host) if local else ("*",))
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, timeout_graceful_shutdown=2, lifespan="on"
+    )
+    PreviewServer(config, on_exit=app.state.close).run(sockets=[sock])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """Bind before uvicorn starts, so that port 0 can be reported as the real port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)  # connections wait from now on, even before uvicorn accepts them
+    except OSError as exc:
+        sock.close()
+        raise BriefpressError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return sock
+
+
+class PreviewServer(uvicorn.Server):
+    """uvicorn's server, ending the event streams first so that Ctrl-C stops at once."""
+
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_exit = on_exit
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.on_exit()
+        super().handle_exit(sig, frame)

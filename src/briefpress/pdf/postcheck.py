@@ -1,0 +1,121 @@
+"""Post-checks: what a print shop or a reader would catch, caught first.
+
+Page budget, fonts embedded (and only the brand's), and no trace of the
+machine that built the file (local paths, user or host names).
+"""
+
+from __future__ import annotations
+
+import getpass
+import io
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefpress.core.errors import Location, Problem
+from briefpress.data.model import BriefSpec
+
+DEFAULT_PAGE_BUDGET = {"country": 4, "theme": 4, "overview": 4, "handout": 1, "letter": 2}
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    pages: int
+    fonts: frozenset[str]
+    unembedded: frozenset[str]
+
+
+def _fonts_of(obj: Any, found: dict[str, bool], seen: set[int]) -> None:
+    """Walk page resources (including form XObjects) collecting fonts and embedding."""
+    if obj is None or id(obj) in seen:
+        return
+    seen.add(id(obj))
+    resources = obj.get("/Resources")
+    if resources is None:
+        return
+    resources = resources.get_object()
+    fonts = resources.get("/Font")
+    if fonts is not None:
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            targets = [d.get_object() for d in descendants] if descendants else [font]
+            for target in targets:
+                name = str(target.get("/BaseFont", font.get("/BaseFont", "?")))
+                descriptor = target.get("/FontDescriptor")
+                embedded = descriptor is not None and any(
+                    k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
+                found[name.split("+")[-1].lstrip("/")] = embedded or found.get(name, False)
+    xobjects = resources.get("/XObject")
+    if xobjects is not None:
+        for ref in xobjects.get_object().values():
+            _fonts_of(ref.get_object(), found, seen)
+
+
+def pdf_facts(pdf: bytes) -> PdfFacts:
+    from pypdf import PdfReader  # only when a PDF was made: a no-op build never needs it
+
+    reader = PdfReader(io.BytesIO(pdf))
+    found: dict[str, bool] = {}
+    seen: set[int] = set()
+    for page in reader.pages:
+        _fonts_of(page, found, seen)
+    return PdfFacts(
+        pages=len(reader.pages),
+        fonts=frozenset(found),
+        unembedded=frozenset(n for n, ok in found.items() if not ok),
+    )
+
+
+def machine_traces(project_root: Path) -> list[bytes]:
+    """Strings that would reveal where and by whom a PDF was built."""
+    traces = {str(project_root.resolve()), str(Path.home())}
+    for name in (getpass.getuser(), socket.gethostname()):
+        if name and len(name) >= 4 and name not in {"root", "user", "runner"}:
+            traces.add(name)
+    return [t.encode("utf-8") for t in traces if t and t != "/"]
+
+
+def _squash(name: str) -> str:
+    """Font names compare without spaces or hyphens: "Noto Sans" is "NotoSans-Bold"."""
+    return name.replace(" ", "").replace("-", "").lower()
+
+
+def check_pdf(
+    pdf: bytes, brief: BriefSpec, project_root: Path, allowed_fonts: tuple[str, ...]
+) -> list[Problem]:
+    """Problems with a finished PDF; over-budget pages are errors, the rest too."""
+    facts = pdf_facts(pdf)
+    where = Location(brief.file)
+    problems = []
+    budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
+    if budget is not None and facts.pages > budget:
+        problems.append(
+            Problem(
+                where,
+                f"the brief runs to {facts.pages} pages, over max_pages {budget}",
+                "select fewer records (limit:) or raise max_pages",
+            )
+        )
+    if brief.min_pages is not None and facts.pages < brief.min_pages:
+        problems.append(Problem(where, f"the brief has {facts.pages} pages, under min_pages"))
+    for font in sorted(facts.unembedded):
+        problems.append(Problem(where, f"font {font} is not embedded"))
+    prefixes = tuple(_squash(f) for f in allowed_fonts)
+    for font in sorted(facts.fonts):
+        if not _squash(font).startswith(prefixes):
+            problems.append(
+                Problem(
+                    where,
+                    f"fallback font {font} used: a character is missing from "
+                    f"{', '.join(allowed_fonts)}",
+                    severity="error",
+                )
+            )
+    for trace in machine_traces(project_root):
+        if trace in pdf:
+            problems.append(Problem(where, "the PDF contains a local path or machine name"))
+            break
+    return problems

@@ -1,0 +1,205 @@
+"""PDF stage: WeasyPrint with one reused font configuration, a fetcher that
+cannot leave the project, captured log messages, and atomic output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import mimetypes
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.render.html import Rendered
+
+PANGO_HINT = (
+    "WeasyPrint cannot find its system libraries (Pango): install them with "
+    "'apt-get install libpango-1.0-0 libpangoft2-1.0-0' (Debian/Ubuntu) or "
+    "'brew install pango' (macOS)"
+)
+VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
+
+
+def import_weasyprint() -> Any:
+    """Import WeasyPrint late, and explain a missing Pango in one sentence."""
+    try:
+        import weasyprint
+    except OSError as exc:
+        raise BriefpressError(f"{PANGO_HINT} ({exc})") from None
+    return weasyprint
+
+
+@dataclass
+class CapturedLog(logging.Handler):
+    """Collects WeasyPrint's warnings so the build can report (or fail on) them."""
+
+    records: list[logging.LogRecord] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        logging.Handler.__init__(self, level=logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+@contextlib.contextmanager
+def capture_weasyprint_log() -> Iterator[CapturedLog]:
+    handler = CapturedLog()
+    logger = logging.getLogger("weasyprint")
+    previous = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+def make_fetcher(weasyprint: Any, allowed_roots: list[Path]) -> Any:
+    """A URL fetcher that serves only files under ``allowed_roots`` and data: URLs."""
+    roots = [r.resolve() for r in allowed_roots]
+    base = weasyprint.urls.URLFetcher
+
+    class ProjectFetcher(base):  # type: ignore[misc, valid-type]
+        """Refuses the network, redirects and any file outside the project."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise ValueError(f"blocked: {url} (briefpress never fetches from the network)")
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in roots):
+                raise ValueError(f"blocked: {path.name} is outside the project")
+            if not path.is_file():
+                raise ValueError(f"missing file: {path.name}")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            headers = {"Content-Type": mime}
+            return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(), headers)
+
+    return ProjectFetcher(allow_redirects=False, allowed_protocols={"file", "data"})
+
+
+class PdfRenderer:
+    """Keeps WeasyPrint imported and fonts configured across many briefs."""
+
+    def __init__(self, project_root: Path, extra_roots: list[Path] | None = None) -> None:
+        self.weasyprint = import_weasyprint()
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = FontConfiguration()
+        self.roots = [project_root, *(extra_roots or [])]
+        self.fetcher = make_fetcher(self.weasyprint, self.roots)
+
+    def render(
+        self, rendered: Rendered, shared: SharedStyles | None = None
+    ) -> tuple[bytes, int, list[Problem]]:
+        """PDF bytes, page count and WeasyPrint's warnings for one rendered brief.
+
+        With ``shared``, the HTML's stylesheet links are replaced by those stylesheets,
+        parsed once (see :meth:`shared_styles`).
+        """
+        wp = self.weasyprint
+        brief = rendered.brief
+        html, options = rendered.html, {}
+        if shared is not None:
+            html = STYLESHEET_LINK.sub("", html)
+            options = {
+                "stylesheets": shared.sheets,
+                "color_profiles": shared.color_profiles,
+                "counter_style": shared.counter_style,
+            }
+        with capture_weasyprint_log() as log:
+            document = wp.HTML(
+                string=html,
+                base_url=str(rendered.base_dir) + os.sep,
+                url_fetcher=self.fetcher,
+            ).render(font_config=self.font_config, pdf_tags=True, **options)
+            pages = len(document.pages)
+            identifier = hashlib.sha256(rendered.html.encode("utf-8")).hexdigest()[:32]
+            pdf = document.write_pdf(
+                pdf_variant=VARIANTS[rendered.edition],
+                pdf_identifier=identifier.encode("ascii"),
+                pdf_tags=True,
+                custom_metadata=True,
+            )
+            pdf = stable_document_id(pdf, identifier)
+        problems = [
+            Problem(Location(brief.file), f"WeasyPrint: {record.getMessage()}", severity="warning")
+            for record in log.records
+        ]
+        return pdf, pages, problems
+
+    def shared_styles(self, rendered: Rendered) -> SharedStyles:
+        """The stylesheets ``rendered`` links to, parsed once for many similar documents.
+
+        Parsing the theme's CSS is about a quarter of rendering a one- or two-page
+        letter, and a mailing renders hundreds of letters with the same stylesheets.
+        WeasyPrint ranks stylesheets passed this way as the user's rather than the
+        document's; the built-in templates link every stylesheet before their only
+        <style> block, so the cascade, and the pages, are the same.
+        """
+        from weasyprint.css.counters import CounterStyle
+
+        shared = SharedStyles([], {}, CounterStyle())
+        with capture_weasyprint_log():
+            for href in STYLESHEET_LINK.findall(rendered.html):
+                url = (rendered.base_dir / unquote(href)).resolve().as_uri()
+                sheet = self.weasyprint.CSS(
+                    url=url,
+                    url_fetcher=self.fetcher,
+                    font_config=self.font_config,
+                    color_profiles=shared.color_profiles,
+                    counter_style=shared.counter_style,
+                )
+                shared.sheets.append(sheet)
+        return shared
+
+
+# A stylesheet link as base.html.j2 writes it; a link written otherwise stays in the HTML
+# (and is parsed with each document, as before).
+STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="([^"<>:]+)">\n?')
+
+
+@dataclass
+class SharedStyles:
+    """WeasyPrint stylesheets parsed once, with the rules they registered while parsed
+    (colour profiles such as the print edition's CMYK one, and counter styles)."""
+
+    sheets: list[Any]
+    color_profiles: dict[str, Any]
+    counter_style: Any
+
+
+FILE_ID = re.compile(rb"(/ID \[\([0-9a-f]{32}\) \()[0-9a-f]{32}\)\]")
+XMP_DOCUMENT_ID = re.compile(
+    rb"xmp\.did:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+)
+
+
+def stable_document_id(pdf: bytes, identifier: str) -> bytes:
+    """Replace the random XMP DocumentID that PDF/X output gets with one derived from
+    the content, so two builds of the same brief are byte-identical. The metadata
+    stream of PDF/X-4 is uncompressed and the new id has the same length, so no
+    offset in the file moves."""
+    stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, 'briefpress:' + identifier)}"
+    if not XMP_DOCUMENT_ID.search(pdf):
+        return pdf
+    pdf = XMP_DOCUMENT_ID.sub(stable.encode("ascii"), pdf)
+    # The file's /ID pair ends with a hash of the bytes written, random id included:
+    # recompute it from the stable bytes (same length, so no offset moves either).
+    instance = hashlib.md5(FILE_ID.sub(b"", pdf), usedforsecurity=False).hexdigest()
+    return FILE_ID.sub(lambda m: m.group(1) + instance.encode("ascii") + b")]", pdf)

@@ -1,0 +1,243 @@
+"""Glyph check: every character a brief prints must be in the brand's fonts.
+
+A character missing from the fonts is either drawn from a fallback font (the
+post-check catches that in the PDF) or printed as an empty box. Checking the
+HTML before WeasyPrint runs lets the build fail first, naming the character and,
+where we can find it, the field, translation or catalog entry it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from briefpress.core.assets import THEME_FONTS
+from briefpress.core.errors import Location, Problem
+from briefpress.core.i18n import catalog_for, catalog_path
+from briefpress.data.model import BriefSpec, ReportData
+
+FONT_SUFFIXES = (".ttf", ".otf")
+# Never drawn: control and format characters (soft hyphen, zero-width joiners) and
+# line or paragraph separators; WeasyPrint needs no glyph for them.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+# Elements whose text is not drawn on the page.
+HIDDEN_ELEMENTS = {"head", "style", "script", "title", "desc", "template"}
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A character no brand font can draw, and a little of the text around it."""
+
+    char: str
+    family: str
+    sample: str
+
+    @property
+    def name(self) -> str:
+        code = f"U+{ord(self.char):04X}"
+        name = unicodedata.name(self.char, "")
+        return f"{self.char!r} ({code}{', ' + name if name else ''})"
+
+
+class _TextCollector(HTMLParser):
+    """The text a page shows: text nodes outside <head>, plus ``data-*`` attributes,
+    which the theme's CSS prints through ``string-set`` (running heads, page words)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden = 0
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in HIDDEN_ELEMENTS:
+            self.hidden += 1
+        self.texts += [v for k, v in attrs if k.startswith("data-") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in HIDDEN_ELEMENTS and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.texts.append(data)
+
+
+def printed_text(html: str) -> list[str]:
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return collector.texts
+
+
+def _family_name(path: Path) -> str | None:
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, lazy=True) as font:
+            name = font["name"]
+            family = name.getDebugName(16) or name.getDebugName(1)
+    except (TTLibError, OSError, KeyError):
+        return None
+    return str(family) if family else None
+
+
+def _cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+@cache
+def _coverage_of(paths: tuple[Path, ...]) -> dict[str, frozenset[int]]:
+    """Per font family, the characters every one of its faces can draw."""
+    faces: dict[str, list[frozenset[int]]] = {}
+    for path in paths:
+        family = _family_name(path)
+        if family is not None:
+            faces.setdefault(family, []).append(_cmap(path))
+    return {family: frozenset.intersection(*sets) for family, sets in faces.items()}
+
+
+def font_files(project_root: Path) -> tuple[Path, ...]:
+    """The theme's fonts and any the project ships under fonts/ or styles/."""
+    folders = [THEME_FONTS, project_root / "fonts", project_root / "styles"]
+    found = [
+        p
+        for folder in folders
+        if folder.is_dir()
+        for p in sorted(folder.rglob("*"))
+        if p.suffix.lower() in FONT_SUFFIXES
+    ]
+    return tuple(found)
+
+
+def coverage(project_root: Path, families: Iterable[str]) -> dict[str, frozenset[int]]:
+    """The brand families we have files for; a family we cannot find is left to the
+    post-check, which sees what WeasyPrint actually embedded."""
+    known = _coverage_of(font_files(project_root))
+    return {f: known[f] for f in dict.fromkeys(families) if f in known}
+
+
+def missing_glyphs(texts: Iterable[str], fonts: dict[str, frozenset[int]]) -> list[Missing]:
+    """Characters of ``texts`` that one of the ``fonts`` families cannot draw, once each."""
+    found: dict[str, Missing] = {}
+    for text in texts:
+        for index, char in enumerate(text):
+            if char in found or (char.isspace() and char not in "\u00a0\u202f"):
+                continue
+            if unicodedata.category(char) in INVISIBLE_CATEGORIES:
+                continue
+            for family, chars in fonts.items():
+                if ord(char) not in chars:
+                    sample = " ".join(text[max(0, index - 30) : index + 30].split())
+                    found[char] = Missing(char, family, sample)
+                    break
+    return list(found.values())
+
+
+# --- where a character came from ----------------------------------------------------------
+
+
+def _strings(value: Any, label: str) -> Iterator[tuple[str, str]]:
+    """(label, text) for every string in a record, nested records and lists included."""
+    if isinstance(value, str):
+        yield label, value
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{label}[{i}]")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            if not f.metadata.get("internal"):
+                yield from _strings(getattr(value, f.name), f"{label}.{f.name.rstrip('_')}")
+
+
+def _brief_origin(char: str, brief: BriefSpec) -> tuple[Location, str] | None:
+    for label, text in _strings(brief, "brief"):
+        if char in text:
+            field = label.split(".", 1)[1].split(".")[0].split("[")[0]
+            return brief.locs.get(field, brief.loc), f"{label[6:]} of brief {brief.id!r}"
+    return None
+
+
+def _translation_origin(
+    char: str, brief: BriefSpec, data: ReportData
+) -> tuple[Location, str] | None:
+    from briefpress.data.translations import field_label, translations_for
+
+    source = translations_for(data, brief.language)
+    for path, entry in source.entries.items() if source else ():
+        texts = entry.value if isinstance(entry.value, tuple) else (entry.value,)
+        if any(char in t for t in texts):
+            return (
+                entry.loc,
+                f"the {source.language if source else ''} translation of {field_label(path)}",
+            )
+    return None
+
+
+def _data_origin(char: str, data: ReportData) -> tuple[Location, str] | None:
+    from briefpress.data.model import RECORD_FILES
+
+    records: list[tuple[str, Any]] = [("report", data.report)]
+    for name in RECORD_FILES:
+        records += [(f"{name}[{rid}]", r) for rid, r in data.collection(name).items()]
+    for label, record in records:
+        for text_label, text in _strings(record, label):
+            if char in text:
+                attr = text_label.removeprefix(label + ".").split(".")[0].split("[")[0]
+                return record.locs.get(attr, record.loc), text_label
+    return None
+
+
+def _catalog_origin(char: str, language: str) -> tuple[Location, str] | None:
+    catalog = catalog_for(language)
+    if catalog is None:
+        return None
+    path = catalog_path(catalog)
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("msgstr") and char in line:
+            return Location(f"briefpress locale/{catalog}/LC_MESSAGES/{path.name}", number), (
+                "an interface translation"
+            )
+    return None
+
+
+def origin(char: str, brief: BriefSpec, data: ReportData | None) -> tuple[Location, str]:
+    """Where a character most likely came from: the brief, a translation, the report
+    data, or the interface catalog; else the template."""
+    found = _brief_origin(char, brief)
+    if found is None and data is not None:
+        found = _translation_origin(char, brief, data) or _data_origin(char, data)
+    found = found or _catalog_origin(char, brief.language)
+    return found or (Location(brief.file), f"the text of brief {brief.id!r}")
+
+
+def check_glyphs(
+    html: str,
+    brief: BriefSpec,
+    data: ReportData | None,
+    project_root: Path,
+    families: Iterable[str],
+) -> list[Problem]:
+    """An error for each character of the brief that a brand font has no glyph for."""
+    fonts = coverage(project_root, families)
+    if not fonts:
+        return []
+    problems = []
+    for missing in missing_glyphs(printed_text(html), fonts):
+        where, what = origin(missing.char, brief, data)
+        problems.append(
+            Problem(
+                where,
+                f"character {missing.name} in {what} has no glyph in {missing.family}",
+                f"near “{missing.sample}”; use another character, or a brand font that has it",
+            )
+        )
+    return problems

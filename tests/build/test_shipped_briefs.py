@@ -1,0 +1,86 @@
+"""Every shipped brief builds within its page budget, and every quote it selected
+appears in its PDF verbatim, with the report's attribution."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from briefpress.build.builder import build
+from briefpress.data.load import load_project
+from briefpress.data.model import Quote
+from briefpress.data.select import resolve_sections, select
+from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET
+from conftest import REPO, copy_shipped
+
+BRIEF_IDS = sorted(p.stem for p in (REPO / "briefs").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The shipped project copied aside and built once, for all tests here."""
+    root = copy_shipped(tmp_path_factory.mktemp("shipped"))
+    results = build(root, editions=("screen",), jobs=2)
+    return {"root": root, "results": {r.brief.id: r for r in results}}
+
+
+def squash(text: str) -> str:
+    """Text without whitespace or hyphens: line breaks and hyphenation in a PDF vary."""
+    text = text.replace("\u00ad", "").replace("’", "'").replace("‘", "'")
+    text = text.replace("“", '"').replace("”", '"')
+    return re.sub(r"[\s\-\u2010\u2011]+", "", text)
+
+
+def selected_quotes(root: Path, brief_id: str) -> list[Quote]:
+    project = load_project(root, [brief_id])
+    brief = project.briefs[brief_id]
+    data = project.reports[brief.report]
+    quotes: list[Quote] = []
+    for section in resolve_sections(brief):
+        if (section.from_ or section.name) == "quotes":
+            quotes += select(data.quotes, section)
+    return quotes
+
+
+def test_the_default_set_is_complete() -> None:
+    countries = {
+        "costa-rica",
+        "estonia",
+        "kyrgyzstan",
+        "netherlands",
+        "norway",
+        "portugal",
+        "uruguay",
+        "vietnam",
+    }
+    assert countries <= set(BRIEF_IDS)
+    kinds = {load_project(REPO, [b]).briefs[b].kind for b in BRIEF_IDS}
+    assert kinds == {"country", "theme", "overview", "handout", "letter"}
+    assert len([b for b in BRIEF_IDS if b.startswith("theme-")]) >= 8
+
+
+@pytest.mark.parametrize("brief_id", BRIEF_IDS)
+def test_brief_builds_within_budget(built: dict[str, Any], brief_id: str) -> None:
+    result = built["results"][brief_id]
+    assert not result.failed(strict=True), [str(p) for p in result.problems]
+    pages = len(PdfReader(result.output).pages)
+    budget = result.brief.max_pages or DEFAULT_PAGE_BUDGET[result.brief.kind]
+    assert 1 <= pages <= budget
+    if result.brief.kind == "handout":
+        assert pages == 1
+
+
+@pytest.mark.parametrize("brief_id", BRIEF_IDS)
+def test_selected_quotes_are_verbatim_and_attributed(built: dict[str, Any], brief_id: str) -> None:
+    result = built["results"][brief_id]
+    text = squash(" ".join(page.extract_text() or "" for page in PdfReader(result.output).pages))
+    quotes = selected_quotes(built["root"], brief_id)
+    if result.brief.kind in ("country", "theme", "handout"):
+        assert quotes, "a brief of this kind should carry respondents' words"
+    for quote in quotes:
+        assert squash(quote.text) in text, f"{quote.id} is not verbatim in {brief_id}.pdf"
+        assert squash(quote.attribution) in text, f"{quote.id}'s attribution is missing"

@@ -1,0 +1,368 @@
+"""Mail merge: one letter per recipient, then the brief; the combined print file and the
+manifest; names in every script; recipients-file errors by row, with nothing written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from briefpress.core.assets import THEME_DIR, publish_theme
+from briefpress.data.load import load_project
+from briefpress.mail.letters import mail
+from briefpress.pdf.weasy import PdfRenderer
+from briefpress.render.html import render_brief
+from conftest import REPO, Result
+
+Cli = Callable[..., Result]
+SAMPLE = REPO / "briefs" / "recipients" / "sample.csv"
+HEADER = "name,title,organisation,address,salutation,language,note\n"
+
+LETTER = """\
+report: mini-report
+kind: letter
+title: "A letter about Arcadia"
+letter:
+  accompanies: arcadia
+  subject: "No sanctions in Arcadia"
+  recipient:
+    name: "Sample Person (SAMPLE)"
+    address: "1 Sample Street\\nSample City"
+  signature:
+    name: "Our Name"
+    organisation: "Our Organisation"
+  body:
+    - "We write to share what people who use drugs in Arcadia told the study."
+"""
+
+
+@pytest.fixture
+def letter_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture project with a letter that accompanies the Arcadia brief, the shipped
+    sample recipients, and a fixed date (1 January 2021)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1609459200")
+    (project / "briefs/letter.yaml").write_text(LETTER, encoding="utf-8")
+    (project / "briefs/recipients").mkdir()
+    shutil.copy(SAMPLE, project / "briefs/recipients/sample.csv")
+    return project
+
+
+def text_of(pdf: Path | PdfReader, pages: slice = slice(None)) -> str:
+    """Extracted text, NFC-normalised and with whitespace folded, for comparisons."""
+    reader = pdf if isinstance(pdf, PdfReader) else PdfReader(pdf)
+    text = " ".join((page.extract_text() or "") for page in reader.pages[pages])
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def manifest(folder: Path) -> list[dict[str, str]]:
+    with (folder / "manifest.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def folder_state(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+# --- a mailing ------------------------------------------------------------------------
+
+
+def test_each_recipient_gets_their_letter_then_the_brief(letter_project: Path) -> None:
+    recipients = letter_project / "briefs/recipients/sample.csv"
+    mailing = mail(letter_project, "letter", recipients, jobs=2)
+
+    # The brief is rendered once for the whole mailing; each letter once.
+    assert mailing.stats == {"recipients": 4, "brief_renders": 1, "letter_renders": 4}
+    folder = letter_project / "out/letters/letter"
+    assert mailing.folder == folder
+    brief = PdfReader(letter_project / "out/arcadia.pdf")
+    brief_first_page = text_of(brief, slice(0, 1))
+    rows = manifest(folder)
+    assert [r["name"] for r in rows] == [
+        "Alex Sample (SAMPLE)",
+        "Nguyễn Văn Mẫu (SAMPLE)",
+        "Иван Образцов (SAMPLE)",
+        "María Ejemplo (SAMPLE)",
+    ]
+    for row in rows:
+        reader = PdfReader(folder / row["file"])
+        letter_pages = len(reader.pages) - len(brief.pages)
+        assert letter_pages >= 1
+        assert int(row["pages"]) == len(reader.pages)
+        assert row["name"] in text_of(reader, slice(0, 1))  # the letter comes first
+        assert text_of(reader, slice(letter_pages, letter_pages + 1)) == brief_first_page
+        assert row["name"] not in text_of(reader, slice(letter_pages, None))
+
+
+def test_the_brief_is_not_rendered_again_when_it_is_up_to_date(letter_project: Path) -> None:
+    recipients = letter_project / "briefs/recipients/sample.csv"
+    mail(letter_project, "letter", recipients)
+    again = mail(letter_project, "letter", recipients)
+    assert again.stats["brief_renders"] == 0
+    assert again.stats["letter_renders"] == 4
+    leftovers = [p.name for p in (letter_project / "out/letters").iterdir()]
+    assert leftovers == ["letter"]  # no staging or old folders left behind
+
+
+def test_cli_writes_combined_file_with_each_letter_on_an_odd_page(
+    letter_project: Path, cli: Cli
+) -> None:
+    result = cli("letters", "letter", "--recipients", "briefs/recipients/sample.csv")
+    assert result.code == 0, result.output
+    assert "wrote 4 letters to out/letters/letter/" in result.out
+    folder = letter_project / "out/letters/letter"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "001-alex-sample-sample.pdf",
+        "002-nguyen-van-mau-sample.pdf",
+        "003-ivan-obraztsov-sample.pdf",
+        "004-maria-ejemplo-sample.pdf",
+        "mailing.pdf",
+        "manifest.csv",
+    ]
+    combined = PdfReader(folder / "mailing.pdf")
+    start = 0  # 0-based: an odd page in print is an even index here
+    for row in manifest(folder):
+        pages = int(row["pages"])
+        assert start % 2 == 0
+        assert row["name"] in text_of(combined, slice(start, start + 1))
+        if pages % 2:  # padded with a blank page so that the next letter starts odd
+            assert text_of(combined, slice(start + pages, start + pages + 1)) == ""
+        start += pages + pages % 2
+    assert start == len(combined.pages)
+
+
+def test_manifest_lists_what_was_made_for_whom(letter_project: Path, cli: Cli) -> None:
+    assert cli("letters", "letter", "--recipients", "briefs/recipients/sample.csv").code == 0
+    folder = letter_project / "out/letters/letter"
+    rows = manifest(folder)
+    assert list(rows[0]) == ["row", "name", "organisation", "language", "file", "pages"]
+    assert [(r["row"], r["language"], r["organisation"]) for r in rows] == [
+        ("1", "en", "Sample Parliament"),
+        ("2", "vi", "Quốc hội Mẫu"),
+        ("3", "ru", "Образцовый парламент"),
+        ("4", "es", "Asamblea de Ejemplo"),
+    ]
+    for row in rows:
+        assert len(PdfReader(folder / row["file"]).pages) == int(row["pages"])
+
+
+def test_names_in_every_script_print_with_salutation_date_and_note(
+    letter_project: Path, cli: Cli
+) -> None:
+    assert cli("letters", "letter", "--recipients", "briefs/recipients/sample.csv").code == 0
+    folder = letter_project / "out/letters/letter"
+    english = text_of(folder / "001-alex-sample-sample.pdf", slice(0, 1))
+    assert "Dear Alex Sample," in english  # the row's own salutation
+    assert "Thank you for meeting us in March (SAMPLE note)." in english
+    assert "1 January 2021" in english
+    vietnamese = text_of(folder / "002-nguyen-van-mau-sample.pdf", slice(0, 1))
+    assert "Nguyễn Văn Mẫu (SAMPLE)" in vietnamese
+    assert "Kính gửi Nguyễn Văn Mẫu (SAMPLE)" in vietnamese
+    assert "Số 1 Phố Mẫu" in vietnamese and "Hà Nội" in vietnamese
+    russian = text_of(folder / "003-ivan-obraztsov-sample.pdf", slice(0, 1))
+    assert "Иван Образцов (SAMPLE)" in russian and "ул. Образцовая, 1" in russian
+    assert "1 января 2021" in russian
+    spanish = text_of(folder / "004-maria-ejemplo-sample.pdf", slice(0, 1))
+    assert "Estimado/a María Ejemplo (SAMPLE):" in spanish
+    assert "1 de enero de 2021" in spanish
+
+
+def test_only_noto_fonts_are_embedded(letter_project: Path, cli: Cli) -> None:
+    assert cli("letters", "letter", "--recipients", "briefs/recipients/sample.csv").code == 0
+    folder = letter_project / "out/letters/letter"
+    fonts: set[str] = set()
+    for path in folder.glob("*.pdf"):
+        with pikepdf.open(path) as doc:
+            for page in doc.pages:
+                for font in page.Resources.get("/Font", {}).values():
+                    for desc in font.get("/DescendantFonts", [font]):
+                        fonts.add(str(desc.BaseFont).split("+")[-1])
+                        assert "/FontFile2" in desc.FontDescriptor
+    assert fonts and all(f.startswith("Noto") for f in fonts), fonts
+
+
+def test_yaml_recipients_with_an_address_as_a_list(letter_project: Path, cli: Cli) -> None:
+    (letter_project / "people.yaml").write_text(
+        "recipients:\n"
+        "  - name: Ана Пример (SAMPLE)\n"
+        "    title: Депутат\n"
+        "    organisation: Жогорку Кеңеш (SAMPLE)\n"
+        "    address: [Чүй проспекти, 207, Бишкек]\n"
+        "    language: ky\n",
+        encoding="utf-8",
+    )
+    result = cli("letters", "letter", "--recipients", "people.yaml")
+    assert result.code == 0, result.output
+    (row,) = manifest(letter_project / "out/letters/letter")
+    text = text_of(letter_project / "out/letters/letter" / row["file"], slice(0, 1))
+    assert "Жогорку Кеңеш (SAMPLE)" in text and "Чүй проспекти" in text
+
+
+def test_out_folder_and_a_long_address_that_still_fits(letter_project: Path, cli: Cli) -> None:
+    long_row = (
+        '"Her Excellency Dr. María-Fernanda de los Ángeles Ejemplo-Rodríguez (SAMPLE)",'
+        "Minister of Health and Social Protection and Deputy Prime Minister,"
+        "Ministry of Health and Social Protection of the Sample Republic,"
+        '"Directorate of Strategic Planning\nBuilding 7, Floor 12, Office 1203\n'
+        '1234 Avenida de la Independencia Nacional\nSample City 00000\nSampleland",,es,\n'
+    )
+    (letter_project / "long.csv").write_text(HEADER + long_row, encoding="utf-8")
+    result = cli("letters", "letter", "--recipients", "long.csv", "--out", "mailing")
+    assert result.code == 0, result.output
+    assert "long.csv:2: warning: the address has 8 lines" in result.err
+    assert "characters (over 45)" in result.err
+    (row,) = manifest(letter_project / "mailing")
+    text = text_of(letter_project / "mailing" / row["file"], slice(0, 1))
+    assert "Sampleland" in text and "Sample City 00000" in text
+    placed = text_positions(letter_project / "mailing" / row["file"])
+    window = [(t, x, y) for t, x, y in placed if 40 <= y <= 95]  # the band around the window
+    for words in ("Her Excellency", "Ministry of Health", "Directorate", "Sampleland"):
+        found = [(x, y) for t, x, y in window if words in t]
+        assert found, words
+        for x, y in found:  # DL window: 20 to 110 mm from the left, 45 to 90 mm from the top
+            assert 20 <= x <= 110 and 45 <= y <= 90, (words, x, y)
+
+
+def text_positions(pdf: Path) -> list[tuple[str, float, float]]:
+    """Text on page one with where it starts, in mm from the top-left corner."""
+    page = PdfReader(pdf).pages[0]
+    height = float(page.mediabox.height)
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text, x / MM, (height - y) / MM))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+MM = 72 / 25.4
+
+
+# --- nothing half-written ---------------------------------------------------------------
+
+
+BAD_ROWS = (
+    b"name,title,organisation,address,emial\n"  # line 1: unknown column
+    b'Ana Example (SAMPLE),MP,Parliament,"1 Street\nCity",a@example.org\n'  # row 1, lines 2-3
+    b",MP,Parliament,2 Street,\n"  # row 2, line 4: no name
+    b"Bad Byte (SAMPLE),MP,Parliament,3 Street\xe9,\n"  # row 3, line 5: Latin-1, not UTF-8
+    + b'ana example (sample),MP,Parliament,"1 Street\nCity",\n'  # row 4, lines 6-7: row 1
+)
+
+
+def test_recipient_problems_are_reported_together_by_row(letter_project: Path, cli: Cli) -> None:
+    (letter_project / "bad.csv").write_bytes(BAD_ROWS)
+    result = cli("letters", "letter", "--recipients", "bad.csv")
+    assert result.code == 1
+    err = result.err
+    assert "bad.csv:1: error: unknown column 'emial' (did you mean 'email'? columns: name," in err
+    assert "bad.csv:4: error: missing name (row 2)" in err
+    assert "bad.csv:5:" in err and "not valid UTF-8 (byte 0xe9) (row 3)" in err
+    assert "bad.csv:6: error: duplicate of row 1 on line 2 (row 4)" in err
+    assert "Traceback" not in result.output
+    assert not (letter_project / "out/letters").exists()
+    assert not (letter_project / "out/arcadia.pdf").exists()  # nothing rendered at all
+
+
+def test_a_failed_mailing_keeps_the_previous_one(letter_project: Path, cli: Cli) -> None:
+    assert cli("letters", "letter", "--recipients", "briefs/recipients/sample.csv").code == 0
+    folder = letter_project / "out/letters/letter"
+    before = folder_state(folder)
+    # A note so long that one letter runs over its two pages: found only by rendering.
+    note = " ".join(["We look forward to meeting you again soon."] * 400)
+    (letter_project / "long-note.csv").write_text(
+        HEADER + f'A (SAMPLE),MP,P,"1 Street",,en,\nB (SAMPLE),MP,P,"2 Street",,en,{note}\n',
+        encoding="utf-8",
+    )
+    result = cli("letters", "letter", "--recipients", "long-note.csv")
+    assert result.code == 1
+    assert "long-note.csv:3: error: the letter for row 2: the brief runs to" in result.err
+    assert folder_state(folder) == before
+    assert [p.name for p in folder.parent.iterdir()] == ["letter"]
+
+
+def test_a_name_the_fonts_cannot_print_is_an_error_before_rendering(
+    letter_project: Path, cli: Cli
+) -> None:
+    (letter_project / "cjk.csv").write_text(
+        HEADER + '王小明 (SAMPLE),MP,Parliament,"1 Street",,en,\n', encoding="utf-8"
+    )
+    result = cli("letters", "letter", "--recipients", "cjk.csv")
+    assert result.code == 1
+    assert "cjk.csv:2: error: '王'" in result.err and "(row 1)" in result.err
+    assert not (letter_project / "out/arcadia.pdf").exists()
+
+
+def test_out_refuses_a_folder_that_is_not_a_mailing(letter_project: Path, cli: Cli) -> None:
+    (letter_project / "documents").mkdir()
+    (letter_project / "documents/thesis.txt").write_text("keep me")
+    result = cli(
+        "letters", "letter", "--recipients", "briefs/recipients/sample.csv", "--out", "documents"
+    )
+    assert result.code == 1
+    assert "not a mailing" in result.err
+    assert (letter_project / "documents/thesis.txt").read_text() == "keep me"
+
+
+# --- the letter brief ---------------------------------------------------------------------
+
+
+def test_accompanies_must_name_a_brief_that_is_not_a_letter(letter_project: Path, cli: Cli) -> None:
+    spec = letter_project / "briefs/letter.yaml"
+    spec.write_text(LETTER.replace("accompanies: arcadia", "accompanies: arcadio"))
+    result = cli("check")
+    assert result.code == 1
+    assert "briefs/letter.yaml:5:16: error: unknown brief 'arcadio'" in result.err
+    assert "did you mean 'arcadia'?" in result.err
+    spec.write_text(LETTER.replace("accompanies: arcadia", "accompanies: letter"))
+    result = cli("check")
+    assert "briefs/letter.yaml:5:16: error: a letter accompanies a brief" in result.err
+
+
+def test_letters_needs_a_letter_brief(letter_project: Path, cli: Cli) -> None:
+    result = cli("letters", "arcadia", "--recipients", "briefs/recipients/sample.csv")
+    assert result.code == 1
+    assert "'arcadia' is a country brief: letters are sent from a letter brief" in result.err
+
+
+@pytest.mark.parametrize("edition", ["screen", "print"])
+def test_stylesheets_parsed_once_give_the_same_pages(letter_project: Path, edition: str) -> None:
+    """Letters reuse parsed stylesheets; the pages must be those of a plain render."""
+    project = load_project(letter_project, ["letter"])
+    publish_theme(project.out_dir)
+    rendered = render_brief(project.briefs["letter"], project, edition)
+    renderer = PdfRenderer(letter_project, extra_roots=[THEME_DIR])
+    plain, plain_pages, _ = renderer.render(rendered)
+    shared, shared_pages, _ = renderer.render(rendered, renderer.shared_styles(rendered))
+    assert shared_pages == plain_pages
+    assert len(renderer.shared_styles(rendered).sheets) >= 1
+    assert drawn(shared) == drawn(plain)
+
+
+def drawn(pdf: bytes) -> list[tuple[object, ...]]:
+    """What each page draws, and the output intent: a print PDF also holds random ids."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        intent = [str(i.OutputConditionIdentifier) for i in doc.Root.get("/OutputIntents", [])]
+        return [
+            (
+                [float(v) for v in page.mediabox],
+                [float(v) for v in page.obj.get("/TrimBox", [])],
+                contents(page),
+                intent,
+            )
+            for page in doc.pages
+        ]
+
+
+def contents(page: pikepdf.Page) -> bytes:
+    return b"".join(pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page)).splitlines())
