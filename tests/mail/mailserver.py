@@ -45,6 +45,7 @@ class Mailbox:
     # address -> answers to its RCPT, one per attempt; the last one repeats
     rcpt_answers: dict[str, list[str]] = field(default_factory=dict)
     drop_at_mail: set[int] = field(default_factory=set)  # the nth MAIL (0-based) is cut off
+    mail_answer: str | None = None  # the answer to every MAIL, instead of 250
     drop_after_data: set[int] = field(default_factory=set)  # the nth message: kept, no answer
     hold_data: set[int] = field(default_factory=set)  # the nth message waits for `release`
     holding: threading.Event = field(default_factory=threading.Event)
@@ -60,6 +61,8 @@ class Mailbox:
         if index in self.drop_at_mail:
             server.transport.close()
             return "421 closing"
+        if self.mail_answer is not None:
+            return self.mail_answer
         envelope.mail_from = address
         return "250 OK"
 

@@ -351,6 +351,19 @@ def test_a_451_every_time_is_deferred_to_the_next_run(project: Path) -> None:
         assert "alex@example.org: 451 4.3.0 mailbox busy" in status.out
 
 
+def test_a_refused_sender_stops_the_run_and_fails_no_recipient(project: Path) -> None:
+    for server in serving(mail_answer="553 5.7.1 sender address not allowed"):
+        configure(project, server.port)
+        _, report = send(project)
+        assert report.sent == report.failed == 0
+        assert report.stopped == (
+            "127.0.0.1 refuses team@example.org: 553 5.7.1 sender address not allowed"
+        )
+        status = cli(project, "send", "letter", "--status")
+        assert status.out.startswith("pending: 4, sending: 0, sent: 0, failed: 0")
+        assert server.mailbox.received == []
+
+
 def test_a_dropped_connection_neither_loses_nor_repeats_a_message(project: Path) -> None:
     # The server hangs up at the second MAIL (nothing sent: sent again on a new connection)
     # and after taking the third message without answering (it arrived: unknown).

@@ -309,6 +309,11 @@ class Send:
                     queue.again(item)
                     continue
                 broken = 0
+                if attempt.sender_refused:  # about the sender, not this recipient: stop
+                    self.log.mark(item.key, "pending", clock(), attempt.answer)
+                    sender = self.settings.sender.addr_spec
+                    report.stopped = f"{self.settings.host} refuses {sender}: {attempt.answer}"
+                    break
                 self._settle(item, attempt, queue, report, on_event)
         except LoginFailed as exc:
             raise BriefpressError(

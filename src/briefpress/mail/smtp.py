@@ -33,6 +33,7 @@ class Attempt:
     answer: str
     reconnect: bool = False  # the connection is gone (or the server closes it: 421)
     no_answer: bool = False  # the server could not be reached, or went away, before DATA
+    sender_refused: bool = False  # MAIL FROM refused for good: no message can go
 
 
 class LoginFailed(Exception):
@@ -149,7 +150,9 @@ class Connection:
         code, text = smtp.mail(sender)
         if code != 250:
             self._reset(smtp)
-            return _refusal(code, text)
+            said = _refusal(code, text)
+            permanent = said.outcome == PERMANENT
+            return Attempt(said.outcome, said.answer, said.reconnect, sender_refused=permanent)
         worst: Attempt | None = None
         for address in recipients:
             code, text = smtp.rcpt(address)
