@@ -230,16 +230,19 @@ class Progress:
             self.echo(f"retry   {who}: {answer}")
         elif kind == "reconnect":
             self.echo(f"reconnecting: {answer}")
+        elif kind == "wait":
+            self.echo(f"waiting {answer}: the per-minute limit")
 
 
 def summarise(root: Path, run: Send, report: Report) -> None:
     """The run in one line, then what needs a person: who failed, where to look."""
     rate = report.sent / report.seconds if report.seconds > 0 else 0.0
+    pace = f"{rate:.1f} a second" if rate >= 1 or rate == 0 else f"{rate * 60:.1f} a minute"
     parts = [f"sent {_plural(report.sent, 'message')}"]
     parts += [f"{n} {what}" for n, what in ((report.failed, "failed"),) if n]
     parts += [f"{n} deferred" for n in (report.deferred,) if n]
     parts += [f"{n} unknown" for n in (report.unknown,) if n]
-    click.echo(", ".join(parts) + f" in {report.seconds:.1f} s ({rate:.1f} a second).")
+    click.echo(", ".join(parts) + f" in {report.seconds:.1f} s ({pace}).")
     counts = run.log.counts()
     if report.stopped:
         resume = ""
