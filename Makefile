@@ -6,43 +6,73 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# Python packages: exact versions with hashes, from `make lock` (see "Dependencies" in
+# the README). The test lock holds the same versions of everything in both.
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+UV_VERSION := 0.13.9
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-send
+.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-send bench-import lock upgrade
 
 build: $(STAMP)
-	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
-	  echo "WeasyPrint needs the Pango libraries: install them with 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' (Debian/Ubuntu) or 'brew install pango' (macOS)."; exit 1; }
+	@$(BIN)/python scripts/system_deps.py build
 	$(BIN)/briefpress build --edition all --html
 
-$(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+# Exactly the locked versions (--require-hashes, and --no-deps so nothing unlocked slips
+# in), then briefpress itself, built with the locked setuptools. The venv keeps a copy of
+# each lock it was installed from; when a lock's content has changed (or the venv was not
+# made from a lock), it starts empty, so that packages the lock no longer lists do not
+# linger. `pip check` catches a dependency added to pyproject.toml without `make lock`.
+define install_locked
+	@if [ -d $(VENV) ] && { ! ls $(VENV)/*.lock >/dev/null 2>&1 || \
+	  { [ -e $(VENV)/$(1) ] && ! cmp -s $(1) $(VENV)/$(1); }; }; then \
+	  echo "$(VENV) was not installed from this $(1): making it afresh"; rm -rf $(VENV); fi
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -qq --require-hashes --no-deps -r $(1)
+	$(BIN)/python -m pip install -qq --no-deps --no-build-isolation -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+	  echo "$(1) does not match pyproject.toml: run 'make lock'."; exit 1; }
+	@cp $(1) $(VENV)/$(1)
+endef
 
-$(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install -q -e .
+$(STAMP): $(LOCK) pyproject.toml
+	$(call install_locked,$(LOCK))
 	@touch $@
 
-$(TEST_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install -q -e '.[test]'
-	@touch $@
+# The test lock holds the build lock's versions too, so this venv is up to date for both.
+$(TEST_STAMP): $(TEST_LOCK) $(STAMP)
+	$(call install_locked,$(TEST_LOCK))
+	@touch $(STAMP) && touch $@
 
-# Poppler (pdftoppm, pdffonts) and qpdf are used by the PDF structure tests, Chromium
-# by the live preview's browser test. As root (CI) they are installed with apt-get;
-# elsewhere those tests skip.
-system-deps:
-	@if ! command -v pdftoppm >/dev/null 2>&1 || ! command -v qpdf >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf >/dev/null) \
-	      || echo "note: could not install poppler-utils/qpdf; tests that need them will skip"; \
-	  else echo "note: poppler-utils/qpdf missing; tests that need them will skip"; fi; \
-	fi
-	@# Chromium drives the live preview's browser test (tests/live/test_browser.py).
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "note: could not install chromium; the browser test will skip"; \
-	  else echo "note: chromium missing; the browser test will skip"; fi; \
-	fi
+# `make lock` after changing dependencies in pyproject.toml: resolves again, keeping every
+# version already locked that still fits. `make upgrade` moves everything to the newest
+# versions pyproject.toml allows. Both write $(LOCK) (build) and $(TEST_LOCK) (test),
+# universal (any OS, Python 3.11+), with hashes, the build backend (pyproject.toml's
+# build-system) included; commit them once `make test` passes. uv, which resolves, lives
+# in a venv of its own.
+UV := $(VENV)-uv/bin/uv
+COMPILE = $(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
+	| $(UV) pip compile -q --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command "make lock" $(1) pyproject.toml -
+$(UV):
+	$(PYTHON) -m venv $(VENV)-uv
+	$(VENV)-uv/bin/python -m pip install -qq uv==$(UV_VERSION)
+
+lock: $(UV)
+	$(call COMPILE,$(UPGRADE) -o $(LOCK))
+	$(call COMPILE,$(UPGRADE) --extra test -c $(LOCK) -o $(TEST_LOCK))
+
+upgrade: UPGRADE := --upgrade
+upgrade: lock
+
+# Debian packages: WeasyPrint's libraries (the tests build with --strict, so a missing
+# HarfBuzz subset library fails them), then poppler-utils (pdftotext), qpdf and chromium
+# (tests/live/test_browser.py). As root they are installed with apt-get; elsewhere one
+# line names them, and the tests that need the tools skip.
+system-deps: $(STAMP)
+	@$(BIN)/python scripts/system_deps.py build
+	@$(BIN)/python scripts/system_deps.py test
 
 test: $(TEST_STAMP) system-deps
 	$(BIN)/python -m pytest -q
@@ -86,3 +116,8 @@ bench-letters: $(STAMP)
 # second and peak memory (see docs/benchmarks.md, "Sending by e-mail"). Not a test.
 bench-send: $(TEST_STAMP)
 	$(BIN)/python bench/send.py
+
+# Import: the INPUD text dump and the fixture report as Word and PDF imported and
+# compared with what is known to be right (see docs/benchmarks.md, "Import"). Not a test.
+bench-import: $(STAMP)
+	$(BIN)/python bench/import.py

@@ -1,9 +1,11 @@
 """Every shipped brief builds within its page budget, and every quote it selected
-appears in its PDF verbatim, with the report's attribution."""
+appears in its PDF verbatim, with the report's attribution (in a brief in another
+language: as the brief shows it, the labelled translation where there is one)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from briefpress.build.builder import build
 from briefpress.data.load import load_project
 from briefpress.data.model import Quote
 from briefpress.data.select import resolve_sections, select
+from briefpress.data.translations import localise
 from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET
 from conftest import REPO, copy_shipped
 
@@ -32,13 +35,16 @@ def squash(text: str) -> str:
     """Text without whitespace or hyphens: line breaks and hyphenation in a PDF vary."""
     text = text.replace("\u00ad", "").replace("’", "'").replace("‘", "'")
     text = text.replace("“", '"').replace("”", '"')
+    text = unicodedata.normalize("NFC", text)  # Vietnamese comes out of a PDF either way
     return re.sub(r"[\s\-\u2010\u2011]+", "", text)
 
 
 def selected_quotes(root: Path, brief_id: str) -> list[Quote]:
+    """The quotes a brief prints, as it prints them: in a brief in another language,
+    the translation where there is one (labelled as such), else the English edition."""
     project = load_project(root, [brief_id])
     brief = project.briefs[brief_id]
-    data = project.reports[brief.report]
+    data = localise(project.reports[brief.report], brief.language)
     quotes: list[Quote] = []
     for section in resolve_sections(brief):
         if (section.from_ or section.name) == "quotes":

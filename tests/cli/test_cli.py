@@ -112,3 +112,19 @@ def test_language_check_flags_editorial_text_only(project: Path, cli: Cli) -> No
     assert "junkies" not in result.err  # quotes are verbatim and never flagged
     strict = cli("check", "--strict")
     assert strict.code == 1
+
+
+def test_build_shows_each_distinct_warning_once(project: Path, cli: Cli) -> None:
+    # A stylesheet every brief uses: WeasyPrint warns once per brief and edition.
+    (project / "styles").mkdir()
+    (project / "styles/extra.css").write_text("p { colour: red }\n", encoding="utf-8")
+    result = cli("build", "--edition", "all")
+    assert result.code == 0, result.output
+    lines = [line for line in result.err.splitlines() if "unknown property" in line]
+    assert lines == [
+        "briefpress: warning: WeasyPrint: Ignored `colour: red ` at 1:5, unknown property."
+        " [2 briefs: arcadia, fines]"
+    ]
+    strict = cli("build", "arcadia", "--strict", "--force")  # unchanged: a failure, shown
+    assert strict.code == 1
+    assert "  briefs/arcadia.yaml: warning: WeasyPrint: Ignored `colour: red `" in strict.err

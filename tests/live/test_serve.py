@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from serving import Server, fetch, serving, serving_app
 
+from briefpress.core.files import claim_folder
 from briefpress.live.serve import create_app
 from briefpress.live.watch import Affected, LiveBuilder
 
@@ -108,7 +109,7 @@ def test_only_local_host_names_are_answered(client: Client) -> None:
 @pytest.fixture
 def server(project: Path) -> Iterator[Server]:
     (project / "secret.txt").write_text(SECRET)
-    (project / "out").mkdir(exist_ok=True)
+    claim_folder(project / "out")  # briefpress's out/, with hostile links planted in it
     os.symlink(project / "secret.txt", project / "out/leak.txt")
     os.symlink(project, project / "out/up")
     with serving(project) as running:

@@ -15,13 +15,17 @@ import pytest
 from serving import stop
 
 from briefpress.build import builder as build_module
+from briefpress.build.results import BriefResult
 from briefpress.core.assets import THEME_STYLES, THEME_TEMPLATES
+from briefpress.core.errors import Location, Problem
+from briefpress.data.model import BriefSpec
 from briefpress.live.watch import (
     Affected,
     BriefSpecInfo,
     Hooks,
     LiveBuilder,
     Rebuild,
+    Terminal,
     classify,
     run_live,
 )
@@ -294,3 +298,33 @@ def test_build_watch_prints_errors_and_keeps_running(
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=10) == 0
     wait_for(lines, "Stopped watching.")
+
+
+def font_warning(brief: str) -> Problem:
+    where = Location(f"briefs/{brief}.yaml")
+    return Problem(where, "WeasyPrint: subset by fontTools", severity="warning")
+
+
+def test_terminal_shows_each_distinct_warning_once_per_rebuild(tmp_path: Path) -> None:
+    lines: list[str] = []
+    terminal = Terminal(tmp_path, strict=False, echo=lambda line, err=False: lines.append(line))
+    results = [
+        BriefResult(
+            BriefSpec(brief, "r", "theme", "T"),
+            edition,
+            tmp_path / f"{brief}.pdf",
+            pages=1,
+            problems=[font_warning(brief)],
+            written=True,
+        )
+        for brief in ("a", "b")
+        for edition in ("screen", "print")
+    ]
+    for result in results:
+        terminal.result(result)
+    terminal.rebuild(Rebuild(results=results))
+    assert [line for line in lines if "fontTools" in line] == [
+        "briefpress: warning: WeasyPrint: subset by fontTools [2 briefs: a, b]"
+    ]
+    terminal.rebuild(Rebuild(results=results[:1]))  # the next rebuild starts afresh
+    assert sum("fontTools" in line for line in lines) == 1

@@ -366,3 +366,42 @@ def drawn(pdf: bytes) -> list[tuple[object, ...]]:
 
 def contents(page: pikepdf.Page) -> bytes:
     return b"".join(pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page)).splitlines())
+
+
+@pytest.mark.parametrize("edition", ["screen", "print"])
+def test_the_print_file_draws_each_recipients_pages_in_order(
+    letter_project: Path, edition: str
+) -> None:
+    """mailing.pdf is written page by page: each recipient's file, padded to an even count,
+    page for page; every stream but the XMP metadata is compressed, and the print edition
+    keeps its output intent."""
+    mailing = mail(
+        letter_project, "letter", letter_project / "briefs/recipients/sample.csv", edition=edition
+    )
+    with pikepdf.open(mailing.folder / "mailing.pdf") as combined:
+        assert combined.check_pdf_syntax() == []
+        expected: list[tuple[object, ...]] = []
+        for row in mailing.rows:
+            with pikepdf.open(mailing.folder / row.file) as own:
+                expected += [page_drawing(page) for page in own.pages]
+                if len(own.pages) % 2:
+                    expected.append(("blank",))
+                plain = [
+                    obj
+                    for obj in own.objects
+                    if isinstance(obj, pikepdf.Stream)
+                    and "/Filter" not in obj.stream_dict
+                    and obj.stream_dict.get("/Type") != pikepdf.Name.Metadata
+                ]
+                assert plain == []
+                intents = own.Root.get("/OutputIntents", [])
+                assert (len(intents) == 1) == (edition == "print")
+        got = [
+            page_drawing(page) if "/Contents" in page.obj else ("blank",) for page in combined.pages
+        ]
+        assert got == expected
+        assert (len(combined.Root.get("/OutputIntents", [])) == 1) == (edition == "print")
+
+
+def page_drawing(page: pikepdf.Page) -> tuple[object, ...]:
+    return ([float(v) for v in page.mediabox], contents(page))

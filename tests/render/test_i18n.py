@@ -33,11 +33,17 @@ from briefpress.render.html import make_environment, render_brief
 from conftest import REPO, Result, copy_shipped, run_cli
 
 Cli = Callable[..., Result]
-SHIPPED_LANGUAGES = ("en", "es", "pt", "ru", "vi")
+SHIPPED_LANGUAGES = ("en", "es", "et", "ky", "nb", "nl", "pt", "ru", "vi")
 TRANSLATED_BRIEFS = {
     "costa-rica-es": "es",
+    "uruguay-es": "es",
     "portugal-pt": "pt-PT",
+    "netherlands-nl": "nl",
+    "norway-nb": "nb",
     "kyrgyzstan-ru": "ru",
+    "kyrgyzstan-ky": "ky",
+    "estonia-et": "et",
+    "estonia-ru": "ru",
     "vietnam-vi": "vi",
 }
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+\}")
@@ -115,7 +121,7 @@ def test_catalog_compiles_and_translates(language: str) -> None:
 def test_a_region_falls_back_to_its_language_catalog() -> None:
     assert i18n.catalog_for("pt-PT") == "pt"
     assert i18n.catalog_for("en-GB") == "en"
-    assert i18n.catalog_for("ky") is None
+    assert i18n.catalog_for("uz") is None
 
 
 # --- local formats and marked text -----------------------------------------------------
@@ -235,9 +241,9 @@ def test_stigmatising_terms_are_checked_in_other_languages(project: Path, cli: C
 
 
 def test_a_language_without_a_catalog_warns_and_a_bad_tag_fails(project: Path, cli: Cli) -> None:
-    set_language(project, "arcadia", "ky")
+    set_language(project, "arcadia", "uz")
     result = cli("check")
-    assert "no interface translation for 'ky'" in result.err
+    assert "no interface translation for 'uz'" in result.err
     set_language(project, "fines", "pt_PT")
     result = cli("check")
     assert result.code == 1
@@ -414,6 +420,24 @@ def test_translated_brief_has_no_english_interface_text(
     text = our_text(html, project.reports["inpud-2021-decriminalisation"])
     leftovers = [p for p in english_phrases(TRANSLATED_BRIEFS[brief_id]) if p in text]
     assert not leftovers, leftovers
+
+
+# The study countries' briefs in their own languages translate everything they print
+# from the report (quotes, passages, recommendations, attributions), labelled as such.
+FULLY_TRANSLATED = ("estonia-et", "estonia-ru", "kyrgyzstan-ky", "kyrgyzstan-ru", "vietnam-vi")
+
+
+@pytest.mark.parametrize("brief_id", FULLY_TRANSLATED)
+def test_study_country_briefs_print_the_report_in_their_language(
+    shipped: dict[str, Any], brief_id: str
+) -> None:
+    html = (shipped["root"] / "out" / f"{brief_id}.html").read_text(encoding="utf-8")
+    assert 'lang="en"' not in html
+    label = i18n.translations(TRANSLATED_BRIEFS[brief_id]).gettext(i18n.TRANSLATED_LABEL)
+    quotes = html.split('<figure class="quote')[1:]
+    assert quotes
+    for figure in quotes:
+        assert label in figure.split("</figure>", 1)[0]
 
 
 def test_shipped_translations_are_complete() -> None:

@@ -5,35 +5,50 @@ reported in seconds rather than after minutes of PDF work. HTML is rendered in
 the main process (it is cheap, and its hash decides whether the PDF is still
 fresh); PDFs are made in worker processes that keep WeasyPrint and fonts warm.
 A failing brief is reported and the others still build.
+
+``out/`` is a folder briefpress owns (it carries the marker of core/files.py): a build
+refuses to write into a folder of the same name that it did not make. An interrupted
+build (Ctrl-C, SIGTERM, SIGHUP) stops its workers at once; every output is written
+whole or not at all, so the previous PDFs stand, and the temporary files of killed
+workers are removed on the spot or, after a hard kill, by the next build.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from briefpress.build.cache import BuildCache, brief_key, inputs_digest, tree_digest
+from briefpress.build.cache import (
+    CACHE_FILE,
+    BuildCache,
+    brief_key,
+    cache_name,
+    inputs_digest,
+    tree_digest,
+)
 from briefpress.build.gallery import publish_results
 from briefpress.build.results import BriefResult, output_path
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.core.errors import BriefpressError, Problem, raise_if_errors
-from briefpress.core.files import write_atomic
+from briefpress.core.files import claim_folder, clean_temporaries, write_atomic
 from briefpress.core.i18n import LOCALE_DIR
+from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.pdf.postcheck import check_pdf
 from briefpress.pdf.weasy import PdfRenderer
 from briefpress.render.glyphs import check_glyphs
-from briefpress.render.html import Rendered, make_environment, render_brief
+from briefpress.render.html import Rendered, build_date, make_environment, render_brief
 
 
 def prepare(root: Path, brief_ids: list[str] | None, strict: bool) -> Project:
     """Load and validate the project; stop with every problem if anything is wrong."""
+    build_date()  # a bad SOURCE_DATE_EPOCH stops the build before any work
     project = load_project(root, brief_ids)
     problems = validate_project(project)
     raise_if_errors(problems, strict=strict)
@@ -79,6 +94,25 @@ def warm_worker(root: Path) -> None:
     warm_renderer(root)
 
 
+def claim_out(project: Project) -> None:
+    """Make sure ``out/`` is briefpress's to write, and clear what killed runs left there.
+
+    A folder an earlier version made (it holds the build cache) is taken over; any other
+    non-empty ``out/`` is refused. Jinja's old bytecode cache (pickled code, once kept in
+    ``out/.cache/jinja``) is deleted: nothing under ``out/`` is ever loaded as code.
+    """
+    out_dir = project.out_dir
+    claim_folder(out_dir, "out/", "the build's output folder", adopt=_made_by_briefpress)
+    clean_temporaries(out_dir)
+    legacy = out_dir / ".cache" / "jinja"
+    if legacy.is_dir() and not legacy.is_symlink():
+        shutil.rmtree(legacy, ignore_errors=True)
+
+
+def _made_by_briefpress(folder: Path) -> bool:
+    return (folder / CACHE_FILE).is_file()
+
+
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
@@ -96,6 +130,7 @@ class Build:
     env: jinja2.Environment | None = None  # a watcher passes its warm environment
 
     def __post_init__(self) -> None:
+        claim_out(self.project)
         self.env = self.env or make_environment(self.project.root)
         assets = publish_theme(self.project.out_dir)
         self.assets_digest = tree_digest(assets, self.project.root / "styles")
@@ -154,12 +189,12 @@ class Build:
                 if self.write_html:
                     html_path = output_path(self.project, brief.id, edition, ".html")
                     write_atomic(html_path, rendered.html.encode("utf-8"))
-                    self.cache.record(f"{brief.id}:{edition}:html", "", 0)
+                    self.cache.record(cache_name(brief.id, edition, ":html"), "", 0, html_path)
                 key = brief_key(rendered.html, self.assets_digest, self.strict)
                 pages = (
                     None
                     if self.force
-                    else self.cache.fresh(f"{brief.id}:{edition}", key, result.output)
+                    else self.cache.fresh(cache_name(brief.id, edition), key, result.output)
                 )
                 if pages is not None:  # same HTML and fonts as a build that passed every check
                     result.pages, result.written, result.fresh = pages, True, True
@@ -176,16 +211,20 @@ class Build:
         return settled, pending
 
     def run_jobs(self, pending: list[tuple[BriefResult, PdfJob, str]]) -> Iterator[BriefResult]:
+        """Make the pending PDFs, in workers when there are several; on any interruption
+        the workers are terminated and their half-written files removed."""
         jobs = [job for _, job, _ in pending]
-        if self.jobs > 1 and len(jobs) > 1:
-            workers = min(self.jobs, len(jobs))
-            with ProcessPoolExecutor(
-                workers, initializer=warm_worker, initargs=(self.project.root,)
-            ) as pool:
-                outcomes: Iterable[tuple[int, list[Problem], bool]] = pool.map(make_pdf, jobs)
-                yield from self._settle(pending, outcomes)
-        else:
-            yield from self._settle(pending, map(make_pdf, jobs))
+        try:
+            if self.jobs > 1 and len(jobs) > 1:
+                workers = min(self.jobs, len(jobs))
+                with worker_pool(workers, warm_worker, (self.project.root,)) as pool:
+                    outcomes: Iterable[tuple[int, list[Problem], bool]] = pool.map(make_pdf, jobs)
+                    yield from self._settle(pending, outcomes)
+            else:
+                yield from self._settle(pending, map(_make_pdf_unless_stopped, jobs))
+        except BaseException:
+            clean_temporaries(self.project.out_dir)
+            raise
 
     def _settle(
         self,
@@ -196,8 +235,31 @@ class Build:
             result.pages, result.written = pages, written
             result.problems.extend(problems)
             if written:
-                self.cache.record(f"{result.brief.id}:{result.edition}", key, pages)
+                name = cache_name(result.brief.id, result.edition)
+                self.cache.record(name, key, pages, result.output)
             yield result
+
+
+def prune_removed(run: Build) -> None:
+    """Delete the outputs of briefs whose spec is gone, so that out/ holds what a clean
+    build would make. Only outputs the cache recorded go (a build made that file; had it
+    survived, it would have been overwritten by the next build of its brief)."""
+    for name in list(run.cache.entries):
+        brief_id, _, rest = name.partition(":")
+        edition, _, suffix = rest.partition(":")
+        if not rest or brief_id in run.project.briefs or edition not in ("screen", "print"):
+            continue
+        output = output_path(run.project, brief_id, edition, ".html" if suffix else ".pdf")
+        if output.is_symlink() or output.is_file():
+            output.unlink()
+        run.cache.entries.pop(name)
+    run.cache.save()
+
+
+def _make_pdf_unless_stopped(job: PdfJob) -> tuple[int, list[Problem], bool]:
+    """make_pdf in this process; a stop signal ends the run before the next brief."""
+    check_interrupted()
+    return make_pdf(job)
 
 
 def build(
@@ -234,5 +296,6 @@ def build(
         run.cache.set_inputs(run.inputs_key if clean else None)
         run.cache.save()
     if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
+        prune_removed(run)
         publish_results(project, results, strict)
     return results

@@ -15,7 +15,7 @@ from briefpress.checks.privacy import personal_identifiers
 from briefpress.core import i18n
 from briefpress.core.errors import Location, Problem
 from briefpress.data.load import Project
-from briefpress.data.model import KINDS, PAPERS, SELECTABLE, BriefSpec, ReportData
+from briefpress.data.model import KINDS, PAPERS, SELECTABLE, TO_WRITE, BriefSpec, ReportData
 from briefpress.data.select import ORDERS, resolve_sections
 
 # (collection, attribute, target collection): every such reference must resolve.
@@ -79,7 +79,7 @@ def check_references(data: ReportData) -> list[Problem]:
         known = data.collection(target)
         for record in data.collection(source).values():
             for value in _as_list(getattr(record, attr)):
-                if value not in known:
+                if value not in known and value != TO_WRITE:  # check_drafts lists those
                     problems.append(unknown(where(record, attr), SINGULAR[target], value, known))
     sections = {s.id for s in data.report.sections}
     for name in ("quotes", "findings", "literature", "sources"):

@@ -31,21 +31,33 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 __all__ = [
+    "DocxParagraph",
     "Mismatch",
     "SourceError",
+    "SourceLines",
     "SourceText",
+    "docx_text",
+    "fold_space",
+    "join_lines",
+    "mark_references",
     "normalise_source",
     "normalise_text",
+    "read_docx",
     "read_source",
+    "split_source",
+    "unmark",
     "verify",
+    "vocabulary",
 ]
 
 # Joint markers kept in the normalised source.  Control characters never
@@ -54,6 +66,10 @@ HYPHEN_JOINT = "\x01"  # line-end hyphen: the needle may have "" or "-" here
 SPACE_JOINT = "\x02"  # line break inside a URL-like token: "" or " " here
 REF_OPEN = "\x03"  # footnote reference ("...purposes32."), which the needle
 REF_CLOSE = "\x04"  # may give or leave out: REF_OPEN digits REF_CLOSE
+
+# A line starting with this is a footnote, known to be one: readers that know
+# their footnotes (Word) mark them so, and no line is then guessed to be one.
+NOTE_LINE = "\v"
 
 # A line ending in one of these (without trailing whitespace) may have been
 # broken inside a URL or path, so the following space is optional.
@@ -66,6 +82,9 @@ _SIDEBAR_MAX_CHARS = 30
 _SIDEBAR_MIN_LINES = 3
 # A running title is printed on several pages.
 _TITLE_MIN_REPEATS = 2
+# Where a page's header and footer lines sit: among its first and last lines.
+_EDGE_LINES_HEAD = 2
+_EDGE_LINES_FOOT = 3
 # A needle is first located by its start, at least this long (up to a word
 # end): long enough to leave few false starts, short enough to compile fast.
 _ANCHOR_CHARS = 24
@@ -83,7 +102,7 @@ _REF_AFTER = ".,;:)\"'"
 # word, or to punctuation that ends one ("drugs.27", "function\",28"), before
 # a space, punctuation or the end.  "4.1" (digits before the point) is not.
 _FOOTNOTE_REF = re.compile(
-    r"(?:(?<=[^\W\d_])|(?<=[^\W\d_][.,;:)\"'])|(?<=[.)\"'][.,;:)\"']))"
+    r"(?:(?<=[^\W\d_])|(?<=[^\W\d_][.,;:)\"'”’])|(?<=[.)\"'”’][.,;:)\"'”’]))"
     r"(\d{1,3})(?=[\s.,;:)]|$)"
 )
 _REF_OPTIONAL = f"(?:{REF_OPEN}\\d+{REF_CLOSE})?"  # regex piece: a reference, or none
@@ -117,6 +136,7 @@ def _char_map() -> dict[int, str | None]:
 
 
 _CHAR_TABLE = _char_map()
+_INVISIBLE = {code: None for code, value in _CHAR_TABLE.items() if value is None}
 
 
 class SourceError(Exception):
@@ -127,23 +147,31 @@ def read_source(path: Path) -> str:
     """Return the text of the original report at ``path``.
 
     PDFs (recognised by their ``%PDF-`` header or a ``.pdf`` suffix) are read
-    with pypdf; anything else must be UTF-8 text.  Every failure becomes a
+    with pypdf, Word documents (``.docx``) with python-docx, footnotes
+    included; anything else must be UTF-8 text.  Every failure becomes a
     :class:`SourceError` naming the file, so the CLI can print it as is.
     """
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise SourceError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    data = _read_bytes(path)
     if data.startswith(b"%PDF-") or Path(path).suffix.lower() == ".pdf":
         return _read_pdf(path, data)
+    if Path(path).suffix.lower() == ".docx":
+        return docx_text(read_docx(path, data))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(
             f"{path}: not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from exc
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a :class:`SourceError` naming it."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def _read_pdf(path: Path, data: bytes) -> str:
@@ -161,6 +189,107 @@ def _read_pdf(path: Path, data: bytes) -> str:
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise SourceError(f"{path}: cannot read PDF: {exc}") from exc
     return "\n\f".join(pages)
+
+
+@dataclass(frozen=True)
+class DocxParagraph:
+    """One paragraph of a Word document: its text and its style name.
+
+    Footnote references are flattened into the text as their numbers, as a
+    PDF dump prints them ("drugs.3"); footnotes themselves have the style
+    ``footnote`` and start with their number, a full stop and a tab.
+    """
+
+    text: str
+    style: str
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FOOTNOTES_RELTYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+
+
+def read_docx(path: Path, data: bytes | None = None) -> list[DocxParagraph]:
+    """The paragraphs of a Word document, then its footnotes, numbered as printed.
+
+    Word numbers footnotes by the order of their references, whatever their
+    internal ids; so do we.
+    """
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data if data is not None else _read_bytes(path)))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise SourceError(f"{path}: cannot read Word document: {exc}") from exc
+    numbers: dict[str, int] = {}
+    paragraphs = [
+        DocxParagraph(
+            _docx_runs(paragraph._p, numbers),
+            (paragraph.style.name or "") if paragraph.style is not None else "",
+        )
+        for paragraph in document.paragraphs
+    ]
+    notes = _docx_footnotes(document)
+    for note_id, number in sorted(numbers.items(), key=lambda item: item[1]):
+        if note_id in notes:
+            paragraphs.append(DocxParagraph(f"{number}.\t{notes[note_id]}", "footnote"))
+    return paragraphs
+
+
+def _docx_runs(element: Any, numbers: dict[str, int]) -> str:
+    """The text of a paragraph element, footnote references as their numbers."""
+    parts: list[str] = []
+    for node in element.iter():
+        if node.tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{_W}tab":
+            parts.append("\t")
+        elif node.tag in (f"{_W}br", f"{_W}cr"):
+            parts.append(" ")
+        elif node.tag == f"{_W}footnoteReference":
+            note_id = node.get(f"{_W}id", "")
+            parts.append(str(numbers.setdefault(note_id, len(numbers) + 1)))
+    return "".join(parts)
+
+
+def _docx_footnotes(document: Any) -> dict[str, str]:
+    """Footnote text by footnote id, from the document's footnotes part."""
+    from docx.oxml import parse_xml
+
+    for rel in document.part.rels.values():
+        if rel.reltype == _FOOTNOTES_RELTYPE and not rel.is_external:
+            root = parse_xml(rel.target_part.blob)
+            return {
+                note.get(f"{_W}id", ""): " ".join(
+                    _docx_runs(paragraph, {}) for paragraph in note.iter(f"{_W}p")
+                ).strip()
+                for note in root.iter(f"{_W}footnote")
+            }
+    return {}
+
+
+def docx_text(paragraphs: Sequence[DocxParagraph]) -> str:
+    """A Word document as the line-per-paragraph text the normaliser reads.
+
+    Paragraphs are separated by blank lines, as in a PDF dump (line
+    ``2 * i`` is paragraph ``i``); footnotes follow the body after a page
+    break, one per line, each marked with ``NOTE_LINE``: a Word document
+    knows its footnotes, so the normaliser need not guess them.
+    """
+    body = [p.text for p in paragraphs if p.style != "footnote"]
+    notes = [NOTE_LINE + p.text for p in paragraphs if p.style == "footnote"]
+    return "\n\n".join(body) + ("\n\f\n" + "\n\n".join(notes) if notes else "") + "\n"
+
+
+def fold_space(text: str) -> str:
+    """Fold whitespace and drop invisible characters, keeping everything else.
+
+    The lighter sibling of :func:`normalise_text`, for text that goes into
+    the data: curly quotes, dashes and ellipses stay as the report prints
+    them, and matching folds them later.
+    """
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return " ".join(text.split())
 
 
 def normalise_text(text: str) -> str:
@@ -229,7 +358,7 @@ def _running_titles(lines: Sequence[str], extra: Iterable[str]) -> set[str]:
     the last body line of a page sits next to one too.
     """
     counts = Counter(line.strip() for line in lines if not _is_blank(line))
-    titles = {normalise_text(title) for title in extra}
+    titles = {normalise_text(title) for title in extra} | _page_edge_titles(lines)
     for index, line in enumerate(lines):
         if not _is_section_title(line):
             continue
@@ -241,6 +370,29 @@ def _running_titles(lines: Sequence[str], extra: Iterable[str]) -> set[str]:
                 titles.add(normalise_text(lines[near]))
     titles.discard("")
     return titles
+
+
+def _page_edge_titles(lines: Sequence[str]) -> set[str]:
+    """Lines printed at the head or foot of most pages: running titles.
+
+    A PDF reader that prints no running section titles (see
+    :func:`_running_titles`) still puts each page's header and footer at its
+    start or end.  A line found there on at least half the pages (and two)
+    is taken for one; page numbers are left to :func:`_is_page_number`.
+    """
+    pages: list[list[str]] = [[]]
+    for line in lines:
+        if line.startswith("\f") and pages[-1]:
+            pages.append([])
+        if not _is_blank(line) and not _is_page_number(line):
+            pages[-1].append(normalise_text(line))
+    if len(pages) < _TITLE_MIN_REPEATS:
+        return set()
+    counts = Counter(
+        text for page in pages for text in set(page[:_EDGE_LINES_HEAD] + page[-_EDGE_LINES_FOOT:])
+    )
+    needed = max(_TITLE_MIN_REPEATS, (len(pages) + 1) // 2)
+    return {text for text, count in counts.items() if count >= needed}
 
 
 def _running_flags(lines: Sequence[str], titles: set[str]) -> list[bool]:
@@ -267,15 +419,22 @@ def _furniture_flags(lines: Sequence[str], running: Sequence[bool]) -> list[bool
     ]
 
 
-def _footnote_block_end(lines: Sequence[str], start: int) -> int:
+def _footnote_block_end(lines: Sequence[str], start: int, furniture: Sequence[bool]) -> int:
     """End (exclusive) of the footnote block starting at ``start``.
 
     A footnote's continuation lines follow it directly, without the blank
-    line that separates body lines, and stop at the next page break.
+    line that separates body lines, and stop at the next page break, page
+    furniture or the next footnote (PDF readers that print no blank lines
+    set footnotes one after the other).
     """
+    number = _footnote_number(lines[start])
     end = start + 1
     while end < len(lines) and not _is_blank(lines[end]):
-        if _is_page_break(lines[end]):
+        if _is_page_break(lines[end]) or (
+            furniture[end] and not _URL_ONLY.fullmatch(lines[end].strip())
+        ):
+            break  # a URL line continues a footnote; a page's foot does not
+        if number is not None and _footnote_number(lines[end]) == number + 1:
             break
         end += 1
     return end
@@ -298,7 +457,7 @@ def _footnote_run(
     index = start
     multi_line = False
     while number is not None:
-        end = _footnote_block_end(lines, index)
+        end = _footnote_block_end(lines, index, furniture)
         blocks.append((index, end))
         multi_line = multi_line or end - index > 1
         following = _next_nonblank(lines, end, 1)
@@ -405,26 +564,34 @@ def _is_url_break(line: str, following: str) -> bool:
     return bool(text) and text[-1] in _URL_BREAK_CHARS and bool(following.strip())
 
 
-def _join_lines(lines: Sequence[str]) -> str:
+def join_lines(
+    lines: Sequence[str],
+    line_break: str = " ",
+    fold: Callable[[str], str] | None = None,
+) -> str:
     """Join lines into one normalised string with joint markers.
 
-    Each line is normalised on its own, then lines are joined with a space, a
-    hyphen joint (the line-end hyphen removed) or a space joint.
+    Each line is folded on its own (by default with :func:`normalise_text`),
+    then lines are joined with ``line_break`` (a space for matching; the
+    importer asks for a newline to keep seeing where lines ended), a hyphen
+    joint (the line-end hyphen removed) or a space joint.  The importer
+    folds with :func:`fold_space`, keeping the report's typography.
     """
+    fold = fold or normalise_text
     parts: list[str] = []
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
         text = line.strip()
-        separator = " "
+        separator = line_break
         if following.strip():
             if _is_hyphen_break(line, following):
                 text, separator = text[:-1], HYPHEN_JOINT
             elif _is_url_break(line, following):
                 separator = SPACE_JOINT
-        parts.append(normalise_text(text))
+        parts.append(fold(text))
         parts.append(separator)
-    joined = "".join(parts)
-    return re.sub(r" {2,}", " ", joined).strip(" ")
+    joined = re.sub(r" {2,}", " ", "".join(parts))
+    return re.sub(r" ?\n ?", "\n", joined).strip(" \n")
 
 
 @dataclass(frozen=True)
@@ -713,34 +880,133 @@ def _compile(pieces: Sequence[str]) -> re.Pattern[str]:
     return _compile_pattern("".join(pieces))
 
 
-def normalise_source(raw: str, *, running_titles: Iterable[str] = ()) -> SourceText:
-    """Turn the report text (a PDF text dump) into a :class:`SourceText`.
+@dataclass(frozen=True)
+class SourceLines:
+    """The lines of a report dump, sorted into body lines and footnote blocks.
+
+    ``body`` holds the indices of the lines that belong to the running text
+    (page furniture, pull-quote sidebars and footnotes removed); ``notes``
+    holds each footnote block as a ``(start, end)`` range of line indices.
+    :func:`normalise_source` joins them for matching; the importer cuts
+    records from the same lines, so that both read one text.
+    """
+
+    lines: tuple[str, ...]
+    body: tuple[int, ...]
+    notes: tuple[tuple[int, int], ...]
+    running_titles: frozenset[str]
+
+    def body_lines(self) -> list[str]:
+        """The text of the body lines, in order."""
+        return [self.lines[index] for index in self.body]
+
+    def note_lines(self, block: tuple[int, int]) -> list[str]:
+        """The text of one footnote block."""
+        return list(self.lines[block[0] : block[1]])
+
+
+def split_source(raw: str, *, running_titles: Iterable[str] = ()) -> SourceLines:
+    """Sort the lines of the report text into body lines and footnote blocks.
 
     Drops page furniture (page numbers, running titles, captions such as
     "Right:", bare URL lines), pull-quote sidebars before running titles and
-    footnote blocks (kept apart as notes), then joins the remaining lines with
-    hyphenation and URL joints marked, and marks footnote references so that
-    a field may keep or omit them.  ``running_titles`` adds titles that
-    the automatic detection would miss.
+    footnote blocks (kept apart).  ``running_titles`` adds titles that the
+    automatic detection would miss.
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    running = _running_flags(lines, _running_titles(lines, running_titles))
+    titles = _running_titles(lines, running_titles)
+    running = _running_flags(lines, titles)
     furniture = _furniture_flags(lines, running)
     footnote = [False] * len(lines)
-    notes: list[str] = []
-    for start, end in _footnote_blocks(lines, furniture):
+    explicit = [index for index, line in enumerate(lines) if line.startswith(NOTE_LINE)]
+    blocks = [(i, i + 1) for i in explicit] if explicit else _footnote_blocks(lines, furniture)
+    for start, end in blocks:
         for index in range(start, end):
             footnote[index] = True
-        notes.append(_join_lines(lines[start:end]))
     sidebar = _sidebar_flags(lines, running, furniture, footnote)
-    body_lines = [
-        line
+    body = tuple(
+        index
         for index, line in enumerate(lines)
         if not (_is_blank(line) or furniture[index] or footnote[index] or sidebar[index])
-    ]
-    body = _FOOTNOTE_REF.sub(rf"{REF_OPEN}\1{REF_CLOSE}", _join_lines(body_lines))
+    )
+    return SourceLines(tuple(lines), body, tuple(blocks), frozenset(titles))
+
+
+def mark_references(joined: str) -> str:
+    """Mark the footnote references flattened into joined body text."""
+    return _FOOTNOTE_REF.sub(rf"{REF_OPEN}\1{REF_CLOSE}", joined)
+
+
+def normalise_source(raw: str, *, running_titles: Iterable[str] = ()) -> SourceText:
+    """Turn the report text (a PDF text dump) into a :class:`SourceText`.
+
+    The lines are sorted by :func:`split_source`; the body lines are then
+    joined with hyphenation and URL joints marked, and footnote references
+    marked so that a field may keep or omit them.
+    """
+    split = split_source(raw, running_titles=running_titles)
+    notes = [join_lines(split.note_lines(block)) for block in split.notes]
+    body = mark_references(join_lines(split.body_lines()))
     return SourceText(body=body, notes="\n".join(notes))
+
+
+# --------------------------------------------------------------------------
+# Undoing the joints: the one reading of the marked text that data gets
+# --------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_JOINT_WORDS = re.compile(rf"([^\W_]*(?:-[^\W_]+)*){HYPHEN_JOINT}([^\W_]+)")
+
+
+def vocabulary(text: str) -> frozenset[str]:
+    """The words (hyphenated compounds whole) of a marked text, lower-cased.
+
+    Words broken at a joint are left out: they are what is being decided.
+    """
+    plain = re.sub(f"\\S*[{HYPHEN_JOINT}{SPACE_JOINT}]\\S*", " ", text)
+    return frozenset(word.lower() for word in _WORD.findall(_REF_MARKS.sub(" ", plain)))
+
+
+def _keep_hyphen(left: str, right: str, words: frozenset[str]) -> bool:
+    """Whether a line-end hyphen between ``left`` and ``right`` is a real one.
+
+    The report itself decides where it can: a compound printed whole
+    elsewhere ("community-led") keeps its hyphen, a word printed whole
+    ("respondent", or the last part of a compound: "drug-de-/criminalization")
+    loses it.  Failing that, two words of three letters or more that both
+    stand on their own keep it ("drug-/free"); anything else
+    ("Respond-/ent", "de-/criminalise") is hyphenation.  Matching accepts
+    either reading, so this only decides how the data reads.
+    """
+    joined_hyphen = f"{left}-{right}".lower()
+    joined = f"{left}{right}".lower()
+    if joined_hyphen in words:
+        return True
+    if joined in words:
+        return False
+    last = left.rsplit("-", 1)[-1].lower()
+    if f"{last}{right}".lower() in words:  # "drug-de-/criminalization": "decriminalization"
+        return False
+    return min(len(last), len(right)) > 2 and last in words and right.lower() in words
+
+
+def unmark(text: str, words: frozenset[str] = frozenset()) -> str:
+    """Read a marked slice of the source as plain text for the data.
+
+    Hyphen joints are decided by :func:`_keep_hyphen` against ``words`` (see
+    :func:`vocabulary`), URL joints are closed, footnote references are left
+    out (a data field may omit them) and line breaks become spaces.
+    """
+
+    def hyphen(match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        return f"{left}-{right}" if _keep_hyphen(left, right, words) else f"{left}{right}"
+
+    text = _REF_MARKED.sub("", text)
+    text = _JOINT_WORDS.sub(hyphen, text).replace(HYPHEN_JOINT, "")
+    text = text.replace(SPACE_JOINT, "").replace("\n", " ")
+    return re.sub(r" {2,}", " ", text).strip()
 
 
 @dataclass(frozen=True)

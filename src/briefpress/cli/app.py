@@ -15,6 +15,9 @@ import click
 
 from briefpress import __version__
 from briefpress.core.errors import BriefpressError, Problem
+from briefpress.core.signals import interrupt_on_signals
+
+STOPPED = "Stopped: files finished before the stop are kept, none is left half-written."
 
 
 class Context:
@@ -53,21 +56,20 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="briefpress", standalone_mode=False)
+        with interrupt_on_signals():  # SIGTERM and SIGHUP stop a command as Ctrl-C does
+            cli.main(args=args, prog_name="briefpress", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        click.echo(STOPPED, err=True)
         sys.exit(130)
     except BriefpressError as exc:
         if debug:
             raise
         fail(exc.problems)
-    except KeyboardInterrupt:
-        sys.exit(130)
     except Exception as exc:
         if debug:
             raise

@@ -11,6 +11,7 @@ from briefpress.build.builder import build, default_jobs
 from briefpress.build.results import BriefResult
 from briefpress.cli.app import Context, cli
 from briefpress.cli.progress import Progress, report_line
+from briefpress.core.errors import Problem, grouped_warnings
 
 
 def _editions(value: str) -> tuple[str, ...]:
@@ -65,11 +66,15 @@ def build_cmd(
         watch_build(root, only, editions, strict, write_html, jobs or default_jobs(), force)
         return
     progress = Progress(enabled=sys.stdout.isatty())
+    warnings: list[tuple[str, Problem]] = []
 
     def report(result: BriefResult) -> None:
         progress.advance(report_line(result, root, strict))
         for problem in result.problems:
-            progress.echo(f"  {problem}", err=True)
+            if problem.is_error or strict:  # a failure: shown with its brief
+                progress.echo(f"  {problem}", err=True)
+            else:
+                warnings.append((result.brief.id, problem))
 
     with progress:
         results = build(
@@ -83,6 +88,8 @@ def build_cmd(
             jobs=jobs or default_jobs(),
             on_plan=progress.start,
         )
+    for line in grouped_warnings(warnings):
+        click.echo(line, err=True)
     failed = [r for r in results if r.failed(strict)]
     if impose:
         _impose_results([r for r in results if not r.failed(strict)], impose, root)

@@ -17,7 +17,7 @@ from briefpress.data.load import load_project
 @click.option(
     "--against",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The report as .txt or .pdf: verify every verbatim field against it.",
+    help="The report as .txt, .pdf or .docx: verify every verbatim field against it.",
 )
 @click.pass_obj
 def check_cmd(obj: Context, strict: bool, against: Path | None) -> None:
@@ -28,10 +28,12 @@ def check_cmd(obj: Context, strict: bool, against: Path | None) -> None:
         from briefpress.checks.language import check_verbatim
 
         problems.extend(check_verbatim(project, against))
+    from briefpress.checks.drafts import check_drafts
     from briefpress.checks.language import check_language, check_translations
 
     problems.extend(check_language(project))
     problems.extend(check_translations(project))
+    problems.extend(check_drafts(project))
     from briefpress.mail.settings import config_problems
 
     problems.extend(config_problems(project))

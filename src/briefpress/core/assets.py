@@ -8,10 +8,9 @@ is standalone: the plain ``weasyprint`` command renders it the same from
 from __future__ import annotations
 
 import filecmp
-import os
-import shutil
-import tempfile
 from pathlib import Path
+
+from briefpress.core.files import write_atomic
 
 THEME_DIR = Path(__file__).parent.parent / "theme"
 THEME_TEMPLATES = THEME_DIR / "templates"
@@ -29,11 +28,7 @@ def sync_tree(source: Path, target: Path) -> None:
         dest = target / path.relative_to(source)
         if dest.exists() and filecmp.cmp(path, dest, shallow=False):
             continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
-        os.close(fd)
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, dest)
+        write_atomic(dest, path.read_bytes())
 
 
 def publish_theme(out_dir: Path) -> Path:

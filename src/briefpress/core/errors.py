@@ -67,3 +67,33 @@ def raise_if_errors(problems: Iterable[Problem], strict: bool = False) -> None:
     failing = problems if strict else errors_only(problems)
     if failing:
         raise BriefpressError(sorted(failing, key=lambda p: p.location))
+
+
+def grouped_warnings(found: Iterable[tuple[str, Problem]], shown: int = 3) -> list[str]:
+    """One line per distinct warning of a build, with the number of briefs it concerns.
+
+    ``found`` pairs each problem with the id of the brief it came from. A warning about
+    something the briefs share (a stylesheet, a font, a missing system library) comes
+    back from every brief and every edition; printed each time, a build of 25 briefs
+    shows the same sentence 50 times and buries the line that differs. A warning keeps
+    its place when it was seen at one only; otherwise the line names the first briefs.
+    Errors are left out: a failed brief reports its own, next to its name.
+    """
+    groups: dict[tuple[str, str | None], tuple[set[Location], list[str]]] = {}
+    for brief_id, problem in found:
+        if problem.is_error:
+            continue
+        places, briefs = groups.setdefault((problem.message, problem.hint), (set(), []))
+        places.add(problem.location)
+        if brief_id not in briefs:
+            briefs.append(brief_id)
+    lines = []
+    for (message, hint), (places, briefs) in groups.items():
+        where = next(iter(places)) if len(places) == 1 else Location("briefpress")
+        line = str(Problem(where, message, hint, severity="warning"))
+        if len(briefs) > 1:
+            names = ", ".join(briefs[:shown])
+            more = f" and {len(briefs) - shown} more" if len(briefs) > shown else ""
+            line += f" [{len(briefs)} briefs: {names}{more}]"
+        lines.append(line)
+    return lines

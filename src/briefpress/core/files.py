@@ -1,17 +1,58 @@
-"""Files written whole or not at all: a reader never sees half a PDF, cache or page."""
+"""Files written whole or not at all, folders briefpress owns, and inputs read safely.
+
+Three promises live here, because every stage that writes or reads relies on them:
+
+* a reader never sees half a PDF, cache or page (:func:`write_atomic`);
+* briefpress replaces or deletes only what it made: a folder it creates carries a
+  marker file (:data:`OWNER_FILE`), a folder without one is never written over
+  (:func:`claim_folder`), and a finished folder takes the place of the old one in one
+  step from a sibling staging folder (:func:`staged_folder`);
+* an input is read only when it is a regular file of sane size inside the project,
+  so a named pipe cannot hang a build nor a symbolic link reach outside it
+  (:func:`read_input`, :func:`inside`).
+
+Temporary files and staging folders carry the id of the process that made them, so a
+later run can tell the leftovers of a killed run (whose process is gone) from the
+work of one still running, and remove only the former.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import errno
 import os
+import re
+import shutil
+import stat
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+from briefpress.core.errors import BriefpressError, Location, Problem
+
+OWNER_FILE = ".briefpress-owned"
+OWNER_TEXT = (
+    "This folder was made by briefpress. briefpress may replace or delete it, and\n"
+    "will not write into a folder without this file. Delete the file to keep the\n"
+    "folder from being replaced.\n"
+)
+# ".<name>.<pid>-<random>.tmp" (write_atomic) and ".<name>.new-<pid>-<random>" (staging)
+TEMP_NAME = re.compile(r"^\..+\.(\d+)-[a-z0-9_]+\.tmp$")
+OLD_SUFFIX = ".old-"
+NEW_SUFFIX = ".new-"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written PDF."""
+    """Write via a temporary file in the same folder and rename: never a half-written PDF.
+
+    The temporary name carries this process's id, so a run killed mid-write leaves a
+    file that :func:`clean_temporaries` recognises as abandoned and removes.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    prefix = f".{path.name}.{os.getpid()}-"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -23,3 +64,304 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (one of another user's counts as running)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OverflowError:
+        return False
+    return True
+
+
+def clean_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary files that killed runs left below ``folder``; return them.
+
+    Only names that :func:`write_atomic` makes are touched, and only when the process
+    that made them is gone: a run still writing keeps its files.
+    """
+    removed: list[Path] = []
+    for path in _walk_files(folder):
+        match = TEMP_NAME.match(path.name)
+        if match and not process_alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _walk_files(folder: Path) -> Iterator[Path]:
+    """Every file below ``folder``, without following links; unreadable folders skipped."""
+    for top, _dirs, files in os.walk(folder, onerror=lambda _exc: None):
+        for name in files:
+            yield Path(top, name)
+
+
+# --- folders briefpress owns ------------------------------------------------------
+
+
+def mark_owned(folder: Path) -> None:
+    """Write the marker that says briefpress made ``folder`` and may replace it."""
+    write_atomic(folder / OWNER_FILE, OWNER_TEXT.encode("utf-8"))
+
+
+def is_owned(folder: Path) -> bool:
+    """Whether ``folder`` carries briefpress's marker (a regular file, not a link)."""
+    try:
+        return stat.S_ISREG(os.lstat(folder / OWNER_FILE).st_mode)
+    except OSError:
+        return False
+
+
+def _is_empty(folder: Path) -> bool:
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
+
+
+def not_ours(display: str, what: str) -> BriefpressError:
+    """The refusal every command gives for a folder it did not make."""
+    return BriefpressError(
+        [
+            Problem(
+                Location(display),
+                f"{what}: the folder exists and was not made by briefpress "
+                f"(it has no {OWNER_FILE} file), so briefpress will not write into it",
+                "choose a new or empty folder, or move this one away; if briefpress did "
+                f"make it, create an empty file named {OWNER_FILE} in it",
+            )
+        ]
+    )
+
+
+def claim_folder(
+    path: Path,
+    display: str | None = None,
+    what: str = "output folder",
+    adopt: Callable[[Path], bool] | None = None,
+) -> Path:
+    """Make ``path`` a folder that briefpress owns, or refuse with a clear message.
+
+    A missing or empty folder is created or taken and marked; a marked one is ours
+    already. Any other folder raises :class:`BriefpressError` naming it (``display``,
+    the path as the user knows it) and what to do. ``adopt`` may accept a folder that
+    an earlier version of briefpress made before markers existed (for ``out/``: its
+    build cache file); such a folder is marked from then on.
+    """
+    shown = display or str(path)
+    if path.exists() and not path.is_dir():
+        raise BriefpressError(
+            [Problem(Location(shown), f"{what}: this is a file, not a folder", "choose a folder")]
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if is_owned(path):
+            return path
+        if _is_empty(path) or (adopt is not None and adopt(path)):
+            mark_owned(path)
+            return path
+    except OSError as exc:
+        message = f"{what}: cannot create or write the folder: {exc.strerror or exc}"
+        raise BriefpressError([Problem(Location(shown), message)]) from None
+    raise not_ours(shown, what)
+
+
+def check_replaceable(
+    target: Path, display: str | None = None, what: str = "output folder"
+) -> None:
+    """Refuse, before any work, to replace a folder briefpress did not make.
+
+    Missing, empty or marked folders may be replaced; a file or any other folder may not.
+    """
+    shown = display or str(target)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        kind = "a symbolic link" if target.is_symlink() else "a file"
+        raise BriefpressError(
+            [
+                Problem(
+                    Location(shown),
+                    f"{what}: this is {kind}, not a folder briefpress made",
+                    "choose a new or empty folder",
+                )
+            ]
+        )
+    if target.is_dir() and not is_owned(target) and not _is_empty(target):
+        raise not_ours(shown, what)
+
+
+@contextlib.contextmanager
+def staged_folder(
+    target: Path, display: str | None = None, what: str = "output folder"
+) -> Iterator[Path]:
+    """A new, marked sibling folder to fill; on success it takes ``target``'s place.
+
+    The caller writes everything into the yielded folder. If the block raises anything,
+    Ctrl-C and SIGTERM (as KeyboardInterrupt) included, the staging folder is removed
+    and ``target`` stays as it was; otherwise :func:`replace_folder` swaps it in.
+    Leftovers of earlier, killed runs are cleaned first (see :func:`clean_stale`).
+    """
+    check_replaceable(target, display, what)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(target)
+    prefix = f".{target.name}{NEW_SUFFIX}{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=prefix))
+    try:
+        os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the folder from a print queue
+        mark_owned(staging)
+        yield staging
+        replace_folder(staging, target, display, what)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def replace_folder(
+    staging: Path, target: Path, display: str | None = None, what: str = "output folder"
+) -> None:
+    """Put the marked folder ``staging`` in ``target``'s place, then delete the old one.
+
+    ``target`` must be missing, empty or marked (checked again here, as the folder may
+    have changed while the work ran). On Linux the two folders are exchanged in one
+    step (renameat2), so a reader sees the old folder or the new, never neither;
+    elsewhere the old folder is moved aside first.
+    """
+    if not is_owned(staging):
+        raise BriefpressError(f"{staging} is not a staging folder briefpress made")
+    check_replaceable(target, display, what)
+    old = target.with_name(f".{target.name}{OLD_SUFFIX}{os.getpid()}-{os.urandom(4).hex()}")
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):
+        os.rename(staging, old)  # staging now holds the previous folder
+    else:
+        os.rename(target, old)
+        os.rename(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_stale(target: Path) -> list[Path]:
+    """Remove the siblings of ``target`` that killed runs left; return what went.
+
+    These are staging folders (``.<name>.new-<pid>-...``) whose process is gone and
+    previous folders (``.<name>.old-...``) that were being deleted; both are removed
+    only if they carry briefpress's marker.
+    """
+    removed: list[Path] = []
+    try:
+        siblings = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for sibling in siblings:
+        if _stale_sibling(sibling, target.name) and is_owned(sibling):
+            shutil.rmtree(sibling, ignore_errors=True)
+            removed.append(sibling)
+    return removed
+
+
+def _stale_sibling(sibling: Path, name: str) -> bool:
+    if sibling.is_symlink() or not sibling.is_dir():
+        return False
+    new, old = f".{name}{NEW_SUFFIX}", f".{name}{OLD_SUFFIX}"
+    if sibling.name.startswith(old):
+        return True
+    if sibling.name.startswith(new):
+        pid = sibling.name[len(new) :].split("-", 1)[0]
+        return pid.isdigit() and not process_alive(int(pid))
+    return False
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2); False where that is not available."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False  # the kernel or file system cannot exchange: move aside instead
+    raise OSError(code, os.strerror(code), str(second))
+
+
+# --- inputs read safely -------------------------------------------------------------
+
+
+CONTROL = {c: f"\\x{c:02x}" for c in (*range(32), 127)}
+
+
+def printable(name: str) -> str:
+    """A file name fit for a message, a web page or JSON: bytes that are not UTF-8
+    (which Python keeps as lone surrogates, and which no encoder accepts) and control
+    characters such as a newline are written as ``\\xNN``."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return text.translate(CONTROL)
+
+
+def inside(path: Path, roots: Iterable[Path]) -> bool:
+    """Whether ``path``, every symbolic link followed, lies under one of ``roots``."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        return False  # a link loop leads nowhere we may read
+    return any(real.is_relative_to(root.resolve()) for root in roots)
+
+
+FILE_KINDS = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def read_input(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Raises OSError with a sentence for people (``strerror``) for anything else: a named
+    pipe (reading one would wait forever), a device, a folder, or a file too large to be
+    an input. The file is opened without blocking and checked on the open handle, so it
+    cannot be swapped for something else between the check and the read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = FILE_KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            raise OSError(errno.EINVAL, f"it is {kind}, not a file", str(path))
+        if info.st_size > limit:
+            size = f"{info.st_size / 1_048_576:.1f} MB"
+            message = f"the file is too large ({size}; at most {limit / 1_048_576:g} MB)"
+            raise OSError(errno.EFBIG, message, str(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, "the file grew too large while being read", str(path))
+    return data

@@ -6,12 +6,14 @@ is read, and every problem is returned for the user to fix in one pass.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from briefpress.core.errors import Location, Problem
+from briefpress.core.files import printable
 from briefpress.data.model import (
     RECORD_FILES,
     BriefSpec,
@@ -51,14 +53,17 @@ class Project:
 
     def display(self, path: Path) -> str:
         """A path as the user knows it: relative to the project, with forward slashes."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        for inner, outer in (
+            (Path(os.path.abspath(path)), Path(os.path.abspath(self.root))),  # links kept
+            (path.resolve(), self.root.resolve()),
+        ):
+            if inner.is_relative_to(outer):
+                return printable(inner.relative_to(outer).as_posix())
+        return printable(str(path))
 
 
 def _read(project: Project, path: Path) -> YamlDocument | None:
-    doc, problems = load_yaml(path, project.display(path))
+    doc, problems = load_yaml(path, project.display(path), roots=[project.root])
     project.problems.extend(problems)
     return doc
 
@@ -150,7 +155,7 @@ def load_brief(project: Project, path: Path) -> BriefSpec | None:
         project.problems.append(
             Problem(
                 Location(display),
-                f"brief id {brief_id!r} is not usable as a file name",
+                f"brief id {printable(brief_id)!r} is not usable as a file name",
                 "use lower-case letters, digits and hyphens",
             )
         )

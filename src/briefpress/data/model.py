@@ -18,6 +18,11 @@ EDITORIAL: dict[str, Any] = {"editorial": True}
 # brief in another language may show translated (reports/<id>/translations/<lang>.yaml).
 TEXT: dict[str, Any] = {"text": True}
 NOWHERE = Location("<none>")
+# A field a person still has to write.  ``briefpress import`` puts it as the
+# value of required fields it cannot fill and at the start of a comment on
+# each such line ("# TO WRITE: ..."); ``briefpress check`` lists those lines,
+# and neither references nor verbatim checks complain about the value itself.
+TO_WRITE = "TO WRITE"
 
 
 # Internal fields are filled by the loader, not by YAML: where a record and each of

@@ -249,7 +249,8 @@ def load_translations(
                 )
             )
             continue
-        doc, read_problems = load_yaml(path, shown)
+        project_root = folder.parent.parent  # reports/<id>/ lies in the project
+        doc, read_problems = load_yaml(path, shown, roots=[project_root])
         problems.extend(read_problems)
         if doc is None or doc.data is None:
             continue

@@ -8,6 +8,7 @@ compose the node graph ourselves instead, so that every value keeps its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from briefpress.core.errors import Location, Problem
+from briefpress.core.files import inside, read_input
 
 PathPart = str | int
 YamlPath = tuple[PathPart, ...]
@@ -215,10 +217,25 @@ def _marked_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
     return Problem(where, f"invalid YAML: {what or 'syntax error'}")
 
 
-def load_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Read and parse a YAML file; a missing or unreadable file is a problem too."""
+def load_yaml(
+    path: Path, display: str, roots: Sequence[Path] | None = None
+) -> tuple[YamlDocument | None, list[Problem]]:
+    """Read and parse a YAML file; a missing or unreadable file is a problem too.
+
+    With ``roots`` (the project), a file that a symbolic link leads outside of them is
+    refused; a named pipe, device or oversized file is refused in any case (see
+    :func:`briefpress.core.files.read_input`).
+    """
+    if roots is not None and path.exists() and not inside(path, roots):
+        return None, [
+            Problem(
+                Location(display),
+                "the file is a symbolic link to outside the project",
+                "copy the file into the project instead of linking to it",
+            )
+        ]
     try:
-        raw = path.read_bytes()
+        raw = read_input(path, MAX_BYTES)
     except FileNotFoundError:
         return None, [Problem(Location(display), "file not found")]
     except OSError as exc:

@@ -20,8 +20,11 @@ import contextlib
 import dataclasses
 import functools
 import json
+import os
+import signal
 import socket
-from collections.abc import AsyncIterator, Callable
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -39,6 +42,7 @@ from briefpress.build.gallery import THUMBS_URL, BriefCard, render_page
 from briefpress.build.thumbs import PAGE_WIDTH
 from briefpress.core.assets import ASSETS
 from briefpress.core.errors import BriefpressError
+from briefpress.core.signals import STOP_SIGNALS, request_stop
 from briefpress.live.watch import Hooks, LiveBuilder, Terminal, first_build, run_live
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
@@ -146,7 +150,6 @@ def create_app(
     hub = Hub()
     links = ServerLinks()
     out_dir = builder.root / "out"
-    out_dir.mkdir(parents=True, exist_ok=True)
 
     def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = render_page(name, builder.project, links=links, version=hub.version, **values)
@@ -225,12 +228,27 @@ def create_app(
         Route("/brief/{brief_id}/page/{number:int}.png", page_image),
         Route("/events", events),
         Route("/api/briefs", status),
-        Mount("/out", StaticFiles(directory=out_dir), name="out"),
+        Mount("/out", OutputFiles(directory=out_dir, check_dir=False), name="out"),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.close = hub.close
     return app
+
+
+class OutputFiles(StaticFiles):
+    """``out/`` as static files, less anything hidden: a path with a part that starts
+    with a dot (caches, the ownership marker, the staging folders of a mailing being
+    made, temporary files) is not found. A missing ``out/`` (deleted while serving)
+    is "not found" too, until the next build makes it again."""
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        if any(part.startswith(".") for part in path.replace("\\", "/").split("/")):
+            return "", None
+        return super().lookup_path(path)
+
+    async def check_config(self) -> None:
+        """Starlette refuses to serve a folder that does not exist; here it is a 404."""
 
 
 def card_json(card: BriefCard) -> dict[str, Any]:
@@ -294,5 +312,26 @@ class PreviewServer(uvicorn.Server):
         self.on_exit = on_exit
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        request_stop()  # workers of a rebuild in progress stop now, not when it ends
         self.on_exit()
         super().handle_exit(sig, frame)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """uvicorn's own handling (SIGINT, SIGTERM), and SIGHUP handled as SIGTERM: a
+        graceful stop, after which uvicorn raises the signal again for the command's
+        own handler (the same exit as Ctrl-C)."""
+        extra = [sig for sig in STOP_SIGNALS if sig not in (signal.SIGINT, signal.SIGTERM)]
+        if threading.current_thread() is not threading.main_thread():
+            extra = []
+
+        def as_sigterm(sig: int, frame: FrameType | None) -> None:
+            self.handle_exit(signal.SIGTERM, frame)
+
+        previous = {sig: signal.signal(sig, as_sigterm) for sig in extra}
+        try:
+            with super().capture_signals():
+                yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

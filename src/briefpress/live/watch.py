@@ -34,12 +34,15 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.build.builder import RENDERERS, Build, warm_renderer
+from briefpress.build.cache import cache_name
 from briefpress.build.gallery import BriefCard, apply_result, new_card, refresh_files, write_gallery
 from briefpress.build.results import BriefResult, output_path
 from briefpress.build.thumbs import Thumbnails
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, THEME_TEMPLATES
-from briefpress.core.errors import Location, Problem
+from briefpress.core.errors import BriefpressError, Location, Problem, grouped_warnings
+from briefpress.core.files import printable
+from briefpress.core.signals import interrupted
 from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.render.html import make_environment
 
@@ -183,21 +186,39 @@ class LiveBuilder:
         with self.rebuilding:
             try:
                 return self._rebuild(affected, jobs, on_result)
+            except BriefpressError as exc:  # a problem outside any brief, e.g. out/ not ours
+                return self._stopped(exc.problems)
             except Exception as exc:
                 return self._crashed(exc)
 
     def _crashed(self, exc: Exception) -> Rebuild:
-        traceback.print_exc()  # for whoever reports the bug; the watcher goes on
+        if not interrupted():  # a stop signal breaks the workers: that is no bug
+            traceback.print_exc()  # for whoever reports the bug; the watcher goes on
         message = f"internal error: {type(exc).__name__}: {exc}"
+
+        def located(card: BriefCard) -> list[Problem]:
+            return [Problem(Location(card.file or "briefpress"), message)]
+
+        return self._fail_pending(located, [Problem(Location("briefpress"), message)])
+
+    def _stopped(self, problems: list[Problem]) -> Rebuild:
+        """A user-facing problem that stopped the whole rebuild: shown, not a crash."""
+        return self._fail_pending(lambda card: list(problems), list(problems))
+
+    def _fail_pending(
+        self, per_card: Callable[[BriefCard], list[Problem]], shared: list[Problem]
+    ) -> Rebuild:
+        """Mark every brief still waiting as failed with ``per_card``'s problems; the
+        rebuild's shared problems are ``shared`` when no brief was waiting."""
         outcome = Rebuild()
         with self.lock:
             for card in self.cards.values():
                 if card.status in ("building", "queued"):
                     card.status = "failed"
-                    card.problems.append(Problem(Location(card.file or "briefpress"), message))
+                    card.problems.extend(per_card(card))
                     outcome.blocked.append(card)
             if not outcome.blocked:
-                outcome.shared = [Problem(Location("briefpress"), message)]
+                outcome.shared = shared
                 self.shared = outcome.shared
         self.on_change()
         return outcome
@@ -227,7 +248,7 @@ class LiveBuilder:
         )
         for brief_id in affected.forced:
             for edition in self.editions:
-                run.cache.entries.pop(f"{brief_id}:{edition}", None)
+                run.cache.entries.pop(cache_name(brief_id, edition), None)
         try:
             for result in self._run(run):
                 with self.lock:
@@ -260,7 +281,7 @@ class LiveBuilder:
         """The briefs watched: those named, or every spec in briefs/."""
         if self.only is not None:
             return list(self.only)
-        return sorted(p.stem for p in (self.root / "briefs").glob("*.yaml"))
+        return sorted(printable(p.stem) for p in (self.root / "briefs").glob("*.yaml"))
 
     def _targets(self, affected: Affected) -> list[str]:
         """The briefs to build now; cards of deleted briefs go, new briefs get one."""
@@ -383,6 +404,7 @@ class Hooks:
     on_rebuild: Callable[[Rebuild], None] = lambda outcome: None
     on_result: Callable[[BriefResult], None] | None = None
     on_ready: Callable[[], None] = lambda: None  # the watcher sees saves from now on
+    on_notice: Callable[[str], None] = lambda text: None  # something the user should know
     since: float | None = None  # also rebuild for files saved after this time.time()
 
 
@@ -405,7 +427,7 @@ async def run_live(builder: LiveBuilder, hooks: Hooks, stop_event: Any = None) -
     wake = anyio.Event()
     ready = False
 
-    async def watcher() -> None:
+    async def watch_once() -> None:
         nonlocal ready
         async for changes in awatch(
             *watch_paths(builder.root),
@@ -425,6 +447,27 @@ async def run_live(builder: LiveBuilder, hooks: Hooks, stop_event: Any = None) -
             queued.merge(classify(paths, builder.root, builder.specs))
             if queued:
                 wake.set()
+
+    async def watcher() -> None:
+        """Watch until stopped. watchfiles gives up on some events (a file name that is
+        not UTF-8, a watched folder that vanished): say so, watch again, and rebuild
+        everything, since saves may have been missed meanwhile."""
+        pause, last = 0.5, ""
+        while True:
+            try:
+                await watch_once()
+                break  # the stop event was set
+            except Exception as exc:
+                if stop_event is not None and stop_event.is_set():
+                    break
+                reason = printable(str(innermost(exc)))
+                if reason != last:  # the same cause again is not news
+                    hooks.on_notice(f"the file watcher stopped ({reason}); watching again")
+                last = reason
+                queued.merge(Affected.all())
+                wake.set()
+                await anyio.sleep(pause)
+                pause = min(pause * 2, 5.0)
         tasks.cancel_scope.cancel()
 
     async def worker() -> None:
@@ -442,6 +485,13 @@ async def run_live(builder: LiveBuilder, hooks: Hooks, stop_event: Any = None) -
         tasks.start_soon(worker)
 
 
+def innermost(exc: BaseException) -> BaseException:
+    """The first leaf of nested exception groups (task groups wrap what went wrong)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
 # --- the terminal ----------------------------------------------------------------
 
 
@@ -454,12 +504,16 @@ class Terminal:
         self.root = root.resolve()
         self.strict = strict
         self.echo = echo or click.echo
+        self.warnings: list[tuple[str, Problem]] = []  # this rebuild's, shown once at its end
 
     def stamp(self) -> str:
         return dt.datetime.now().strftime("%H:%M:%S")
 
     def hooks(self, since: float | None) -> Hooks:
-        return Hooks(self.rebuild, self.result, since=since)
+        return Hooks(self.rebuild, self.result, since=since, on_notice=self.notice)
+
+    def notice(self, text: str) -> None:
+        self.echo(f"{self.stamp()} {text}", err=True)
 
     def result(self, result: BriefResult) -> None:
         """Each PDF as it is made (briefs found up to date are only counted, at the end)."""
@@ -473,7 +527,10 @@ class Terminal:
             plural = "s" if result.pages != 1 else ""
             self.echo(f"{self.stamp()} built  {shown} ({result.pages} page{plural})")
         for problem in result.problems:
-            self.echo(f"  {problem}", err=True)
+            if problem.is_error or self.strict:
+                self.echo(f"  {problem}", err=True)
+            else:
+                self.warnings.append((result.brief.id, problem))
 
     def rebuild(self, outcome: Rebuild) -> None:
         """Briefs whose input is wrong, then a one-line summary."""
@@ -488,6 +545,9 @@ class Terminal:
             for problem in card.problems:
                 if str(problem) not in shared:
                     self.echo(f"  {problem}", err=True)
+        for line in grouped_warnings(self.warnings):
+            self.echo(line, err=True)
+        self.warnings.clear()
         failed = len(outcome.blocked) + sum(1 for r in outcome.results if r.failed(self.strict))
         fresh = sum(1 for r in outcome.results if r.fresh)
         built = len(outcome.results) - fresh - (failed - len(outcome.blocked))

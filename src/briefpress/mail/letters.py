@@ -7,6 +7,12 @@ they are made in worker processes that keep WeasyPrint and the fonts warm, as
 the build's PDFs are. A 4-page brief to 1,000 people therefore costs about
 1,000 letter renders, not 1,000 briefs.
 
+Memory stays flat in the number of recipients: letters go to disk as the workers
+finish them, only a bounded window of letters is in flight at a time, and the combined
+print file is written page by page (:mod:`briefpress.pdf.stream`), sharing the brief's
+objects between all its copies. What every letter repeats (the print edition's colour
+profile above all) is compressed once per worker, not once per letter.
+
 Everything the mailing writes goes to a temporary folder beside the target and
 is moved into place only when every letter is made: a bad row or a failed
 letter leaves the previous mailing as it was.
@@ -14,7 +20,6 @@ letter leaves the previous mailing as it was.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -24,12 +29,11 @@ import re
 import shutil
 import tempfile
 import unicodedata
-import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from briefpress.build.builder import Build, warm_renderer, warm_worker
 from briefpress.checks.validate import validate_project, where
@@ -39,6 +43,7 @@ from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_
 from briefpress.core.files import write_atomic
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec
+from briefpress.mail.assemble import PrintFile, StreamCache, letter_and_brief
 from briefpress.mail.recipients import Recipient, load_recipients
 from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
 from briefpress.pdf.weasy import SharedStyles
@@ -69,10 +74,12 @@ class LetterJob:
 
 @dataclass(frozen=True)
 class LetterOutcome:
-    """A made letter: its own pages (for the combined print file) and the file's count."""
+    """A made letter: how many of its file's pages are the letter's, and the file's count.
+
+    The PDF itself stays on disk (``LetterJob.output``): nothing per recipient but these
+    numbers travels back from the workers."""
 
     row: int
-    letter_pdf: bytes
     letter_pages: int
     pages: int
     problems: list[Problem]
@@ -139,19 +146,38 @@ def shared_styles(job: LetterJob) -> SharedStyles:
 
 
 def make_letter(job: LetterJob) -> LetterOutcome:
-    """Render and check one letter, put the brief behind it, write the recipient's PDF."""
+    """Render and check one letter, put the brief behind it, write the recipient's PDF.
+
+    WeasyPrint writes the letter uncompressed (its own compression, at zlib's slowest
+    level, was most of a print letter's time: the colour profile alone is 180 KB), and
+    :func:`letter_and_brief` compresses it, reusing what the letters before it repeated.
+    """
     try:
         pdf, pages, problems = warm_renderer(job.project_root).render(
-            job.rendered, shared_styles(job)
+            job.rendered, shared_styles(job), compress=False
         )
     except BriefpressError as exc:
-        return LetterOutcome(job.row, b"", 0, 0, exc.problems, False)
+        return LetterOutcome(job.row, 0, 0, exc.problems, False)
     problems += letter_checks(job, pdf, pages)
     if any(p.is_error or job.strict for p in problems):
-        return LetterOutcome(job.row, b"", pages, 0, problems, False)
-    combined, total = letter_and_brief(pdf, job.brief_pdf)
+        return LetterOutcome(job.row, pages, 0, problems, False)
+    combined, total = letter_and_brief(pdf, job.brief_pdf, compressed_streams(job))
     write_atomic(job.output, combined)
-    return LetterOutcome(job.row, pdf, pages, total, problems, True)
+    return LetterOutcome(job.row, pages, total, problems, True)
+
+
+# Compressed forms of large streams that letters repeat (colour profile, font subsets),
+# per worker and mailing, so each is compressed once.
+_COMPRESSED: dict[Path, StreamCache] = {}
+
+
+def compressed_streams(job: LetterJob) -> StreamCache:
+    """This mailing's stream cache in this process (the staging folder names the mailing)."""
+    key = job.output.parent
+    if key not in _COMPRESSED:
+        _COMPRESSED.clear()
+        _COMPRESSED[key] = StreamCache()
+    return _COMPRESSED[key]
 
 
 def letter_checks(job: LetterJob, pdf: bytes, pages: int) -> list[Problem]:
@@ -171,89 +197,7 @@ def letter_checks(job: LetterJob, pdf: bytes, pages: int) -> list[Problem]:
     return []
 
 
-def letter_and_brief(letter_pdf: bytes, brief_pdf: Path | None) -> tuple[bytes, int]:
-    """One recipient's file: the letter's pages, then the brief's, with the letter's
-    document information and language. The brief keeps its links and bookmarks."""
-    import pikepdf
-
-    out = pikepdf.new()
-    with pikepdf.open(io.BytesIO(letter_pdf)) as letter:
-        _append_pages(out, letter)
-        _copy_document_facts(letter, out)
-        with contextlib.ExitStack() as stack:
-            if brief_pdf is not None:
-                brief = stack.enter_context(pikepdf.open(brief_pdf))
-                _append_pages(out, brief)
-            buffer = io.BytesIO()
-            out.save(buffer, deterministic_id=True)
-    return buffer.getvalue(), len(out.pages)
-
-
-def _append_pages(out: Any, source: Any) -> None:
-    """Pages with their named destinations and outline where pikepdf can carry them."""
-    add_pages_from = getattr(out, "add_pages_from", None)  # recent pikepdf (10.x)
-    if add_pages_from is not None:
-        add_pages_from(source)
-        return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # older pikepdf: links inside the brief may not resolve
-        out.pages.extend(source.pages)
-
-
-def _copy_document_facts(source: Any, out: Any) -> None:
-    """Title, author, dates and language; the print edition's output intent (CMYK)."""
-    for key, value in source.docinfo.items():
-        out.docinfo[key] = _foreign(out, value)
-    for key in ("/Lang", "/OutputIntents"):
-        if key in source.Root:
-            out.Root[key] = _foreign(out, source.Root[key])
-
-
-def _foreign(out: Any, value: Any) -> Any:
-    """``value`` from another PDF, usable in ``out`` (pikepdf copies only indirect objects)."""
-    import pikepdf
-
-    if isinstance(value, pikepdf.Object) and value.is_indirect:
-        return out.copy_foreign(value)
-    if isinstance(value, pikepdf.Array):
-        return pikepdf.Array([_foreign(out, item) for item in value])
-    if isinstance(value, pikepdf.Dictionary):
-        return pikepdf.Dictionary({k: _foreign(out, v) for k, v in value.items()})
-    return value
-
-
-# --- the combined print file and the manifest ---------------------------------------
-
-
-def combined_print_file(
-    letters: Iterable[bytes], brief_pdf: Path | None, title: str
-) -> tuple[bytes, int]:
-    """Every letter and its brief in one file, each letter starting on an odd page.
-
-    The brief's pages are copied once and shared by every copy in the file (same
-    content streams, fonts and images), so the file grows by a letter per person.
-    """
-    import pikepdf
-
-    out = pikepdf.new()
-    with contextlib.ExitStack() as stack:
-        brief = stack.enter_context(pikepdf.open(brief_pdf)) if brief_pdf else None
-        for letter_pdf in letters:
-            letter = stack.enter_context(pikepdf.open(io.BytesIO(letter_pdf)))
-            if len(out.pages) == 0:
-                _copy_document_facts(letter, out)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # a print file: links and bookmarks do not matter
-                out.pages.extend(letter.pages)
-                if brief is not None:
-                    out.pages.extend(brief.pages)
-            if len(out.pages) % 2:
-                box = out.pages[-1].mediabox
-                out.add_blank_page(page_size=(float(box[2]), float(box[3])))
-        out.docinfo["/Title"] = title
-        buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True)
-    return buffer.getvalue(), len(out.pages)
+# --- the manifest ----------------------------------------------------------------------
 
 
 def _cell(value: str) -> str:
@@ -437,20 +381,31 @@ def letter_jobs(run: Run, recipients: list[Recipient]) -> Iterator[tuple[Recipie
 
 
 def run_letters(
-    jobs: Iterable[LetterJob], count: int, workers: int, root: Path
+    jobs: Iterable[LetterJob], workers: int, root: Path, window: int = 0
 ) -> Iterator[LetterOutcome]:
-    """Letters in parallel, each worker with a warm renderer; results in job order.
+    """Letters in parallel, each worker with a warm renderer; outcomes in job order.
 
-    ``jobs`` may be a generator: workers start on the first letters while the HTML
-    of the later ones is still being rendered here.
+    ``jobs`` is consumed lazily: at most ``window`` letters (default: eight a worker) are
+    rendered and waiting at any time, so memory does not grow with the mailing, and
+    workers start on the first letters while the HTML of later ones is still being made.
+    Stopping early (an error, Ctrl-C, SIGTERM) cancels the letters not yet started.
     """
-    if workers > 1 and count > 1:
-        workers = min(workers, count)
-        chunk = max(1, min(16, count // (workers * 4)))
-        with ProcessPoolExecutor(workers, initializer=warm_worker, initargs=(root,)) as pool:
-            yield from pool.map(make_letter, jobs, chunksize=chunk)
-    else:
+    if workers <= 1:
         yield from map(make_letter, jobs)
+        return
+    window = window or workers * 8
+    with ProcessPoolExecutor(workers, initializer=warm_worker, initargs=(root,)) as pool:
+        pending: deque[Future[LetterOutcome]] = deque()
+        try:
+            for job in jobs:
+                pending.append(pool.submit(make_letter, job))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def row_problems(recipient: Recipient, outcome: LetterOutcome) -> list[Problem]:
@@ -463,12 +418,14 @@ def row_problems(recipient: Recipient, outcome: LetterOutcome) -> list[Problem]:
     ]
 
 
-def shared_warnings(letter: BriefSpec, outcomes: list[LetterOutcome]) -> list[Problem]:
-    """Warnings of made letters, once each: 1,000 letters repeat the same one."""
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        for message in dict.fromkeys(p.message for p in outcome.problems if not p.is_error):
-            counts[message] = counts.get(message, 0) + 1
+def count_warnings(counts: dict[str, int], outcome: LetterOutcome) -> None:
+    """How many letters gave each warning (1,000 letters repeat the same one)."""
+    for message in dict.fromkeys(p.message for p in outcome.problems if not p.is_error):
+        counts[message] = counts.get(message, 0) + 1
+
+
+def shared_warnings(letter: BriefSpec, counts: dict[str, int]) -> list[Problem]:
+    """Warnings of made letters, once each, with the number of letters they concern."""
     return [
         Problem(
             Location(letter.file),
@@ -480,33 +437,45 @@ def shared_warnings(letter: BriefSpec, outcomes: list[LetterOutcome]) -> list[Pr
 
 
 def make_mailing(run: Run, recipients: list[Recipient]) -> Mailing:
-    """Every letter into the staging folder, then the combined file and the manifest."""
-    planned: list[tuple[Recipient, LetterJob]] = []
+    """Every letter into the staging folder, each added to the combined print file as it
+    comes; then the manifest. A failed letter fails the mailing, after all were tried."""
+    planned: deque[tuple[Recipient, Path]] = deque()
 
     def jobs() -> Iterator[LetterJob]:
         for recipient, job in letter_jobs(run, recipients):
-            planned.append((recipient, job))
+            planned.append((recipient, job.output))
             yield job
 
-    outcomes = list(run_letters(jobs(), len(recipients), run.workers, run.project.root))
-    failures = [
-        p
-        for (recipient, _), outcome in zip(planned, outcomes, strict=True)
-        if not outcome.written
-        for p in row_problems(recipient, outcome)
-    ]
+    print_file = PrintFile(run.staging / MAILING_FILE, run.brief_pdf)
+    rows: list[ManifestRow] = []
+    failures: list[Problem] = []
+    warned: dict[str, int] = {}
+    try:
+        for outcome in run_letters(jobs(), run.workers, run.project.root):
+            recipient, output = planned.popleft()
+            count_warnings(warned, outcome)
+            if not outcome.written:
+                failures += row_problems(recipient, outcome)
+                continue
+            if not failures:
+                print_file.add(output, outcome.letter_pages)
+            org = recipient.organisation or ""
+            rows.append(
+                ManifestRow(
+                    recipient.row, recipient.name, org, recipient.language, output.name,
+                    outcome.pages,
+                )
+            )  # fmt: skip
+    except BaseException:
+        print_file.abort()
+        raise
     if failures:
+        print_file.abort()
         raise BriefpressError(failures)
-    rows = [
-        ManifestRow(r.row, r.name, r.organisation or "", r.language, job.output.name, o.pages)
-        for (r, job), o in zip(planned, outcomes, strict=True)
-    ]
-    title = f"{run.letter.title}: {len(rows)} letters"
-    combined, pages = combined_print_file((o.letter_pdf for o in outcomes), run.brief_pdf, title)
-    write_atomic(run.staging / MAILING_FILE, combined)
+    pages = print_file.close(f"{run.letter.title}: {len(rows)} letters")
     write_atomic(run.staging / MANIFEST_FILE, manifest_csv(rows))
-    stats = {"recipients": len(recipients), "letter_renders": len(outcomes)}
-    warnings_found = [*run.project.problems, *shared_warnings(run.letter, outcomes)]
+    stats = {"recipients": len(recipients), "letter_renders": len(rows)}
+    warnings_found = [*run.project.problems, *shared_warnings(run.letter, warned)]
     return Mailing(run.staging, rows, pages, warnings_found, stats)
 
 

@@ -77,7 +77,10 @@ def load_recipients(
     address is checked only where there is one (a postal mailing).
     """
     try:
-        raw = path.read_bytes()
+        if path.is_dir():
+            return [], [Problem(Location(display), "this is a folder, not a recipients file")]
+        with path.open("rb") as handle:  # a pipe may be meant (<(...)); /dev/zero is not
+            raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         return [], [Problem(Location(display), "recipients file not found")]
     except OSError as exc:

@@ -105,12 +105,13 @@ class PdfRenderer:
         self.fetcher = make_fetcher(self.weasyprint, self.roots)
 
     def render(
-        self, rendered: Rendered, shared: SharedStyles | None = None
+        self, rendered: Rendered, shared: SharedStyles | None = None, compress: bool = True
     ) -> tuple[bytes, int, list[Problem]]:
         """PDF bytes, page count and WeasyPrint's warnings for one rendered brief.
 
         With ``shared``, the HTML's stylesheet links are replaced by those stylesheets,
-        parsed once (see :meth:`shared_styles`).
+        parsed once (see :meth:`shared_styles`). ``compress=False`` leaves streams plain,
+        for a caller that compresses them itself (a mailing reuses what letters repeat).
         """
         wp = self.weasyprint
         brief = rendered.brief
@@ -135,6 +136,7 @@ class PdfRenderer:
                 pdf_identifier=identifier.encode("ascii"),
                 pdf_tags=True,
                 custom_metadata=True,
+                uncompressed_pdf=not compress,
             )
             pdf = stable_document_id(pdf, identifier)
         problems = [

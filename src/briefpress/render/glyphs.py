@@ -9,6 +9,7 @@ where we can find it, the field, translation or catalog entry it came from.
 from __future__ import annotations
 
 import dataclasses
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 from briefpress.core.assets import THEME_FONTS
 from briefpress.core.errors import Location, Problem
+from briefpress.core.files import inside
 from briefpress.core.i18n import catalog_for, catalog_path
 from briefpress.data.model import BriefSpec, ReportData
 
@@ -106,7 +108,8 @@ def _coverage_of(paths: tuple[Path, ...]) -> dict[str, frozenset[int]]:
 
 
 def font_files(project_root: Path) -> tuple[Path, ...]:
-    """The theme's fonts and any the project ships under fonts/ or styles/."""
+    """The theme's fonts and any the project ships under fonts/ or styles/: regular
+    files inside the project or theme only (a named pipe called x.ttf would hang)."""
     folders = [THEME_FONTS, project_root / "fonts", project_root / "styles"]
     found = [
         p
@@ -114,8 +117,17 @@ def font_files(project_root: Path) -> tuple[Path, ...]:
         if folder.is_dir()
         for p in sorted(folder.rglob("*"))
         if p.suffix.lower() in FONT_SUFFIXES
+        and _regular(p)
+        and inside(p, [project_root, THEME_FONTS])
     ]
     return tuple(found)
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def coverage(project_root: Path, families: Iterable[str]) -> dict[str, frozenset[int]]:

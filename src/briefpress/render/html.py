@@ -22,8 +22,9 @@ from markupsafe import Markup
 
 from briefpress import __version__
 from briefpress.core import i18n
-from briefpress.core.assets import ASSETS, THEME_TEMPLATES
+from briefpress.core.assets import ASSETS, THEME_DIR, THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.files import inside, read_input
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec, Config, ReportData
 from briefpress.data.select import group_by_country, resolve_sections, select
@@ -48,7 +49,18 @@ def build_date(today: dt.date | None = None) -> dt.date:
     """The date printed on briefs: from SOURCE_DATE_EPOCH when set, for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            raise BriefpressError(
+                [
+                    Problem(
+                        Location("SOURCE_DATE_EPOCH"),
+                        f"the environment variable is {epoch.strip()[:30]!r}, not a date",
+                        "set it to seconds since 1970 (date +%s), or unset it",
+                    )
+                ]
+            ) from None
     return today or dt.date.today()
 
 
@@ -63,13 +75,12 @@ def make_environment(
     """
     search = [project_root / "templates", THEME_TEMPLATES]
     env = jinja2.sandbox.SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        loader=ConfinedLoader(search, [project_root, THEME_DIR]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
-        bytecode_cache=bytecode_cache(project_root),
     )
     i18n.install(env, language)
     env.globals["search_path"] = [str(p) for p in search]
@@ -77,14 +88,85 @@ def make_environment(
     return env
 
 
-def bytecode_cache(project_root: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates kept under out/, so a no-op build does not compile them again."""
-    folder = project_root / "out" / ".cache" / "jinja"
+MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
+
+
+class TemplateRefused(jinja2.TemplateError):
+    """A template file that exists but may not or cannot be used; says where and why."""
+
+    def __init__(
+        self, where: str, message: str, hint: str | None = None, line: int | None = None
+    ) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where, self.why, self.hint, self.line = where, message, hint, line
+
+    def problem(self) -> Problem:
+        return Problem(Location(self.where, self.line), self.why, self.hint)
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """Templates from ``search`` folders (first match wins), read only if the file, every
+    symbolic link followed, lies inside ``roots`` (the project and the theme): the
+    rule the PDF stage's fetcher applies to stylesheets and images, here for
+    ``{% include %}``, ``{% extends %}`` and ``{% import %}`` too.
+
+    Compiled templates are kept in memory only: nothing is ever loaded back as code
+    from disk (a bytecode cache under ``out/`` would be code anyone who can write
+    ``out/`` could plant).
+    """
+
+    def __init__(self, search: list[Path], roots: list[Path]) -> None:
+        self.search = search
+        self.roots = roots
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.search:
+            path = folder.joinpath(*pieces)
+            if path.is_file():
+                return self._read(path, template)
+        raise jinja2.TemplateNotFound(template)
+
+    def _read(self, path: Path, template: str) -> tuple[str, str, Any]:
+        shown = self._display(path)
+        if not inside(path, self.roots):
+            raise TemplateRefused(
+                shown,
+                f"template {template!r} leads outside the project (a symbolic link)",
+                "templates are read only from the project and the briefpress theme",
+            )
+        try:
+            raw = read_input(path.resolve(), MAX_TEMPLATE_BYTES)
+        except OSError as exc:
+            raise TemplateRefused(shown, f"cannot read template: {exc.strerror}") from None
+        try:
+            source = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            message = f"template is not UTF-8 text (byte {exc.start + 1})"
+            raise TemplateRefused(shown, message, "save the file as UTF-8", line) from None
+        mtime = _mtime(path)
+        return source, str(path), lambda: _mtime(path) == mtime
+
+    def _display(self, path: Path) -> str:
+        if path.is_relative_to(THEME_TEMPLATES):
+            return f"briefpress theme/{path.relative_to(THEME_TEMPLATES).as_posix()}"
+        root = self.roots[0]
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for folder in self.search:
+            if folder.is_dir():
+                found |= {p.relative_to(folder).as_posix() for p in folder.rglob("*.j2")}
+        return sorted(found)
+
+
+def _mtime(path: Path) -> float | None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        return path.stat().st_mtime
     except OSError:
-        return None  # a read-only project still renders, only slower
-    return jinja2.FileSystemBytecodeCache(str(folder))
+        return None
 
 
 @functools.lru_cache(maxsize=32)
@@ -127,6 +209,8 @@ def get_template(env: jinja2.Environment, brief: BriefSpec, project: Project) ->
     except jinja2.TemplateSyntaxError as exc:
         where = Location(project.display(Path(exc.filename)) if exc.filename else name, exc.lineno)
         raise BriefpressError([Problem(where, f"template syntax error: {exc.message}")]) from None
+    except TemplateRefused as exc:
+        raise BriefpressError([exc.problem()]) from None
 
 
 def stylesheet_links(brief: BriefSpec, project: Project, edition: str) -> list[str]:
@@ -213,6 +297,24 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
     }
 
 
+def template_frame(exc: BaseException, project: Project) -> Location | None:
+    """The template line an error was raised on: Jinja rewrites tracebacks so that
+    a template's frames carry its file name and line; the innermost one wins."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            path = Path(filename)
+            if path.is_relative_to(THEME_TEMPLATES):
+                shown = f"briefpress theme/{path.relative_to(THEME_TEMPLATES).as_posix()}"
+            else:
+                shown = project.display(path)
+            found = Location(shown, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
 def render_brief(
     brief: BriefSpec, project: Project, edition: str, env: jinja2.Environment | None = None
 ) -> Rendered:
@@ -226,9 +328,15 @@ def render_brief(
         raise BriefpressError(
             [Problem(brief.loc, f"template {template_name(brief)!r}: {exc.message}")]
         ) from None
+    except TemplateRefused as exc:
+        raise BriefpressError([exc.problem()]) from None
     except jinja2.TemplateError as exc:
         raise BriefpressError(
             [Problem(brief.loc, f"template {template_name(brief)!r} failed: {exc}")]
         ) from None
+    except Exception as exc:  # a template's own expression failed: {{ 1 / 0 }}, {{ "a" + 1 }}
+        where = template_frame(exc, project) or brief.loc
+        message = f"template {template_name(brief)!r} failed: {type(exc).__name__}: {exc}"
+        raise BriefpressError([Problem(where, message)]) from None
     base = project.out_dir if edition == "screen" else project.out_dir / "print"
     return Rendered(brief, edition, html, base, ctx["sections"])

@@ -1,0 +1,155 @@
+"""Check, and as root on Debian or Ubuntu install, the system packages a step needs.
+
+    python scripts/system_deps.py build   # WeasyPrint's libraries, at full quality and speed
+    python scripts/system_deps.py test    # the command-line tools the test suite drives
+
+pip installs every Python package from the lock file, but WeasyPrint loads Pango and
+HarfBuzz from the system at run time, and a machine without HarfBuzz's subset library
+still builds, slower and with a warning per font. So the check loads the libraries the
+way WeasyPrint does (its own ``weasyprint.text.ffi`` module, which dlopens them) rather
+than looking for files, and names Debian packages, because that is what a person types.
+
+Run as root where apt-get exists, the missing packages are installed. Elsewhere one
+sentence names them: for ``build`` a missing Pango stops the build (exit status 1) and
+a missing subset library is a warning; for ``test`` missing tools are a warning, and the
+tests that need them skip (CI fails the browser test instead; see tests/test_browser.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+
+# WeasyPrint runs only with these: Pango pulls in GLib, HarfBuzz and Fontconfig.
+PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
+# Without it WeasyPrint subsets fonts with fontTools: slower, and it warns for every font.
+SUBSET_PACKAGES = ("libharfbuzz-subset0",)
+# hb_set_add_sorted_array, which WeasyPrint's HarfBuzz subsetting calls, is in 4.1.0.
+HARFBUZZ_MINIMUM = (4, 1, 0)
+
+# Commands the test suite runs, and the Debian package of each.
+TEST_TOOLS = {
+    "pdftotext": "poppler-utils",
+    "pdftoppm": "poppler-utils",
+    "pdffonts": "poppler-utils",
+    "qpdf": "qpdf",
+    "chromium": "chromium",
+}
+
+
+def probe() -> int:
+    """Load WeasyPrint's libraries as it does: 0 all there, 3 no subset library, 4 no Pango."""
+    sink = io.StringIO()
+    try:
+        # WeasyPrint prints a long help text to stdout when a library fails to load.
+        with contextlib.redirect_stdout(sink), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from weasyprint.text import ffi
+    except OSError:
+        return 4
+    if ffi.harfbuzz_subset is None or not ffi.harfbuzz.hb_version_atleast(*HARFBUZZ_MINIMUM):
+        return 3
+    return 0
+
+
+def missing_for_build() -> tuple[list[str], list[str]]:
+    """Debian packages WeasyPrint cannot run without, and those it runs worse without.
+
+    The probe runs in a child process, so that a check after installing loads the
+    libraries afresh rather than finding the first attempt's modules.
+    """
+    status = subprocess.run([sys.executable, __file__, "probe"], check=False).returncode
+    if status == 4:
+        return list(PANGO_PACKAGES), list(SUBSET_PACKAGES)
+    if status == 3:
+        return [], list(SUBSET_PACKAGES)
+    if status:
+        raise SystemExit(status)  # WeasyPrint itself is not installed: pip's error says why
+    return [], []
+
+
+def missing_for_test() -> list[str]:
+    """Debian packages of the test suite's commands that are not on PATH."""
+    return sorted({package for tool, package in TEST_TOOLS.items() if not shutil.which(tool)})
+
+
+def can_apt_get() -> bool:
+    """True when this process may install packages itself (root, with apt-get)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def apt_get_install(packages: list[str]) -> bool:
+    """Install packages quietly; on failure show apt's last lines, since they say why."""
+    print(f"installing {' '.join(packages)} with apt-get", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    with tempfile.TemporaryFile("w+") as log:
+        for command in (
+            ["apt-get", "update", "-qq"],
+            ["apt-get", "install", "-y", "-qq", *packages],
+        ):
+            if subprocess.run(command, stdout=log, stderr=log, env=env, check=False).returncode:
+                log.seek(0)
+                sys.stderr.write("".join(log.readlines()[-15:]))
+                return False
+    return True
+
+
+def install_command(packages: list[str]) -> str:
+    """What to type, for the sentence that names the missing packages."""
+    return f"sudo apt-get install {' '.join(packages)}"
+
+
+def check_build() -> int:
+    """Exit status for ``make build``: 1 only when WeasyPrint cannot run at all."""
+    required, recommended = missing_for_build()
+    wanted = required + recommended
+    if wanted and can_apt_get() and apt_get_install(wanted):
+        required, recommended = missing_for_build()
+    if required:
+        print(
+            "WeasyPrint needs Pango and HarfBuzz: install them with "
+            f"'{install_command(required + recommended)}' (Debian/Ubuntu) "
+            "or 'brew install pango' (macOS).",
+            file=sys.stderr,
+        )
+        return 1
+    if recommended:
+        print(
+            "warning: HarfBuzz's subset library is missing, so WeasyPrint subsets fonts more "
+            f"slowly and warns for each one: install it with '{install_command(recommended)}'.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def check_test() -> int:
+    """Exit status for ``make test``: always 0; the tests say what they skip."""
+    missing = missing_for_test()
+    if missing and can_apt_get() and apt_get_install(missing):
+        missing = missing_for_test()
+    if missing:
+        print(
+            f"warning: the tests that need {', '.join(missing)} will skip: "
+            f"install them with '{install_command(missing)}'.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch on the step named on the command line."""
+    steps = {"build": check_build, "test": check_test, "probe": probe}
+    if len(argv) != 1 or argv[0] not in steps:
+        print("usage: system_deps.py build|test", file=sys.stderr)
+        return 2
+    return steps[argv[0]]()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

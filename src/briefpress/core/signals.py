@@ -1,0 +1,149 @@
+"""Stopping promptly and cleanly: SIGTERM and SIGHUP take the same path as Ctrl-C.
+
+A service manager stops a program with SIGTERM, a closed terminal or CI cancel sends
+SIGHUP, and a person presses Ctrl-C. All three must end a command the same way:
+worker processes stopped within seconds, half-made files removed, previous outputs
+left as they were. Python turns only SIGINT into KeyboardInterrupt, and the
+``finally`` and ``except BaseException`` blocks that clean up run only for an
+exception, so :func:`interrupt_on_signals` makes the other two raise it as well.
+
+Worker pools come from :func:`worker_pool`: their processes ignore Ctrl-C (the main
+process decides, so a terminal is not flooded with one traceback per worker) and are
+terminated, not waited for, when the block is left by an exception. A signal also
+terminates every open pool at once, which is what stops a pool that runs in a
+thread other than the main one (the watcher's rebuilds): that thread's wait then
+fails and it ends, and :func:`check_interrupted` stops a thread between two jobs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from types import FrameType
+from typing import Any
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+WORKER_GRACE = 3.0  # seconds a terminated worker gets before it is killed
+
+_POOLS: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+_POOLS_LOCK = threading.RLock()  # re-entered by a signal handler in the main thread
+_STOPPING = threading.Event()
+
+
+def interrupted() -> bool:
+    """Whether a stop signal arrived while :func:`interrupt_on_signals` was active."""
+    return _STOPPING.is_set()
+
+
+def check_interrupted() -> None:
+    """Raise KeyboardInterrupt in any thread once a stop signal arrived: call between
+    jobs, so a thread that cannot receive signals still stops at the next one."""
+    if _STOPPING.is_set():
+        raise KeyboardInterrupt
+
+
+def request_stop() -> None:
+    """Act on a stop signal: remember it and terminate every open worker pool.
+
+    Safe to call from a signal handler (it runs in the main thread between bytecodes)
+    and from a server's own exit handler that has taken the signal over.
+    """
+    _STOPPING.set()
+    with _POOLS_LOCK:
+        pools = list(_POOLS)
+    for pool in pools:
+        terminate_pool(pool)
+
+
+@contextlib.contextmanager
+def interrupt_on_signals() -> Iterator[None]:
+    """Within the block, SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt in the main
+    thread, after terminating the workers of every open :func:`worker_pool`.
+
+    Outside the main thread (where Python cannot install handlers) it does nothing.
+    The previous handlers come back when the block ends, and the stop flag is cleared.
+    A process forked inside the block (a pool worker) that receives one of these
+    signals is not interrupted but ends as if no handler were installed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != owner:  # a forked child that inherited this handler
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        request_stop()
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        _STOPPING.clear()
+
+
+def _worker_start(initializer: Callable[..., Any] | None, args: tuple[Any, ...]) -> None:
+    """First thing in every worker: Ctrl-C is the main process's business, and SIGTERM
+    and SIGHUP end the worker at once (whatever handler it inherited by fork)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in STOP_SIGNALS:
+        if sig != signal.SIGINT:
+            signal.signal(sig, signal.SIG_DFL)
+    if initializer is not None:
+        initializer(*args)
+
+
+@contextlib.contextmanager
+def worker_pool(
+    workers: int,
+    initializer: Callable[..., Any] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that is waited for when its block ends normally and terminated
+    (pending jobs cancelled, running ones killed) when it ends by any exception,
+    KeyboardInterrupt included. ``initializer`` runs in each worker after its signals
+    are set up (see :func:`_worker_start`)."""
+    pool = ProcessPoolExecutor(workers, initializer=_worker_start, initargs=(initializer, initargs))
+    with _POOLS_LOCK:
+        _POOLS.add(pool)
+    try:
+        yield pool
+    except BaseException:
+        terminate_pool(pool)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        with _POOLS_LOCK:
+            _POOLS.discard(pool)
+
+
+def terminate_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel a pool's pending jobs and end its workers now: SIGTERM, then SIGKILL for
+    any still alive after :data:`WORKER_GRACE` seconds."""
+    # ProcessPoolExecutor has no public way to stop its workers before Python 3.14
+    # (terminate_workers); its table of worker processes has been stable since 3.2.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(WORKER_GRACE)
+            if process.is_alive():
+                process.kill()
+                process.join(WORKER_GRACE)
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,452 @@
+"""Respondent quotes, their attributions, and quotations from literature.
+
+A respondent quote is a passage followed by an attribution in one of the
+report's patterns (:file:`attributions.yaml`, plus the project's own).  It
+starts where the passage does: after the previous attribution, after a line
+that introduces it with a colon, after a paragraph's end or heading, or, in a
+Word document, with its paragraph (and the "Quote"-style paragraphs before
+it).  A passage in quotation marks, or after a colon, that ends in a
+footnote reference and carries no attribution is a quotation from
+literature, kept apart.  The organisation and country come from the
+attribution; a country is recognised by its English name (from Babel), so a
+bracketed acronym is told from a country and "Vietnamese Network ..." is
+placed in Vietnam.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefpress.checks.verify import normalise_text
+from briefpress.core.errors import Location, Problem
+from briefpress.importer.draft import (
+    Country,
+    Draft,
+    Literature,
+    Organisation,
+    Quote,
+    Section,
+    Subsection,
+    slug,
+)
+from briefpress.importer.source import Source
+from briefpress.importer.structure import section_at, subsection_at
+
+PROJECT_PATTERNS = "import-patterns.yaml"
+_SENTENCE_END = tuple(".!?…\"'”’)]")
+_QUOTE_STYLES = ("Quote", "Intense Quote", "Block Quote", "Block Text")
+_OPEN_QUOTE = '“"'
+_CLOSE_QUOTE = '”"'
+_REF = re.compile("\x03(\\d+)\x04")
+_REF_AT_END = re.compile("\x03(\\d+)\x04[ \t]*(?=\n|\\Z)")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&.-]{1,15}")
+_LITERATURE_MAX_LINES = 12
+_ATTRIBUTION_LIKE = re.compile(r"\((?:[Rr]espondent|[Pp]articipant|[Ii]nterviewee)[^()]{0,120}\)")
+_INLINE_LITERATURE = re.compile('[“"]([^“”"\n]{0,600}(?:\n[^“”"\n]{0,600}){0,8})[”"]\x03(\\d+)\x04')
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One attribution pattern, shipped or the project's."""
+
+    name: str
+    regex: re.Pattern[str]
+    country_only: bool = False
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """An attribution found in the body: its plain span and what it names."""
+
+    start: int
+    end: int
+    text: str
+    org: str | None
+    place: str | None
+    pattern: Pattern
+
+
+def load_patterns(project_root: Path) -> tuple[list[Pattern], list[Problem]]:
+    """The shipped patterns, then the project's ``import-patterns.yaml``."""
+    shipped = resources.files("briefpress.importer").joinpath("attributions.yaml")
+    patterns, problems = _parse_patterns(shipped.read_text(encoding="utf-8"), "attributions")
+    path = project_root / PROJECT_PATTERNS
+    if path.exists():
+        own, own_problems = _parse_patterns(path.read_text(encoding="utf-8"), PROJECT_PATTERNS)
+        return [*own, *patterns], [*problems, *own_problems]
+    return patterns, problems
+
+
+def _parse_patterns(text: str, display: str) -> tuple[list[Pattern], list[Problem]]:
+    """Patterns from YAML text; each broken one is a problem, not a crash."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        return [], [Problem(Location(display), f"cannot read the patterns: {exc}")]
+    entries = data.get("attributions", []) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return [], [Problem(Location(display), "expected 'attributions:' with a list")]
+    patterns: list[Pattern] = []
+    problems: list[Problem] = []
+    for number, entry in enumerate(entries, 1):
+        pattern, problem = _parse_pattern(entry, f"{display} (pattern {number})")
+        if pattern is not None:
+            patterns.append(pattern)
+        if problem is not None:
+            problems.append(problem)
+    return patterns, problems
+
+
+def _parse_pattern(entry: Any, where: str) -> tuple[Pattern | None, Problem | None]:
+    if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str):
+        return None, Problem(Location(where), "expected a mapping with 'pattern' (a regex)")
+    try:
+        regex = re.compile(entry["pattern"])
+    except re.error as exc:
+        return None, Problem(Location(where), f"not a valid regular expression: {exc}")
+    if "attribution" not in regex.groupindex:
+        hint = "name the kept words (?P<attribution>...)"
+        return None, Problem(Location(where), "the pattern has no 'attribution' group", hint)
+    name = str(entry.get("name") or where)
+    return Pattern(name, regex, bool(entry.get("country_only"))), None
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """English country and territory names (lower-case key), from Babel's CLDR data."""
+    from babel import Locale
+
+    names = {
+        name.lower(): name
+        for code, name in Locale("en").territories.items()
+        if code.isalpha() and len(code) == 2
+    }
+    for short, name in (("vietnam", "Vietnam"), ("netherlands", "Netherlands")):
+        names.setdefault(short, name)
+    return names
+
+
+def as_country(text: str) -> str | None:
+    """The text as a country name as printed, if it is one ("the Netherlands")."""
+    bare = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
+    return bare if bare.lower() in country_names() else None
+
+
+def country_in(name: str) -> str | None:
+    """A country a name starts a word with: "Vietnamese Network" is in Vietnam."""
+    folded = normalise_text(name).lower()
+    for key, printed in sorted(country_names().items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"\b{re.escape(key)}", folded):
+            return printed
+    return None
+
+
+def find_attributions(source: Source, patterns: list[Pattern]) -> list[Attribution]:
+    """Every attribution in the body, first pattern first where two overlap."""
+    found: list[Attribution] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in patterns:
+        for match in pattern.regex.finditer(source.plain):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in taken):
+                continue
+            if not _after_sentence(source.plain, start):
+                continue
+            groups = match.groupdict()
+            org = _clean(groups.get("org"))
+            if pattern.country_only and (org is None or as_country(org) is None):
+                continue
+            text = source.cut(*match.span("attribution"))
+            found.append(Attribution(start, end, text, org, _clean(groups.get("place")), pattern))
+            taken.append((start, end))
+    return sorted(found, key=lambda a: a.start)
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(_REF.sub("", value).split())
+    return value or None
+
+
+def _after_sentence(plain: str, start: int) -> bool:
+    """Whether an attribution at ``start`` follows a sentence's end or a line start."""
+    before = _REF.sub("", plain[max(0, start - 12) : start]).rstrip(" \t")
+    return not before or before.endswith("\n") or before.endswith(_SENTENCE_END)
+
+
+def find_quotes(
+    source: Source,
+    draft: Draft,
+    patterns: list[Pattern],
+    subsections: list[Subsection],
+) -> None:
+    """Fill ``draft.quotes`` and ``draft.literature``; organisations come later."""
+    attributions = find_attributions(source, patterns)
+    previous_end = 0
+    for attribution in attributions:
+        start = _quote_start(source, draft.sections, subsections, attribution.start, previous_end)
+        previous_end = attribution.end
+        start, end = _trim(source, start, attribution.start)
+        if end <= start:
+            draft.note(f"{source.path.name}", f"attribution ({attribution.text}) follows no text")
+            continue
+        organisation, country = _org_and_country(attribution, draft)
+        quote = Quote(
+            id="",  # numbered once all are found (_number)
+            order=0,
+            text=source.cut(start, end),
+            attribution=attribution.text,
+            organisation=organisation,
+            country=country,
+            section=section_at(draft.sections, start),
+            subsection=subsection_at(subsections, draft.sections, start),
+            start=start,
+        )
+        draft.quotes.append(quote)
+    _drop_repeats(draft)
+    find_literature(source, draft, attributions)
+    _unparsed(source, draft, attributions)
+    _number(draft)
+
+
+def _quote_start(
+    source: Source,
+    sections: list[Section],
+    subsections: list[Subsection],
+    attribution_start: int,
+    previous_end: int,
+) -> int:
+    """Where the passage before an attribution starts (see the module doc)."""
+    floor = max(
+        [previous_end]
+        + [s.start for s in sections if s.start < attribution_start]
+        + [s.start for s in subsections if s.start < attribution_start]
+    )
+    index = source.line_at(attribution_start)
+    line_start, _ = source.line_span(index)
+    if source.styled:
+        if not source.plain[line_start:attribution_start].strip():
+            index -= 1  # the attribution is a paragraph of its own
+        quoted = source.lines[index].style in _QUOTE_STYLES if index >= 0 else False
+        while quoted and index > 0 and source.lines[index - 1].style in _QUOTE_STYLES:
+            index -= 1
+        return max(floor, source.line_span(max(index, 0))[0])
+    if not source.plain[line_start:attribution_start].strip():
+        index -= 1  # the attribution starts a line: the passage ends on the one before
+    cursor = index - 1
+    while cursor >= 0 and source.line_span(cursor)[1] > floor:
+        text = source.line_text(cursor).rstrip()
+        if text.endswith(":") or source.ends_paragraph(cursor):
+            return max(floor, source.line_span(cursor + 1)[0])
+        cursor -= 1
+    return max(floor, source.line_span(cursor + 1)[0] if cursor + 1 < len(source.lines) else 0)
+
+
+def _trim(source: Source, start: int, end: int) -> tuple[int, int]:
+    """Narrow a passage to its words: whitespace off, and its quotation marks
+    when it is quoted whole; an inline quotation ends a sentence of ours."""
+    text = source.plain
+    while start < end and text[start] in " \t\n)":
+        start += 1
+    while end > start and text[end - 1] in " \t\n":
+        end -= 1
+    closing = _REF.sub("", text[start:end]).rstrip()
+    if closing.endswith(tuple(_CLOSE_QUOTE)) or (closing[-2:-1] and closing[-2] in _CLOSE_QUOTE):
+        opening = max(text.rfind(mark, start, end - 1) for mark in _OPEN_QUOTE)
+        if opening == start:
+            start += 1
+            end = start + len(text[start:end].rstrip().rstrip('”"').rstrip())
+        elif opening > start and text[opening - 1 : opening] in (" ", "\n"):
+            start = opening + 1
+            end = start + len(text[start:end].rstrip().rstrip('”"').rstrip())
+    return start, end
+
+
+def _org_and_country(attribution: Attribution, draft: Draft) -> tuple[str | None, str | None]:
+    """(organisation as printed, country name as printed) from an attribution."""
+    org, place = attribution.org, attribution.place
+    country: str | None = None
+    acronym: str | None = None
+    if place is not None:
+        if as_country(place):
+            country = as_country(place)
+        elif _ACRONYM.fullmatch(place):
+            acronym = place
+        else:
+            country = place
+            draft.note(
+                f"quote ({attribution.text})",
+                f"{place!r} is read as a country, but it is not a country name known to briefpress",
+            )
+    if org is not None and as_country(org):
+        country, org = country or as_country(org), None
+    if org is not None:
+        org = re.sub(r"^the\s+", "", org, flags=re.IGNORECASE)
+        if acronym:
+            org = f"{org} [{acronym}]"
+    if country is None and org is not None:
+        country = country_in(org)
+    if country is None:
+        draft.note(
+            f"quote ({attribution.text})",
+            "the attribution names no country that could be recognised: set the quote's country",
+        )
+    return org, country
+
+
+def _unparsed(source: Source, draft: Draft, attributions: list[Attribution]) -> None:
+    """Review items for what looks like an attribution but matched no pattern,
+    and for passages set as quotes that no attribution follows."""
+    for match in _ATTRIBUTION_LIKE.finditer(source.plain):
+        if not any(a.start <= match.start() < a.end for a in attributions):
+            draft.note(
+                source.path.name,
+                f"{source.cut(*match.span())} looks like an attribution but matches no "
+                f"pattern: add one to {PROJECT_PATTERNS} and import again, or add the quote",
+            )
+    taken = [(q.start, q.start + len(q.text)) for q in draft.quotes]
+    taken += [(x.start, x.start + len(x.text)) for x in draft.literature]
+    for index, line in enumerate(source.lines):
+        start, end = source.line_span(index)
+        if line.style in _QUOTE_STYLES and not any(a <= start < b for a, b in taken):
+            draft.note(
+                source.path.name,
+                f"“{source.cut(start, end)[:60]}” is set as a quote ({line.style}) but no "
+                "attribution follows it: a pull quote, or a quote to add by hand?",
+            )
+
+
+def _drop_repeats(draft: Draft) -> None:
+    """A passage printed twice (a pull quote repeating a quote) is one quote."""
+    kept: list[Quote] = []
+    seen: list[str] = []
+    for quote in draft.quotes:
+        text = normalise_text(quote.text)
+        if any(text in other or other in text for other in seen):
+            draft.note(
+                f"quote ({quote.attribution})",
+                f"“{quote.text[:60]}…” repeats a quote printed before; imported once",
+            )
+            continue
+        seen.append(text)
+        kept.append(quote)
+    draft.quotes = kept
+
+
+def find_literature(source: Source, draft: Draft, attributions: list[Attribution]) -> None:
+    """Quotations from literature: quoted or introduced passages with a footnote."""
+    taken = [(q.start, q.start + len(q.text)) for q in draft.quotes]
+    spans: list[tuple[int, int, int]] = []
+    for inline in _INLINE_LITERATURE.finditer(source.plain):
+        spans.append((inline.start(1), inline.end(1), int(inline.group(2))))
+    for index in range(len(source.lines) - 1):
+        if not source.line_text(index).rstrip().endswith(":"):
+            continue
+        start = source.line_span(index + 1)[0]
+        limit = source.line_span(min(index + _LITERATURE_MAX_LINES, len(source.lines) - 1))[1]
+        match = _REF_AT_END.search(source.plain, start, limit)
+        if match is None or any(start <= a.start < match.start() for a in attributions):
+            continue
+        if ":\n" in source.plain[start : match.start()]:
+            continue
+        spans.append((start, match.start(), int(match.group(1))))
+    for start, end, number in sorted(spans):
+        start, end = _trim(source, start, end)
+        if any(a < end and start < b for a, b in taken) or end - start < 10:
+            continue
+        taken.append((start, end))
+        draft.literature.append(
+            Literature("", source.cut(start, end), number, section_at(draft.sections, start), start)
+        )
+
+
+def _number(draft: Draft) -> None:
+    """Quote ids by section (``q41-01``), literature ids by order (``lit-01``)."""
+    per_section: dict[str, int] = {}
+    for order, quote in enumerate(sorted(draft.quotes, key=lambda q: q.start), 1):
+        per_section[quote.section] = per_section.get(quote.section, 0) + 1
+        digits = quote.section.replace(".", "") or "0"
+        quote.id, quote.order = f"q{digits}-{per_section[quote.section]:02d}", order
+    draft.quotes.sort(key=lambda q: q.order)
+    draft.literature.sort(key=lambda item: item.start)
+    for order, item in enumerate(draft.literature, 1):
+        item.id = f"lit-{order:02d}"
+
+
+def collect_places(draft: Draft) -> None:
+    """Organisations and countries from the quotes' attributions.
+
+    An organisation printed two ways that fold to one ("the LSD", "LSD") or
+    nearly so is listed for review; quotes then point at ids.
+    """
+    countries: dict[str, str] = {}
+    orgs: dict[str, tuple[str, str | None]] = {}  # key -> (printed, country id)
+    spellings: dict[str, set[str]] = {}
+    for quote in draft.quotes:
+        country_id = None
+        if quote.country:
+            country_id = slug(quote.country)
+            countries.setdefault(country_id, quote.country)
+        if quote.organisation:
+            key = _org_key(quote.organisation)
+            orgs.setdefault(key, (quote.organisation, country_id))
+            spellings.setdefault(key, set()).add(quote.organisation)
+        quote.country = country_id
+    ids: dict[str, str] = {}
+    for key, (printed, country_id) in orgs.items():
+        short, name = _short_and_name(printed)
+        org_id = slug(short)
+        if org_id in ids.values():
+            org_id = f"{org_id}-{country_id or 'x'}"
+        ids[key] = org_id
+        draft.organisations.append(Organisation(org_id, short, name, country_id))
+        if len(spellings[key]) > 1:
+            draft.note(
+                f"organisations.yaml ({org_id})",
+                "seen under more than one spelling: "
+                + "; ".join(sorted(spellings[key]))
+                + " (imported as one organisation)",
+            )
+    keys = list(orgs)
+    for index, key in enumerate(keys):
+        for other in keys[index + 1 :]:
+            if difflib.SequenceMatcher(None, key, other).ratio() >= 0.85:
+                draft.note(
+                    "organisations.yaml",
+                    f"{orgs[key][0]!r} and {orgs[other][0]!r} may be one organisation "
+                    "spelled two ways: merge them if so",
+                )
+    for quote in draft.quotes:
+        if quote.organisation:
+            quote.organisation = ids[_org_key(quote.organisation)]
+    by_country: dict[str, list[str]] = {}
+    for org in draft.organisations:
+        if org.country:
+            by_country.setdefault(org.country, []).append(org.id)
+    draft.countries = [
+        Country(cid, name, by_country.get(cid, [])) for cid, name in sorted(countries.items())
+    ]
+
+
+def _org_key(printed: str) -> str:
+    """One key for the spellings of one organisation."""
+    folded = normalise_text(printed).lower().replace("'", "")
+    folded = re.sub(r"^the\s+", "", folded)
+    return " ".join(re.findall(r"[^\W_]+", folded))
+
+
+def _short_and_name(printed: str) -> tuple[str, str | None]:
+    """ "Costa Rican Association ... [ACEID]" is ACEID, with its full name."""
+    match = re.fullmatch(r"(.+?)\s*\[([^\]]+)\]", printed)
+    if match:
+        return match.group(2), match.group(1)
+    return printed, None

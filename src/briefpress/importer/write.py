@@ -1,0 +1,311 @@
+"""Writing the draft: YAML files from templates, never over a person's work.
+
+Each file is rendered from a template in ``templates/`` (comments and the
+``# TO WRITE`` markers included).  The digest of every file written is kept
+in ``.import.json`` beside them, so a later import can tell a file nobody has
+touched (safe to replace) from one a person has edited: that one is only
+replaced when asked (``force``), or merged (``merge``): every field a person
+wrote is kept, and only what is missing or still marked is filled in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+import yaml
+
+from briefpress.checks.verify import normalise_text
+from briefpress.core.errors import Location, Problem
+from briefpress.core.files import write_atomic
+from briefpress.importer.draft import TO_WRITE, Draft
+
+Mode = Literal["safe", "merge", "force"]
+MANIFEST = ".import.json"
+REVIEW = "REVIEW.md"
+# The files of a draft, in the order they are written; each holds one list,
+# except report.yaml.
+STEMS = (
+    "report",
+    "organisations",
+    "countries",
+    "quotes",
+    "literature",
+    "sources",
+    "recommendations",
+    "themes",
+    "findings",
+)
+# The fields each template writes; any other field a person added is kept
+# and written after them.
+_KNOWN = {
+    "organisations": ("id", "short", "name", "country"),
+    "countries": (
+        "id", "name", "model", "organisations", "respondents", "summary", "facts", "notes",
+    ),
+    "quotes": (
+        "id", "order", "text", "organisation", "country", "attribution", "section",
+        "subsection", "themes", "note",
+    ),
+    "literature": ("id", "text", "source", "section"),
+    "sources": ("number", "citation", "url", "section"),
+    "recommendations": ("id", "number", "text", "parts", "themes", "note"),
+}  # fmt: skip
+
+
+def _key(stem: str) -> Callable[[dict[str, Any]], str]:
+    """How records of a file are matched between two imports."""
+    if stem in ("quotes", "literature"):
+        return lambda record: normalise_text(str(record.get("text", "")))
+    if stem in ("sources", "recommendations"):
+        return lambda record: str(record.get("number", ""))
+    return lambda record: str(record.get("id", ""))
+
+
+def draft_data(draft: Draft) -> dict[str, Any]:
+    """The draft as the plain data of each file."""
+    report = {
+        "id": draft.report_id,
+        "title": draft.title or TO_WRITE,
+        "publisher": {"short": TO_WRITE, "name": TO_WRITE, "url": None},
+        "year": 0,
+        "url": None,
+        "licence": None,
+        "description": TO_WRITE,
+        "methodology": {
+            "interviews": 0,
+            "respondents": 0,
+            "respondents_by_country": {},
+            "evidence": TO_WRITE,
+        },
+        "position": {"baseline": TO_WRITE, "goal": TO_WRITE},
+        "sections": [{"id": s.id, "title": s.title} for s in draft.sections],
+    }
+    quotes: list[dict[str, Any]] = [
+        {
+            "id": q.id,
+            "order": q.order,
+            "text": q.text,
+            "organisation": q.organisation,
+            "country": q.country or TO_WRITE,
+            "attribution": q.attribution,
+            "section": q.section,
+            "subsection": q.subsection,
+            "themes": [],
+            "note": q.note,
+        }
+        for q in draft.quotes
+    ]
+    countries = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "model": TO_WRITE,
+            "organisations": c.organisations,
+            "respondents": 0,
+            "summary": TO_WRITE,
+            "facts": [],
+            "notes": [],
+        }
+        for c in draft.countries
+    ]
+    recommendations = [
+        {
+            "id": r.number,
+            "number": r.number,
+            "text": r.text,
+            "parts": [
+                {"id": f"{r.number}{p.letter}", "letter": p.letter, "text": p.text} for p in r.parts
+            ],
+            "themes": [],
+            "note": None,
+        }
+        for r in draft.recommendations
+    ]
+    return {
+        "report": report,
+        "organisations": [
+            {"id": o.id, "short": o.short, "name": o.name, "country": o.country or TO_WRITE}
+            for o in draft.organisations
+        ],
+        "countries": countries,
+        "quotes": quotes,
+        "literature": [
+            {"id": x.id, "text": x.text, "source": x.source, "section": x.section}
+            for x in draft.literature
+        ],
+        "sources": [
+            {"number": f.number, "citation": f.citation, "url": f.url, "section": f.section}
+            for f in draft.footnotes
+        ],
+        "recommendations": recommendations,
+        "themes": [],
+        "findings": [],
+    }
+
+
+def _is_placeholder(value: Any) -> bool:
+    """A value the import filled in for want of one: a person's never is."""
+    return value is None or value == TO_WRITE or value in (0, "", [], {})
+
+
+def merge_value(mine: Any, new: Any) -> Any:
+    """A person's value wins; a placeholder gives way to the import's."""
+    if isinstance(mine, dict) and isinstance(new, dict):
+        merged = {key: merge_value(mine.get(key), value) for key, value in new.items()}
+        merged.update({key: value for key, value in mine.items() if key not in new})
+        return merged
+    if isinstance(mine, list) and isinstance(new, list) and _records(mine) and _records(new):
+        return merge_records(mine, new, lambda record: str(record.get("id", "")))[0]
+    return new if _is_placeholder(mine) else mine
+
+
+def _records(items: list[Any]) -> bool:
+    return bool(items) and all(isinstance(item, dict) and "id" in item for item in items)
+
+
+def merge_records(
+    mine: list[Any], new: list[Any], key: Callable[[dict[str, Any]], str]
+) -> tuple[list[Any], int]:
+    """Merge a person's records with the import's; returns them and how many of
+    the person's records the import no longer finds (they are kept)."""
+    by_key = {key(record): record for record in mine if isinstance(record, dict)}
+    merged = [merge_value(by_key.pop(key(record), None), record) for record in new]
+    kept = [record for record in mine if isinstance(record, dict) and key(record) in by_key]
+    return merged + kept, len(kept)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("briefpress.importer", "templates"),
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["y"] = _yaml_value
+    env.globals["marker"] = TO_WRITE
+    return env
+
+
+def _yaml_value(value: Any) -> str:
+    """A value in YAML flow style; strings double-quoted (JSON is valid YAML)."""
+    if isinstance(value, str) or value is None or isinstance(value, bool | int | float):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{_yaml_key(k)}: {_yaml_value(v)}" for k, v in value.items())
+        return "{" + items + "}"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _yaml_key(key: Any) -> str:
+    text = str(key)
+    return text if text.replace("-", "").replace("_", "").isalnum() else json.dumps(text)
+
+
+def render(stem: str, data: Any, source: str) -> str:
+    """One file of the draft."""
+    template = _environment().get_template(f"{stem}.yaml.j2")
+    if stem == "report":
+        return template.render(r=data, source=source)
+    known = _KNOWN.get(stem, ())
+    records = [
+        {**record, "extra": {k: v for k, v in record.items() if k not in known}} for record in data
+    ]
+    return template.render(records=records if known else data, source=source)
+
+
+def render_review(draft: Draft, counts: list[tuple[str, int]], mismatches: list[str]) -> str:
+    """REVIEW.md: what was found, whether it verified, what to look at."""
+    template = _environment().get_template("REVIEW.md.j2")
+    return template.render(
+        report_id=draft.report_id,
+        source=draft.source_name,
+        counts=counts,
+        mismatches=mismatches,
+        review=[asdict(item) for item in draft.review],
+    )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _manifest(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def edited_files(folder: Path) -> list[str]:
+    """The draft files in ``folder`` that differ from what the last import wrote."""
+    written = _manifest(folder)
+    edited = []
+    for stem in STEMS:
+        path = folder / f"{stem}.yaml"
+        if path.exists() and written.get(path.name) != _digest(path.read_text(encoding="utf-8")):
+            edited.append(path.name)
+    return edited
+
+
+def write_draft(
+    folder: Path, draft: Draft, data: dict[str, Any], mode: Mode, display: str
+) -> tuple[list[Path], list[Problem]]:
+    """Write the files of ``data`` into ``folder`` as ``mode`` allows.
+
+    Nothing is written if a hand-edited file would be replaced in "safe"
+    mode: the problems name each such file.
+    """
+    edited = edited_files(folder)
+    if edited and mode == "safe":
+        hint = "--merge keeps every field you wrote and adds what is new; --force replaces them"
+        return [], [
+            Problem(Location(f"{display}/{name}"), "edited since it was imported", hint)
+            for name in edited
+        ]
+    if mode == "merge":
+        data = _merge_folder(folder, data, edited, draft)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    digests: dict[str, str] = {}
+    for stem in STEMS:
+        text = render(stem, data[stem], draft.source_name)
+        path = folder / f"{stem}.yaml"
+        write_atomic(path, text.encode("utf-8"))
+        digests[path.name] = _digest(text)
+        written.append(path)
+    manifest = {"source": draft.source_name, "files": digests}
+    write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+    return written, []
+
+
+def _merge_folder(folder: Path, data: dict[str, Any], edited: list[str], draft: Draft) -> Any:
+    """The import's data with every edited file's records merged in."""
+    merged = dict(data)
+    for name in edited:
+        stem = name.removesuffix(".yaml")
+        try:
+            mine = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            draft.note(name, f"could not be read to merge ({exc}); the import's version is written")
+            continue
+        if not isinstance(mine, dict) or stem not in mine:
+            continue
+        if stem == "report":
+            merged[stem] = merge_value(mine[stem], data[stem])
+            continue
+        records, kept = merge_records(mine[stem] or [], data[stem], _key(stem))
+        merged[stem] = records
+        if kept:
+            draft.note(name, f"{kept} record(s) you had are not in this import; kept as they were")
+    return merged

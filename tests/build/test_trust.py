@@ -1,0 +1,108 @@
+"""What a build trusts under out/: only outputs it recorded, never code, never foreign folders.
+
+Classes 1-3 of the red-team pass: a build writes only into an out/ it owns; nothing
+under out/ is loaded as code (the old Jinja bytecode cache was pickled code); an output
+is "up to date" only if it is byte for byte the file the cache recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+from briefpress.build.cache import CACHE_FILE, BuildCache, cache_name
+from briefpress.core.files import OWNER_FILE
+from conftest import Result
+
+Cli = Callable[..., Result]
+# Builds run with -j1: in this process, so WeasyPrint stays warm from one build to the next.
+
+
+def states(result: Result) -> dict[str, str]:
+    found = {}
+    for line in result.out.splitlines():
+        word, _, rest = line.partition(" ")
+        if word in ("built", "fresh"):
+            found[Path(rest.split()[0]).stem] = word
+    return found
+
+
+class Planted:
+    """Unpickling this writes a file: proof that code under out/ was run."""
+
+    def __init__(self, proof: Path) -> None:
+        self.proof = proof
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (self.proof, "code from out/ ran"))
+
+
+def test_outputs_are_trusted_only_as_recorded(project: Path, cli: Cli) -> None:
+    """A truncated or swapped PDF is rebuilt, never reported up to date."""
+    assert states(cli("build", "-j1")) == {"arcadia": "built", "fines": "built"}
+    out = project / "out"
+    arcadia, fines = (out / "arcadia.pdf").read_bytes(), (out / "fines.pdf").read_bytes()
+    cache = BuildCache.load(out)
+    assert cache.verified(cache_name("arcadia", "screen"), out / "arcadia.pdf")
+
+    (out / "arcadia.pdf").write_bytes(arcadia[: len(arcadia) // 2])  # truncated
+    (out / "fines.pdf").write_bytes(arcadia)  # swapped for another brief
+    assert not BuildCache.load(out).verified(cache_name("fines", "screen"), out / "fines.pdf")
+    assert states(cli("build", "-j1")) == {"arcadia": "built", "fines": "built"}
+    assert (out / "arcadia.pdf").read_bytes() == arcadia  # builds are reproducible
+    assert (out / "fines.pdf").read_bytes() == fines
+
+    (out / "fines.pdf").unlink()
+    (out / "fines.pdf").symlink_to(out / "arcadia.pdf")  # a link is not the recorded file
+    assert states(cli("build", "fines", "-j1")) == {"fines": "built"}
+    assert not (out / "fines.pdf").is_symlink() and (out / "fines.pdf").read_bytes() == fines
+
+
+def test_a_bad_cache_is_ignored_and_rebuilt(project: Path, cli: Cli) -> None:
+    cli("build", "-j1")
+    out = project / "out"
+    garbage = {"arcadia:screen": {"key": "x", "pages": "many", "size": -1}, "*inputs*": []}
+    (out / CACHE_FILE).write_text(json.dumps(garbage))
+    (out / "thumbs" / ".sources.json").write_bytes(b"\x80\x04garbled")
+    result = cli("build", "-j1")
+    assert result.code == 0, result.output
+    assert states(result) == {"arcadia": "built", "fines": "built"}
+    assert states(cli("build", "-j1")) == {"arcadia": "fresh", "fines": "fresh"}
+
+
+def test_nothing_under_out_is_loaded_as_code(project: Path, cli: Cli, tmp_path: Path) -> None:
+    """A planted (or garbled) file where Jinja kept compiled templates is never loaded."""
+    proof = tmp_path / "proof.txt"
+    jinja = project / "out" / ".cache" / "jinja"
+    jinja.mkdir(parents=True)
+    (project / "out" / CACHE_FILE).write_text("{}")  # an out/ from before markers
+    payload = b"j2\x05" + pickle.dumps(Planted(proof)) + b"garbled marshal data"
+    for name in ("__jinja2_" + "0" * 40 + ".cache", "anything.cache"):
+        (jinja / name).write_bytes(payload)
+    result = cli("build", "-j1")
+    assert result.code == 0, result.output
+    assert not proof.exists()
+    assert not jinja.exists()  # briefpress's own leftover, removed
+    assert (project / "out" / OWNER_FILE).is_file()  # the earlier out/ was taken over
+
+
+def test_a_build_never_writes_into_a_folder_it_did_not_make(project: Path, cli: Cli) -> None:
+    out = project / "out"
+    (out / "index.html").write_text("<p>my own page</p>")
+    result = cli("build", "-j1")
+    assert result.code == 1
+    assert result.err.startswith("out/: error: the build's output folder: the folder exists")
+    assert "Traceback" not in result.output
+    assert (out / "index.html").read_text() == "<p>my own page</p>"
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+
+
+def test_leftovers_of_a_killed_build_are_removed(project: Path, cli: Cli) -> None:
+    cli("build", "fines", "-j1")
+    out = project / "out"
+    leftover = out / ".arcadia.pdf.999999999-abc123.tmp"  # no such process id
+    leftover.write_bytes(b"half a PDF")
+    assert cli("build", "fines", "-j1").code == 0
+    assert not leftover.exists()
