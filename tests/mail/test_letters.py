@@ -6,6 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -118,6 +122,7 @@ def test_cli_writes_combined_file_with_each_letter_on_an_odd_page(
     assert "wrote 4 letters to out/letters/letter/" in result.out
     folder = letter_project / "out/letters/letter"
     assert sorted(p.name for p in folder.iterdir()) == [
+        ".briefpress-owned",  # the mark that lets the next mailing replace this folder
         "001-alex-sample-sample.pdf",
         "002-nguyen-van-mau-sample.pdf",
         "003-ivan-obraztsov-sample.pdf",
@@ -310,8 +315,42 @@ def test_out_refuses_a_folder_that_is_not_a_mailing(letter_project: Path, cli: C
         "letters", "letter", "--recipients", "briefs/recipients/sample.csv", "--out", "documents"
     )
     assert result.code == 1
-    assert "not a mailing" in result.err
+    assert "documents: error: letters --out: the folder exists and was not made by briefpress" in (
+        result.err
+    )
     assert (letter_project / "documents/thesis.txt").read_text() == "keep me"
+
+
+def test_out_dot_with_a_stray_manifest_leaves_the_project_whole(
+    letter_project: Path, cli: Cli
+) -> None:
+    """A file named manifest.csv does not make a folder a mailing: only briefpress's marker
+    does, so `--out .` is refused and nothing of the project is touched."""
+    (letter_project / "manifest.csv").write_text("row,name\n")
+    before = sorted(p.relative_to(letter_project) for p in letter_project.rglob("*"))
+    result = cli("letters", "letter", "--recipients", "briefs/recipients/sample.csv", "--out", ".")
+    assert result.code == 1
+    assert "was not made by briefpress" in result.err
+    after = sorted(p.relative_to(letter_project) for p in letter_project.rglob("*"))
+    assert [p for p in before if p not in after] == []
+
+
+def test_a_mailing_replaces_its_own_folder_and_cleans_a_killed_runs_staging(
+    letter_project: Path, cli: Cli
+) -> None:
+    args = ("letters", "letter", "--recipients", "briefs/recipients/sample.csv", "--out", "m")
+    assert cli(*args).code == 0
+    # What a killed run leaves: a marked staging folder of a process that is gone.
+    stale = letter_project / ".m.new-999999999-x"
+    stale.mkdir()
+    (stale / ".briefpress-owned").write_text("")
+    (stale / "001-alex-sample-sample.pdf").write_bytes(b"half")
+    (letter_project / "m" / "old-letter.pdf").write_bytes(b"from the last mailing")
+    assert cli(*args).code == 0
+    assert not stale.exists()
+    assert not (letter_project / "m" / "old-letter.pdf").exists()
+    assert len(manifest(letter_project / "m")) == 4
+    assert [p.name for p in letter_project.iterdir() if p.name.startswith(".m.")] == []
 
 
 # --- the letter brief ---------------------------------------------------------------------
@@ -405,3 +444,65 @@ def test_the_print_file_draws_each_recipients_pages_in_order(
 
 def page_drawing(page: pikepdf.Page) -> tuple[object, ...]:
     return ([float(v) for v in page.mediabox], contents(page))
+
+
+def session_processes(session: int) -> list[int]:
+    """Processes still alive in a session (the command and any worker it started)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":
+                alive.append(int(entry.name))
+    return alive
+
+
+def test_sigterm_mid_mailing_stops_workers_and_keeps_the_previous_mailing(
+    letter_project: Path, cli: Cli
+) -> None:
+    args = ["letters", "letter", "--recipients", "briefs/recipients/sample.csv", "--out", "m"]
+    assert cli(*args).code == 0
+    before = folder_state(letter_project / "m")
+    rows = "".join(f'"Sample Person {n} (SAMPLE)",,,"{n} Sample Street",,en,\n' for n in range(60))
+    (letter_project / "many.csv").write_text(HEADER + rows, encoding="utf-8")
+    command = [sys.executable, "-m", "briefpress", "-C", str(letter_project)]
+    command += ["letters", "letter", "--recipients", "many.csv", "--out", "m", "-j", "2"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while not list(letter_project.glob(".m.new-*/0*.pdf")) and time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.1)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert b"Traceback" not in err
+    deadline = time.monotonic() + 10
+    while session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(process.pid) == []
+    assert folder_state(letter_project / "m") == before
+    assert [p.name for p in letter_project.iterdir() if p.name.startswith(".m.")] == []
+
+
+def test_a_swapped_brief_pdf_is_rebuilt_before_it_goes_behind_the_letters(
+    letter_project: Path, cli: Cli
+) -> None:
+    args = ["letters", "letter", "--recipients", "briefs/recipients/sample.csv"]
+    assert cli(*args).code == 0
+    brief = letter_project / "out/arcadia.pdf"
+    expected = text_of(brief)
+    folder = letter_project / "out/letters/letter"
+    letter_pages = len(PdfReader(folder / manifest(folder)[0]["file"]).pages) - len(
+        PdfReader(brief).pages
+    )
+    # Another PDF in its place (a synced folder, a mistaken copy): same name, other content.
+    shutil.copy(folder / manifest(folder)[1]["file"], brief)
+    assert cli(*args).code == 0
+    first = folder / manifest(folder)[0]["file"]
+    assert text_of(first, slice(letter_pages, None)) == expected
+    assert text_of(brief) == expected

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
+from briefpress.build.results import output_path
 from briefpress.checks.validate import validate_project
 from briefpress.cli.app import Context, cli
-from briefpress.data.load import load_project
+from briefpress.core.errors import Location, Problem
+from briefpress.data.load import Project, load_project
 
 
 @cli.command("check")
@@ -19,11 +21,24 @@ from briefpress.data.load import load_project
     type=click.Path(path_type=Path, dir_okay=False),
     help="The report as .txt, .pdf or .docx: verify every verbatim field against it.",
 )
+@click.option(
+    "--languages",
+    is_flag=True,
+    help="Print, for each brief in another language, the share of its words not in it.",
+)
+@click.option(
+    "--pdf",
+    "pdf",
+    is_flag=True,
+    help="Also preflight the built PDFs: PDF/UA-1 (screen), PDF/X-4 (print), page fill.",
+)
 @click.pass_obj
-def check_cmd(obj: Context, strict: bool, against: Path | None) -> None:
-    """Validate report data and every brief without rendering."""
+def check_cmd(obj: Context, strict: bool, against: Path | None, languages: bool, pdf: bool) -> None:
+    """Validate report data and every brief without building PDFs (--pdf: and the built ones)."""
     project = load_project(obj.project)
     problems = validate_project(project)
+    if pdf:
+        problems.extend(preflight_built(project))
     if against is not None:
         from briefpress.checks.language import check_verbatim
 
@@ -37,14 +52,43 @@ def check_cmd(obj: Context, strict: bool, against: Path | None) -> None:
     from briefpress.mail.settings import config_problems
 
     problems.extend(config_problems(project))
+    shares = []
+    if not any(p.is_error for p in problems):
+        from briefpress.render.measure import language_shares, share_problems
+
+        shares = list(language_shares(project))
+        problems.extend(share_problems(shares, project))
     for problem in problems:
         click.echo(str(problem), err=True)
     failing = [p for p in problems if p.is_error or strict]
     if failing:
         click.echo(f"{len(failing)} problem(s) found.", err=True)
         sys.exit(1)
+    if languages:
+        for share in shares:
+            click.echo(
+                f"{share.brief:<24} {share.language:<6} {share.share:6.1%} not in its language"
+                f" ({share.foreign} of {share.words} words)"
+            )
     quotes = sum(len(d.quotes) for d in project.reports.values())
     click.echo(
         f"ok: {len(project.reports)} report(s), {quotes} quotes, {len(project.briefs)} briefs"
         + (f", verbatim fields match {against.name}" if against else "")
     )
+
+
+def preflight_built(project: Project) -> list[Problem]:
+    """Preflight every PDF the project's briefs have been built to (either edition)."""
+    from briefpress.pdf.preflight import preflight_file
+
+    problems: list[Problem] = []
+    for brief_id, brief in sorted(project.briefs.items()):
+        for edition in ("screen", "print"):
+            path = output_path(project, brief_id, edition)
+            if path.is_file():
+                found = preflight_file(path, edition, brief.min_pages is not None)
+                problems += [
+                    Problem(Location(project.display(path)), p.message, severity=p.severity)
+                    for p in found
+                ]
+    return problems

@@ -24,7 +24,8 @@ from briefpress.cli.app import Context, cli
     "--out",
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="The folder to write (default: out/letters/<id>/); it is replaced as a whole.",
+    help="The folder to write (default: out/letters/<id>/): a new or empty folder, or one "
+    "an earlier mailing made, which is replaced as a whole; any other folder is refused.",
 )
 @click.option(
     "--edition",
