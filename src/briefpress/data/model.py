@@ -518,6 +518,38 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """``mail:`` in briefpress.yaml: the organisation's SMTP server for ``briefpress send``.
+
+    ``password`` is read only so that ``check`` can refuse it: a password belongs in the
+    environment (BRIEFPRESS_SMTP_PASSWORD) or is typed when asked, never in a file.
+    """
+
+    host: str | None = None
+    port: int | None = None  # default: 587 for starttls, 465 for tls, 25 for none
+    security: str = "starttls"  # starttls | tls | none (a relay on this machine only)
+    username: str | None = None
+    from_: str | None = None  # "Name <address>"
+    reply_to: str | None = None
+    signature: str | None = None  # lines under the e-mail's text; default: the letter's
+    rate: str | None = None  # a provider preset: gmail, google-workspace, microsoft-365
+    per_minute: int | None = None  # messages a minute (overrides the preset)
+    per_day: int | None = None  # messages in any 24 hours
+    recipients_per_day: int | None = None  # addresses (to and cc) in any 24 hours
+    max_attachment_mb: float = 10.0
+    retries: int = 3  # attempts after a temporary (4xx) answer
+    retry_delay: float = 30.0  # seconds before the first retry; doubled for each next one
+    timeout: float = 60.0  # seconds to wait for the server
+    ca_file: str | None = None  # a CA bundle for a server with a private certificate
+    password: str | None = None
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     brand: Brand = field(default_factory=Brand)
     language_terms: list[str] = field(default_factory=list)
+    mail: MailSettings | None = None
