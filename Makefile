@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 UV_VERSION := 0.13.9
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-import lock upgrade
+.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-import lock upgrade language-figures
 
 build: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
@@ -99,6 +99,10 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o $(POT) --add-location=file --sort-by-file \
 	  --add-comments=Translators: --project=briefpress --copyright-holder=briefpress .
 	$(BIN)/pybabel update -D briefpress -i $(POT) -d $(LOCALE)
+
+# The pages and foreign-word share of every translated brief, for README's table.
+language-figures: $(STAMP)
+	$(BIN)/python scripts/language_figures.py
 
 # Page images of one brief of each kind, committed under docs/pages/ for review.
 images: $(STAMP)

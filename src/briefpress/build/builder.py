@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,12 +211,17 @@ class Build:
                 pending.append((result, job, key))
         return settled, pending
 
-    def run_jobs(self, pending: list[tuple[BriefResult, PdfJob, str]]) -> Iterator[BriefResult]:
-        """Make the pending PDFs, in workers when there are several; on any interruption
-        the workers are terminated and their half-written files removed."""
+    def run_jobs(
+        self, pending: list[tuple[BriefResult, PdfJob, str]], pool: Executor | None = None
+    ) -> Iterator[BriefResult]:
+        """Make the pending PDFs, in workers when there are several (or in ``pool``, a
+        caller's workers); on any interruption the workers are terminated and their
+        half-written files removed."""
         jobs = [job for _, job, _ in pending]
         try:
-            if self.jobs > 1 and len(jobs) > 1:
+            if pool is not None:
+                yield from self._settle(pending, pool.map(make_pdf, jobs))
+            elif self.jobs > 1 and len(jobs) > 1:
                 workers = min(self.jobs, len(jobs))
                 with worker_pool(workers, warm_worker, (self.project.root,)) as pool:
                     outcomes: Iterable[tuple[int, list[Problem], bool]] = pool.map(make_pdf, jobs)

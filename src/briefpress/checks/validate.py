@@ -208,6 +208,7 @@ def check_letter(brief: BriefSpec, project: Project) -> list[Problem]:
     lines = [recipient.name, recipient.title or "", recipient.organisation or ""]
     lines += (recipient.address or "").split("\n")
     problems += check_window([x for x in lines if x.strip()], where(letter, "recipient"))
+    problems += check_letter_languages(brief)
     target = letter.accompanies
     if target is None:
         return problems
@@ -225,6 +226,26 @@ def check_letter(brief: BriefSpec, project: Project) -> list[Problem]:
                 "name a country, theme, overview or handout brief",
             )
         )
+    return problems
+
+
+def check_letter_languages(brief: BriefSpec) -> list[Problem]:
+    """Each of a letter's translations is for a language Babel knows, other than its own."""
+    assert brief.letter is not None
+    problems = []
+    for tag, text in brief.letter.translations.items():
+        if i18n.parse_locale(tag) is None:
+            hint = suggest(tag.replace("_", "-"), LANGUAGES) or "a BCP 47 tag such as es or pt-PT"
+            problems.append(Problem(text.loc, f"unknown language {tag!r}", hint))
+        elif i18n.base_language(tag) == i18n.base_language(brief.language):
+            problems.append(
+                Problem(
+                    text.loc,
+                    f"the letter is written in {brief.language} already: {tag!r} is never used",
+                    "translations are for recipients who read another language",
+                    severity="warning",
+                )
+            )
     return problems
 
 

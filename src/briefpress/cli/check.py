@@ -19,9 +19,14 @@ from briefpress.data.load import load_project
     type=click.Path(path_type=Path, dir_okay=False),
     help="The report as .txt, .pdf or .docx: verify every verbatim field against it.",
 )
+@click.option(
+    "--languages",
+    is_flag=True,
+    help="Print, for each brief in another language, the share of its words not in it.",
+)
 @click.pass_obj
-def check_cmd(obj: Context, strict: bool, against: Path | None) -> None:
-    """Validate report data and every brief without rendering."""
+def check_cmd(obj: Context, strict: bool, against: Path | None, languages: bool) -> None:
+    """Validate report data and every brief without building PDFs."""
     project = load_project(obj.project)
     problems = validate_project(project)
     if against is not None:
@@ -34,12 +39,24 @@ def check_cmd(obj: Context, strict: bool, against: Path | None) -> None:
     problems.extend(check_language(project))
     problems.extend(check_translations(project))
     problems.extend(check_drafts(project))
+    shares = []
+    if not any(p.is_error for p in problems):
+        from briefpress.render.measure import language_shares, share_problems
+
+        shares = list(language_shares(project))
+        problems.extend(share_problems(shares, project))
     for problem in problems:
         click.echo(str(problem), err=True)
     failing = [p for p in problems if p.is_error or strict]
     if failing:
         click.echo(f"{len(failing)} problem(s) found.", err=True)
         sys.exit(1)
+    if languages:
+        for share in shares:
+            click.echo(
+                f"{share.brief:<24} {share.language:<6} {share.share:6.1%} not in its language"
+                f" ({share.foreign} of {share.words} words)"
+            )
     quotes = sum(len(d.quotes) for d in project.reports.values())
     click.echo(
         f"ok: {len(project.reports)} report(s), {quotes} quotes, {len(project.briefs)} briefs"

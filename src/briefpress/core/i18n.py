@@ -47,6 +47,12 @@ def N_(message: str) -> str:
 
 # Labels printed beside report words that a brief shows in a language other than its own.
 TRANSLATED_LABEL = N_("translated from the English edition")
+# Printed once in a brief that shows translated report text: who translated it (when the
+# translations file says) and which text is authoritative.
+CREDIT_DEFAULT = N_(
+    "Report passages translated for this brief; the English edition is the authoritative text."
+)
+CREDIT_BY = N_("Translated from English by %(by)s. The English edition is the authoritative text.")
 ORIGINAL_LABEL = N_("as printed in the English edition")
 CLOSING = N_("Yours sincerely,")
 
@@ -135,20 +141,25 @@ def translations(tag: str) -> gettext.NullTranslations:
 
 class LocalText(str):
     """Report text as a brief shows it: ``lang`` is the language of these words, and
-    ``translated`` says they are a translation rather than the report's own words."""
+    ``translated`` says they are a translation rather than the report's own words;
+    ``original`` is then the English they translate (a bilingual brief prints it too)."""
 
     lang: str
     translated: bool
+    original: str | None
 
-    def __new__(cls, value: str, lang: str, translated: bool) -> LocalText:
+    def __new__(
+        cls, value: str, lang: str, translated: bool, original: str | None = None
+    ) -> LocalText:
         text = super().__new__(cls, value)
         text.lang = lang
         text.translated = translated
+        text.original = original if translated else None
         return text
 
-    def __getnewargs__(self) -> tuple[str, str, bool]:  # type: ignore[override]
+    def __getnewargs__(self) -> tuple[str, str, bool, str | None]:  # type: ignore[override]
         """Rendered briefs travel to PDF worker processes by pickle."""
-        return str(self), self.lang, self.translated
+        return str(self), self.lang, self.translated, self.original
 
 
 @dataclass(frozen=True)

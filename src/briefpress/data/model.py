@@ -325,6 +325,32 @@ class Address:
 
 
 @dataclass(frozen=True)
+class SignatureText:
+    """The signer's name, role and organisation as another language writes them."""
+
+    name: str | None = field(default=None, metadata=EDITORIAL)
+    title: str | None = field(default=None, metadata=EDITORIAL)
+    organisation: str | None = field(default=None, metadata=EDITORIAL)
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """A letter's own words in one more language (``letter.translations.<lang>``): what a
+    mailing prints for a recipient of that language. Salutation and date come from the
+    recipient's row and language; interface words from that language's catalog."""
+
+    subject: str = field(metadata=EDITORIAL)
+    body: list[str] = field(metadata=EDITORIAL)
+    title: str | None = field(default=None, metadata=EDITORIAL)  # the PDF's; default: subject
+    closing: str | None = field(default=None, metadata=EDITORIAL)  # None: the language's
+    signature: SignatureText | None = None
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
+
+
+@dataclass(frozen=True)
 class LetterSpec:
     subject: str = field(metadata=EDITORIAL)
     body: list[str] = field(metadata=EDITORIAL)
@@ -339,6 +365,8 @@ class LetterSpec:
     # A personal line to one recipient, printed under the salutation; `briefpress letters`
     # fills it from the recipients file's `note` column.
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # language tag -> the letter's words in that language, for recipients who read it.
+    translations: dict[str, LetterText] = field(default_factory=dict)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -366,6 +394,8 @@ class BriefSpec:
     ask: str | None = field(default=None, metadata=EDITORIAL)
     keywords: list[str] = field(default_factory=list)
     stylesheets: list[str] = field(default_factory=list)
+    # Another language's brief: the English edition's words under each translated quote.
+    bilingual: bool = False
     letter: LetterSpec | None = None
     sections: list[SectionSpec] = field(default_factory=list)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)

@@ -34,14 +34,15 @@ from typing import Any
 
 from briefpress.core.errors import Location, Problem
 from briefpress.core.i18n import SOURCE_LANGUAGE, LocalText, base_language, parse_locale
-from briefpress.data.model import RECORD_FILES, BriefSpec, Report, ReportData
-from briefpress.data.schema import yaml_name
+from briefpress.data.model import EDITORIAL, RECORD_FILES, BriefSpec, Report, ReportData
+from briefpress.data.schema import Builder, yaml_name
 from briefpress.data.select import resolve_sections, select
 from briefpress.data.yamlload import YamlDocument, load_yaml
 
 FieldPath = tuple[str, ...]  # ("countries", "portugal", "facts", "law", "label")
 FLAGS = ("verbatim", "editorial", "text")
 COLLECTIONS: dict[str, type] = {"report": Report, **RECORD_FILES}
+CREDIT_KEY = "translation"  # who translated: not report text, but about it
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,16 @@ class Entry:
     verbatim: bool = False  # a translation of the report's own words: labelled as one
 
 
+@dataclass(frozen=True)
+class TranslationCredit:
+    """Who translated a report's words into one language (``translation:`` in the
+    translations file). Left out, a brief says only that its report passages are
+    translated and that the English edition is authoritative: we never guess a name."""
+
+    by: str | None = None
+    note: str | None = field(default=None, metadata=EDITORIAL)
+
+
 @dataclass
 class ContentTranslations:
     """The translations of one report into one language."""
@@ -60,6 +71,7 @@ class ContentTranslations:
     language: str
     file: str
     entries: dict[FieldPath, Entry] = field(default_factory=dict)
+    credit: TranslationCredit | None = None
 
     def get(self, path: FieldPath) -> Entry | None:
         return self.entries.get(path)
@@ -139,14 +151,22 @@ class _Reader:
     def collections(self, data: Any, report_data: ReportData) -> None:
         top = self.mapping(data, ())
         for name, records in (top or {}).items():
-            if name not in COLLECTIONS:
-                self.unknown((name,), "collection", name, list(COLLECTIONS))
+            if name == CREDIT_KEY:
+                self.credit(records)
+            elif name not in COLLECTIONS:
+                self.unknown((name,), "collection", name, [*COLLECTIONS, CREDIT_KEY])
             elif name in report_data.broken:
                 continue  # its own file has errors: unknown ids here would only be noise
             elif name == "report":
                 self.record(report_data.report, records, (name,), (name,))
             else:
                 self.collection(name, report_data.collection(name), records)
+
+    def credit(self, data: Any) -> None:
+        """``translation: {by: ..., note: ...}``, checked like any record."""
+        builder = Builder(self.doc)
+        self.target.credit = builder.build(TranslationCredit, data, (CREDIT_KEY,))
+        self.problems.extend(builder.problems)
 
     def collection(self, name: str, known: dict[str, Any], data: Any) -> None:
         for rid, fields in (self.mapping(data, (name,)) or {}).items():
@@ -300,8 +320,8 @@ def _local_value(original: Any, entry: Entry | None, tag: str) -> Any:
             return [LocalText(v, SOURCE_LANGUAGE, False) for v in original]
         return LocalText(original, SOURCE_LANGUAGE, False)
     if isinstance(entry.value, tuple):
-        return [LocalText(v, tag, True) for v in entry.value]
-    return LocalText(entry.value, tag, True)
+        return [LocalText(v, tag, True, o) for v, o in zip(entry.value, original, strict=True)]
+    return LocalText(entry.value, tag, True, original)
 
 
 def localise(data: ReportData, tag: str) -> ReportData:
@@ -356,7 +376,8 @@ def _expand(record: Any, key: FieldPath, pattern: FieldPath) -> Iterator[FieldPa
 def shown_fields(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
     """Field paths of the editorial text and names a brief prints."""
     records: list[tuple[str, Any, tuple[FieldPath, ...]]] = []
-    for name, patterns in NAMES_EVERYWHERE.items():
+    letter = brief.kind == "letter"  # no spectrum figure, no footnotes
+    for name, patterns in () if letter else NAMES_EVERYWHERE.items():
         records += [(name, r, patterns) for r in data.collection(name).values()]
     country = data.countries.get(brief.country or "")
     if country is not None:
@@ -371,7 +392,7 @@ def shown_fields(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
     for name, record, patterns in records:
         for pattern in patterns:
             yield from _expand(record, (name, str(record.id)), pattern)
-    for heading in data.report.sections:
+    for heading in [] if letter else data.report.sections:
         yield ("report", "sections", heading.id, "title")
 
 
@@ -385,18 +406,29 @@ def field_label(path: FieldPath) -> str:
     return text
 
 
+def reader_languages(brief: BriefSpec) -> list[str]:
+    """The languages a brief is read in: its own, and for a letter each language it is
+    translated into (a mailing prints the report's text in the recipient's language)."""
+    letter = brief.letter
+    extra = list(letter.translations) if letter is not None else []
+    return list(dict.fromkeys([brief.language, *extra]))
+
+
 def missing_translations(briefs: list[BriefSpec], reports: dict[str, ReportData]) -> list[Problem]:
     """Warnings for report text that non-English briefs show in English for lack of a
     translation: one per field and language, naming the briefs that show it."""
     missing: dict[tuple[str, str, FieldPath], list[str]] = {}
     for brief in briefs:
         data = reports.get(brief.report)
-        if data is None or base_language(brief.language) == SOURCE_LANGUAGE:
+        if data is None:
             continue
-        source = translations_for(data, brief.language)
-        for path in dict.fromkeys(shown_fields(brief, data)):
-            if source is None or source.get(path) is None:
-                missing.setdefault((brief.report, brief.language, path), []).append(brief.id)
+        for language in reader_languages(brief):
+            if base_language(language) == SOURCE_LANGUAGE or parse_locale(language) is None:
+                continue  # English, or a tag validation reports
+            source = translations_for(data, language)
+            for path in dict.fromkeys(shown_fields(brief, data)):
+                if source is None or source.get(path) is None:
+                    missing.setdefault((brief.report, language, path), []).append(brief.id)
     problems = []
     for (report, tag, path), brief_ids in missing.items():
         data = reports[report]

@@ -21,6 +21,7 @@ holds the ownership marker) or an empty one is ever replaced (:mod:`briefpress.c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -29,7 +30,7 @@ import re
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,7 @@ from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_
 from briefpress.core.files import check_replaceable, staged_folder, write_atomic
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
-from briefpress.data.model import Address, BriefSpec
+from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
 from briefpress.mail.assemble import PrintFile, StreamCache, letter_and_brief
 from briefpress.mail.recipients import Recipient, load_recipients
 from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
@@ -109,8 +110,46 @@ class Mailing:
 # --- the per-recipient letter ------------------------------------------------------
 
 
+def letter_text(letter_brief: BriefSpec, language: str) -> LetterText | None:
+    """The letter's words for a reader of ``language``: its translation for that tag
+    (``pt-BR``), else for the tag's language (``pt``); None when the letter is written in
+    that language already, or has no translation for it."""
+    letter = letter_brief.letter
+    if letter is None or i18n.base_language(language) == i18n.base_language(letter_brief.language):
+        return None
+    for candidate in (language, i18n.base_language(language)):
+        for tag, text in letter.translations.items():
+            if tag.lower() == candidate.lower():
+                return text
+    return None
+
+
+def untranslated(letter_brief: BriefSpec, language: str) -> bool:
+    """Whether a reader of ``language`` would get the letter's words in another language."""
+    same = i18n.base_language(language) == i18n.base_language(letter_brief.language)
+    return not same and letter_text(letter_brief, language) is None
+
+
+def translated_letter(letter: LetterSpec, text: LetterText) -> LetterSpec:
+    """The letter with its own words replaced by a translation's. The closing is the
+    translation's or, if it has none, the language's (never the original's)."""
+    signature = letter.signature
+    if text.signature is not None:
+        signature = dataclasses.replace(
+            signature,
+            name=text.signature.name or signature.name,
+            title=text.signature.title or signature.title,
+            organisation=text.signature.organisation or signature.organisation,
+        )
+    return dataclasses.replace(
+        letter, subject=text.subject, body=text.body, closing=text.closing, signature=signature
+    )
+
+
 def personalise(letter_brief: BriefSpec, recipient: Recipient, today: dt.date) -> BriefSpec:
-    """The letter brief addressed to one recipient, in the recipient's language.
+    """The letter brief addressed to one recipient, wholly in the recipient's language:
+    the letter's translation for it where there is one (``letter.translations``), and the
+    interface words (headings, page labels, closing) from its catalog at render time.
 
     The spec's own recipient is a sample, so its salutation is never reused: a row
     without one gets the language's (from the interface catalog the template uses).
@@ -118,6 +157,11 @@ def personalise(letter_brief: BriefSpec, recipient: Recipient, today: dt.date) -
     letter = letter_brief.letter
     assert letter is not None  # checked before any letter is made
     language = i18n.Language(recipient.language)
+    text = letter_text(letter_brief, recipient.language)
+    title = letter_brief.title
+    if text is not None:
+        letter = translated_letter(letter, text)
+        title = text.title or text.subject
     salutation = recipient.salutation or language.gettext(SALUTATION) % {"name": recipient.name}
     address = Address(recipient.name, recipient.title, recipient.organisation, recipient.address)
     personal = dataclasses.replace(
@@ -128,7 +172,9 @@ def personalise(letter_brief: BriefSpec, recipient: Recipient, today: dt.date) -
         note=recipient.note,
         sample=False,
     )
-    return dataclasses.replace(letter_brief, language=recipient.language, letter=personal)
+    return dataclasses.replace(
+        letter_brief, language=recipient.language, title=title, letter=personal
+    )
 
 
 # Stylesheets parsed once per worker and mailing (the staging folder names the mailing).
@@ -291,18 +337,56 @@ def glyph_problems(recipients: list[Recipient], project: Project) -> list[Proble
     return problems
 
 
+def language_problems(recipients: list[Recipient], letter_brief: BriefSpec) -> list[Problem]:
+    """Recipients whose letter would not be wholly in their language: no translation of
+    the letter's words, or no interface catalog. One warning per language, at its first
+    row and naming every row, before anything is rendered (``--strict`` stops there)."""
+    rows: dict[tuple[str, str], list[Recipient]] = {}
+    for r in recipients:
+        if untranslated(letter_brief, r.language):
+            rows.setdefault(("words", r.language), []).append(r)
+        if i18n.catalog_for(r.language) is None and not i18n.Language(r.language).is_source:
+            rows.setdefault(("catalog", r.language), []).append(r)
+    problems = []
+    for (what, tag), found in rows.items():
+        numbers = [r.row for r in found]
+        shown = ", ".join(map(str, numbers[:10])) + (
+            f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+        )
+        plural = "s" if len(numbers) > 1 else ""
+        if what == "words":
+            message = (
+                f"the letter has no {tag} translation: its subject and body stay in "
+                f"{letter_brief.language} for row{plural} {shown}"
+            )
+            hint = f"add letter.translations.{tag} (subject, body) to {letter_brief.file}"
+        else:
+            message = (
+                f"no {tag} interface catalog: headings, page labels and closing stay in "
+                f"English for row{plural} {shown}"
+            )
+            hint = "start one with pybabel init (see README.md, Languages)"
+        problems.append(Problem(found[0].loc, message, hint, severity="warning"))
+    return problems
+
+
 def build_accompanying(project: Project, brief_id: str, edition: str, strict: bool) -> Build:
     """A build of just the accompanying brief, sharing the build's cache."""
     only = dataclasses.replace(project, briefs={brief_id: project.briefs[brief_id]})
     return Build(only, (edition,), strict)
 
 
-def brief_pdf_for(project: Project, brief_id: str, edition: str, strict: bool) -> tuple[Path, int]:
-    """The accompanying brief's PDF, built if stale; and how many renders that took (0/1)."""
+def brief_pdf_for(
+    project: Project, brief_id: str, edition: str, strict: bool, pool: Executor | None = None
+) -> tuple[Path, int]:
+    """The accompanying brief's PDF, built if stale; and how many renders that took (0/1).
+
+    With ``pool`` (the mailing's workers) the brief is rendered there, so this process never
+    loads WeasyPrint and stays small for the rest of the mailing."""
     run = build_accompanying(project, brief_id, edition, strict)
     settled, pending = run.plan()
     try:
-        results = settled + list(run.run_jobs(pending))
+        results = settled + list(run.run_jobs(pending, pool))
     finally:
         run.cache.save()
     result = results[0]
@@ -324,7 +408,7 @@ class Run:
     strict: bool
     brief_pdf: Path | None
     staging: Path
-    workers: int
+    pool: Executor | None  # the workers; None: letters are made in this process
 
 
 def letter_jobs(run: Run, recipients: list[Recipient]) -> Iterator[tuple[Recipient, LetterJob]]:
@@ -350,33 +434,31 @@ def letter_jobs(run: Run, recipients: list[Recipient]) -> Iterator[tuple[Recipie
 
 
 def run_letters(
-    jobs: Iterable[LetterJob], workers: int, root: Path, window: int = 0
+    jobs: Iterable[LetterJob], pool: Executor | None, window: int = 16
 ) -> Iterator[LetterOutcome]:
-    """Letters in parallel, each worker with a warm renderer; outcomes in job order.
+    """Letters in the workers of ``pool`` (or here, without one); outcomes in job order.
 
-    ``jobs`` is consumed lazily: at most ``window`` letters (default: eight a worker) are
-    rendered and waiting at any time, so memory does not grow with the mailing, and
-    workers start on the first letters while the HTML of later ones is still being made.
-    Stopping early (an error, Ctrl-C, SIGTERM) cancels the letters not yet started.
+    ``jobs`` is consumed lazily: at most ``window`` letters are rendered and waiting at any
+    time, so memory does not grow with the mailing, and workers start on the first letters
+    while the HTML of later ones is still being made. Stopping early (an error, Ctrl-C,
+    SIGTERM) cancels the letters not yet started.
     """
-    if workers <= 1:
+    if pool is None:
         for job in jobs:
             check_interrupted()
             yield make_letter(job)
         return
-    window = window or workers * 8
-    with worker_pool(workers, warm_worker, (root,)) as pool:
-        pending: deque[Future[LetterOutcome]] = deque()
-        try:
-            for job in jobs:
-                pending.append(pool.submit(make_letter, job))
-                if len(pending) >= window:
-                    yield pending.popleft().result()
-            while pending:
+    pending: deque[Future[LetterOutcome]] = deque()
+    try:
+        for job in jobs:
+            pending.append(pool.submit(make_letter, job))
+            if len(pending) >= window:
                 yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def row_problems(recipient: Recipient, outcome: LetterOutcome) -> list[Problem]:
@@ -422,7 +504,7 @@ def make_mailing(run: Run, recipients: list[Recipient]) -> Mailing:
     failures: list[Problem] = []
     warned: dict[str, int] = {}
     try:
-        for outcome in run_letters(jobs(), run.workers, run.project.root):
+        for outcome in run_letters(jobs(), run.pool):
             recipient, output = planned.popleft()
             count_warnings(warned, outcome)
             if not outcome.written:
@@ -462,6 +544,8 @@ def prepare_mailing(
     recipients, row_checks = load_recipients(recipients_file, shown, language)
     problems = [*validate_project(project), *letter_problems(project, letter_id), *row_checks]
     problems += glyph_problems(recipients, project)
+    if letter is not None and letter.letter is not None:
+        problems += language_problems(recipients, letter)
     raise_if_errors(problems, strict=strict)
     assert letter is not None  # else its load problem was raised
     project.problems = problems  # only warnings are left
@@ -483,14 +567,19 @@ def mail(
     shown = project.display(target)
     check_replaceable(target, shown, "letters --out")  # before any work: never another's folder
     accompanies = letter.letter.accompanies if letter.letter else None
-    brief_pdf, brief_renders = None, 0
-    if accompanies:
-        brief_pdf, brief_renders = brief_pdf_for(project, accompanies, edition, strict)
-    else:
-        publish_theme(project.out_dir)  # the letters' stylesheets and fonts
-    with staged_folder(target, shown, "letters --out") as staging:
-        run = Run(project, letter, edition, strict, brief_pdf, staging, jobs)
-        mailing = make_mailing(run, recipients)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if jobs > 1 and len(recipients) > 1:
+            workers = min(jobs, len(recipients))
+            pool = stack.enter_context(worker_pool(workers, warm_worker, (project.root,)))
+        brief_pdf, brief_renders = None, 0
+        if accompanies:
+            brief_pdf, brief_renders = brief_pdf_for(project, accompanies, edition, strict, pool)
+        else:
+            publish_theme(project.out_dir)  # the letters' stylesheets and fonts
+        with staged_folder(target, shown, "letters --out") as staging:
+            run = Run(project, letter, edition, strict, brief_pdf, staging, pool)
+            mailing = make_mailing(run, recipients)
     mailing.folder = target
     mailing.stats["brief_renders"] = brief_renders
     return mailing

@@ -28,7 +28,7 @@ from briefpress.core.files import inside, read_input
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec, Config, ReportData
 from briefpress.data.select import group_by_country, resolve_sections, select
-from briefpress.data.translations import localise
+from briefpress.data.translations import TranslationCredit, localise, translations_for
 from briefpress.render import visuals
 
 EDITION_PAGE = {"A4": "a4", "A5": "a5", "Letter": "letter"}
@@ -260,6 +260,35 @@ def localised_brief(brief: BriefSpec) -> BriefSpec:
     return dataclasses.replace(brief, letter=dataclasses.replace(letter, closing=closing))
 
 
+def _translated(value: Any) -> bool:
+    """Whether a record (or one nested in it) shows a translated passage: its words or
+    the report's (``verbatim`` and ``editorial`` fields), not a translated name."""
+    if isinstance(value, list):
+        return any(_translated(v) for v in value)
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return False
+    for f in dataclasses.fields(value):
+        item = getattr(value, f.name)
+        passage = f.metadata.get("verbatim") or f.metadata.get("editorial")
+        texts = item if isinstance(item, list) else [item]
+        if passage and any(i18n.is_translated(t) for t in texts):
+            return True
+        if _translated(item):
+            return True
+    return False
+
+
+def translation_credit(
+    brief: BriefSpec, data: ReportData, shown: list[Any]
+) -> TranslationCredit | None:
+    """The credit a brief prints once: only if it shows translated report text, naming
+    the translator only where the translations file does (``translation: {by: ...}``)."""
+    if not any(_translated(record) for record in shown):
+        return None
+    source = translations_for(data, brief.language)
+    return (source.credit if source else None) or TranslationCredit()
+
+
 def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
     """What a template sees: report records in the brief's language (translated where
     a translation exists, marked as English where not), and the brief's own fields."""
@@ -270,6 +299,7 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
     country = data.countries.get(brief.country or "")
     model = data.models.get(country.model) if country else None
     date = build_date()
+    shown = [*(r for records in selected.values() for r in records), country]
     return {
         "brief": localised_brief(brief),
         "report": data.report,
@@ -294,6 +324,7 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
         "palette": palette(project.config, edition),
         "edition_stylesheet": (f"../{ASSETS}/styles/print.css" if edition == "print" else None),
         "section_titles": {s.id: s.title for s in data.report.sections},
+        "translation_credit": translation_credit(brief, project.reports[brief.report], shown),
     }
 
 
