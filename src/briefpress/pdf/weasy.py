@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.pdf.finish import finish
+from briefpress.pdf.tagging import TagFinisher
 from briefpress.render.html import Rendered
 
 PANGO_HINT = (
@@ -131,11 +133,13 @@ class PdfRenderer:
             ).render(font_config=self.font_config, pdf_tags=True, **options)
             pages = len(document.pages)
             identifier = hashlib.sha256(rendered.html.encode("utf-8")).hexdigest()[:32]
+            finisher = TagFinisher(brief.language)
             pdf = document.write_pdf(
                 pdf_variant=VARIANTS[rendered.edition],
                 pdf_identifier=identifier.encode("ascii"),
                 pdf_tags=True,
                 custom_metadata=True,
+                finisher=finisher,
                 uncompressed_pdf=not compress,
             )
             pdf = stable_document_id(pdf, identifier)
@@ -143,6 +147,11 @@ class PdfRenderer:
             Problem(Location(brief.file), f"WeasyPrint: {record.getMessage()}", severity="warning")
             for record in log.records
         ]
+        problems += [
+            Problem(Location(brief.file), f"languages and table scopes not tagged: {why}")
+            for why in finisher.mismatch
+        ]
+        pdf = finish(pdf, rendered.edition)
         return pdf, pages, problems
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
