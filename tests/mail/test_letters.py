@@ -270,7 +270,7 @@ def test_recipient_problems_are_reported_together_by_row(letter_project: Path, c
     result = cli("letters", "letter", "--recipients", "bad.csv")
     assert result.code == 1
     err = result.err
-    assert "bad.csv:1: error: unknown column 'emial' (columns: name, title," in err
+    assert "bad.csv:1: error: unknown column 'emial' (did you mean 'email'? columns: name," in err
     assert "bad.csv:4: error: missing name (row 2)" in err
     assert "bad.csv:5:" in err and "not valid UTF-8 (byte 0xe9) (row 3)" in err
     assert "bad.csv:6: error: duplicate of row 1 on line 2 (row 4)" in err

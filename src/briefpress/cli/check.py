@@ -49,6 +49,9 @@ def check_cmd(obj: Context, strict: bool, against: Path | None, languages: bool,
     problems.extend(check_language(project))
     problems.extend(check_translations(project))
     problems.extend(check_drafts(project))
+    from briefpress.mail.settings import config_problems
+
+    problems.extend(config_problems(project))
     shares = []
     if not any(p.is_error for p in problems):
         from briefpress.render.measure import language_shares, share_problems

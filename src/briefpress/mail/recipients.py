@@ -23,12 +23,13 @@ from briefpress.checks.validate import check_window
 from briefpress.core import i18n
 from briefpress.core.errors import Location, Problem
 from briefpress.data.yamlload import MAX_BYTES, parse_yaml
+from briefpress.mail.addresses import address_problem, normalise, split_cc
 
 if TYPE_CHECKING:
     import _csv
 
 REQUIRED = ("name", "title", "organisation", "address")
-OPTIONAL = ("salutation", "language", "note")
+OPTIONAL = ("salutation", "language", "note", "email", "cc")
 COLUMNS = REQUIRED + OPTIONAL
 # Values that must not be empty: without them there is no one to write to, or nowhere.
 NEEDED = ("name", "address")
@@ -48,6 +49,8 @@ class Recipient:
     salutation: str | None
     language: str
     note: str | None
+    email: str | None = None  # for `briefpress send`; checked when present, needed there
+    cc: tuple[str, ...] = ()
 
     @property
     def window_lines(self) -> list[str]:
@@ -66,9 +69,13 @@ class RawRow:
 
 
 def load_recipients(
-    path: Path, display: str, default_language: str
+    path: Path, display: str, default_language: str, need_email: bool = False
 ) -> tuple[list[Recipient], list[Problem]]:
-    """Every recipient in ``path``, or the problems that stop the mailing (and warnings)."""
+    """Every recipient in ``path``, or the problems that stop the mailing (and warnings).
+
+    ``need_email``: every row must have an address (``briefpress send``); without it an
+    address is checked only where there is one (a postal mailing).
+    """
     try:
         if path.is_dir():
             return [], [Problem(Location(display), "this is a folder, not a recipients file")]
@@ -88,9 +95,13 @@ def load_recipients(
     for row in rows:
         recipient, row_problems = check_row(row, default_language)
         problems.extend(row_problems)
+        if need_email and not clean(row.values.get("email")):
+            hint = "add an email column" if "email" not in row.values else None
+            problems.append(_row_problem(row, "missing email", hint))
         if recipient is not None:
             recipients.append(recipient)
     problems.extend(find_duplicates(rows))
+    problems.extend(find_duplicate_addresses(rows))
     if not rows and not any(p.is_error for p in problems):
         problems.append(Problem(Location(display), "no recipients in the file"))
     return recipients, sorted(problems, key=lambda p: p.location)
@@ -309,10 +320,13 @@ def check_row(row: RawRow, default_language: str) -> tuple[Recipient | None, lis
     values = {name: clean(row.values.get(name)) for name in COLUMNS}
     problems = [_row_problem(row, f"missing {name}") for name in NEEDED if not values[name]]
     for name, value in values.items():
+        if name in ("email", "cc"):
+            continue  # checked as addresses, below
         if _control_characters(value):
             problems.append(_row_problem(row, f"{name} contains a control character"))
         elif name != "address" and name != "note" and "\n" in value:
             problems.append(_row_problem(row, f"{name} is on more than one line"))
+    problems += email_problems(row, values["email"], values["cc"])
     language = values["language"] or default_language
     if i18n.parse_locale(language) is None:
         problems.append(
@@ -330,6 +344,8 @@ def check_row(row: RawRow, default_language: str) -> tuple[Recipient | None, lis
         salutation=values["salutation"] or None,
         language=language,
         note=values["note"] or None,
+        email=values["email"] or None,
+        cc=tuple(split_cc(values["cc"])),
     )
     warnings = [
         Problem(p.location, f"{p.message} (row {row.row})", p.hint, p.severity)
@@ -364,4 +380,42 @@ def find_duplicates(rows: list[RawRow]) -> list[Problem]:
             )
         else:
             first[key] = row
+    return problems
+
+
+def email_problems(row: RawRow, email: str, cc: str) -> list[Problem]:
+    """The row's address and copy addresses, each checked (syntax, header injection)."""
+    problems = []
+    checked = [("email", email)] if email else []
+    checked += [("cc", address) for address in split_cc(cc)]
+    for column, address in checked:
+        problem = address_problem(address)
+        if problem is not None:
+            message, hint = problem
+            problems.append(_row_problem(row, f"{column} {address!r}: {message}", hint))
+    if email and normalise(email) in {normalise(a) for a in split_cc(cc)}:
+        problems.append(_row_problem(row, f"cc repeats the address {email!r}"))
+    return problems
+
+
+def find_duplicate_addresses(rows: list[RawRow]) -> list[Problem]:
+    """One inbox in two rows would get the letter twice."""
+    first: dict[str, RawRow] = {}
+    problems = []
+    for row in rows:
+        address = normalise(clean(row.values.get("email")))
+        if not address:
+            continue
+        if address in first:
+            earlier = first[address]
+            problems.append(
+                _row_problem(
+                    row,
+                    f"the address {address!r} is also in row {earlier.row} on line "
+                    f"{earlier.loc.line}",
+                    "one row per address: the same inbox would get the letter twice",
+                )
+            )
+        else:
+            first[address] = row
     return problems

@@ -1,0 +1,271 @@
+"""``briefpress send``: the plan, the question, progress and the summary on the terminal.
+
+Sending needs a yes: on a terminal briefpress asks, in a script ``--yes`` says
+it. Without either, a send is a dry run, so that a first look never mails
+anyone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from briefpress.build.builder import default_jobs
+from briefpress.cli.app import Context, cli
+from briefpress.mail.send import (
+    FAILED_FILE,
+    PLAN_FILE,
+    Item,
+    Options,
+    Plan,
+    Report,
+    Send,
+    prepare,
+    status,
+)
+from briefpress.mail.settings import password_for
+
+
+@cli.command("send")
+@click.argument("letter_id", metavar="ID")
+@click.option(
+    "--recipients",
+    "recipients_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV or YAML as for letters, with an email column (and optionally cc).",
+)
+@click.option("--dry-run", is_flag=True, help="Write the drafts and the plan; send nothing.")
+@click.option("--yes", is_flag=True, help="Send without asking (for scripts).")
+@click.option("--status", "show_status", is_flag=True, help="Show the send log and stop.")
+@click.option(
+    "--resend-unknown",
+    is_flag=True,
+    help="Send again to those whose earlier message may or may not have arrived.",
+)
+@click.option(
+    "--edition",
+    type=click.Choice(["screen", "print"]),
+    default="screen",
+    show_default=True,
+    help="The edition of the letters attached.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@click.pass_obj
+def send_cmd(
+    obj: Context,
+    letter_id: str,
+    recipients_file: Path | None,
+    dry_run: bool,
+    yes: bool,
+    show_status: bool,
+    resend_unknown: bool,
+    edition: str,
+    strict: bool,
+    jobs: int | None,
+) -> None:
+    """E-mail every recipient their letter, once; run again to continue after a stop."""
+    if show_status:
+        show_send_status(obj.project, letter_id)
+        return
+    if recipients_file is None:
+        raise click.UsageError("--recipients FILE is needed (or --status)")
+    run_send(
+        obj.project,
+        letter_id,
+        obj.project / recipients_file,  # relative paths: to the project, as with -C
+        dry_run=dry_run,
+        yes=yes,
+        resend_unknown=resend_unknown,
+        edition=edition,
+        strict=strict,
+        jobs=jobs or default_jobs(),
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _shown(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def describe_plan(root: Path, plan: Plan, run: Send) -> None:
+    """What the drafts phase found: what will be sent, and what will not, and why."""
+    for problem in plan.warnings:
+        click.echo(str(problem), err=True)
+    if plan.letters_made:
+        click.echo(f"made the letters again: {plan.letters_made}")
+    folder = _shown(root, plan.folder)
+    click.echo(
+        f"drafts: {folder}/drafts/ ({_plural(len(plan.to_send), 'message')} to send), "
+        f"plan: {folder}/{PLAN_FILE}"
+    )
+    if plan.already_sent:
+        click.echo(f"already sent: {_plural(plan.already_sent, 'recipient')} (not sent again)")
+    if plan.earlier_version:
+        click.echo(
+            f"note: {_plural(plan.earlier_version, 'recipient')} got an earlier version of "
+            "this letter, before it changed; the rest will get the current one",
+            err=True,
+        )
+    if plan.unknown:
+        click.echo(
+            f"unknown: {_plural(len(plan.unknown), 'message')} may or may not have arrived "
+            "(the send stopped while handing them over); not sent again. Ask the recipients "
+            "or the server's log, then use --resend-unknown for those that did not arrive:",
+            err=True,
+        )
+        for entry in plan.unknown:
+            click.echo(f"  row {entry.row}: {entry.name} <{entry.email}>", err=True)
+    settings = run.settings
+    if plan.to_send and settings.host:
+        click.echo(
+            f"server: {settings.host}:{settings.port} ({settings.security}), from {settings.sender}"
+        )
+
+
+def run_send(
+    root: Path,
+    letter_id: str,
+    recipients_file: Path,
+    *,
+    dry_run: bool,
+    yes: bool,
+    resend_unknown: bool,
+    edition: str,
+    strict: bool,
+    jobs: int,
+) -> None:
+    options = Options(edition, strict, jobs, resend_unknown)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    with prepare(root, letter_id, recipients_file, options, sending=not dry_run) as (run, plan):
+        describe_plan(root, plan, run)
+        if not plan.to_send:
+            click.echo("nothing to send.")
+            return
+        if dry_run:
+            click.echo("dry run: nothing sent.")
+            return
+        if not yes:
+            if not interactive:
+                click.echo("not sent: add --yes to send from a script (this was a dry run).")
+                return
+            question = f"Send {_plural(len(plan.to_send), 'message')} now?"
+            if not click.confirm(question, default=False):
+                click.echo("nothing sent.")
+                return
+        ask = (lambda text: click.prompt(text, hide_input=True)) if interactive else None
+        password = password_for(run.settings, os.environ, ask)
+        try:
+            with Progress(interactive, len(plan.to_send)) as progress:
+                report = run.send(plan, password, progress.event)
+        except KeyboardInterrupt:
+            counts = run.log.counts()
+            click.echo(
+                f"stopped: {counts['sent']} sent so far, {counts['pending']} still to send; "
+                "run the same command again to continue.",
+                err=True,
+            )
+            raise
+        summarise(root, run, report)
+        if report.failed or report.deferred or report.unknown:
+            sys.exit(1)
+
+
+class Progress:
+    """A progress bar on a terminal; a line per message otherwise (for a script's log)."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled = enabled
+        self.total = total
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
+
+            self.bar = RichProgress(
+                TextColumn("sending"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("send", total=self.total)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def echo(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(line, highlight=False, markup=False)
+        else:
+            click.echo(line)
+
+    def event(self, kind: str, item: Item, answer: str) -> None:
+        r = item.recipient
+        who = f"row {r.row}: {r.name} <{r.email}>"
+        if kind == "sent":
+            if self.bar is not None:
+                self.bar.advance(self.task)
+            else:
+                self.echo(f"sent    {who}")
+        elif kind in ("failed", "deferred", "unknown"):
+            if self.bar is not None:
+                self.bar.advance(self.task)
+            self.echo(f"{kind:<8}{who}: {answer}")
+        elif kind == "retry":
+            self.echo(f"retry   {who}: {answer}")
+        elif kind == "reconnect":
+            self.echo(f"reconnecting: {answer}")
+        elif kind == "wait":
+            self.echo(f"waiting {answer}: the per-minute limit")
+
+
+def summarise(root: Path, run: Send, report: Report) -> None:
+    """The run in one line, then what needs a person: who failed, where to look."""
+    rate = report.sent / report.seconds if report.seconds > 0 else 0.0
+    pace = f"{rate:.1f} a second" if rate >= 1 or rate == 0 else f"{rate * 60:.1f} a minute"
+    parts = [f"sent {_plural(report.sent, 'message')}"]
+    parts += [f"{n} {what}" for n, what in ((report.failed, "failed"),) if n]
+    parts += [f"{n} deferred" for n in (report.deferred,) if n]
+    parts += [f"{n} unknown" for n in (report.unknown,) if n]
+    click.echo(", ".join(parts) + f" in {report.seconds:.1f} s ({pace}).")
+    counts = run.log.counts()
+    if report.stopped:
+        resume = ""
+        if report.resume_at:
+            when = dt.datetime.fromtimestamp(report.resume_at).strftime("%Y-%m-%d %H:%M")
+            resume = f"; the next can go at {when}"
+        click.echo(
+            f"stopped: {report.stopped}. {_plural(counts['pending'], 'message')} still to "
+            f"send{resume}: run the same command again to continue.",
+            err=True,
+        )
+    if (run.folder / FAILED_FILE).exists():
+        click.echo(
+            f"not delivered: see {_shown(root, run.folder / FAILED_FILE)} "
+            "(fix the rows and run again: only those not sent are sent)",
+            err=True,
+        )
+
+
+def show_send_status(root: Path, letter_id: str) -> None:
+    """``--status``: the log's counts, and each recipient who needs attention."""
+    counts, entries = status(root, letter_id)
+    click.echo(", ".join(f"{state}: {n}" for state, n in counts.items()))
+    for e in entries:
+        state = "deferred" if e.state == "pending" else e.state
+        click.echo(f"{state:<8} row {e.row}: {e.name} <{e.email}>: {e.answer or ''}")

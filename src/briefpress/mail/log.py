@@ -1,0 +1,204 @@
+"""The send log: one SQLite database per mailing, the memory that makes a send resumable.
+
+Each recipient (by e-mail address, so that a reordered recipients file changes
+nothing) has a state:
+
+- ``pending``: not sent yet; the next run sends it;
+- ``sending``: the message was being handed to the server when the run stopped;
+- ``sent``: the server accepted it (its answer is kept);
+- ``failed``: the server refused it for good (5xx); a rerun tries again, so a
+  fixed address or a server problem that went away needs nothing else;
+- ``unknown``: the message may or may not have arrived (the process was killed,
+  or the connection broke, after the message was handed over). It is never sent
+  again without ``--resend-unknown``: a second copy is worse than a question.
+
+A state is committed before the step it describes, so a crash at any moment
+leaves at worst ``sending``, which the next run turns into ``unknown``.
+
+The database holds names and e-mail addresses: personal data. It lives in the
+mailing's folder under out/, which git ignores, and should be deleted when the
+mailing's record is no longer needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from briefpress.core.errors import BriefpressError
+
+STATES = ("pending", "sending", "sent", "failed", "unknown")
+LOG_FILE = "send-log.sqlite"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS recipients (
+    email TEXT PRIMARY KEY,
+    row INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'unknown')),
+    message_id TEXT,
+    attachment_sha256 TEXT,
+    addresses INTEGER NOT NULL DEFAULT 1,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    started REAL,
+    finished REAL,
+    answer TEXT
+);
+CREATE INDEX IF NOT EXISTS recipients_started ON recipients (started);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One recipient's line in the log."""
+
+    email: str
+    row: int
+    name: str
+    state: str
+    message_id: str | None
+    attachment_sha256: str | None
+    addresses: int
+    attempts: int
+    started: float | None
+    finished: float | None
+    answer: str | None
+
+
+class SendLog:
+    """The log of one mailing; one process at a time may send from it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None)  # autocommit: each write lands
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(SCHEMA)
+        self._lock: IO[bytes] | None = None
+
+    def close(self) -> None:
+        self.db.close()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def lock(self) -> None:
+        """Refuse a second send of this mailing while one runs: two would mail twice."""
+        handle = (self.path.parent / ".send.lock").open("wb")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise BriefpressError(
+                f"another briefpress send of this mailing is running ({self.path.parent})"
+            ) from None
+        self._lock = handle
+
+    # --- reading ---------------------------------------------------------------------
+
+    def entries(self) -> Iterator[Entry]:
+        """Every recipient the log knows, in row order."""
+        cursor = self.db.execute(f"SELECT {_COLUMNS} FROM recipients ORDER BY row, email")
+        for values in cursor:
+            yield Entry(*values)
+
+    def entry(self, email: str) -> Entry | None:
+        values = self.db.execute(
+            f"SELECT {_COLUMNS} FROM recipients WHERE email = ?", (email,)
+        ).fetchone()
+        return Entry(*values) if values else None
+
+    def counts(self) -> dict[str, int]:
+        found = dict(self.db.execute("SELECT state, COUNT(*) FROM recipients GROUP BY state"))
+        return {state: int(found.get(state, 0)) for state in STATES}
+
+    def started_since(self, since: float) -> list[tuple[float, int]]:
+        """When each message that may have left since ``since`` was handed over, and to how
+        many addresses: what counts against a provider's quota."""
+        cursor = self.db.execute(
+            "SELECT started, addresses FROM recipients WHERE started >= ? "
+            "AND state IN ('sending', 'sent', 'unknown') ORDER BY started",
+            (since,),
+        )
+        return [(float(t), int(n)) for t, n in cursor]
+
+    # --- writing ---------------------------------------------------------------------
+
+    def recover(self) -> int:
+        """A ``sending`` left by a run that stopped is ``unknown``: it may have arrived."""
+        cursor = self.db.execute(
+            "UPDATE recipients SET state = 'unknown', "
+            "answer = COALESCE(answer, 'the send stopped while the message was handed over') "
+            "WHERE state = 'sending'"
+        )
+        return cursor.rowcount
+
+    def register(self, email: str, row: int, name: str) -> Entry:
+        """The recipient's entry, added as pending if new; its row and name kept current."""
+        self.db.execute(
+            "INSERT INTO recipients (email, row, name) VALUES (?, ?, ?) "
+            "ON CONFLICT (email) DO UPDATE SET row = excluded.row, name = excluded.name",
+            (email, row, name),
+        )
+        entry = self.entry(email)
+        assert entry is not None
+        return entry
+
+    def prepare(self, email: str, message_id: str, attachment_sha256: str, addresses: int) -> None:
+        """What a not-yet-sent recipient will get, as the drafts say."""
+        self.db.execute(
+            "UPDATE recipients SET message_id = ?, attachment_sha256 = ?, addresses = ? "
+            "WHERE email = ? AND state IN ('pending', 'failed')",
+            (message_id, attachment_sha256, addresses, email),
+        )
+
+    def mark(self, email: str, state: str, when: float, answer: str | None = None) -> None:
+        """A new state; ``sending`` also records when the message was handed over."""
+        if state == "sending":
+            self.db.execute(
+                "UPDATE recipients SET state = ?, started = ?, attempts = attempts + 1, "
+                "answer = NULL WHERE email = ?",
+                (state, when, email),
+            )
+        else:
+            self.db.execute(
+                "UPDATE recipients SET state = ?, finished = ?, answer = ? WHERE email = ?",
+                (state, when, answer, email),
+            )
+
+    def release_unknown(self) -> int:
+        """``--resend-unknown``: the user checked, and those messages did not arrive."""
+        return self.db.execute(
+            "UPDATE recipients SET state = 'pending' WHERE state = 'unknown'"
+        ).rowcount
+
+
+_COLUMNS = (
+    "email, row, name, state, message_id, attachment_sha256, addresses, attempts, "
+    "started, finished, answer"
+)
+
+
+@contextlib.contextmanager
+def open_log(folder: Path, lock: bool = False) -> Iterator[SendLog]:
+    """The mailing's log, locked for sending when asked."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():  # personal data: never committed, wherever out/ is
+        ignore.write_text("# names and addresses: personal data, never committed\n*\n")
+    os.chmod(folder, 0o700)
+    log = SendLog(folder / LOG_FILE)
+    try:
+        if lock:
+            log.lock()
+        yield log
+    finally:
+        log.close()

@@ -1,0 +1,174 @@
+"""Handing one message at a time to the organisation's SMTP server, knowing what happened.
+
+smtplib's ``sendmail`` hides the one moment that matters for never mailing
+anyone twice: after the server has said 354 and the message is on its way, a
+broken connection leaves its fate unknown; before that, nothing can have been
+delivered. So the transaction is driven step by step here, and the caller is
+told (``on_handover``) just before the message itself is transmitted, to
+record ``sending`` first.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from briefpress.mail.settings import SmtpSettings
+
+# Outcomes of one attempt.
+SENT = "sent"
+TEMPORARY = "temporary"  # 4xx, or the connection failed before the hand-over: try again
+PERMANENT = "permanent"  # 5xx: the server will not take this message
+UNKNOWN = "unknown"  # the connection broke after the hand-over
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What became of one attempt, with the server's own words."""
+
+    outcome: str
+    answer: str
+    reconnect: bool = False  # the connection is gone (or the server closes it: 421)
+    no_answer: bool = False  # the server could not be reached, or went away, before DATA
+    sender_refused: bool = False  # MAIL FROM refused for good: no message can go
+
+
+class LoginFailed(Exception):
+    """The server refused the username and password: nothing can be sent."""
+
+
+def _answer(code: int, text: bytes | str) -> str:
+    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return f"{code} {' '.join(words.split())}".strip()
+
+
+def _refusal(code: int, text: bytes | str) -> Attempt:
+    outcome = PERMANENT if 500 <= code < 600 else TEMPORARY
+    return Attempt(outcome, _answer(code, text), reconnect=code == 421)
+
+
+def dot_stuffed(message: bytes) -> bytes:
+    """The message as DATA carries it: CRLF lines, a leading dot doubled, the final dot."""
+    data = re.sub(rb"(?:\r\n|\n|\r)", b"\r\n", message)
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+class Connection:
+    """One SMTP session, opened when first needed and again after it breaks."""
+
+    def __init__(self, settings: SmtpSettings, password: str | None) -> None:
+        self.settings = settings
+        self.password = password
+        self.smtp: smtplib.SMTP | None = None
+
+    def _context(self) -> ssl.SSLContext:
+        cafile = str(self.settings.ca_file) if self.settings.ca_file else None
+        return ssl.create_default_context(cafile=cafile)
+
+    def open(self) -> smtplib.SMTP:
+        """Connect, secure and log in; errors are the caller's to report."""
+        if self.smtp is not None:
+            return self.smtp
+        s = self.settings
+        smtp: smtplib.SMTP
+        if s.security == "tls":
+            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        try:
+            smtp.ehlo()
+            if s.security == "starttls":
+                smtp.starttls(context=self._context())
+                smtp.ehlo()
+            if s.username is not None:
+                try:
+                    smtp.login(s.username, self.password or "")
+                except smtplib.SMTPAuthenticationError as exc:
+                    raise LoginFailed(_answer(exc.smtp_code, exc.smtp_error)) from None
+        except BaseException:
+            smtp.close()
+            raise
+        self.smtp = smtp
+        return smtp
+
+    def close(self) -> None:
+        """Say goodbye if the server still listens; drop the socket either way."""
+        if self.smtp is None:
+            return
+        smtp, self.smtp = self.smtp, None
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+    def drop(self) -> None:
+        if self.smtp is not None:
+            self.smtp.close()
+            self.smtp = None
+
+    def send(
+        self, sender: str, recipients: list[str], message: bytes, on_handover: Callable[[], None]
+    ) -> Attempt:
+        """One transaction: MAIL, RCPT for each address, DATA. Any refused address refuses
+        the message (a letter goes to all its addresses or to none)."""
+        try:
+            smtp = self.open()
+        except LoginFailed:
+            raise
+        except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
+            self.drop()
+            return Attempt(TEMPORARY, f"cannot connect to {self.settings.host}: {exc}", True, True)
+        try:
+            refused = self._envelope(smtp, sender, recipients)
+            if refused is not None:
+                return refused
+            code, text = smtp.docmd("DATA")
+            if code != 354:
+                self._reset(smtp)
+                return _refusal(code, text)
+        except (smtplib.SMTPException, OSError) as exc:
+            self.drop()  # nothing was handed over: the message cannot have arrived
+            return Attempt(TEMPORARY, f"the connection broke: {exc}", True, True)
+        on_handover()
+        try:
+            smtp.send(dot_stuffed(message))
+            code, text = smtp.getreply()
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+            self.drop()
+            return Attempt(UNKNOWN, f"the connection broke after the message was sent: {exc}", True)
+        if code == 250:
+            return Attempt(SENT, _answer(code, text))
+        return _refusal(code, text)
+
+    def _envelope(self, smtp: smtplib.SMTP, sender: str, recipients: list[str]) -> Attempt | None:
+        code, text = smtp.mail(sender)
+        if code != 250:
+            self._reset(smtp)
+            said = _refusal(code, text)
+            permanent = said.outcome == PERMANENT
+            return Attempt(said.outcome, said.answer, said.reconnect, sender_refused=permanent)
+        worst: Attempt | None = None
+        for address in recipients:
+            code, text = smtp.rcpt(address)
+            if code not in (250, 251):
+                refusal = _refusal(code, text)
+                attempt = Attempt(
+                    refusal.outcome, f"{address}: {refusal.answer}", refusal.reconnect
+                )
+                if worst is None or attempt.outcome == PERMANENT:
+                    worst = attempt
+        if worst is not None:
+            self._reset(smtp)
+        return worst
+
+    def _reset(self, smtp: smtplib.SMTP) -> None:
+        try:
+            smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self.drop()
