@@ -67,9 +67,9 @@ upgrade: UPGRADE := --upgrade
 upgrade: lock
 
 # Debian packages: WeasyPrint's libraries (the tests build with --strict, so a missing
-# HarfBuzz subset library fails them), then poppler-utils (pdftotext), qpdf and chromium
-# (tests/live/test_browser.py). As root they are installed with apt-get; elsewhere one
-# line names them, and the tests that need the tools skip.
+# HarfBuzz subset library fails them), then poppler-utils (pdftotext), qpdf, and chromium
+# with libatomic1 for Playwright's driver (tests/live/test_browser.py). As root they are
+# installed with apt-get; elsewhere one line names them, and the tests that need them skip.
 system-deps: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
 	@$(BIN)/python scripts/system_deps.py test

@@ -18,6 +18,7 @@ tests that need them skip (CI fails the browser test instead; see tests/test_bro
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import os
 import shutil
@@ -41,6 +42,11 @@ TEST_TOOLS = {
     "qpdf": "qpdf",
     "chromium": "chromium",
 }
+
+# Shared libraries the tests load, and the Debian package of each: Playwright's Node.js
+# driver, which drives chromium in the browser test, needs libatomic (a minimal Debian
+# lacks it).
+TEST_LIBRARIES = {"libatomic.so.1": "libatomic1"}
 
 
 def probe() -> int:
@@ -74,9 +80,20 @@ def missing_for_build() -> tuple[list[str], list[str]]:
     return [], []
 
 
+def loads(library: str) -> bool:
+    """True when the dynamic loader finds ``library``, as a program linked to it would."""
+    try:
+        ctypes.CDLL(library)
+    except OSError:
+        return False
+    return True
+
+
 def missing_for_test() -> list[str]:
-    """Debian packages of the test suite's commands that are not on PATH."""
-    return sorted({package for tool, package in TEST_TOOLS.items() if not shutil.which(tool)})
+    """Debian packages of the test suite's commands and libraries that are not there."""
+    tools = {package for tool, package in TEST_TOOLS.items() if not shutil.which(tool)}
+    libraries = {package for library, package in TEST_LIBRARIES.items() if not loads(library)}
+    return sorted(tools | libraries)
 
 
 def can_apt_get() -> bool:

@@ -16,6 +16,8 @@ from briefpress.cli import main
 
 TESTS = Path(__file__).parent
 FIXTURE = TESTS / "fixtures" / "project"
+# A second report of another shape: cities, no typology, no facts, a logo.
+CITIES = TESTS / "fixtures" / "cities"
 REPO = TESTS.parent
 SEED = REPO.parent / "shared" / "seeds" / "000_f3237e55bf94ab5f.txt"
 
@@ -49,6 +51,14 @@ def project(tmp_path: Path) -> Path:
     target = tmp_path / "project"
     shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("out"))
     (target / "out").mkdir(exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def cities(tmp_path: Path) -> Path:
+    """A fresh copy of the cities fixture project that a test may change."""
+    target = tmp_path / "cities"
+    shutil.copytree(CITIES, target, ignore=shutil.ignore_patterns("out"))
     return target
 
 

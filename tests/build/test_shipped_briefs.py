@@ -5,6 +5,8 @@ language: as the brief shows it, the labelled translation where there is one).""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -43,7 +45,7 @@ def selected_quotes(root: Path, brief_id: str) -> list[Quote]:
     brief = project.briefs[brief_id]
     data = localise(project.reports[brief.report], brief.language)
     quotes: list[Quote] = []
-    for section in resolve_sections(brief):
+    for section in resolve_sections(brief, data.report):
         if (section.from_ or section.name) == "quotes":
             quotes += select(data.quotes, section)
     return quotes
@@ -87,3 +89,14 @@ def test_selected_quotes_are_verbatim_and_attributed(built: dict[str, Any], brie
     for quote in quotes:
         assert squash(quote.text) in text, f"{quote.id} is not verbatim in {brief_id}.pdf"
         assert squash(quote.attribution) in text, f"{quote.id}'s attribution is missing"
+
+
+def test_a_fresh_clone_has_no_out_folder_the_build_would_refuse() -> None:
+    # briefpress writes only into an out/ it made (or an empty one): a file kept in git
+    # under out/ (a .gitkeep) made `make build` fail on every new clone.
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    listed = subprocess.run(
+        ["git", "-C", str(REPO), "ls-files", "out"], capture_output=True, text=True, check=True
+    )
+    assert listed.stdout == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,8 @@ def test_orders(data: ReportData) -> None:
 
 def test_findings_match_their_countries_list(data: ReportData) -> None:
     assert ids(select(data.findings, SectionSpec("f", country=["borduria"]))) == ["fines-punish"]
-    assert select(data.findings, SectionSpec("f", country=["arcadia"])) == []
+    assert ids(select(data.findings, SectionSpec("f", country=["arcadia"]))) == ["policing-eases"]
+    assert select(data.findings, SectionSpec("f", country=["nowhere"])) == []
 
 
 def test_models_are_placed_by_study_country(data: ReportData) -> None:
@@ -89,3 +91,18 @@ def test_select_does_not_touch_its_input(data: ReportData, tmp_path: Path) -> No
     before = list(data.quotes)
     select(data.quotes, SectionSpec("q", order="-length"))
     assert list(data.quotes) == before
+
+
+def test_default_place_sections_follow_the_reports_asks_section(data: ReportData) -> None:
+    brief = BriefSpec(id="b", report="r", kind="country", title="T", country="borduria")
+    without = dataclasses.replace(data.report, asks_section=None)
+    plain = {s.name: s for s in resolve_sections(brief, without)}
+    assert "asks" not in plain  # a report that names no asks section
+    assert ids(select(data.quotes, plain["quotes"])) == ["q41-02", "q46-01"]
+    report = dataclasses.replace(data.report, asks_section="4.6")
+    sections = {s.name: s for s in resolve_sections(brief, report)}
+    assert ids(select(data.quotes, sections["quotes"])) == ["q41-02"]
+    assert ids(select(data.quotes, sections["asks"])) == ["q46-01"]
+    handout = BriefSpec(id="h", report="r", kind="handout", title="T")
+    quote = {s.name: s for s in resolve_sections(handout, report)}["quote"]
+    assert ids(select(data.quotes, quote)) == ["q46-01"]

@@ -20,7 +20,13 @@ import yaml
 from briefpress.checks.verify import SourceError, normalise_source, read_source, verify
 from briefpress.core.assets import THEME_TEMPLATES
 from briefpress.core.errors import Location, Problem
-from briefpress.core.i18n import DOMAIN, base_language, catalog_languages, catalog_path
+from briefpress.core.i18n import (
+    DOMAIN,
+    base_language,
+    catalog_dirs,
+    catalog_languages,
+    catalog_path,
+)
 from briefpress.data.load import Project
 from briefpress.data.model import TO_WRITE
 from briefpress.data.translations import field_label, missing_translations
@@ -208,9 +214,15 @@ def check_other_languages(project: Project) -> list[Problem]:
                         text,
                         language,
                     )
-    for language in catalog_languages():
-        where = f"briefpress locale/{language}/LC_MESSAGES/{DOMAIN}.po"
-        for number, line in enumerate(catalog_path(language).read_text("utf-8").splitlines(), 1):
+    dirs = catalog_dirs(project.root)
+    for language in catalog_languages(dirs):
+        path = catalog_path(language, dirs)
+        where = (
+            project.display(path)
+            if path.is_relative_to(project.root)
+            else (f"briefpress locale/{language}/LC_MESSAGES/{DOMAIN}.po")
+        )
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
             if line.startswith("msgstr") or line.startswith('"'):
                 flag(Location(where, number), "an interface translation", line, language)
     return problems

@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
+from briefpress.checks.brand import check_brand
 from briefpress.checks.privacy import personal_identifiers
 from briefpress.core import i18n
 from briefpress.core.errors import Location, Problem
 from briefpress.data.load import Project
-from briefpress.data.model import KINDS, PAPERS, SELECTABLE, TO_WRITE, BriefSpec, ReportData
-from briefpress.data.select import ORDERS, resolve_sections
+from briefpress.data.model import (
+    KINDS,
+    PAPERS,
+    SELECTABLE,
+    TO_WRITE,
+    BriefSpec,
+    Report,
+    ReportData,
+    SectionSpec,
+)
+from briefpress.data.select import ORDERS, resolve_sections, select
 
 # (collection, attribute, target collection): every such reference must resolve.
 REFERENCES = [
@@ -44,6 +55,7 @@ def suggest(value: str, known: Iterable[str]) -> str | None:
 
 SINGULAR = {
     "countries": "country",
+    "places": "place",
     "quotes": "quote",
     "organisations": "organisation",
     "models": "model",
@@ -82,9 +94,10 @@ def check_references(data: ReportData) -> list[Problem]:
                 if value not in known and value != TO_WRITE:  # check_drafts lists those
                     problems.append(unknown(where(record, attr), SINGULAR[target], value, known))
     sections = {s.id for s in data.report.sections}
-    for name in ("quotes", "findings", "literature", "sources"):
+    problems.extend(check_report_sections(data.report, sections))
+    for name in ("quotes", "findings", "literature", "sources", "recommendations"):
         for record in data.collection(name).values():
-            if record.section not in sections:
+            if record.section is not None and record.section not in sections:
                 problems.append(
                     Problem(
                         where(record, "section"),
@@ -104,24 +117,67 @@ def check_references(data: ReportData) -> list[Problem]:
     return problems
 
 
-def check_anonymity(data: ReportData) -> list[Problem]:
-    """The report promised respondents anonymity: attributions name no person."""
+def check_report_sections(report: Report, sections: set[str]) -> list[Problem]:
+    """Section ids the report's own fields cite (methodology, spectrum, asks) exist."""
+    cited: list[tuple[Any, str, str | None]] = [(report, "asks_section", report.asks_section)]
+    if report.methodology is not None:
+        cited.append((report.methodology, "section", report.methodology.section))
+    if report.spectrum is not None:
+        cited.append((report.spectrum, "section", report.spectrum.section))
+    return [
+        Problem(where(record, attr), f"unknown report section {value!r}", suggest(value, sections))
+        for record, attr, value in cited
+        if value is not None and value not in sections
+    ]
+
+
+ALLOW_HINT = (
+    "if it is no person, declare it (an organisation in organisations.yaml, a place) "
+    "or list it under 'allow:' in report.yaml"
+)
+
+
+def declared_names(data: ReportData, brand_names: Iterable[str] = ()) -> list[str]:
+    """Names the report's data declares, which the anonymity check accepts: its
+    organisations, places, publisher, its ``allow`` list, and the brand's own name."""
+    report = data.report
+    names = [report.publisher.short, report.publisher.name, *report.allow, *brand_names]
+    for org in data.organisations.values():
+        names += [org.short, org.name or ""]
+    names += [place.name for place in data.countries.values()]
+    return [n for n in names if n and n.strip()]
+
+
+def check_anonymity(data: ReportData, brand_names: Iterable[str] = ()) -> list[Problem]:
+    """The report promised respondents anonymity: attributions name no person.
+
+    What the data declares (organisations, places, the publisher, ``allow``) is never
+    flagged; e-mail addresses, phone numbers and undeclared person-like names are.
+    """
     problems = []
+    allowed = declared_names(data, brand_names)
     for quote in data.quotes.values():
         for field_name in ("attribution", "note"):
             text = getattr(quote, field_name) or ""
-            for found in personal_identifiers(text):
+            for found in personal_identifiers(text, allowed):
                 problems.append(
                     Problem(
-                        quote.loc,
+                        where(quote, field_name),
                         f"{field_name} of quote {quote.id!r} contains {found}",
-                        "attributions stay at organisation and country",
+                        f"attributions stay at organisation and place; {ALLOW_HINT}",
                     )
                 )
     for org in data.organisations.values():
-        for text in (org.short, org.name or ""):
-            for found in personal_identifiers(text):
-                problems.append(Problem(org.loc, f"organisation {org.id!r} contains {found}"))
+        # An organisation's name is declared by being one: only contact details are flagged.
+        for attr in ("short", "name"):
+            for found in personal_identifiers(getattr(org, attr) or "", allowed):
+                problems.append(
+                    Problem(
+                        where(org, attr),
+                        f"organisation {org.id!r} contains {found}",
+                        "organisations are named, people are not",
+                    )
+                )
     return problems
 
 
@@ -139,7 +195,7 @@ def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
         )
     if brief.paper not in PAPERS:
         add("paper", f"unknown paper size {brief.paper!r}", f"one of {', '.join(PAPERS)}")
-    problems.extend(check_language_tag(brief))
+    problems.extend(check_language_tag(brief, i18n.catalog_dirs(project.root)))
     for name, value in (("max_pages", brief.max_pages), ("min_pages", brief.min_pages)):
         if value is not None and value < 1:
             add(name, f"{name} must be at least 1")
@@ -160,9 +216,79 @@ def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
     if brief.kind == "letter" and brief.letter is None:
         add("kind", "a letter needs a 'letter' block (subject, body, recipient, signature)")
     problems.extend(check_letter(brief, project))
-    for section in resolve_sections(brief):
+    sections = resolve_sections(brief, data.report)
+    for section in sections:
         problems.extend(check_section(section, data))
+    if not any(p.is_error for p in problems):
+        problems.extend(check_selection(brief, data, sections))
     return problems
+
+
+def _selects(data: ReportData, section: SectionSpec) -> list[Any]:
+    source = section.from_ or section.name
+    return select(data.collection(source), section) if source in SELECTABLE else []
+
+
+def check_selection(
+    brief: BriefSpec, data: ReportData, sections: list[SectionSpec]
+) -> list[Problem]:
+    """A section that selects nothing is a warning (its heading simply disappears); a
+    brief that would print nothing but its title is an error."""
+    problems = []
+    chosen = {s.name: _selects(data, s) for s in sections}
+    for section in sections:
+        own = section.loc.file != "<none>"
+        source = section.from_ or section.name
+        if chosen[section.name] or section.optional:
+            continue
+        if not own and not (source in SELECTABLE and data.collection(source)):
+            continue  # a default slot for records this report does not have at all
+        what = (section.from_ or section.name).replace("_", " ")
+        problems.append(
+            Problem(
+                section.loc if own else brief.loc,
+                f"section {section.name!r} of brief {brief.id!r} selects no {what}",
+                _empty_hint(section, own),
+                severity="warning",
+            )
+        )
+    if _prints_nothing(brief, chosen):
+        problems.append(
+            Problem(
+                brief.loc,
+                f"brief {brief.id!r} would print an empty page: none of its sections "
+                "selects anything",
+                "check its country/theme against the report data, or add 'sections:', "
+                "'points:' or 'ask:'",
+            )
+        )
+    return problems
+
+
+def _empty_hint(section: SectionSpec, own: bool) -> str:
+    filters = [
+        f"{name}: {', '.join(values)}"
+        for name, values in (
+            ("country", section.country),
+            ("theme", section.theme),
+            ("section", section.section),
+            ("ids", section.ids),
+        )
+        if values
+    ]
+    selector = "; ".join(filters) or "no filter"
+    kind = "its filters" if own else "the default for this kind"
+    return f"{kind} ({selector}) match no record; 'sections:' in the spec can choose others"
+
+
+def _prints_nothing(brief: BriefSpec, chosen: Mapping[str, list[Any]]) -> bool:
+    """Whether the page would hold no content: a handout prints its points, quote and ask;
+    a letter its body; the other kinds their sections."""
+    if brief.kind == "letter":
+        return False
+    if brief.kind == "handout":
+        return not (brief.points or brief.ask or chosen.get("quote"))
+    return not any(records for name, records in chosen.items() if name != "models")
 
 
 # A DL window envelope (DIN 5008 form B) shows six lines of address in 90 x 45 mm,
@@ -249,20 +375,20 @@ def check_letter_languages(brief: BriefSpec) -> list[Problem]:
     return problems
 
 
-def check_language_tag(brief: BriefSpec) -> list[Problem]:
+def check_language_tag(brief: BriefSpec, dirs: tuple[Path, ...] = i18n.SHIPPED) -> list[Problem]:
     """Any language Babel knows builds; one without a catalog warns that its interface
     words stay in English (so ``--strict`` refuses to ship such a brief)."""
     tag = brief.language
     if i18n.parse_locale(tag) is None:
         hint = suggest(tag.replace("_", "-"), LANGUAGES) or "a BCP 47 tag such as es or pt-PT"
         return [Problem(where(brief, "language"), f"unknown language {tag!r}", hint)]
-    if i18n.catalog_for(tag) is None and i18n.base_language(tag) != i18n.SOURCE_LANGUAGE:
-        shipped = ", ".join(c.replace("_", "-") for c in i18n.catalog_languages())
+    if i18n.catalog_for(tag, dirs) is None and i18n.base_language(tag) != i18n.SOURCE_LANGUAGE:
+        shipped = ", ".join(c.replace("_", "-") for c in i18n.catalog_languages(dirs))
         return [
             Problem(
                 where(brief, "language"),
                 f"no interface translation for {tag!r}: headings and labels stay in English",
-                f"catalogs: {shipped}",
+                f"catalogs: {shipped}; start one with: briefpress new-language {tag}",
                 severity="warning",
             )
         ]
@@ -297,13 +423,12 @@ def check_section(section: Any, data: ReportData) -> list[Problem]:
         if theme not in data.themes:
             problems.append(unknown(where(section, "theme"), "theme", theme, data.themes))
     sections = {s.id for s in data.report.sections}
-    for wanted in section.section:
-        if wanted not in sections:
-            problems.append(
-                unknown(
-                    where(section, "section"), "report section", wanted, dict.fromkeys(sections)
+    for attr in ("section", "except_section"):
+        for wanted in getattr(section, attr):
+            if wanted not in sections:
+                problems.append(
+                    unknown(where(section, attr), "report section", wanted, dict.fromkeys(sections))
                 )
-            )
     if section.order not in ORDERS:
         problems.append(
             Problem(
@@ -319,10 +444,11 @@ def check_section(section: Any, data: ReportData) -> list[Problem]:
 
 def validate_project(project: Project) -> list[Problem]:
     """Every problem in the project: loading, references, anonymity, briefs."""
-    problems = list(project.problems)
+    problems = list(project.problems) + check_brand(project)
+    brand = project.config.brand
     for data in project.reports.values():
         problems.extend(check_references(data))
-        problems.extend(check_anonymity(data))
+        problems.extend(check_anonymity(data, [brand.organisation, brand.short or ""]))
     for brief in project.briefs.values():
         problems.extend(check_brief(brief, project))
     return problems

@@ -3,7 +3,18 @@
 Importing the command modules registers them on the group defined in :mod:`.app`.
 """
 
-from briefpress.cli import build, check, importer, letters, project, send, serve
+from briefpress.cli import build, check, importer, init, letters, project, send, serve
 from briefpress.cli.app import cli, main
 
-__all__ = ["build", "check", "cli", "importer", "letters", "main", "project", "send", "serve"]
+__all__ = [
+    "build",
+    "check",
+    "cli",
+    "importer",
+    "init",
+    "letters",
+    "main",
+    "project",
+    "send",
+    "serve",
+]

@@ -11,10 +11,11 @@ from briefpress.build.results import output_path
 from briefpress.checks.validate import validate_project
 from briefpress.cli.app import Context, cli
 from briefpress.core.errors import BriefpressError, raise_if_errors
+from briefpress.core.files import write_atomic
 from briefpress.data.export import EXPORTABLE, export, serialise
 from briefpress.data.load import load_project
 from briefpress.data.model import KINDS
-from briefpress.scaffold.new import new_brief_spec
+from briefpress.scaffold.new import check_brief_id, new_brief_spec
 
 
 @cli.command("list")
@@ -69,13 +70,14 @@ def list_cmd(obj: Context, fmt: str) -> None:
 @click.pass_obj
 def new_cmd(obj: Context, kind: str, brief_id: str) -> None:
     """Write briefs/ID.yaml: a spec of KIND that builds as it is."""
+    check_brief_id(brief_id)
     project = load_project(obj.project)
     raise_if_errors(project.problems)
     path = project.briefs_dir / f"{brief_id}.yaml"
     if path.exists():
         raise BriefpressError(f"{project.display(path)} exists already; choose another id")
     text = new_brief_spec(project, kind, brief_id)
-    path.write_text(text, encoding="utf-8")
+    write_atomic(path, text.encode("utf-8"))
     click.echo(f"wrote {project.display(path)}; build it with: briefpress build {brief_id}")
 
 

@@ -97,20 +97,42 @@ def base_language(tag: str) -> str:
     return tag.split("-", 1)[0].lower()
 
 
-def catalog_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+SHIPPED = (LOCALE_DIR,)
+TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"  # every interface string, for a new catalog
 
 
-def catalog_languages() -> tuple[str, ...]:
+def catalog_dirs(project_root: Path | None = None) -> tuple[Path, ...]:
+    """Where catalogs are looked up: the project's ``locale/`` first, then the shipped ones,
+    so a project can add or correct an interface language without touching the package."""
+    if project_root is None:
+        return SHIPPED
+    return (project_root / "locale", LOCALE_DIR)
+
+
+def catalog_path(language: str, dirs: tuple[Path, ...] = SHIPPED) -> Path:
+    """The catalog file of ``language``: the first folder of ``dirs`` that has one."""
+    for folder in dirs:
+        path = folder / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.is_file():
+            return path
+    return dirs[-1] / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalog_languages(dirs: tuple[Path, ...] = SHIPPED) -> tuple[str, ...]:
     """The languages with an interface catalog, as folder names (``pt``, ``pt_BR``)."""
-    if not LOCALE_DIR.is_dir():
-        return ()
-    return tuple(sorted(p.name for p in LOCALE_DIR.iterdir() if catalog_path(p.name).is_file()))
+    found = {
+        p.name
+        for folder in dirs
+        if folder.is_dir()
+        for p in folder.iterdir()
+        if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    }
+    return tuple(sorted(found))
 
 
-def catalog_for(tag: str) -> str | None:
+def catalog_for(tag: str, dirs: tuple[Path, ...] = SHIPPED) -> str | None:
     """The catalog a tag uses: its own (``pt_BR``), else its language's (``pt``), else none."""
-    known = catalog_languages()
+    known = catalog_languages(dirs)
     for candidate in (tag.replace("-", "_"), base_language(tag)):
         if candidate in known:
             return candidate
@@ -130,13 +152,29 @@ def _compile(path: Path, language: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-@cache
-def translations(tag: str) -> gettext.NullTranslations:
+def catalog_stamp(tag: str, dirs: tuple[Path, ...] = SHIPPED) -> tuple[str, int] | None:
+    """Which catalog file a tag uses and its version (mtime): caches keyed on it see a
+    catalog added to, or edited in, a project's locale/ folder."""
+    language = catalog_for(tag, dirs)
+    if language is None:
+        return None
+    path = catalog_path(language, dirs)
+    return str(path), path.stat().st_mtime_ns
+
+
+def translations(tag: str, dirs: tuple[Path, ...] = SHIPPED) -> gettext.NullTranslations:
     """The interface catalog for a brief language; English msgids when there is none."""
-    language = catalog_for(tag)
+    language = catalog_for(tag, dirs)
     if language is None:
         return gettext.NullTranslations()
-    return _compile(catalog_path(language), language)
+    path = catalog_path(language, dirs)
+    return _compiled(path, language, path.stat().st_mtime_ns)
+
+
+@cache
+def _compiled(path: Path, language: str, stamp: int) -> gettext.GNUTranslations:
+    """One compiled catalog per file version: an edited project catalog is read again."""
+    return _compile(path, language)
 
 
 class LocalText(str):
@@ -167,6 +205,7 @@ class Language:
     """One brief language: its catalog, marks and formats, as template helpers use them."""
 
     tag: str
+    dirs: tuple[Path, ...] = SHIPPED  # catalog folders, the project's first
 
     @property
     def base(self) -> str:
@@ -177,7 +216,7 @@ class Language:
         return self.base == SOURCE_LANGUAGE
 
     def gettext(self, message: str) -> str:
-        return translations(self.tag).gettext(message)
+        return translations(self.tag, self.dirs).gettext(message)
 
     @property
     def quotes(self) -> tuple[str, str, str, str]:
@@ -235,10 +274,10 @@ def is_translated(value: Any) -> bool:
     return isinstance(value, LocalText) and value.translated
 
 
-def install(env: Any, tag: str) -> None:
+def install(env: Any, tag: str, dirs: tuple[Path, ...] = SHIPPED) -> None:
     """Give a Jinja environment the catalog and helpers of one language."""
-    language = Language(tag)
-    env.install_gettext_translations(translations(tag), newstyle=True)
+    language = Language(tag, dirs)
+    env.install_gettext_translations(translations(tag, dirs), newstyle=True)
     env.globals.update(
         catalog_language=tag,
         format_date=language.date,

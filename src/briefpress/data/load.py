@@ -26,6 +26,8 @@ from briefpress.data.translations import load_translations
 from briefpress.data.yamlload import YamlDocument, load_yaml
 
 CONFIG_FILE = "briefpress.yaml"
+# A record file under the report's own word: cities and regions live in places.yaml.
+FILE_ALIASES = {"countries": "places"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -85,6 +87,9 @@ def load_config(project: Project) -> None:
 def _records(project: Project, folder: Path, stem: str, cls: type) -> dict[str, Any]:
     """The records of one ``<stem>.yaml`` file, keyed by id; duplicates are problems."""
     path = folder / f"{stem}.yaml"
+    alias = FILE_ALIASES.get(stem)
+    if not path.exists() and alias and (folder / f"{alias}.yaml").exists():
+        stem, path = alias, folder / f"{alias}.yaml"  # places.yaml, key places:
     if not path.exists():
         return {}
     doc = _read(project, path)
@@ -184,7 +189,11 @@ def load_project(root: Path, brief_ids: list[str] | None = None) -> Project:
                 project.reports[folder.name] = data
     if not project.briefs_dir.is_dir():
         project.problems.append(
-            Problem(Location("briefs/"), "no briefs/ folder here", "run briefpress in a project")
+            Problem(
+                Location(project.display(project.briefs_dir) + "/"),
+                "no briefs/ folder here: this is not a briefpress project",
+                "start one with: briefpress init, or name one with -C DIR",
+            )
         )
         return project
     paths = sorted(project.briefs_dir.glob("*.yaml"))

@@ -18,6 +18,10 @@ EDITORIAL: dict[str, Any] = {"editorial": True}
 # brief in another language may show translated (reports/<id>/translations/<lang>.yaml).
 TEXT: dict[str, Any] = {"text": True}
 NOWHERE = Location("<none>")
+# A report about cities or regions may say ``place:`` (``places:``) where INPUD's says
+# ``country:`` (``countries:``): the same field under the report's own word.
+PLACE: dict[str, Any] = {"alias": "place"}
+PLACES: dict[str, Any] = {"alias": "places"}
 # A field a person still has to write.  ``briefpress import`` puts it as the
 # value of required fields it cannot fill and at the start of a comment on
 # each such line ("# TO WRITE: ..."); ``briefpress check`` lists those lines,
@@ -44,12 +48,38 @@ class Methodology:
     respondents_by_country: dict[str, int]
     evidence: str = field(metadata=VERBATIM)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    section: str | None = None  # where the report describes it: cited beside respondent counts
 
 
 @dataclass(frozen=True)
 class Position:
+    """What the publisher calls for, in its own words: the last steps of a spectrum."""
+
     baseline: str = field(metadata=VERBATIM)
     goal: str = field(metadata=VERBATIM)
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """How a report's typology (the steps in models.yaml) is named, for the spectrum figure.
+
+    Every word the figure prints around the step names comes from here, so a report
+    with another typology, or with none (no models.yaml: no figure), prints its own.
+    ``name`` and ``step`` are written as in running text ("models of decriminalisation").
+    """
+
+    name: str = field(metadata=TEXT)
+    step: str = field(metadata=TEXT)
+    steps_caption: str | None = field(default=None, metadata=TEXT)
+    caption: str | None = field(default=None, metadata=TEXT)
+    source: str | None = field(default=None, metadata=TEXT)  # e.g. "Table 1"
+    section: str | None = None
+    baseline: str | None = field(default=None, metadata=TEXT)  # label of position.baseline
+    goal: str | None = field(default=None, metadata=TEXT)  # label of position.goal
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -64,14 +94,27 @@ class Report:
     title: str = field(metadata=TEXT)
     publisher: Publisher
     year: int
-    description: str = field(metadata=EDITORIAL)
-    methodology: Methodology
-    position: Position
     sections: list[ReportSection]
+    description: str | None = field(default=None, metadata=EDITORIAL)
     url: str | None = None
     licence: str | None = None
     subtitle: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # What the report calls the places its voices come from, as in running text
+    # ("country"/"countries", "city"/"cities"); briefs print these words.
+    place_label: str | None = field(default=None, metadata=TEXT)
+    places_label: str | None = field(default=None, metadata=TEXT)
+    # How a place brief labels the organisations that spoke ("Organisations of ...").
+    organisations_label: str | None = field(default=None, metadata=TEXT)
+    # The section where respondents say what they ask for: a place brief shows those
+    # quotes apart, under ``asks_title`` ("{place}" stands for the place's name).
+    asks_section: str | None = None
+    asks_title: str | None = field(default=None, metadata=TEXT)
+    # Names the anonymity check must accept although nothing else declares them.
+    allow: list[str] = field(default_factory=list)
+    methodology: Methodology | None = None
+    position: Position | None = None
+    spectrum: Spectrum | None = None
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -82,7 +125,7 @@ class Report:
 class Organisation:
     id: str
     short: str = field(metadata=TEXT)
-    country: str
+    country: str = field(metadata=PLACE)
     name: str | None = field(default=None, metadata=TEXT)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -115,12 +158,14 @@ class Fact:
 
 @dataclass(frozen=True)
 class Country:
+    """A place the report's voices come from: a country, city or region."""
+
     id: str
     name: str = field(metadata=TEXT)
-    model: str
-    organisations: list[str]
-    respondents: int
-    summary: str = field(metadata=EDITORIAL)
+    model: str | None = None  # its step on the spectrum (models.yaml), if the report has one
+    organisations: list[str] = field(default_factory=list)
+    respondents: int | None = None
+    summary: str | None = field(default=None, metadata=EDITORIAL)
     facts: list[Fact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list, metadata=EDITORIAL)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
@@ -131,15 +176,18 @@ class Country:
 
 @dataclass(frozen=True)
 class Model:
+    """One step of the report's spectrum (typology), in the report's order."""
+
     id: str
     order: int
     name: str = field(metadata=VERBATIM)
-    legal_basis: list[str]
-    diversion: bool
-    sanctions: bool
-    examples: list[str] = field(metadata=VERBATIM)
-    study_countries: list[str]
-    description: str = field(metadata=EDITORIAL)
+    # The places on this step (``members:`` in YAML says the same).
+    study_countries: list[str] = field(default_factory=list, metadata={"alias": "members"})
+    description: str | None = field(default=None, metadata=EDITORIAL)
+    legal_basis: list[str] = field(default_factory=list)
+    diversion: bool | None = None
+    sanctions: bool | None = None
+    examples: list[str] = field(default_factory=list, metadata=VERBATIM)
     implementation: str | None = field(default=None, metadata=VERBATIM)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -151,7 +199,7 @@ class Model:
 class Theme:
     id: str
     name: str = field(metadata=EDITORIAL)
-    description: str = field(metadata=EDITORIAL)
+    description: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -163,10 +211,10 @@ class Quote:
     id: str
     order: int
     text: str = field(metadata=VERBATIM)
-    country: str
+    country: str = field(metadata=PLACE)
     attribution: str = field(metadata=VERBATIM)
     section: str
-    themes: list[str]
+    themes: list[str] = field(default_factory=list)
     organisation: str | None = None
     subsection: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
@@ -195,8 +243,8 @@ class Finding:
     headline: str = field(metadata=EDITORIAL)
     text: str = field(metadata=VERBATIM)
     section: str
-    themes: list[str]
-    countries: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list, metadata=PLACES)
     quotes: list[str] = field(default_factory=list)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -218,6 +266,7 @@ class Recommendation:
     text: str = field(metadata=VERBATIM)
     themes: list[str] = field(default_factory=list)
     parts: list[RecommendationPart] = field(default_factory=list)
+    section: str | None = None  # where the report prints it: cited under the list
     note: str | None = field(default=None, metadata=EDITORIAL)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -262,7 +311,7 @@ class ReportData:
 
     def collection(self, name: str) -> dict[str, Any]:
         """A record collection by the name briefs use in ``from:``."""
-        value: dict[str, Any] = getattr(self, name)
+        value: dict[str, Any] = getattr(self, COLLECTION_ALIASES.get(name, name))
         return value
 
 
@@ -278,7 +327,10 @@ RECORD_FILES: dict[str, type] = {
     "recommendations": Recommendation,
     "sources": Source,
 }
+# ``from: places`` selects what countries.yaml or places.yaml holds.
+COLLECTION_ALIASES = {"places": "countries"}
 SELECTABLE = (
+    "places",
     "quotes",
     "findings",
     "recommendations",
@@ -305,11 +357,15 @@ class SectionSpec:
     intro: str | None = field(default=None, metadata=EDITORIAL)
     from_: str | None = None
     ids: list[str] = field(default_factory=list)
-    country: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list, metadata=PLACE)
     theme: list[str] = field(default_factory=list)
     section: list[str] = field(default_factory=list)
+    except_section: list[str] = field(default_factory=list)
     order: str = "report"
     limit: int | None = None
+    # A default section that a brief may well leave empty (a place with no asks):
+    # ``check`` does not warn about it.
+    optional: bool = field(default=False, metadata=INTERNAL)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -380,7 +436,7 @@ class BriefSpec:
     kind: str
     title: str = field(metadata=EDITORIAL)
     subtitle: str | None = field(default=None, metadata=EDITORIAL)
-    country: str | None = None
+    country: str | None = field(default=None, metadata=PLACE)
     theme: str | None = None
     themes: list[str] = field(default_factory=list)
     language: str = "en"
@@ -424,12 +480,18 @@ class Colours:
     ink: str = "#1b1b1b"
     muted: str = "#5c6470"
     tint: str = "#eef2f6"
+    paper: str = "#ffffff"  # the page: text on dark tiles of figures
     primary_cmyk: str = "100 75 20 40"
     accent_cmyk: str = "0 85 70 5"
     highlight_cmyk: str = "0 40 65 2"
     ink_cmyk: str = "0 0 0 95"
     muted_cmyk: str = "20 10 0 60"
     tint_cmyk: str = "5 2 0 3"
+    paper_cmyk: str = "0 0 0 0"
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)
@@ -442,10 +504,17 @@ class Brand:
     email: str | None = None
     address: str | None = None
     logo: str | None = None
+    # The print edition's logo: an SVG whose colours are device-cmyk(), since a PDF/X
+    # print file takes no RGB (without it the print edition prints ``logo``).
+    logo_print: str | None = None
     licence: str | None = None
     colours: Colours = field(default_factory=Colours)
     body_font: str = "Noto Sans"
     heading_font: str = "Noto Serif"
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,27 @@ def _fields(cls: Any) -> dict[str, tuple[dataclasses.Field[Any], Any]]:
     }
 
 
+@cache
+def _aliases(cls: Any) -> dict[str, str]:
+    """Other YAML names of fields (``place`` for ``country``): yaml name -> alias.
+
+    A report about cities writes ``place: nairobi`` where one about countries writes
+    ``country: portugal``; both fill the same field.
+    """
+    return {
+        yaml_name(f.name): f.metadata["alias"]
+        for f in dataclasses.fields(cls)
+        if f.metadata.get("alias")
+    }
+
+
+def _key(data: dict[Any, Any], name: str, alias: str | None) -> str | None:
+    """The key under which ``data`` gives a field: its name, its alias, or None."""
+    if name in data:
+        return name
+    return alias if alias and alias in data else None
+
+
 def describe(tp: Any) -> str:
     """A type as a user editing YAML would say it."""
     origin = typing.get_origin(tp)
@@ -67,27 +88,40 @@ class Builder:
             self.problem(path, f"expected a mapping, found {_kind(data)}")
             return None
         fields = _fields(typing.cast(Any, cls))
+        aliases = _aliases(typing.cast(Any, cls))
+        accepted = [*fields, *aliases.values()]
         values: dict[str, Any] = {}
         ok = True
+        for name, alias in aliases.items():
+            if name in data and alias in data:
+                where = self.doc.key_loc(*path, alias)
+                self.problems.append(
+                    Problem(where, f"both {name!r} and {alias!r} given", "they are the same field")
+                )
+                ok = False
         for key in data:
-            if str(key) not in fields:
-                close = difflib.get_close_matches(str(key), list(fields), n=1)
+            if str(key) not in accepted:
+                close = difflib.get_close_matches(str(key), accepted, n=1)
                 hint = (
                     f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(fields)}"
                 )
                 where = self.doc.key_loc(*path, str(key))
                 self.problems.append(Problem(where, f"unknown field {key!r}", hint))
                 ok = False
+        given: dict[str, str] = {}
         for name, (f, tp) in fields.items():
-            if name not in data:
+            key = _key(data, name, aliases.get(name))
+            if key is None:
                 required = (
                     f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
                 )
                 if required and f.name not in extra:
-                    self.problem(path, f"missing required field {name!r} ({describe(tp)})")
+                    also = f" or {aliases[name]!r}" if name in aliases else ""
+                    self.problem(path, f"missing required field {name!r}{also} ({describe(tp)})")
                     ok = False
                 continue
-            converted, good = self.value(tp, data[name], (*path, name))
+            given[name] = key
+            converted, good = self.value(tp, data[key], (*path, key))
             ok = ok and good
             values[f.name] = converted
         if not ok:
@@ -97,7 +131,7 @@ class Builder:
             values["loc"] = self.doc.loc(*path)
         if "locs" in own:
             values["locs"] = {
-                f.name: self.doc.loc(*path, name) for name, (f, _) in fields.items() if name in data
+                fields[name][0].name: self.doc.loc(*path, key) for name, key in given.items()
             }
         values.update(extra)
         return cls(**values)

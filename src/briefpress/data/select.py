@@ -9,23 +9,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from briefpress.data.model import BriefSpec, SectionSpec
+from briefpress.data.model import BriefSpec, Report, SectionSpec
 
 ORDERS = ("report", "-report", "country", "length", "-length")
-BEFORE_WAY_FORWARD = ["4.1", "4.2", "4.3", "4.4", "4.5"]
 
 
-def default_sections(brief: BriefSpec) -> list[SectionSpec]:
-    """The slots a kind of brief fills when its spec says nothing else."""
-    country = [brief.country] if brief.country else []
+def default_sections(brief: BriefSpec, report: Report | None = None) -> list[SectionSpec]:
+    """The slots a kind of brief fills when its spec says nothing else.
+
+    They select by meaning, not by one report's numbering: a place brief takes that
+    place's quotes and findings, a theme brief its themes'. Section numbers come only
+    from the report's own data (``asks_section``, the spectrum's ``section``).
+    """
+    place = [brief.country] if brief.country else []
     themes = brief.all_themes
+    asks = [report.asks_section] if report and report.asks_section else []
+    spectrum = report.spectrum if report else None
     if brief.kind == "country":
-        return [
-            SectionSpec("findings", from_="findings", country=country, limit=5),
-            SectionSpec("quotes", from_="quotes", country=country, section=BEFORE_WAY_FORWARD),
-            SectionSpec("asks", from_="quotes", country=country, section=["4.6"]),
-            SectionSpec("recommendations", from_="recommendations"),
+        sections = [
+            SectionSpec("findings", from_="findings", country=place, limit=5),
+            SectionSpec("quotes", from_="quotes", country=place, except_section=asks),
         ]
+        if asks:
+            sections.append(
+                SectionSpec("asks", from_="quotes", country=place, section=asks, optional=True)
+            )
+        return [*sections, SectionSpec("recommendations", from_="recommendations")]
     if brief.kind == "theme":
         return [
             SectionSpec("findings", from_="findings", theme=themes, limit=6),
@@ -33,14 +42,15 @@ def default_sections(brief: BriefSpec) -> list[SectionSpec]:
             SectionSpec("recommendations", from_="recommendations", theme=themes),
         ]
     if brief.kind == "overview":
+        about = [spectrum.section] if spectrum and spectrum.section else []
         return [
-            SectionSpec("models", from_="models"),
+            SectionSpec("models", from_="models", optional=True),
             SectionSpec("countries", from_="countries"),
-            SectionSpec("findings", from_="findings", section=["3"], limit=3),
+            SectionSpec("findings", from_="findings", section=about, limit=3),
         ]
     if brief.kind == "handout":
         return [
-            SectionSpec("quote", from_="quotes", section=["4.6"], limit=1),
+            SectionSpec("quote", from_="quotes", section=asks, limit=1),
             SectionSpec("recommendations", from_="recommendations"),
         ]
     if brief.kind == "letter":
@@ -51,9 +61,9 @@ def default_sections(brief: BriefSpec) -> list[SectionSpec]:
     return []
 
 
-def resolve_sections(brief: BriefSpec) -> list[SectionSpec]:
+def resolve_sections(brief: BriefSpec, report: Report | None = None) -> list[SectionSpec]:
     """Defaults first, replaced by name or extended by the spec's own sections."""
-    merged = {s.name: s for s in default_sections(brief)}
+    merged = {s.name: s for s in default_sections(brief, report)}
     for section in brief.sections:
         merged[section.name] = section
     return list(merged.values())
@@ -98,6 +108,8 @@ def matches(record: Any, spec: SectionSpec) -> bool:
     if spec.country and not record_countries(record) & set(spec.country):
         return False
     if spec.theme and not record_themes(record) & set(spec.theme):
+        return False
+    if spec.except_section and in_section(record, spec.except_section):
         return False
     return not (spec.section and not in_section(record, spec.section))
 

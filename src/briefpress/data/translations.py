@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -97,8 +98,10 @@ def field_kinds(cls: type) -> dict[str, tuple[str, str, Any]]:
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         inner = args[0] if args else None
         flagged = any(f.metadata.get(flag) for flag in FLAGS)
-        if dataclasses.is_dataclass(tp):
-            kinds[yaml_name(f.name)] = (f.name, "record", tp)
+        optional = typing.get_origin(tp) in (typing.Union, types.UnionType)
+        if dataclasses.is_dataclass(tp) or (optional and dataclasses.is_dataclass(inner)):
+            nested = tp if dataclasses.is_dataclass(tp) else inner  # ``Spectrum | None`` too
+            kinds[yaml_name(f.name)] = (f.name, "record", nested)
         elif typing.get_origin(tp) is list and dataclasses.is_dataclass(inner):
             kinds[yaml_name(f.name)] = (f.name, "records", inner)
         elif flagged and typing.get_origin(tp) is list:
@@ -195,7 +198,9 @@ class _Reader:
                 continue
             attr, kind, _ = kinds[name]
             original = getattr(record, attr)
-            if kind == "record":
+            if kind == "record" and original is None:
+                self.problem(where, "there is no English text here to translate")
+            elif kind == "record":
                 self.record(original, value, where, (*key, name))
             elif kind == "records":
                 by_id = {str(r.id): r for r in original}
@@ -384,7 +389,7 @@ def shown_fields(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
         records.append(("countries", country, OWN_COUNTRY))
     themes = [data.themes[t] for t in brief.all_themes if t in data.themes]
     records += [("themes", theme, SECTION_FIELDS["themes"]) for theme in themes]
-    for section in resolve_sections(brief):
+    for section in resolve_sections(brief, data.report):
         name = section.from_ or section.name
         if name in SECTION_FIELDS:
             chosen = select(data.collection(name), section)
@@ -394,6 +399,23 @@ def shown_fields(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
             yield from _expand(record, (name, str(record.id)), pattern)
     for heading in [] if letter else data.report.sections:
         yield ("report", "sections", heading.id, "title")
+    yield from _report_labels(brief, data)
+
+
+def _report_labels(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
+    """The report's own labels a brief prints: place words, and the spectrum's words."""
+    report = data.report
+    for attr in ("place_label", "places_label"):
+        if getattr(report, attr):
+            yield ("report", attr)
+    if brief.kind == "country" and report.organisations_label:
+        yield ("report", "organisations_label")
+    if brief.kind == "country" and report.asks_section and report.asks_title:
+        yield ("report", "asks_title")
+    if report.spectrum is not None and data.models and brief.kind != "handout":
+        for attr in ("name", "step", "steps_caption", "caption", "source", "baseline", "goal"):
+            if getattr(report.spectrum, attr):
+                yield ("report", "spectrum", attr)
 
 
 def field_label(path: FieldPath) -> str:

@@ -28,6 +28,9 @@ _PART = re.compile(r"\s*([a-z])[.)]\s+")
 _NOTE_START = re.compile(r"(\d{1,3})\.\s+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s()<>]*[^\s()<>.,;:'\"”’]")
 _MARKED_URL = re.compile("(?:https?://|www\\.)[^\\s()<>]*[^\\s()<>.,;:'\"”’]")
+# The rest of a web address that a text dump split with a space inside its host name
+# ("https://www.hr dp.org/files/..."): a host-name tail, then a path.
+_URL_REST = re.compile("[ ]([a-z0-9-]+\\.[a-z]{2,}/[^\\s()<>]*[^\\s()<>.,;:'\"”’])")
 
 
 def _is_heading_style(style: str) -> bool:
@@ -141,8 +144,7 @@ def find_footnotes(source: Source, draft: Draft) -> None:
             continue
         number = int(match.group(1))
         citation = unmark(marked[match.end() :], source.words)
-        url_match = _MARKED_URL.search(marked)
-        url = unmark(url_match.group(0), source.words).replace(" ", "") if url_match else None
+        url = _footnote_url(marked, source, draft, number)
         if number in references:
             section = section_at(draft.sections, references[number])
         else:
@@ -158,6 +160,24 @@ def find_footnotes(source: Source, draft: Draft) -> None:
             f"footnote {number} is referenced in section "
             f"{section_at(draft.sections, references[number]) or '?'} but not found in the text",
         )
+
+
+def _footnote_url(marked: str, source: Source, draft: Draft, number: int) -> str | None:
+    """A footnote's first web address; one split by a space inside its host name is joined
+    again and put on the review list (the citation keeps the text as printed)."""
+    match = _MARKED_URL.search(marked)
+    if match is None:
+        return None
+    url = match.group(0)
+    rest = _URL_REST.match(marked, match.end())
+    if rest is not None and "/" not in url.split("://", 1)[-1]:
+        url += rest.group(1)
+        draft.note(
+            "sources.yaml",
+            f"footnote {number}: its web address is printed with a space in the host name; "
+            "the url joins the two parts: check it",
+        )
+    return unmark(url, source.words).replace(" ", "")
 
 
 def _first(draft: Draft) -> str:

@@ -146,7 +146,12 @@ def translated_letter(letter: LetterSpec, text: LetterText) -> LetterSpec:
     )
 
 
-def personalise(letter_brief: BriefSpec, recipient: Recipient, today: dt.date) -> BriefSpec:
+def personalise(
+    letter_brief: BriefSpec,
+    recipient: Recipient,
+    today: dt.date,
+    dirs: tuple[Path, ...] = i18n.SHIPPED,
+) -> BriefSpec:
     """The letter brief addressed to one recipient, wholly in the recipient's language:
     the letter's translation for it where there is one (``letter.translations``), and the
     interface words (headings, page labels, closing) from its catalog at render time.
@@ -156,7 +161,7 @@ def personalise(letter_brief: BriefSpec, recipient: Recipient, today: dt.date) -
     """
     letter = letter_brief.letter
     assert letter is not None  # checked before any letter is made
-    language = i18n.Language(recipient.language)
+    language = i18n.Language(recipient.language, dirs)
     text = letter_text(letter_brief, recipient.language)
     title = letter_brief.title
     if text is not None:
@@ -422,7 +427,10 @@ def letter_jobs(run: Run, recipients: list[Recipient]) -> Iterator[tuple[Recipie
     checked: set[str] = set()
     for recipient in recipients:
         rendered = render_brief(
-            personalise(run.letter, recipient, today), project, run.edition, env
+            personalise(run.letter, recipient, today, i18n.catalog_dirs(project.root)),
+            project,
+            run.edition,
+            env,
         )
         output = run.staging / file_name(recipient, width)
         first = recipient.language not in checked

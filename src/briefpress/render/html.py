@@ -26,7 +26,7 @@ from briefpress.core.assets import ASSETS, THEME_DIR, THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import inside, read_input
 from briefpress.data.load import Project
-from briefpress.data.model import BriefSpec, Config, ReportData
+from briefpress.data.model import BriefSpec, Config, ReportData, Spectrum
 from briefpress.data.select import group_by_country, resolve_sections, select
 from briefpress.data.translations import TranslationCredit, localise, translations_for
 from briefpress.render import visuals
@@ -82,7 +82,7 @@ def make_environment(
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    i18n.install(env, language)
+    i18n.install(env, language, i18n.catalog_dirs(project_root))
     env.globals["search_path"] = [str(p) for p in search]
     env.filters["paragraphs"] = paragraphs
     return env
@@ -169,9 +169,17 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-@functools.lru_cache(maxsize=32)
 def language_environment(project_root: Path, language: str) -> jinja2.Environment:
-    """The cached environment of one language, for briefs not in the caller's one."""
+    """The cached environment of one language, for briefs not in the caller's one; a
+    new or edited catalog in the project's locale/ makes a new one."""
+    stamp = i18n.catalog_stamp(language, i18n.catalog_dirs(project_root))
+    return _language_environment(project_root, language, stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _language_environment(
+    project_root: Path, language: str, stamp: tuple[str, int] | None
+) -> jinja2.Environment:
     return make_environment(project_root, language)
 
 
@@ -233,7 +241,7 @@ def palette(config: Config, edition: str) -> dict[str, str]:
     """
     colours = config.brand.colours
     values = {}
-    for name in ("primary", "accent", "highlight", "ink", "muted", "tint"):
+    for name in ("primary", "accent", "highlight", "ink", "muted", "tint", "paper"):
         if edition == "print":
             c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{name}_cmyk").split())
             values[name] = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
@@ -251,12 +259,12 @@ def brand_css(config: Config, edition: str) -> Markup:
     return Markup(css.replace("<", ""))  # trusted config, but never let it close <style>
 
 
-def localised_brief(brief: BriefSpec) -> BriefSpec:
+def localised_brief(brief: BriefSpec, language: i18n.Language) -> BriefSpec:
     """The brief with the defaults a template prints filled in its own language."""
     letter = brief.letter
     if letter is None or letter.closing is not None:
         return brief
-    closing = i18n.Language(brief.language).gettext(i18n.CLOSING)
+    closing = language.gettext(i18n.CLOSING)
     return dataclasses.replace(brief, letter=dataclasses.replace(letter, closing=closing))
 
 
@@ -293,15 +301,15 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
     """What a template sees: report records in the brief's language (translated where
     a translation exists, marked as English where not), and the brief's own fields."""
     data: ReportData = localise(project.reports[brief.report], brief.language)
-    language = i18n.Language(brief.language)
-    sections = resolve_sections(brief)
+    language = i18n.Language(brief.language, i18n.catalog_dirs(project.root))
+    sections = resolve_sections(brief, data.report)
     selected = {s.name: select(data.collection(s.from_ or s.name), s) for s in sections}
     country = data.countries.get(brief.country or "")
-    model = data.models.get(country.model) if country else None
+    model = data.models.get(country.model or "") if country else None
     date = build_date()
     shown = [*(r for records in selected.values() for r in records), country]
     return {
-        "brief": localised_brief(brief),
+        "brief": localised_brief(brief, language),
         "report": data.report,
         "data": data,
         "sections": selected,
@@ -324,8 +332,31 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
         "palette": palette(project.config, edition),
         "edition_stylesheet": (f"../{ASSETS}/styles/print.css" if edition == "print" else None),
         "section_titles": {s.id: s.title for s in data.report.sections},
+        "place_label": data.report.place_label or language.gettext(PLACE),
+        "places_label": data.report.places_label or language.gettext(PLACES),
+        "logo": logo_link(project, edition),
+        "spectrum": data.report.spectrum
+        or Spectrum(name=language.gettext(STEPS), step=language.gettext(STEP)),
         "translation_credit": translation_credit(brief, project.reports[brief.report], shown),
     }
+
+
+# What a report's places are called when its data does not say (report.yaml place_label).
+PLACE = i18n.N_("country")
+PLACES = i18n.N_("countries")
+# What the steps of a typology are called when report.yaml has no `spectrum` block.
+STEPS = i18n.N_("steps of the spectrum")
+STEP = i18n.N_("step on the spectrum")
+
+
+def logo_link(project: Project, edition: str) -> str | None:
+    """The brand's logo relative to the brief's HTML (``out/``, or ``out/print/``)."""
+    brand = project.config.brand
+    logo = (brand.logo_print or brand.logo) if edition == "print" else brand.logo
+    if not logo:
+        return None
+    link = "../" + Path(logo).as_posix()
+    return "../" + link if edition == "print" else link
 
 
 def template_frame(exc: BaseException, project: Project) -> Location | None:

@@ -1,14 +1,18 @@
-"""Figures generated from the data as inline SVG, each with a text alternative.
+"""Figure geometry: where the shapes and words of a brief's figures go.
 
-Inline SVG keeps briefs small and sharp at any zoom, needs no image files,
-and lets screen readers get the figure's meaning from its title and desc.
-Figures use only rectangles, lines, circles and text, which WeasyPrint draws
-faithfully, and take their colours from the brand ``palette`` (sRGB on
-screen, ``device-cmyk()`` in the print edition): no colour is hard-coded
-except the neutral white of text on dark tiles.
+Figures are inline SVG, drawn by the theme's templates (``figures/spectrum.svg.j2``,
+``figures/bar-chart.svg.j2``) from the layouts computed here, so the markup stays
+in templates a designer can copy and change, and the arithmetic stays in small
+tested functions. Inline SVG keeps briefs small and sharp at any zoom, and gives
+screen readers a text alternative that states the figure's data, not only its title.
+
+Layouts name colours by palette key ("primary", "paper"), never by value: the
+template looks each one up in the palette the edition passes in (sRGB on
+screen, ``device-cmyk()`` in print), so no figure paints a colour of its own.
 
 Interface words (titles, the "before" label, bracket captions) are passed in
-by the templates, already translated, so this module holds no English.
+by the templates, already translated, and the report's words come from its
+data, so this module holds neither English nor any one report's vocabulary.
 """
 
 from __future__ import annotations
@@ -25,9 +29,6 @@ from markupsafe import Markup, escape
 
 from briefpress.core.assets import THEME_FONTS
 from briefpress.data.model import Country, Fact, Model
-
-FONT = "'Noto Sans', sans-serif"
-SERIF = "'Noto Serif', serif"
 
 
 def _fig_id(prefix: str, *content: str) -> str:
@@ -104,170 +105,170 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def _svg_open(prefix: str, width: int, height: int, title: str, desc: str, css: str) -> str:
-    """The opening of an accessible inline SVG with its title and desc."""
-    ident = _fig_id(prefix, title, desc)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(title)}" aria-labelledby="{ident}-t {ident}-d">'
-        f'<title id="{ident}-t">{escape(title)}</title>'
-        f'<desc id="{ident}-d">{escape(desc)}</desc>'
-    )
-
-
-def _text(
-    x: float,
-    y: float,
-    content: str,
-    *,
-    size: float,
-    fill: str,
-    weight: str = "normal",
-    anchor: str = "start",
-    family: str = FONT,
-    style: str = "normal",
-) -> str:
-    return (
-        f'<text x="{x:g}" y="{y:g}" font-family="{family}" font-size="{size:g}" '
-        f'font-weight="{weight}" font-style="{style}" fill="{fill}" '
-        f'text-anchor="{anchor}">{escape(content)}</text>'
-    )
+# --- geometry -------------------------------------------------------------------------
+# Figures are drawn by the theme's templates (templates/figures/*.svg.j2); Python only
+# works out where things go. Colours are named by palette key ("primary", "paper"),
+# never given as values, so every colour a figure paints comes from the palette the
+# edition passes in (sRGB on screen, device-cmyk() in print).
 
 
 @dataclass(frozen=True)
-class SpectrumLabels:
-    """Translated words the spectrum needs, supplied by the template."""
+class Bracket:
+    """A bracket over a group of tiles with its caption on a paper-coloured patch."""
 
+    x0: float
+    x1: float
+    caption: str
+    colour: str
+
+    @property
+    def middle(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def patch_x(self) -> float:
+        return self.middle - len(self.caption) * 3.1 - 6
+
+    @property
+    def patch_width(self) -> float:
+        return len(self.caption) * 6.2 + 12
+
+
+@dataclass(frozen=True)
+class Member:
+    """A place listed under its step, with a dot; ``mine`` when the brief is about it."""
+
+    x: float
+    y: float
+    name: str
+    mine: bool
+
+    @property
+    def colour(self) -> str:
+        return "accent" if self.mine else "muted"
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One step of the spectrum, or one of the publisher's own positions after it."""
+
+    x: float
+    lines: list[str]
+    fill: str
+    ink: str
+    marker: str
+    number: str | None  # the step's order; None draws a triangle (a position tile)
+    bold: bool
+    members: list[Member]
+
+
+@dataclass(frozen=True)
+class SpectrumFigure:
+    """Everything ``figures/spectrum.svg.j2`` draws, in user units."""
+
+    id: str
     title: str
-    models_caption: str
-    position_caption: str
-    baseline: str
-    goal: str
-    baseline_desc: str
-    goal_desc: str
+    desc: str
+    width: int
+    height: int
+    column: float
+    tile_top: float
+    tile_height: float
+    line_height: float
+    name_size: float
+    brackets: list[Bracket]
+    tiles: list[Tile]
+
+    @property
+    def label(self) -> str:
+        """The text alternative: the title, then the data (each step and its places)."""
+        return f"{self.title}: {self.desc}"
 
 
-def spectrum_svg(
-    models: Iterable[Model],
-    countries: Mapping[str, Country],
-    labels: SpectrumLabels,
-    palette: Mapping[str, str],
+@dataclass(frozen=True)
+class Position:
+    """A tile after the steps: the publisher's baseline or goal, with its own words."""
+
+    label: str
+    words: str
+
+
+def spectrum(
+    steps: Iterable[Model],
+    places: Mapping[str, Country],
+    title: str,
     highlight: Sequence[str] = (),
-    show_countries: bool = True,
+    *,
+    steps_caption: str | None = None,
+    position_caption: str | None = None,
+    positions: Sequence[Position] = (),
+    show_members: bool = True,
     fill_active: bool = True,
     lang: str = "en",
-) -> Markup:
-    """The spectrum of decriminalisation models, then the report's baseline and goal.
+) -> SpectrumFigure:
+    """The layout of a spectrum: the report's steps left to right in its ``order``, each
+    with the places on it, then any positions the publisher calls for.
 
-    Models run left to right in the report's ``order``; each column lists its
-    study countries, with the ``highlight`` countries (a country brief's own
-    country, or the countries a theme brief covers) picked out in the accent
-    colour and (with ``fill_active``) the tile of their model filled. Two further tiles show the
-    position the report calls for: full decriminalisation without sanctions,
-    then legal regulation.
+    The ``highlight`` places (a place brief's own, or those a theme brief covers) are
+    picked out in the accent colour, and with ``fill_active`` their step's tile filled.
     """
-    ordered = sorted(models, key=lambda m: m.order)
-    columns = len(ordered) + 2
+    ordered = sorted(steps, key=lambda m: m.order)
+    columns = len(ordered) + len(positions)
     gap, left, width = 6, 2, 720
     col = (width - left * 2 - gap * (columns - 1)) / columns
-    tile_top, line_h, name_size = 30, 12.5, 10
+    tile_top = 30 if (steps_caption or (positions and position_caption)) else 4
+    line_h, name_size = 12.5, 10
     room = col - 8  # the tile's width less its inner margin (text starts 7 units in)
-    names = [wrap(m.name, room, name_size, lang) for m in ordered] + [
-        wrap(labels.baseline, room, name_size, lang),
-        wrap(labels.goal, room, name_size, lang),
-    ]
+    names = [wrap(m.name, room, name_size, lang) for m in ordered]
+    names += [wrap(p.label, room, name_size, lang) for p in positions]
     tile_h = 22 + line_h * max(len(n) for n in names) + 6
-    per_col = [[c for c in m.study_countries if c in countries] for m in ordered]
-    rows = max((len(c) for c in per_col), default=0) if show_countries else 0
+    per_col = [[c for c in m.study_countries if c in places] for m in ordered]
+    rows = max((len(c) for c in per_col), default=0) if show_members else 0
     height = int(tile_top + tile_h + (14 + rows * 15 if rows else 4) + 4)
     chosen = set(highlight)
 
     description = []
     for model, ids in zip(ordered, per_col, strict=True):
-        placed = ", ".join(countries[c].name for c in ids)
+        placed = ", ".join(places[c].name for c in ids)
         description.append(f"{model.order}. {model.name}" + (f": {placed}" if placed else ""))
-    description += [
-        f"{labels.baseline}: {labels.baseline_desc}",
-        f"{labels.goal}: {labels.goal_desc}",
-    ]
-    parts = [_svg_open("spectrum", width, height, labels.title, ". ".join(description), "spectrum")]
+    description += [f"{p.label}: {p.words}" for p in positions]
+    desc = ". ".join(description)
 
-    # Brackets over the two groups of tiles.
     split = left + len(ordered) * (col + gap) - gap
-    for x0, x1, caption, colour in (
-        (left, split, labels.models_caption, palette["muted"]),
-        (split + gap, width - left, labels.position_caption, palette["primary"]),
-    ):
-        parts.append(
-            f'<path d="M{x0:g} 22 V16 H{x1:g} V22" fill="none" stroke="{colour}" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<rect x="{(x0 + x1) / 2 - len(caption) * 3.1 - 6:g}" y="4" '
-            f'width="{len(caption) * 6.2 + 12:g}" height="16" fill="#fff"/>'
-        )
-        parts.append(
-            _text((x0 + x1) / 2, 15, caption, size=9.5, fill=colour, weight="bold", anchor="middle")
-        )
+    brackets = []
+    if steps_caption:
+        brackets.append(Bracket(left, split, steps_caption, "muted"))
+    if positions and position_caption:
+        brackets.append(Bracket(split + gap, width - left, position_caption, "primary"))
 
+    tiles = []
     for index, lines in enumerate(names):
         x = left + index * (col + gap)
-        is_model = index < len(ordered)
-        active = fill_active and is_model and bool(chosen & set(per_col[index]))
-        if not is_model:
-            fill, ink, number_fill = palette["highlight"], palette["ink"], palette["ink"]
-        elif active:
-            fill, ink, number_fill = palette["primary"], "#fff", "#fff"
-        else:
-            fill, ink, number_fill = palette["tint"], palette["ink"], palette["primary"]
-        parts.append(
-            f'<rect x="{x:g}" y="{tile_top}" width="{col:g}" height="{tile_h:g}" fill="{fill}"/>'
-        )
-        marker = str(ordered[index].order) if is_model else ("A" if index == len(ordered) else "B")
-        if is_model:
-            parts.append(
-                _text(
-                    x + 7,
-                    tile_top + 16,
-                    marker,
-                    size=11,
-                    fill=number_fill,
-                    weight="bold",
-                    family=SERIF,
-                )
-            )
-        else:
-            parts.append(
-                f'<path d="M{x + 7:g} {tile_top + 7:g} l8 4.5 l-8 4.5 z" fill="{number_fill}"/>'
-            )
-        for n, line in enumerate(lines):
-            parts.append(
-                _text(
-                    x + 7,
-                    tile_top + 32 + n * line_h,
-                    line,
-                    size=name_size,
-                    fill=ink,
-                    weight="bold" if active or not is_model else "normal",
-                )
-            )
-        if show_countries and is_model:
-            for n, cid in enumerate(per_col[index]):
-                y = tile_top + tile_h + 16 + n * 15
-                mine = cid in chosen
-                colour = palette["accent"] if mine else palette["muted"]
-                parts.append(f'<circle cx="{x + 10:g}" cy="{y - 3.5:g}" r="3.5" fill="{colour}"/>')
-                parts.append(
-                    _text(
-                        x + 18,
-                        y,
-                        countries[cid].name,
-                        size=10,
-                        fill=colour,
-                        weight="bold" if mine else "normal",
-                    )
-                )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        if index >= len(ordered):
+            marker = "ink"
+            tiles.append(Tile(x, lines, "highlight", "ink", marker, None, True, []))
+            continue
+        active = fill_active and bool(chosen & set(per_col[index]))
+        fill, ink, marker = ("primary", "paper", "paper") if active else ("tint", "ink", "primary")
+        members = [
+            Member(x, tile_top + tile_h + 16 + n * 15, places[cid].name, cid in chosen)
+            for n, cid in enumerate(per_col[index] if show_members else [])
+        ]
+        tiles.append(Tile(x, lines, fill, ink, marker, str(ordered[index].order), active, members))
+    return SpectrumFigure(
+        _fig_id("spectrum", title, desc),
+        title,
+        desc,
+        width,
+        height,
+        col,
+        tile_top,
+        tile_h,
+        line_h,
+        name_size,
+        brackets,
+        tiles,
+    )
 
 
 def chart_facts(facts: Iterable[Fact]) -> list[Fact]:
@@ -294,72 +295,74 @@ def chart_facts(facts: Iterable[Fact]) -> list[Fact]:
     return []
 
 
-def bar_chart_svg(
-    points: Sequence[Fact], title: str, before: str, palette: Mapping[str, str]
-) -> Markup:
-    """A small bar chart of amounts over time; undated points are labelled ``before``."""
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its box, the amount above it and the year (or "before") below."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    value: str
+    label: str
+    fill: str
+
+    @property
+    def middle(self) -> float:
+        return self.x + self.width / 2
+
+
+@dataclass(frozen=True)
+class Rise:
+    """The multiple between two bars, beside an arrow rising from the first to the last."""
+
+    x: float
+    y: float
+    ratio: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Everything ``figures/bar-chart.svg.j2`` draws, in user units."""
+
+    id: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    base: float
+    bars: list[Bar]
+    rise: Rise | None
+
+    @property
+    def label(self) -> str:
+        """The text alternative: the title, then every amount with its year."""
+        return f"{self.title}: {self.desc}"
+
+
+def bar_chart(points: Sequence[Fact], title: str, before: str) -> BarChart:
+    """The layout of a small bar chart of amounts over time; undated points are ``before``."""
     width, height, base, top = 320, 190, 150, 34
     peak = max(float(p.amount or 0) for p in points) or 1.0
     slot = (width - 40) / len(points)
     bar = min(70.0, slot * 0.55)
-    desc = "; ".join(
+    desc = " → ".join(
         f"{before if p.year is None else p.year}: {p.unit} {_number(float(p.amount or 0))}"
         for p in points
     )
-    parts = [_svg_open("chart", width, height, title, desc, "bar-chart")]
+    bars = []
     for index, point in enumerate(points):
         amount = float(point.amount or 0)
         h = max(2.0, (base - top) * amount / peak)
         x = 20 + index * slot + (slot - bar) / 2
-        last = index == len(points) - 1
-        fill = palette["accent"] if last else palette["muted"]
-        parts.append(
-            f'<rect x="{x:g}" y="{base - h:g}" width="{bar:g}" height="{h:g}" fill="{fill}"/>'
-        )
-        parts.append(
-            _text(
-                x + bar / 2,
-                base - h - 7,
-                f"{point.unit} {_number(amount)}",
-                size=13,
-                fill=palette["ink"],
-                weight="bold",
-                anchor="middle",
-            )
-        )
+        fill = "accent" if index == len(points) - 1 else "muted"
         label = before if point.year is None else str(point.year)
-        parts.append(
-            _text(x + bar / 2, base + 20, label, size=12, fill=palette["muted"], anchor="middle")
-        )
-    parts.append(
-        f'<line x1="10" y1="{base}" x2="{width - 10}" y2="{base}" stroke="{palette["ink"]}" '
-        'stroke-width="1"/>'
-    )
-    first, last_amount = float(points[0].amount or 0), float(points[-1].amount or 0)
-    if len(points) == 2 and first > 0 and last_amount / first >= 2:
-        # The multiple between the two bars, beside an arrow rising from first to last.
-        mid = 20 + slot
-        y = base - (base - top) * 0.55
-        parts.append(
-            f'<path d="M{mid - 16:g} {y + 14:g} L{mid + 10:g} {y - 6:g}" '
-            f'stroke="{palette["accent"]}" stroke-width="1.5" fill="none"/>'
-        )
-        parts.append(f'<path d="M{mid + 12:g} {y - 8:g} l-9 1 l5 6 z" fill="{palette["accent"]}"/>')
-        ratio = f"×{_number(last_amount / first)}"
-        parts.append(
-            _text(
-                mid - 4,
-                y - 10,
-                ratio,
-                size=15,
-                fill=palette["accent"],
-                weight="bold",
-                anchor="end",
-                family=SERIF,
-            )
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        bars.append(Bar(x, base - h, bar, h, f"{point.unit} {_number(amount)}", label, fill))
+    first, last = float(points[0].amount or 0), float(points[-1].amount or 0)
+    rise = None
+    if len(points) == 2 and first > 0 and last / first >= 2:
+        rise = Rise(20 + slot, base - (base - top) * 0.55, f"×{_number(last / first)}")
+    return BarChart(_fig_id("chart", title, desc), title, desc, width, height, base, bars, rise)
 
 
 @cache  # the same code on every brief: encoding it is the slowest part of rendering HTML
@@ -392,11 +395,12 @@ def qr_svg(url: str, label: str, dark: str = "#000") -> Markup:
 
 
 __all__ = [
-    "SpectrumLabels",
-    "bar_chart_svg",
+    "BarChart",
+    "Position",
+    "SpectrumFigure",
+    "bar_chart",
     "chart_facts",
-    "escape",
     "qr_svg",
-    "spectrum_svg",
+    "spectrum",
     "wrap",
 ]

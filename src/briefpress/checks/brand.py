@@ -1,0 +1,173 @@
+"""Check the brand in briefpress.yaml before anything is rendered.
+
+A colour WeasyPrint cannot read would only surface as a rendering warning
+blamed on a brief, and a logo that is missing, outside the project or not an
+image would be silently dropped; here both are reported at ``briefpress.yaml``'s
+own line, by ``check`` and by every build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from xml.etree import ElementTree
+
+import tinycss2.color3
+
+from briefpress.core.errors import Location, Problem
+from briefpress.data.load import CONFIG_FILE, Project
+from briefpress.data.model import Brand, Colours
+
+LOGO_TYPES = (".png", ".svg")
+LOGO_MAX_BYTES = 2_000_000  # a logo, not a photograph: keeps every brief small
+LOGO_MIN_PIXELS = 150  # narrower than this prints visibly blurred at 25 mm
+LOGO_MAX_PIXELS = 6000
+
+
+def _where(record: Brand | Colours, attr: str) -> Location:
+    return record.locs.get(attr) or (
+        record.loc if record.loc.file != "<none>" else Location(CONFIG_FILE)
+    )
+
+
+def check_colours(colours: Colours) -> list[Problem]:
+    """Every screen colour is a CSS colour; every print colour four percentages (C M Y K)."""
+    problems = []
+    for f in dataclasses.fields(colours):
+        if f.metadata.get("internal"):
+            continue
+        value = getattr(colours, f.name)
+        if f.name.endswith("_cmyk"):
+            parts = value.split()
+            numbers = [p for p in parts if _percentage(p)]
+            if len(parts) != 4 or len(numbers) != 4:
+                problems.append(
+                    Problem(
+                        _where(colours, f.name),
+                        f"{f.name} {value!r} is not a CMYK colour",
+                        "four percentages from 0 to 100, as in '100 72 25 40'",
+                    )
+                )
+        elif tinycss2.color3.parse_color(value) in (None, "currentColor"):
+            problems.append(
+                Problem(
+                    _where(colours, f.name),
+                    f"{f.name} {value!r} is not a colour",
+                    "an sRGB colour such as '#1f3a5f', 'rgb(31 58 95)' or 'navy'",
+                )
+            )
+    return problems
+
+
+def _percentage(text: str) -> bool:
+    try:
+        return 0 <= float(text) <= 100
+    except ValueError:
+        return False
+
+
+def check_logos(brand: Brand, root: Path) -> list[Problem]:
+    """Both logos, and a warning when the print edition would print an RGB one."""
+    problems = check_logo(brand, "logo", root) + check_logo(brand, "logo_print", root)
+    if brand.logo_print and not brand.logo_print.lower().endswith(".svg"):
+        problems.append(
+            Problem(
+                _where(brand, "logo_print"),
+                f"logo_print {brand.logo_print!r} is not an SVG file",
+                "a print logo is an SVG whose colours are device-cmyk(c m y k)",
+            )
+        )
+    elif brand.logo and not brand.logo_print:
+        problems.append(
+            Problem(
+                _where(brand, "logo"),
+                "the print edition prints this logo's RGB colours, which a PDF/X print file "
+                "refuses (briefpress check --pdf)",
+                "add logo_print: an SVG whose colours are device-cmyk(c m y k)",
+                severity="warning",
+            )
+        )
+    return problems
+
+
+def check_logo(brand: Brand, attr: str, root: Path) -> list[Problem]:
+    """A logo is a PNG or SVG file inside the project, readable, and of a printable size."""
+    name = getattr(brand, attr)
+    if not name:
+        return []
+    loc = _where(brand, attr)
+    path = (root / name).resolve()
+    if not path.is_relative_to(root.resolve()):
+        return [Problem(loc, f"{attr} {name!r} is outside the project", "copy it into it")]
+    if not path.is_file():
+        return [Problem(loc, f"{attr} {name!r} does not exist", "a path from briefpress.yaml")]
+    if path.suffix.lower() not in LOGO_TYPES:
+        return [Problem(loc, f"{attr} {name!r} is not a PNG or SVG file")]
+    size = path.stat().st_size
+    if size > LOGO_MAX_BYTES:
+        return [
+            Problem(
+                loc,
+                f"{attr} {name!r} is {size // 1000} kB; at most {LOGO_MAX_BYTES // 1000} kB",
+                "export it smaller: it is printed about 25 mm wide",
+            )
+        ]
+    if path.suffix.lower() == ".svg":
+        return _check_svg(path, name, loc)
+    return _check_png(path, name, loc)
+
+
+def _check_png(path: Path, name: str, loc: Location) -> list[Problem]:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+            width, height = image.size
+            kind = image.format
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
+        return [Problem(loc, f"logo {name!r} cannot be read as an image: {exc}")]
+    if kind != "PNG":
+        return [Problem(loc, f"logo {name!r} is {kind}, not PNG", "save it as PNG or SVG")]
+    if max(width, height) > LOGO_MAX_PIXELS:
+        return [Problem(loc, f"logo {name!r} is {width}x{height} pixels: too large")]
+    if width < LOGO_MIN_PIXELS:
+        return [
+            Problem(
+                loc,
+                f"logo {name!r} is {width} pixels wide and will print blurred",
+                f"use at least {LOGO_MIN_PIXELS} pixels, or an SVG",
+                severity="warning",
+            )
+        ]
+    return []
+
+
+def _check_svg(path: Path, name: str, loc: Location) -> list[Problem]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem(loc, f"logo {name!r} cannot be read: {exc}")]
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        return [Problem(loc, f"logo {name!r} declares a DOCTYPE or entities", "remove them")]
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        return [Problem(loc, f"logo {name!r} is not well-formed SVG: {exc}")]
+    if not root.tag.endswith("svg"):
+        return [Problem(loc, f"logo {name!r} is XML but not SVG")]
+    if "viewBox" not in root.attrib and not {"width", "height"} <= set(root.attrib):
+        return [
+            Problem(
+                loc,
+                f"logo {name!r} has no viewBox or size, so it cannot be scaled",
+                "add viewBox='0 0 W H' to its <svg> element",
+            )
+        ]
+    return []
+
+
+def check_brand(project: Project) -> list[Problem]:
+    """The brand's colours and logo, at their lines in briefpress.yaml."""
+    brand = project.config.brand
+    return check_colours(brand.colours) + check_logos(brand, project.root)

@@ -1,0 +1,40 @@
+"""Commands that start something: ``init`` a project, ``new-language`` an interface catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from briefpress.cli.app import Context, cli
+from briefpress.scaffold.init import init_project
+from briefpress.scaffold.language import new_catalog
+
+
+@cli.command("init")
+@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--organisation",
+    default="Your organisation",
+    show_default=True,
+    help="Your organisation's name, for the brand and the letters.",
+)
+@click.pass_obj
+def init_cmd(obj: Context, directory: Path | None, organisation: str) -> None:
+    """Start a project in DIRECTORY (default: the project folder) that builds at once."""
+    target = (directory or obj.project).resolve()
+    written = init_project(target, organisation)
+    click.echo(f"wrote {len(written)} files in {target}")
+    where = "" if target == Path.cwd().resolve() else f"-C {target} "
+    click.echo(f"next: edit briefpress.yaml and reports/, then: briefpress {where}build")
+
+
+@cli.command("new-language")
+@click.argument("language")
+@click.pass_obj
+def new_language_cmd(obj: Context, language: str) -> None:
+    """Write locale/LANGUAGE/LC_MESSAGES/briefpress.po in the project, to translate."""
+    path, from_shipped = new_catalog(obj.project, language)
+    shown = path.relative_to(obj.project) if path.is_relative_to(obj.project) else path
+    start = "the shipped translation" if from_shipped else "every interface string, untranslated"
+    click.echo(f"wrote {shown} ({start}); briefs in {language} use it from the next build")
