@@ -108,8 +108,19 @@ def _walk_files(folder: Path) -> Iterator[Path]:
 
 
 def mark_owned(folder: Path) -> None:
-    """Write the marker that says briefpress made ``folder`` and may replace it."""
-    write_atomic(folder / OWNER_FILE, OWNER_TEXT.encode("utf-8"))
+    """Write the marker that says briefpress made ``folder`` and may replace it.
+
+    The marker is created in one step (O_EXCL), not through a temporary file: a second
+    briefpress starting at the same moment then finds either an empty folder or a marked
+    one, never a folder holding someone's temporary file (which it would refuse)."""
+    try:
+        fd = os.open(folder / OWNER_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        if is_owned(folder):
+            return  # marked meanwhile by another briefpress
+        raise
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(OWNER_TEXT)
 
 
 def is_owned(folder: Path) -> bool:

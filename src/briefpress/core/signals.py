@@ -23,7 +23,7 @@ import signal
 import threading
 import weakref
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from types import FrameType
 from typing import Any
 
@@ -112,7 +112,7 @@ def worker_pool(
     initargs: tuple[Any, ...] = (),
 ) -> Iterator[ProcessPoolExecutor]:
     """A process pool that is waited for when its block ends normally and terminated
-    (pending jobs cancelled, running ones killed) when it ends by any exception,
+    (running jobs killed, pending ones failed) when it ends by any exception,
     KeyboardInterrupt included. ``initializer`` runs in each worker after its signals
     are set up (see :func:`_worker_start`)."""
     pool = ProcessPoolExecutor(workers, initializer=_worker_start, initargs=(initializer, initargs))
@@ -130,11 +130,27 @@ def worker_pool(
             _POOLS.discard(pool)
 
 
+def _quiet_cancelled_jobs(args: threading.ExceptHookArgs) -> None:
+    """Python 3.11's pool thread, failing the jobs of a pool whose workers were ended,
+    raises InvalidStateError for each job a caller had already cancelled (Executor.map
+    cancels the rest when it is left early) and prints a traceback: harmless, as those
+    jobs never run, but alarming on a terminal after Ctrl-C. Only that one is silenced."""
+    if isinstance(args.exc_value, InvalidStateError) and type(args.thread).__name__ == (
+        "_ExecutorManagerThread"
+    ):
+        return
+    _DEFAULT_EXCEPTHOOK(args)
+
+
+_DEFAULT_EXCEPTHOOK = threading.excepthook
+
+
 def terminate_pool(pool: ProcessPoolExecutor) -> None:
-    """Cancel a pool's pending jobs and end its workers now: SIGTERM, then SIGKILL for
-    any still alive after :data:`WORKER_GRACE` seconds."""
+    """End a pool's workers now (SIGTERM, then SIGKILL for any still alive after
+    :data:`WORKER_GRACE` seconds); its pending jobs then fail and never start."""
     # ProcessPoolExecutor has no public way to stop its workers before Python 3.14
     # (terminate_workers); its table of worker processes has been stable since 3.2.
+    threading.excepthook = _quiet_cancelled_jobs
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(Exception):
@@ -145,5 +161,7 @@ def terminate_pool(pool: ProcessPoolExecutor) -> None:
             if process.is_alive():
                 process.kill()
                 process.join(WORKER_GRACE)
+    # Jobs not yet started are failed by the pool itself (BrokenProcessPool) once it sees
+    # its workers gone; cancelling them here as well would race with that.
     with contextlib.suppress(Exception):
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=False)

@@ -448,8 +448,7 @@ def run_letters(
 
     ``jobs`` is consumed lazily: at most ``window`` letters are rendered and waiting at any
     time, so memory does not grow with the mailing, and workers start on the first letters
-    while the HTML of later ones is still being made. Stopping early (an error, Ctrl-C,
-    SIGTERM) cancels the letters not yet started.
+    while the HTML of later ones is still being made.
     """
     if pool is None:
         for job in jobs:
@@ -457,16 +456,12 @@ def run_letters(
             yield make_letter(job)
         return
     pending: deque[Future[LetterOutcome]] = deque()
-    try:
-        for job in jobs:
-            pending.append(pool.submit(make_letter, job))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
+    for job in jobs:  # stopping early: the pool's owner ends the workers (worker_pool)
+        pending.append(pool.submit(make_letter, job))
+        if len(pending) >= window:
             yield pending.popleft().result()
-    finally:
-        for future in pending:
-            future.cancel()
+    while pending:
+        yield pending.popleft().result()
 
 
 def row_problems(recipient: Recipient, outcome: LetterOutcome) -> list[Problem]:
