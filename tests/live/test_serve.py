@@ -61,13 +61,13 @@ def test_index_lists_every_brief_with_its_state(client: Client) -> None:
 
 
 def test_brief_page_shows_its_pages_and_links_the_pdf(client: Client) -> None:
-    html = client.text("/brief/arcadia")
-    assert "Arcadia: no sanctions" in html and 'href="/out/arcadia.pdf"' in html
+    html = client.text("/brief/fines")  # the fixture's brief of two pages
+    assert ">Fines</h1>" in html and 'href="/out/fines.pdf"' in html
     assert html.count('class="page"') == 2
-    status, kind, body = client.get("/brief/arcadia/page/2.png")
+    status, kind, body = client.get("/brief/fines/page/2.png")
     assert status == 200 and kind == "image/png" and body.startswith(b"\x89PNG")
-    assert client.get("/out/arcadia.pdf")[2].startswith(b"%PDF")
-    for missing in ("/brief/arcadia/page/0.png", "/brief/arcadia/page/3.png", "/brief/nope"):
+    assert client.get("/out/fines.pdf")[2].startswith(b"%PDF")
+    for missing in ("/brief/fines/page/0.png", "/brief/fines/page/3.png", "/brief/nope"):
         assert client.get(missing)[0] == 404, missing
 
 
