@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from briefpress.build.builder import default_jobs
-from briefpress.cli.app import Context, cli
+from briefpress.cli.app import Context, cli, letter_options
 from briefpress.mail.send import (
     FAILED_FILE,
     PLAN_FILE,
@@ -47,15 +47,7 @@ from briefpress.mail.settings import password_for
     is_flag=True,
     help="Send again to those whose earlier message may or may not have arrived.",
 )
-@click.option(
-    "--edition",
-    type=click.Choice(["screen", "print"]),
-    default="screen",
-    show_default=True,
-    help="The edition of the letters attached.",
-)
-@click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@letter_options("The edition of the letters attached.")
 @click.pass_obj
 def send_cmd(
     obj: Context,
