@@ -10,11 +10,26 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+
 from briefpress.build.builder import build
 from briefpress.data.load import load_project
 from briefpress.render.measure import language_shares, translated_briefs
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def language_name(tag: str) -> str:
+    """``Spanish (es)``, ``European Portuguese (pt-PT)``: CLDR's English name for the
+    tag, as the table is read by people who may not know every tag."""
+    english = Locale("en")
+    name = english.languages.get(tag.replace("-", "_"))
+    if name is None:
+        try:
+            name = Locale.parse(tag, sep="-").get_display_name("en")
+        except (ValueError, UnknownLocaleError):
+            name = None
+    return f"{name} ({tag})" if name else tag
 
 
 def main() -> int:
@@ -32,7 +47,8 @@ def main() -> int:
         result = results[share.brief]
         budget = f" ({brief.max_pages})" if brief.max_pages else ""
         print(
-            f"| `{share.brief}` | {share.language} | {result.pages}{budget} | {share.words} "
+            f"| `{share.brief}` | {language_name(share.language)} | {result.pages}{budget} "
+            f"| {share.words} "
             f"| {share.share:.1%} ({share.foreign} words) |"
         )
     return 0

@@ -45,6 +45,15 @@ TRANSLATED_BRIEFS = {
     "estonia-et": "et",
     "estonia-ru": "ru",
     "vietnam-vi": "vi",
+    "handout-full-decriminalisation-es": "es",
+    "handout-full-decriminalisation-pt": "pt-PT",
+    "handout-full-decriminalisation-ru": "ru",
+    "handout-full-decriminalisation-vi": "vi",
+}
+# Headings each kind of translated brief prints, which must come out in its language.
+KIND_PHRASES = {
+    "country": ("Key findings", "In their own words", "At a glance"),
+    "handout": ("Our ask",),
 }
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+\}")
 
@@ -404,14 +413,16 @@ def test_translated_brief_builds_in_its_language(shipped: dict[str, Any], brief_
     assert fonts and all(f.startswith("Noto") for f in fonts), fonts
     pdf_text = nfc(" ".join(text_of(result.output).split())).casefold()
     translations = i18n.translations(language)
-    for phrase in ("Key findings", "In their own words", "At a glance"):
+    for phrase in KIND_PHRASES[result.brief.kind]:
         words = nfc(translations.gettext(phrase)).casefold()
         assert words in pdf_text, (phrase, words)
+    assert "page 1 of" not in pdf_text
+    if result.brief.kind == "handout":  # one page: no page label (handout.html.j2)
+        return
     # The page label in the language's own word order, whichever number comes first.
     pages = len(PdfReader(result.output).pages)
     label = translations.gettext("Page {page} of {pages}").format(page=1, pages=pages)
     assert nfc(label).casefold() in pdf_text, label
-    assert "page 1 of" not in pdf_text
 
 
 @pytest.mark.parametrize("brief_id", sorted(TRANSLATED_BRIEFS))
@@ -426,9 +437,20 @@ def test_translated_brief_has_no_english_interface_text(
     assert not leftovers, leftovers
 
 
-# The study countries' briefs in their own languages translate everything they print
-# from the report (quotes, passages, recommendations, attributions), labelled as such.
-FULLY_TRANSLATED = ("estonia-et", "estonia-ru", "kyrgyzstan-ky", "kyrgyzstan-ru", "vietnam-vi")
+# The study countries' briefs in their own languages, and the translated handouts,
+# translate everything they print from the report (quotes, passages, recommendations,
+# attributions), labelled as such.
+FULLY_TRANSLATED = (
+    "estonia-et",
+    "estonia-ru",
+    "kyrgyzstan-ky",
+    "kyrgyzstan-ru",
+    "vietnam-vi",
+    "handout-full-decriminalisation-es",
+    "handout-full-decriminalisation-pt",
+    "handout-full-decriminalisation-ru",
+    "handout-full-decriminalisation-vi",
+)
 
 
 @pytest.mark.parametrize("brief_id", FULLY_TRANSLATED)

@@ -65,9 +65,11 @@ def check_cmd(obj: Context, strict: bool, against: Path | None, languages: bool,
         click.echo(f"{len(failing)} problem(s) found.", err=True)
         sys.exit(1)
     if languages:
+        # One column for the ids, as wide as the longest, so the figures line up.
+        width = max((len(share.brief) for share in shares), default=0)
         for share in shares:
             click.echo(
-                f"{share.brief:<24} {share.language:<6} {share.share:6.1%} not in its language"
+                f"{share.brief:<{width}} {share.language:<6} {share.share:6.1%} not in its language"
                 f" ({share.foreign} of {share.words} words)"
             )
     quotes = sum(len(d.quotes) for d in project.reports.values())
