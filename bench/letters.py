@@ -37,48 +37,24 @@ REPO = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 5.0
 
 
-# Fictional name parts: (given names, family names, title, organisation, city, language).
-SCRIPTS = [
-    (
-        ["Alex", "Sam", "Jordan", "Robin", "Charlie"],
-        ["Sample", "Example", "Specimen", "Placeholder"],
-        "Member of Parliament",
-        "Sample Parliament",
-        "Sample City",
-        "en",
-    ),
-    (
-        ["María", "José", "Lucía", "Andrés", "Inés"],
-        ["Ejemplo", "Muestra", "Modelo", "Prueba"],
-        "Diputada",
-        "Asamblea de Ejemplo",
-        "San José",
-        "es",
-    ),
-    (
-        ["João", "Conceição", "Gonçalo", "Inês", "Sebastião"],
-        ["Exemplo", "Amostra", "Modelo", "Ensaio"],
-        "Deputado",
-        "Assembleia de Exemplo",
-        "Lisboa",
-        "pt",
-    ),
-    (
-        ["Văn Mẫu", "Thị Hồng", "Đức Anh", "Minh Thư", "Quốc Bảo"],
-        ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"],
-        "Đại biểu Quốc hội",
-        "Quốc hội Mẫu",
-        "Hà Nội",
-        "vi",
-    ),
-    (
-        ["Иван", "Анна", "Сергей", "Ольга", "Дмитрий"],
-        ["Образцов", "Примерова", "Шаблонов", "Тестова"],
-        "Депутат",
-        "Образцовый парламент",
-        "Бишкек",
-        "ru",
-    ),
+# Fictional recipients, a language a row: its code, given names and family names, then
+# (on the row's second line) a title, an organisation and a city.
+SCRIPTS = """
+en | Alex, Sam, Jordan, Robin, Charlie | Sample, Example, Specimen, Placeholder
+   | Member of Parliament | Sample Parliament | Sample City
+es | María, José, Lucía, Andrés, Inés | Ejemplo, Muestra, Modelo, Prueba
+   | Diputada | Asamblea de Ejemplo | San José
+pt | João, Conceição, Gonçalo, Inês, Sebastião | Exemplo, Amostra, Modelo, Ensaio
+   | Deputado | Assembleia de Exemplo | Lisboa
+vi | Văn Mẫu, Thị Hồng, Đức Anh, Minh Thư, Quốc Bảo | Nguyễn, Trần, Lê, Phạm, Hoàng
+   | Đại biểu Quốc hội | Quốc hội Mẫu | Hà Nội
+ru | Иван, Анна, Сергей, Ольга, Дмитрий | Образцов, Примерова, Шаблонов, Тестова
+   | Депутат | Образцовый парламент | Бишкек
+"""
+# The table's rows, each as its six fields.
+ROWS = [
+    [field.strip() for field in row.split("|")]
+    for row in SCRIPTS.strip().replace("\n   |", " |").splitlines()
 ]
 
 
@@ -86,7 +62,8 @@ def recipients(count: int) -> list[dict[str, str]]:
     """``count`` distinct fictional recipients, cycling through the scripts."""
     rows = []
     for i in range(count):
-        given, family, title, organisation, city, language = SCRIPTS[i % len(SCRIPTS)]
+        language, given_names, family_names, title, organisation, city = ROWS[i % len(ROWS)]
+        given, family = given_names.split(", "), family_names.split(", ")
         first, last = given[(i // 5) % len(given)], family[(i // 25) % len(family)]
         name = f"{last} {first}" if language == "vi" else f"{first} {last}"
         rows.append(

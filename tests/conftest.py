@@ -33,6 +33,16 @@ class Result:
         return self.out + self.err
 
 
+def build_states(result: Result) -> dict[str, str]:
+    """brief id -> "built" or "fresh", from a build's output lines."""
+    found = {}
+    for line in result.out.splitlines():
+        word, _, rest = line.partition(" ")
+        if word in ("built", "fresh"):
+            found[Path(rest.split()[0]).stem] = word
+    return found
+
+
 def run_cli(args: list[str]) -> Result:
     """Run ``briefpress`` in-process, as a user would from a shell."""
     out, err = io.StringIO(), io.StringIO()

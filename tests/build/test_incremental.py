@@ -7,25 +7,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Result
+from conftest import Result, build_states
 
 Cli = Callable[..., Result]
 
 
-def states(result: Result) -> dict[str, str]:
-    """brief id -> "built" or "fresh", from the build's output lines."""
-    found = {}
-    for line in result.out.splitlines():
-        word, _, rest = line.partition(" ")
-        if word in ("built", "fresh"):
-            found[Path(rest.split()[0]).stem] = word
-    return found
-
-
 def test_second_build_is_a_no_op(cli: Cli) -> None:
-    assert states(cli("build")) == {"arcadia": "built", "fines": "built"}
+    assert build_states(cli("build")) == {"arcadia": "built", "fines": "built"}
     second = cli("build")
-    assert states(second) == {"arcadia": "fresh", "fines": "fresh"}
+    assert build_states(second) == {"arcadia": "fresh", "fines": "fresh"}
     assert "2 up to date" in second.out
 
 
@@ -34,21 +24,21 @@ def test_only_briefs_whose_records_changed_are_rebuilt(project: Path, cli: Cli) 
     quotes = project / "reports/mini-report/quotes.yaml"
     # q41-01 is an Arcadia quote about policing: in the Arcadia brief, not in the fines brief.
     quotes.write_text(quotes.read_text().replace("not as harsh", "not as hard"))
-    assert states(cli("build")) == {"arcadia": "built", "fines": "fresh"}
+    assert build_states(cli("build")) == {"arcadia": "built", "fines": "fresh"}
 
 
 def test_styles_and_force_rebuild_everything(project: Path, cli: Cli) -> None:
     cli("build")
     (project / "styles").mkdir(exist_ok=True)
     (project / "styles/extra.css").write_text("h1 { letter-spacing: 0.01em }")
-    assert states(cli("build")) == {"arcadia": "built", "fines": "built"}
-    assert states(cli("build", "--force")) == {"arcadia": "built", "fines": "built"}
+    assert build_states(cli("build")) == {"arcadia": "built", "fines": "built"}
+    assert build_states(cli("build", "--force")) == {"arcadia": "built", "fines": "built"}
 
 
 def test_a_deleted_pdf_is_rebuilt(project: Path, cli: Cli) -> None:
     cli("build")
     (project / "out/fines.pdf").unlink()
-    assert states(cli("build")) == {"arcadia": "fresh", "fines": "built"}
+    assert build_states(cli("build")) == {"arcadia": "fresh", "fines": "built"}
 
 
 def test_no_op_build_does_not_import_weasyprint(project: Path, cli: Cli) -> None:

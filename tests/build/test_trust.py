@@ -14,19 +14,10 @@ from pathlib import Path
 
 from briefpress.build.cache import CACHE_FILE, BuildCache, cache_name
 from briefpress.core.files import OWNER_FILE
-from conftest import Result
+from conftest import Result, build_states
 
 Cli = Callable[..., Result]
 # Builds run with -j1: in this process, so WeasyPrint stays warm from one build to the next.
-
-
-def states(result: Result) -> dict[str, str]:
-    found = {}
-    for line in result.out.splitlines():
-        word, _, rest = line.partition(" ")
-        if word in ("built", "fresh"):
-            found[Path(rest.split()[0]).stem] = word
-    return found
 
 
 class Planted:
@@ -41,7 +32,7 @@ class Planted:
 
 def test_outputs_are_trusted_only_as_recorded(project: Path, cli: Cli) -> None:
     """A truncated or swapped PDF is rebuilt, never reported up to date."""
-    assert states(cli("build", "-j1")) == {"arcadia": "built", "fines": "built"}
+    assert build_states(cli("build", "-j1")) == {"arcadia": "built", "fines": "built"}
     out = project / "out"
     arcadia, fines = (out / "arcadia.pdf").read_bytes(), (out / "fines.pdf").read_bytes()
     cache = BuildCache.load(out)
@@ -50,13 +41,13 @@ def test_outputs_are_trusted_only_as_recorded(project: Path, cli: Cli) -> None:
     (out / "arcadia.pdf").write_bytes(arcadia[: len(arcadia) // 2])  # truncated
     (out / "fines.pdf").write_bytes(arcadia)  # swapped for another brief
     assert not BuildCache.load(out).verified(cache_name("fines", "screen"), out / "fines.pdf")
-    assert states(cli("build", "-j1")) == {"arcadia": "built", "fines": "built"}
+    assert build_states(cli("build", "-j1")) == {"arcadia": "built", "fines": "built"}
     assert (out / "arcadia.pdf").read_bytes() == arcadia  # builds are reproducible
     assert (out / "fines.pdf").read_bytes() == fines
 
     (out / "fines.pdf").unlink()
     (out / "fines.pdf").symlink_to(out / "arcadia.pdf")  # a link is not the recorded file
-    assert states(cli("build", "fines", "-j1")) == {"fines": "built"}
+    assert build_states(cli("build", "fines", "-j1")) == {"fines": "built"}
     assert not (out / "fines.pdf").is_symlink() and (out / "fines.pdf").read_bytes() == fines
 
 
@@ -68,8 +59,8 @@ def test_a_bad_cache_is_ignored_and_rebuilt(project: Path, cli: Cli) -> None:
     (out / "thumbs" / ".sources.json").write_bytes(b"\x80\x04garbled")
     result = cli("build", "-j1")
     assert result.code == 0, result.output
-    assert states(result) == {"arcadia": "built", "fines": "built"}
-    assert states(cli("build", "-j1")) == {"arcadia": "fresh", "fines": "fresh"}
+    assert build_states(result) == {"arcadia": "built", "fines": "built"}
+    assert build_states(cli("build", "-j1")) == {"arcadia": "fresh", "fines": "fresh"}
 
 
 def test_nothing_under_out_is_loaded_as_code(project: Path, cli: Cli, tmp_path: Path) -> None:

@@ -71,12 +71,17 @@ def test_brief_page_shows_its_pages_and_links_the_pdf(client: Client) -> None:
         assert client.get(missing)[0] == 404, missing
 
 
+def edit_fines(project: Path, built: LiveBuilder, old: str, new: str) -> None:
+    """Replace ``old`` with ``new`` in the fines brief and rebuild it, as a save would."""
+    spec = project / "briefs/fines.yaml"
+    spec.write_text(spec.read_text().replace(old, new))
+    built.rebuild(Affected(briefs={"fines"}))
+
+
 def test_a_failed_brief_shows_its_error_with_file_and_line(
     project: Path, built: LiveBuilder, client: Client
 ) -> None:
-    spec = project / "briefs/fines.yaml"
-    spec.write_text(spec.read_text().replace("theme: fines", "theme: fine"))
-    built.rebuild(Affected(briefs={"fines"}))
+    edit_fines(project, built, "theme: fines", "theme: fine")
     html = client.text("/brief/fines")
     assert "This brief did not build" in html
     assert "briefs/fines.yaml:4:8" in html and "unknown theme &#39;fine&#39;" in html
@@ -89,9 +94,7 @@ def test_a_failed_brief_shows_its_error_with_file_and_line(
 def test_text_from_the_project_is_escaped(
     project: Path, built: LiveBuilder, client: Client
 ) -> None:
-    spec = project / "briefs/fines.yaml"
-    spec.write_text(spec.read_text().replace('"Fines"', '"<script>alert(1)</script>"'))
-    built.rebuild(Affected(briefs={"fines"}))
+    edit_fines(project, built, '"Fines"', '"<script>alert(1)</script>"')
     for url in ("/", "/brief/fines"):
         html = client.text(url)
         assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html

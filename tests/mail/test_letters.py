@@ -17,34 +17,17 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pypdf import PdfReader
+from sampleletter import LETTER, SAMPLE
 
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.data.load import load_project
 from briefpress.mail.letters import mail
 from briefpress.pdf.weasy import PdfRenderer
 from briefpress.render.html import render_brief
-from conftest import REPO, Result
+from conftest import Result
 
 Cli = Callable[..., Result]
-SAMPLE = REPO / "briefs" / "recipients" / "sample.csv"
 HEADER = "name,title,organisation,address,salutation,language,note\n"
-
-LETTER = """\
-report: mini-report
-kind: letter
-title: "A letter about Arcadia"
-letter:
-  accompanies: arcadia
-  subject: "No sanctions in Arcadia"
-  recipient:
-    name: "Sample Person (SAMPLE)"
-    address: "1 Sample Street\\nSample City"
-  signature:
-    name: "Our Name"
-    organisation: "Our Organisation"
-  body:
-    - "We write to share what people who use drugs in Arcadia told the study."
-"""
 
 
 @pytest.fixture

@@ -17,29 +17,13 @@ from typing import Any
 
 import pytest
 from mailserver import PASSWORD, USER, Received, Server, serving
+from sampleletter import LETTER, SAMPLE
 
 from briefpress.core.errors import BriefpressError
 from briefpress.mail.letters import mail
 from briefpress.mail.send import Options, Plan, Report, Timing, prepare
 from conftest import FIXTURE, REPO, Result, run_cli
 
-SAMPLE = REPO / "briefs" / "recipients" / "sample.csv"
-LETTER = """\
-report: mini-report
-kind: letter
-title: "A letter about Arcadia"
-letter:
-  accompanies: arcadia
-  subject: "No sanctions in Arcadia"
-  recipient:
-    name: "Sample Person (SAMPLE)"
-    address: "1 Sample Street\\nSample City"
-  signature:
-    name: "Our Name"
-    organisation: "Our Organisation"
-  body:
-    - "We write to share what people who use drugs in Arcadia told the study."
-"""
 EMAILS = ["alex@example.org", "nguyen@example.org", "ivan@example.org", "maria@example.org"]
 CC = {3: "office@example.org"}
 

@@ -8,14 +8,17 @@ parses options, calls a capability, and prints.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from briefpress import __version__
 from briefpress.core.errors import BriefpressError, Problem
 from briefpress.core.signals import interrupt_on_signals
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 STOPPED = "Stopped: files finished before the stop are kept, none is left half-written."
 
@@ -49,6 +52,29 @@ def fail(problems: list[Problem]) -> NoReturn:
 def cli(ctx: click.Context, debug: bool, project: Path) -> None:
     """Turn report data into print-ready PDF briefs."""
     ctx.obj = Context(debug, project.resolve())
+
+
+def letter_options(edition_help: str) -> Callable[[F], F]:
+    """``--edition``, ``--strict`` and ``--jobs`` as ``letters`` and ``send`` take them: one
+    definition, so that the two commands cannot drift apart in what they accept."""
+
+    def decorate(command: F) -> F:  # bottom up, as stacked decorators apply
+        jobs = click.option(
+            "-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes."
+        )
+        strict = click.option(
+            "--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors."
+        )
+        edition = click.option(
+            "--edition",
+            type=click.Choice(["screen", "print"]),
+            default="screen",
+            show_default=True,
+            help=edition_help,
+        )
+        return edition(strict(jobs(command)))
+
+    return decorate
 
 
 def main(argv: list[str] | None = None) -> None:

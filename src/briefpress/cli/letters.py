@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from briefpress.build.builder import default_jobs
-from briefpress.cli.app import Context, cli
+from briefpress.cli.app import Context, cli, letter_options
 
 
 @cli.command("letters")
@@ -27,15 +27,7 @@ from briefpress.cli.app import Context, cli
     help="The folder to write (default: out/letters/<id>/): a new or empty folder, or one "
     "an earlier mailing made, which is replaced as a whole; any other folder is refused.",
 )
-@click.option(
-    "--edition",
-    type=click.Choice(["screen", "print"]),
-    default="screen",
-    show_default=True,
-    help="The edition of the letters and of the brief behind them.",
-)
-@click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@letter_options("The edition of the letters and of the brief behind them.")
 @click.pass_obj
 def letters_cmd(
     obj: Context,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import click
 
@@ -20,36 +20,51 @@ def report_line(result: BriefResult, root: Path, strict: bool) -> str:
     return f"built  {rel} ({result.pages} page{'s' if result.pages != 1 else ''})"
 
 
-class Progress:
-    """A rich progress bar on a terminal when several PDFs are made; plain lines otherwise."""
+class Bar:
+    """A rich progress bar, or plain lines where none is shown: build and send both report
+    this way. While the bar runs, a line goes above it rather than through it."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+    def __init__(self, label: str, eta: bool) -> None:
+        self.label = label
+        self.eta = eta  # the time still to go, else the time taken so far
         self.bar: Any = None
         self.task: Any = None
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
 
-    def start(self, total: int) -> None:
-        if not self.enabled or total < 2:
-            return
-        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    def show(self, total: int) -> None:
+        """Start the bar (callers decide whether a terminal wants one)."""
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
         from rich.progress import Progress as RichProgress
 
         self.bar = RichProgress(
-            TextColumn("building"),
+            TextColumn(self.label),
             BarColumn(),
             MofNCompleteColumn(),
-            TimeElapsedColumn(),
+            TimeRemainingColumn() if self.eta else TimeElapsedColumn(),
             transient=True,
         )
         self.bar.start()
-        self.task = self.bar.add_task("build", total=total)
+        self.task = self.bar.add_task(self.label, total=total)
+
+    @property
+    def shown(self) -> bool:
+        return self.bar is not None
+
+    def step(self) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
 
     def echo(self, line: str, err: bool = False) -> None:
         if self.bar is not None:
@@ -57,7 +72,19 @@ class Progress:
         else:
             click.echo(line, err=err)
 
+
+class Progress(Bar):
+    """A bar on a terminal when several PDFs are made; plain lines otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        super().__init__("building", eta=False)
+        self.enabled = enabled
+
+    def start(self, total: int) -> None:
+        if self.enabled and total >= 2:
+            self.show(total)
+
     def advance(self, line: str) -> None:
         self.echo(line)
-        if self.bar is not None and not line.startswith("fresh"):
-            self.bar.advance(self.task)
+        if not line.startswith("fresh"):
+            self.step()

@@ -11,12 +11,13 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Self
 
 import click
 
 from briefpress.build.builder import default_jobs
-from briefpress.cli.app import Context, cli
+from briefpress.cli.app import Context, cli, letter_options
+from briefpress.cli.progress import Bar
 from briefpress.mail.send import (
     FAILED_FILE,
     PLAN_FILE,
@@ -47,15 +48,7 @@ from briefpress.mail.settings import password_for
     is_flag=True,
     help="Send again to those whose earlier message may or may not have arrived.",
 )
-@click.option(
-    "--edition",
-    type=click.Choice(["screen", "print"]),
-    default="screen",
-    show_default=True,
-    help="The edition of the letters attached.",
-)
-@click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@letter_options("The edition of the letters attached.")
 @click.pass_obj
 def send_cmd(
     obj: Context,
@@ -164,7 +157,7 @@ def run_send(
         ask = (lambda text: click.prompt(text, hide_input=True)) if interactive else None
         password = password_for(run.settings, os.environ, ask)
         try:
-            with Progress(interactive, len(plan.to_send)) as progress:
+            with SendProgress(interactive, len(plan.to_send)) as progress:
                 report = run.send(plan, password, progress.event)
         except KeyboardInterrupt:
             counts = run.log.counts()
@@ -179,52 +172,29 @@ def run_send(
             sys.exit(1)
 
 
-class Progress:
-    """A progress bar on a terminal; a line per message otherwise (for a script's log)."""
+class SendProgress(Bar):
+    """A bar on a terminal; a line per message otherwise (for a script's log)."""
 
     def __init__(self, enabled: bool, total: int) -> None:
+        super().__init__("sending", eta=True)
         self.enabled = enabled
         self.total = total
-        self.bar: Any = None
-        self.task: Any = None
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Self:
         if self.enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-            from rich.progress import Progress as RichProgress
-
-            self.bar = RichProgress(
-                TextColumn("sending"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                transient=True,
-            )
-            self.bar.start()
-            self.task = self.bar.add_task("send", total=self.total)
+            self.show(self.total)
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def echo(self, line: str) -> None:
-        if self.bar is not None:
-            self.bar.console.print(line, highlight=False, markup=False)
-        else:
-            click.echo(line)
 
     def event(self, kind: str, item: Item, answer: str) -> None:
         r = item.recipient
         who = f"row {r.row}: {r.name} <{r.email}>"
         if kind == "sent":
-            if self.bar is not None:
-                self.bar.advance(self.task)
+            if self.shown:
+                self.step()
             else:
                 self.echo(f"sent    {who}")
         elif kind in ("failed", "deferred", "unknown"):
-            if self.bar is not None:
-                self.bar.advance(self.task)
+            self.step()
             self.echo(f"{kind:<8}{who}: {answer}")
         elif kind == "retry":
             self.echo(f"retry   {who}: {answer}")

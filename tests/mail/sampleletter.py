@@ -1,0 +1,22 @@
+"""The letter the mail tests send: it accompanies the fixture project's Arcadia brief and
+is addressed to a sample recipient; the tests also use the shipped sample recipients."""
+
+from conftest import REPO
+
+SAMPLE = REPO / "briefs" / "recipients" / "sample.csv"
+LETTER = """\
+report: mini-report
+kind: letter
+title: "A letter about Arcadia"
+letter:
+  accompanies: arcadia
+  subject: "No sanctions in Arcadia"
+  recipient:
+    name: "Sample Person (SAMPLE)"
+    address: "1 Sample Street\\nSample City"
+  signature:
+    name: "Our Name"
+    organisation: "Our Organisation"
+  body:
+    - "We write to share what people who use drugs in Arcadia told the study."
+"""
