@@ -65,7 +65,7 @@ def request_stop() -> None:
 @contextlib.contextmanager
 def interrupt_on_signals() -> Iterator[None]:
     """Within the block, SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt in the main
-    thread, after terminating the workers of every open :func:`worker_pool`.
+    thread; every open :func:`worker_pool` then ends its workers as the exception leaves it.
 
     Outside the main thread (where Python cannot install handlers) it does nothing.
     The previous handlers come back when the block ends, and the stop flag is cleared.
@@ -82,7 +82,10 @@ def interrupt_on_signals() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        request_stop()
+        # Only the flag here: the pools are ended by worker_pool's own exit, which the
+        # KeyboardInterrupt reaches. Ending them from the handler could deadlock, since
+        # the signal may arrive while this very thread holds a pool's lock (in submit).
+        _STOPPING.set()
         raise KeyboardInterrupt
 
     previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
