@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.core.errors import BriefpressError
+from briefpress.pdf.finish import remove_part_marks
 from briefpress.pdf.stream import StreamingPdfWriter
+from briefpress.pdf.variable import foreign
 
 
 class StreamCache:
@@ -65,6 +67,8 @@ def letter_and_brief(
 
     out = pikepdf.new()
     with pikepdf.open(io.BytesIO(letter_pdf)) as letter:
+        if "/StructTreeRoot" in letter.Root:
+            remove_part_marks(letter)
         compress_streams(letter, cache or StreamCache())
         _append_pages(out, letter)
         _copy_document_facts(letter, out)
@@ -91,23 +95,10 @@ def _append_pages(out: Any, source: Any) -> None:
 def _copy_document_facts(source: Any, out: Any) -> None:
     """Title, author, dates and language; the print edition's output intent (CMYK)."""
     for key, value in source.docinfo.items():
-        out.docinfo[key] = _foreign(out, value)
+        out.docinfo[key] = foreign(out, value)
     for key in ("/Lang", "/OutputIntents"):
         if key in source.Root:
-            out.Root[key] = _foreign(out, source.Root[key])
-
-
-def _foreign(out: Any, value: Any) -> Any:
-    """``value`` from another PDF, usable in ``out`` (pikepdf copies only indirect objects)."""
-    import pikepdf
-
-    if isinstance(value, pikepdf.Object) and value.is_indirect:
-        return out.copy_foreign(value)
-    if isinstance(value, pikepdf.Array):
-        return pikepdf.Array([_foreign(out, item) for item in value])
-    if isinstance(value, pikepdf.Dictionary):
-        return pikepdf.Dictionary({k: _foreign(out, v) for k, v in value.items()})
-    return value
+            out.Root[key] = foreign(out, source.Root[key])
 
 
 class PrintFile:

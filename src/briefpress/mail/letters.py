@@ -46,6 +46,7 @@ from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
 from briefpress.mail.assemble import PrintFile, StreamCache, letter_and_brief
 from briefpress.mail.recipients import Recipient, load_recipients
 from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
+from briefpress.pdf.variable import FLOW_MARK, Templates
 from briefpress.pdf.weasy import SharedStyles
 from briefpress.render.glyphs import coverage, missing_glyphs
 from briefpress.render.html import Rendered, build_date, make_environment, render_brief
@@ -198,22 +199,73 @@ def shared_styles(job: LetterJob) -> SharedStyles:
 def make_letter(job: LetterJob) -> LetterOutcome:
     """Render and check one letter, put the brief behind it, write the recipient's PDF.
 
+    The first letter of a language in this process is rendered whole and kept as a
+    template; after it, only the letter's head (what names the recipient) is rendered and
+    put into the template, unless it does not fit one (pdf/variable.py).
     WeasyPrint writes the letter uncompressed (its own compression, at zlib's slowest
     level, was most of a print letter's time: the colour profile alone is 180 KB), and
     :func:`letter_and_brief` compresses it, reusing what the letters before it repeated.
     """
-    try:
-        pdf, pages, problems = warm_renderer(job.project_root).render(
-            job.rendered, shared_styles(job), compress=False
-        )
-    except BriefpressError as exc:
-        return LetterOutcome(job.row, 0, 0, exc.problems, False)
+    made = None if job.full_check else from_template(job)
+    if made is None:
+        try:
+            pdf, pages, problems = warm_renderer(job.project_root).render(
+                job.rendered, shared_styles(job), compress=False, keep_parts=True
+            )
+        except BriefpressError as exc:
+            return LetterOutcome(job.row, 0, 0, exc.problems, False)
+    else:
+        pdf, pages, problems = made
     problems += letter_checks(job, pdf, pages)
     if any(p.is_error or job.strict for p in problems):
         return LetterOutcome(job.row, pages, 0, problems, False)
+    if made is None and head_of(job.rendered) is not None:
+        templates_for(job).add(pdf)
     combined, total = letter_and_brief(pdf, job.brief_pdf, compressed_streams(job))
     write_atomic(job.output, combined)
     return LetterOutcome(job.row, pages, total, problems, True)
+
+
+# The letter template marks where the flow continues after what names the recipient.
+FLOW_MARK_HTML = f'<div id="{FLOW_MARK}"></div>'
+# Whole letters kept as templates, per mailing (its staging folder) and language.
+_TEMPLATES: dict[tuple[Path, str], Templates] = {}
+
+
+def templates_for(job: LetterJob) -> Templates:
+    """This process's templates for the job's mailing and language."""
+    key = (job.output.parent, job.rendered.brief.language)
+    if any(folder != key[0] for folder, _ in _TEMPLATES):
+        _TEMPLATES.clear()  # an earlier mailing's
+    return _TEMPLATES.setdefault(key, Templates())
+
+
+def head_of(rendered: Rendered) -> Rendered | None:
+    """The letter's HTML up to the flow mark, or None if its template has no mark (a
+    project's own letter template, say: its letters are rendered whole)."""
+    end = rendered.html.find(FLOW_MARK_HTML)
+    if end < 0:
+        return None
+    return dataclasses.replace(rendered, html=rendered.html[: end + len(FLOW_MARK_HTML)])
+
+
+def from_template(job: LetterJob) -> tuple[bytes, int, list[Problem]] | None:
+    """The letter as a template of its language, with this recipient's parts; None when
+    there is no template yet or none fits (the letter is then rendered whole)."""
+    head = head_of(job.rendered)
+    templates = templates_for(job)
+    if head is None or not templates.items:
+        return None
+    try:
+        head_pdf, _, problems = warm_renderer(job.project_root).render(
+            head, shared_styles(job), compress=False, keep_parts=True
+        )
+    except BriefpressError:
+        return None  # the whole render reports it
+    filled = templates.fill(head_pdf)
+    if filled is None:
+        return None
+    return filled[0], filled[1], problems
 
 
 # Compressed forms of large streams that letters repeat (colour profile, font subsets),

@@ -26,6 +26,8 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
 
+from briefpress.pdf.tagging import PART_KEY
+
 MM = 72 / 25.4
 SLUG = 9 * MM  # beyond the bleed: room for the crop marks
 MARK_OFFSET = 5 * MM  # from the trim, so the marks start 2 mm outside the 3 mm bleed
@@ -46,18 +48,26 @@ SPLICE_SAME = {"/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/P", "/Link", "/Captio
 LIST_KIDS = {"/L", "/LI", "/Caption"}
 
 
-def finish(pdf: bytes, edition: str) -> bytes:
-    """The edition's repairs, applied to WeasyPrint's bytes."""
+def finish(pdf: bytes, edition: str, compress: bool = True, keep_parts: bool = False) -> bytes:
+    """The edition's repairs, applied to WeasyPrint's bytes.
+
+    ``compress=False`` leaves WeasyPrint's plain streams plain, for a caller that
+    compresses them itself (a mailing compresses what its letters repeat only once).
+    ``keep_parts`` keeps the marks of replaceable parts (:mod:`briefpress.pdf.variable`),
+    which no file a user gets may carry.
+    """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         if "/StructTreeRoot" in doc.Root:
             repair_structure(doc)
+            if not keep_parts:
+                remove_part_marks(doc)
         if edition == "print":
             remove_annotations(doc)
             add_slug_and_marks(doc)
             register_output_intent(doc)
             neutral_rgb_to_grey(doc)
         out = io.BytesIO()
-        doc.save(out, deterministic_id=True, compress_streams=True)
+        doc.save(out, deterministic_id=True, compress_streams=compress)
     return out.getvalue()
 
 
@@ -204,6 +214,16 @@ def _label_and_body(doc: pikepdf.Pdf, item: Any) -> None:
         loose = [k for k, t in zip(kids, tags, strict=True) if t not in ("/Lbl", "/LBody")]
         if len(loose) == len(kids):
             set_kids(item, [new_elem(doc, "/LBody", item, kids)])
+
+
+def remove_part_marks(doc: pikepdf.Pdf) -> None:
+    """Drop the private key that marks a replaceable part (see pdf/tagging.py)."""
+    for top in kids_of(doc.Root.StructTreeRoot):
+        if is_elem(top) and PART_KEY in top:
+            del top[PART_KEY]
+    for _, kid in walk_tree(doc):
+        if is_elem(kid) and PART_KEY in kid:
+            del kid[PART_KEY]
 
 
 def walk_tree(doc: pikepdf.Pdf) -> Iterator[tuple[Any, Any]]:

@@ -1,5 +1,5 @@
 """What WeasyPrint's PDF tags leave out of the HTML: the language of a passage and the
-scope of a table header.
+scope of a table header; and which elements a template marks as a replaceable part.
 
 A translated brief quotes respondents in English (``lang="en"``); without a ``/Lang``
 on those passages a screen reader speaks them with the brief's voice (Russian,
@@ -16,6 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+# Elements a template marks as a part of the document (``data-pdf-part="recipient"`` on a
+# letter's address and salutation) carry the part's name under this key in their structure
+# element, so that the part can be found in the PDF and replaced (pdf/variable.py). The
+# key is private: the finishing step removes it from every file briefpress writes.
+PART_ATTRIBUTE = "data-pdf-part"
+PART_KEY = "/BriefpressPart"
 
 
 @dataclass
@@ -67,6 +74,9 @@ def _annotate(item: Made, element: Any, default: str) -> None:
         # PDF/UA-1 7.18.5: a link says where it goes in words, not by its target alone.
         text = " ".join("".join(box_element.itertext()).split())
         annotation["Contents"] = pydyf.String(text or box_element.attrib.get("href", ""))
+    part = box_element.attrib.get(PART_ATTRIBUTE) if box_element is not None else None
+    if part and part.isalnum() and item.tag is not None:
+        element[PART_KEY[1:]] = "/" + part  # a PDF name
     if item.tag == "TH" and box_element is not None:
         scope = box_element.attrib.get("scope", "col")
         attributes = element.get("A") or pydyf.Dictionary({"O": "/Table"})

@@ -107,13 +107,18 @@ class PdfRenderer:
         self.fetcher = make_fetcher(self.weasyprint, self.roots)
 
     def render(
-        self, rendered: Rendered, shared: SharedStyles | None = None, compress: bool = True
+        self,
+        rendered: Rendered,
+        shared: SharedStyles | None = None,
+        compress: bool = True,
+        keep_parts: bool = False,
     ) -> tuple[bytes, int, list[Problem]]:
         """PDF bytes, page count and WeasyPrint's warnings for one rendered brief.
 
         With ``shared``, the HTML's stylesheet links are replaced by those stylesheets,
         parsed once (see :meth:`shared_styles`). ``compress=False`` leaves streams plain,
         for a caller that compresses them itself (a mailing reuses what letters repeat).
+        ``keep_parts`` keeps the marks of replaceable parts (see pdf/variable.py).
         """
         wp = self.weasyprint
         brief = rendered.brief
@@ -151,7 +156,7 @@ class PdfRenderer:
             Problem(Location(brief.file), f"languages and table scopes not tagged: {why}")
             for why in finisher.mismatch
         ]
-        pdf = finish(pdf, rendered.edition)
+        pdf = finish(pdf, rendered.edition, compress=compress, keep_parts=keep_parts)
         return pdf, pages, problems
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
