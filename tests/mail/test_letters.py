@@ -21,9 +21,11 @@ from sampleletter import LETTER, SAMPLE
 
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.data.load import load_project
-from briefpress.mail.letters import mail
+from briefpress.mail.letters import FLOW_MARK_HTML, head_of, mail, personalise
+from briefpress.mail.recipients import load_recipients
+from briefpress.pdf.tagging import PART_KEY
 from briefpress.pdf.weasy import PdfRenderer
-from briefpress.render.html import render_brief
+from briefpress.render.html import build_date, render_brief
 from conftest import Result
 
 Cli = Callable[..., Result]
@@ -489,3 +491,104 @@ def test_a_swapped_brief_pdf_is_rebuilt_before_it_goes_behind_the_letters(
     first = folder / manifest(folder)[0]["file"]
     assert text_of(first, slice(letter_pages, None)) == expected
     assert text_of(brief) == expected
+
+
+# --- letters filled from a template (pdf/variable.py) -----------------------------------
+
+
+# One language's template, then recipients filled from it and recipients that do not fit
+# it (a personal note; a salutation on two lines), and a second language.
+MIXED_ROWS = (
+    '"Alex Sample (SAMPLE)",,,"1 Example Street\nSample City",,en,\n'
+    '"Иван Образцов (SAMPLE)",Депутат,Образцовый парламент,"ул. Образцовая, 1\nБишкек",,en,\n'
+    '"Ana Nota (SAMPLE)",,,"2 Note Street\nSample City",,en,"Thank you for your time (SAMPLE)."\n'
+    '"Lee Long (SAMPLE)",,,"3 Long Street\nSample City","Dear Honourable Member of Parliament '
+    'and Chair of the Standing Committee on Health and Drug Policy (SAMPLE),",en,\n'
+    '"María Ejemplo (SAMPLE)",Diputada,Asamblea de Ejemplo,"Calle Ejemplo 1\nPiso 2\n'
+    'San José 10101\nCosta Rica",,en,\n'
+    '"Nguyễn Văn Mẫu (SAMPLE)",,,"Số 1 Phố Mẫu\nHà Nội",,vi,\n'
+    '"Trần Thị Mẫu (SAMPLE)",,,"Số 2 Phố Mẫu\nHuế",,vi,\n'
+)
+
+
+def page_images(pdf: Path, pages: int, folder: Path) -> list[bytes]:
+    """The first ``pages`` pages as poppler draws them at 100 dpi (PPM bytes)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    folder.mkdir()
+    command = ["pdftoppm", "-r", "100", "-l", str(pages), str(pdf), str(folder / "page")]
+    subprocess.run(command, check=True)
+    return [p.read_bytes() for p in sorted(folder.glob("page-*.ppm"))]
+
+
+def part_marks(path: Path) -> int:
+    """How many objects of a PDF carry the private mark of a replaceable part."""
+    with pikepdf.open(path) as doc:
+        return sum(
+            PART_KEY in (obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj)
+            for obj in doc.objects
+            if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream)
+        )
+
+
+def test_every_letter_of_a_mailing_draws_as_its_whole_render(
+    letter_project: Path, tmp_path: Path
+) -> None:
+    """Letters filled from a template and letters that fit none (rendered whole) alike."""
+    csv_file = letter_project / "mixed.csv"
+    csv_file.write_text(HEADER + MIXED_ROWS, encoding="utf-8")
+    mailing = mail(letter_project, "letter", csv_file)
+    brief_pages = len(PdfReader(letter_project / "out/arcadia.pdf").pages)
+    project = load_project(letter_project, ["letter"])
+    recipients, _ = load_recipients(csv_file, "mixed.csv", "en")
+    renderer = PdfRenderer(letter_project, extra_roots=[THEME_DIR])
+    assert [r.name for r in mailing.rows] == [r.name for r in recipients]
+    for row, person in zip(mailing.rows, recipients, strict=True):
+        letter = personalise(project.briefs["letter"], person, build_date())
+        whole, pages, _ = renderer.render(render_brief(letter, project, "screen"))
+        (tmp_path / f"{row.row}.pdf").write_bytes(whole)
+        expected = page_images(tmp_path / f"{row.row}.pdf", pages, tmp_path / f"whole{row.row}")
+        assert row.pages == pages + brief_pages
+        got = page_images(mailing.folder / row.file, pages, tmp_path / f"mailed{row.row}")
+        assert got == expected, row.name
+        text = text_of(mailing.folder / row.file, slice(0, 1))
+        assert person.name in text and person.address.split("\n")[-1] in text
+        assert (person.note or "") in text and (person.salutation or "") in text
+        others = [r.name for r in recipients if r is not person]
+        assert [name for name in others if name in text] == []
+    written = sorted(mailing.folder.iterdir())
+    assert [p.name for p in written if b"BriefpressPart" in p.read_bytes()] == []
+    assert [p.name for p in written if p.suffix == ".pdf" and part_marks(p)] == []
+
+
+def test_a_project_letter_template_without_the_flow_mark_is_rendered_whole(
+    letter_project: Path,
+) -> None:
+    theme_template = (THEME_DIR / "templates/letter.html.j2").read_text(encoding="utf-8")
+    assert theme_template.count(FLOW_MARK_HTML) == 1
+    (letter_project / "templates").mkdir()
+    (letter_project / "templates/letter.html.j2").write_text(
+        theme_template.replace(FLOW_MARK_HTML, ""), encoding="utf-8"
+    )
+    csv_file = letter_project / "mixed.csv"
+    csv_file.write_text(HEADER + MIXED_ROWS, encoding="utf-8")
+    project = load_project(letter_project, ["letter"])
+    recipients, _ = load_recipients(csv_file, "mixed.csv", "en")
+    letter = personalise(project.briefs["letter"], recipients[1], build_date())
+    assert head_of(render_brief(letter, project, "screen")) is None
+    mailing = mail(letter_project, "letter", csv_file)
+    assert len(mailing.rows) == len(recipients)
+    for row, person in zip(mailing.rows, recipients, strict=True):
+        text = text_of(mailing.folder / row.file, slice(0, 1))
+        assert person.name in text and person.address.split("\n")[0] in text
+        assert [r.name for r in recipients if r is not person and r.name in text] == []
+
+
+@pytest.mark.parametrize("edition", ["screen", "print"])
+def test_a_built_letter_carries_no_part_marks(letter_project: Path, cli: Cli, edition: str) -> None:
+    result = cli("build", "letter", "--edition", edition, "-j", "1")
+    assert result.code == 0, result.output
+    built = letter_project / "out" / ("print/" if edition == "print" else "") / "letter.pdf"
+    assert part_marks(built) == 0
+    with pikepdf.open(built) as doc:
+        assert "/StructTreeRoot" in doc.Root
