@@ -18,11 +18,13 @@ as a translation rather than pass it off as the respondent's own words.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gettext
 import io
+import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -120,13 +122,11 @@ def catalog_path(language: str, dirs: tuple[Path, ...] = SHIPPED) -> Path:
 
 def catalog_languages(dirs: tuple[Path, ...] = SHIPPED) -> tuple[str, ...]:
     """The languages with an interface catalog, as folder names (``pt``, ``pt_BR``)."""
-    found = {
-        p.name
-        for folder in dirs
-        if folder.is_dir()
-        for p in folder.iterdir()
-        if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
-    }
+    found = set()
+    for folder in dirs:  # os.scandir: this runs for every brief and letter rendered
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            catalog = os.path.join("LC_MESSAGES", f"{DOMAIN}.po")
+            found |= {e.name for e in entries if os.path.isfile(os.path.join(e.path, catalog))}
     return tuple(sorted(found))
 
 
@@ -215,8 +215,14 @@ class Language:
     def is_source(self) -> bool:
         return self.base == SOURCE_LANGUAGE
 
+    @cached_property
+    def catalog(self) -> gettext.NullTranslations:
+        """Looked up once: a Language lives for one render (or one cached environment,
+        renewed when its catalog file changes), so it sees one version of its catalog."""
+        return translations(self.tag, self.dirs)
+
     def gettext(self, message: str) -> str:
-        return translations(self.tag, self.dirs).gettext(message)
+        return self.catalog.gettext(message)
 
     @property
     def quotes(self) -> tuple[str, str, str, str]:

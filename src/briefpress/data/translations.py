@@ -27,6 +27,7 @@ import dataclasses
 import difflib
 import types
 import typing
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -330,9 +331,25 @@ def _local_value(original: Any, entry: Entry | None, tag: str) -> Any:
 
 
 def localise(data: ReportData, tag: str) -> ReportData:
-    """The report as a brief in ``tag`` shows it; the English data itself for English."""
+    """The report as a brief in ``tag`` shows it; the English data itself for English.
+
+    The same report and language give the same records, and a mailing asks for them
+    once a letter: the last few answers are kept (by the report object's identity, so an
+    edited and reloaded report is localised anew)."""
     if base_language(tag) == SOURCE_LANGUAGE:
         return data
+    for known, known_tag, localised in _LOCALISED:
+        if known is data and known_tag == tag:
+            return localised
+    localised = _localise(data, tag)
+    _LOCALISED.appendleft((data, tag, localised))
+    return localised
+
+
+_LOCALISED: deque[tuple[ReportData, str, ReportData]] = deque(maxlen=8)
+
+
+def _localise(data: ReportData, tag: str) -> ReportData:
     source = translations_for(data, tag)
     changes: dict[str, Any] = {
         name: {rid: _localise_record(r, (name, rid), source, tag) for rid, r in records.items()}

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.core.errors import BriefpressError
-from briefpress.pdf.finish import remove_part_marks
 from briefpress.pdf.stream import StreamingPdfWriter
 from briefpress.pdf.variable import foreign
 
@@ -61,23 +60,31 @@ def compress_streams(pdf: Any, cache: StreamCache) -> None:
 def letter_and_brief(
     letter_pdf: bytes, brief_pdf: Path | None, cache: StreamCache | None = None
 ) -> tuple[bytes, int]:
-    """One recipient's file: the letter's pages, then the brief's, with the letter's
-    document information and language. The brief keeps its links and bookmarks."""
+    """One recipient's file: the letter's pages, then the brief's (see :func:`join`)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(letter_pdf)) as letter:
+        return join(letter, brief_pdf, cache)
+
+
+def join(
+    letter: Any, brief_pdf: Path | None, cache: StreamCache | None = None
+) -> tuple[bytes, int]:
+    """One recipient's file from an open letter: its pages, then the brief's, with the
+    letter's document information and language. The brief keeps its links and bookmarks.
+    Its bytes and page count."""
     import pikepdf
 
     out = pikepdf.new()
-    with pikepdf.open(io.BytesIO(letter_pdf)) as letter:
-        if "/StructTreeRoot" in letter.Root:
-            remove_part_marks(letter)
-        compress_streams(letter, cache or StreamCache())
-        _append_pages(out, letter)
-        _copy_document_facts(letter, out)
-        with contextlib.ExitStack() as stack:
-            if brief_pdf is not None:
-                brief = stack.enter_context(pikepdf.open(brief_pdf))
-                _append_pages(out, brief)
-            buffer = io.BytesIO()
-            out.save(buffer, deterministic_id=True, compress_streams=False)
+    compress_streams(letter, cache or StreamCache())
+    _append_pages(out, letter)
+    _copy_document_facts(letter, out)
+    with contextlib.ExitStack() as stack:
+        if brief_pdf is not None:
+            brief = stack.enter_context(pikepdf.open(brief_pdf))
+            _append_pages(out, brief)
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, compress_streams=False)
     return buffer.getvalue(), len(out.pages)
 
 

@@ -43,7 +43,7 @@ from briefpress.core.files import check_replaceable, staged_folder, write_atomic
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
-from briefpress.mail.assemble import PrintFile, StreamCache, letter_and_brief
+from briefpress.mail.assemble import PrintFile, StreamCache, join, letter_and_brief
 from briefpress.mail.recipients import Recipient, load_recipients
 from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
 from briefpress.pdf.variable import FLOW_MARK, Templates
@@ -204,24 +204,27 @@ def make_letter(job: LetterJob) -> LetterOutcome:
     put into the template, unless it does not fit one (pdf/variable.py).
     WeasyPrint writes the letter uncompressed (its own compression, at zlib's slowest
     level, was most of a print letter's time: the colour profile alone is 180 KB), and
-    :func:`letter_and_brief` compresses it, reusing what the letters before it repeated.
+    :func:`join` compresses it, reusing what the letters before it repeated.
     """
     made = None if job.full_check else from_template(job)
-    if made is None:
+    if made is not None:
+        (combined, total), pages, problems = made
+        problems += page_budget(job, pages)
+        if any(p.is_error or job.strict for p in problems):
+            return LetterOutcome(job.row, pages, 0, problems, False)
+    else:
         try:
             pdf, pages, problems = warm_renderer(job.project_root).render(
                 job.rendered, shared_styles(job), compress=False, keep_parts=True
             )
         except BriefpressError as exc:
             return LetterOutcome(job.row, 0, 0, exc.problems, False)
-    else:
-        pdf, pages, problems = made
-    problems += letter_checks(job, pdf, pages)
-    if any(p.is_error or job.strict for p in problems):
-        return LetterOutcome(job.row, pages, 0, problems, False)
-    if made is None and head_of(job.rendered) is not None:
-        templates_for(job).add(pdf)
-    combined, total = letter_and_brief(pdf, job.brief_pdf, compressed_streams(job))
+        problems += letter_checks(job, pdf, pages)
+        if any(p.is_error or job.strict for p in problems):
+            return LetterOutcome(job.row, pages, 0, problems, False)
+        if head_of(job.rendered) is not None:
+            templates_for(job).add(pdf)
+        combined, total = letter_and_brief(pdf, job.brief_pdf, compressed_streams(job))
     write_atomic(job.output, combined)
     return LetterOutcome(job.row, pages, total, problems, True)
 
@@ -249,9 +252,11 @@ def head_of(rendered: Rendered) -> Rendered | None:
     return dataclasses.replace(rendered, html=rendered.html[: end + len(FLOW_MARK_HTML)])
 
 
-def from_template(job: LetterJob) -> tuple[bytes, int, list[Problem]] | None:
-    """The letter as a template of its language, with this recipient's parts; None when
-    there is no template yet or none fits (the letter is then rendered whole)."""
+def from_template(job: LetterJob) -> tuple[tuple[bytes, int], int, list[Problem]] | None:
+    """The recipient's file (bytes and pages) made from a template of the letter's
+    language with this recipient's parts, the letter's page count and the head's
+    warnings; None when there is no template yet or none fits (the letter is then
+    rendered whole)."""
     head = head_of(job.rendered)
     templates = templates_for(job)
     if head is None or not templates.items:
@@ -262,7 +267,8 @@ def from_template(job: LetterJob) -> tuple[bytes, int, list[Problem]] | None:
         )
     except BriefpressError:
         return None  # the whole render reports it
-    filled = templates.fill(head_pdf)
+    cache = compressed_streams(job)
+    filled = templates.fill(head_pdf, lambda letter: join(letter, job.brief_pdf, cache))
     if filled is None:
         return None
     return filled[0], filled[1], problems
@@ -284,9 +290,14 @@ def compressed_streams(job: LetterJob) -> StreamCache:
 
 def letter_checks(job: LetterJob, pdf: bytes, pages: int) -> list[Problem]:
     """The build's post-checks; after the first letter of a language, the page budget."""
-    brief = job.rendered.brief
     if job.full_check:
-        return check_pdf(pdf, brief, job.project_root, job.fonts)
+        return check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
+    return page_budget(job, pages)
+
+
+def page_budget(job: LetterJob, pages: int) -> list[Problem]:
+    """A letter over its brief's page budget (a long note can make one)."""
+    brief = job.rendered.brief
     budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
     if budget is not None and pages > budget:
         return [

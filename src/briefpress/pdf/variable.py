@@ -26,9 +26,9 @@ Otherwise :meth:`Templates.fill` returns None and the caller renders the whole d
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
@@ -118,6 +118,9 @@ def flow_point(doc: pikepdf.Pdf) -> FlowPoint | None:
     return None
 
 
+R = TypeVar("R")
+
+
 class Template:
     """One whole document whose parts can be replaced by those of others like it."""
 
@@ -130,12 +133,18 @@ class Template:
             self.pages = len(doc.pages)
             if parts is None or not parts.elements or self.flow is None:
                 return
-            self.shape = parts.shape
             instructions = pikepdf.parse_content_stream(doc.pages[0])
             used = {m for m in map(_mcid, instructions) if m is not None}
             self.next_mcid = max(used, default=-1) + 1
-            kept = _select(instructions, parts.mcids, keep=False)
-            self.first_page = pikepdf.unparse_content_stream(kept)
+            self.first_page = pikepdf.unparse_content_stream(
+                _select(instructions, parts.mcids, keep=False)
+            )
+            # Reopened from the same bytes, the document keeps its object numbers: the
+            # parts and the first page's row of the parent tree are found by them.
+            self.part_ids = [e.objgen for e in parts.elements]
+            self.mcids = parts.mcids
+            self.page_key = int(doc.pages[0].obj.get("/StructParents", -1))
+            self.shape = parts.shape
 
     @property
     def usable(self) -> bool:
@@ -144,14 +153,12 @@ class Template:
     def fits(self, parts: Parts, flow: FlowPoint | None) -> bool:
         return self.shape is not None and parts.shape == self.shape and flow == self.flow
 
-    def fill(self, head: pikepdf.Pdf, parts: Parts) -> bytes:
-        """This document with ``parts`` of ``head`` in place of its own (check
+    def fill(self, head: pikepdf.Pdf, parts: Parts, then: Callable[[pikepdf.Pdf], R]) -> R:
+        """``then`` of this document with ``parts`` of ``head`` in place of its own (check
         :meth:`fits` first); the head's structure elements are consumed."""
         with pikepdf.open(io.BytesIO(self.pdf)) as doc:
             self._swap(doc, head, parts)
-            out = io.BytesIO()
-            doc.save(out, deterministic_id=True, compress_streams=False)
-        return out.getvalue()
+            return then(doc)
 
     def _swap(self, doc: pikepdf.Pdf, head: pikepdf.Pdf, parts: Parts) -> None:
         page, head_page = doc.pages[0], head.pages[0]
@@ -162,11 +169,29 @@ class Template:
         _copy_resources(doc, page, head_page, renamed)
         streams = [b"q\n", self.first_page, b"\nQ\nq\n", pikepdf.unparse_content_stream(drawn)]
         page.obj.Contents = Array([doc.make_stream(data) for data in [*streams, b"\nQ\n"]])
-        mine = find_parts(doc)
-        assert mine is not None  # the template's parts were found when it was made
-        for old, new in zip(mine.elements, parts.elements, strict=True):
-            _replace_element(doc, page, old, new, numbers)
-        rebuild_parent_tree(doc)
+        owners: dict[int, Any] = {}
+        for objgen, new in zip(self.part_ids, parts.elements, strict=True):
+            owners |= _replace_element(doc, page, doc.get_object(objgen), new, numbers)
+        if not self._update_parent_tree(doc, owners):
+            rebuild_parent_tree(doc)
+
+    def _update_parent_tree(self, doc: pikepdf.Pdf, owners: dict[int, Any]) -> bool:
+        """The first page's row of the parent tree with the parts' MCIDs changed; False
+        if the tree is not the flat one the finishing step writes."""
+        tree = doc.Root.StructTreeRoot.get("/ParentTree")
+        nums = tree.get("/Nums") if tree is not None else None
+        if nums is None or self.page_key < 0:
+            return False
+        for index in range(0, len(nums) - 1, 2):
+            if int(nums[index]) == self.page_key and isinstance(nums[index + 1], Array):
+                row: list[Any] = list(nums[index + 1])
+                row = [None if i in self.mcids else e for i, e in enumerate(row)]
+                row += [None] * (max(owners, default=-1) + 1 - len(row))
+                for mcid, element in owners.items():
+                    row[mcid] = element
+                nums[index + 1] = Array(row)
+                return True
+        return False
 
 
 class Templates:
@@ -182,9 +207,9 @@ class Templates:
         if template.usable:
             self.items = [template, *self.items][: self.size]
 
-    def fill(self, head_pdf: bytes) -> tuple[bytes, int] | None:
-        """A whole document from the head of one (its bytes and page count), or None when
-        no template fits it."""
+    def fill(self, head_pdf: bytes, then: Callable[[pikepdf.Pdf], R]) -> tuple[R, int] | None:
+        """``then`` of a whole document made from the head of one, and the document's page
+        count; None when no template fits the head."""
         if not self.items:
             return None
         with pikepdf.open(io.BytesIO(head_pdf)) as head:
@@ -194,8 +219,15 @@ class Templates:
             flow = flow_point(head)
             for template in self.items:
                 if template.fits(parts, flow):
-                    return template.fill(head, parts), template.pages
+                    return template.fill(head, parts, then), template.pages
         return None
+
+
+def save(doc: pikepdf.Pdf) -> bytes:
+    """A document's bytes, streams as they are (``then`` for :meth:`Templates.fill`)."""
+    out = io.BytesIO()
+    doc.save(out, deterministic_id=True, compress_streams=False)
+    return out.getvalue()
 
 
 def _mcid(instruction: Any) -> int | None:
@@ -302,8 +334,9 @@ def _copy_resources(
 
 def _replace_element(
     doc: pikepdf.Pdf, page: Any, old: Any, new: Any, numbers: dict[int, int]
-) -> None:
-    """Put a copy of the head's element ``new`` where the template's ``old`` is."""
+) -> dict[int, Any]:
+    """Put a copy of the head's element ``new`` where the template's ``old`` is; returns
+    the copy's MCIDs with the element that holds each."""
     for node in _subtree(new):  # cut the links back into the head's tree and page
         for key in ("/Pg", PART_KEY):
             if key in node:
@@ -314,11 +347,14 @@ def _replace_element(
     del new["/P"]
     copy = foreign(doc, new)
     copy.P = old.P
+    owners: dict[int, Any] = {}
     for node in _subtree(copy):
         node.Pg = page.obj
+        owners |= {int(k): node for k in kids_of(node) if not is_elem(k)}
     parent = old.P
     kids = [copy if is_elem(k) and k.objgen == old.objgen else k for k in kids_of(parent)]
     parent.K = Array(kids)
+    return owners
 
 
 def foreign(doc: pikepdf.Pdf, value: Any) -> Any:
