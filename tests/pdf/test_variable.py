@@ -25,7 +25,7 @@ from briefpress.mail.recipients import Recipient
 from briefpress.pdf.finish import is_elem, kids_of
 from briefpress.pdf.preflight import check_print, check_screen
 from briefpress.pdf.tagging import PART_KEY
-from briefpress.pdf.variable import Templates, find_parts, flow_point
+from briefpress.pdf.variable import Templates, find_parts, flow_point, save
 from briefpress.pdf.weasy import PdfRenderer, SharedStyles
 from briefpress.render.html import Rendered, make_environment, render_brief
 from conftest import FIXTURE
@@ -137,7 +137,7 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> Letters:
 
 
 def filled(templates: Templates, head: bytes) -> tuple[bytes, int]:
-    made = templates.fill(head)
+    made = templates.fill(head, save)
     assert made is not None, "the head fits its template"
     return made
 
@@ -233,7 +233,8 @@ def drawn_mcids(page: pikepdf.Page) -> list[int]:
 def structure_faults(doc: pikepdf.Pdf) -> list[str]:
     """What is wrong with the tree: a part mark left, a page that is not the document's,
     a kid whose /P is not its parent, marked content claimed twice or by no element, or a
-    parent tree entry that does not name the element that claims the content."""
+    parent tree entry that does not name the element that claims the content (or names
+    one for content the page no longer draws)."""
     pages = {p.objgen: i for i, p in enumerate(doc.pages)}
     faults: list[str] = []
     owner: dict[tuple[int, int], tuple[int, int]] = {}  # (page, MCID) -> element
@@ -271,6 +272,11 @@ def structure_faults(doc: pikepdf.Pdf) -> list[str]:
             f"an element claims MCID {m} that page {index + 1} does not draw"
             for i, m in owner
             if i == index and m not in drawn
+        ]
+        faults += [
+            f"the parent tree gives page {index + 1} an MCID {m} it does not draw"
+            for m, elem in enumerate(entry or [])
+            if isinstance(elem, pikepdf.Dictionary) and m not in drawn
         ]
     return faults
 
@@ -312,13 +318,13 @@ def test_a_filled_letter_is_tagged_as_its_whole_render(letters: Letters) -> None
 def test_a_personal_note_is_not_filled_into_a_letter_without_one(letters: Letters) -> None:
     with_note = recipient("Ana Nota (SAMPLE)", "2 Note Street\nSample City", note="Thank you.")
     without = letters.templates(TEMPLATE_EN)
-    assert without.fill(letters.head(with_note)) is None
+    assert without.fill(letters.head(with_note), save) is None
     noted = letters.templates(with_note)
-    assert noted.fill(letters.head(TEMPLATE_EN)) is None
+    assert noted.fill(letters.head(TEMPLATE_EN), save) is None
     # Kept side by side, each head finds the template of its shape.
     noted.add(letters.whole(TEMPLATE_EN))
-    assert noted.fill(letters.head(with_note)) is not None
-    assert noted.fill(letters.head(OTHERS_EN["latin"])) is not None
+    assert noted.fill(letters.head(with_note), save) is not None
+    assert noted.fill(letters.head(OTHERS_EN["latin"]), save) is not None
 
 
 def test_a_salutation_on_two_lines_is_not_filled_into_one_on_one(letters: Letters) -> None:
@@ -334,7 +340,7 @@ def test_a_salutation_on_two_lines_is_not_filled_into_one_on_one(letters: Letter
         parts = find_parts(doc)
         assert parts is not None and parts.shape == templates.items[0].shape
         assert flow_point(doc) != templates.items[0].flow  # the body starts a line lower
-    assert templates.fill(head) is None
+    assert templates.fill(head, save) is None
 
 
 def test_a_letter_without_the_flow_mark_is_not_a_template(letters: Letters) -> None:
@@ -351,4 +357,4 @@ def test_a_letter_without_the_flow_mark_is_not_a_template(letters: Letters) -> N
     templates = Templates()
     templates.add(letters.pdf(unmarked))
     assert templates.items == []
-    assert templates.fill(letters.head(OTHERS_EN["latin"])) is None
+    assert templates.fill(letters.head(OTHERS_EN["latin"]), save) is None
