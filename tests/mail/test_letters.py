@@ -23,10 +23,13 @@ from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.data.load import load_project
 from briefpress.mail.letters import FLOW_MARK_HTML, head_of, mail, personalise
 from briefpress.mail.recipients import load_recipients
+from briefpress.pdf.finish import kids_of
+from briefpress.pdf.preflight import check_screen
 from briefpress.pdf.tagging import PART_KEY
 from briefpress.pdf.weasy import PdfRenderer
 from briefpress.render.html import build_date, render_brief
 from conftest import Result
+from pdftree import outline, structure_faults
 
 Cli = Callable[..., Result]
 HEADER = "name,title,organisation,address,salutation,language,note\n"
@@ -175,6 +178,29 @@ def test_only_noto_fonts_are_embedded(letter_project: Path, cli: Cli) -> None:
                         fonts.add(str(desc.BaseFont).split("+")[-1])
                         assert "/FontFile2" in desc.FontDescriptor
     assert fonts and all(f.startswith("Noto") for f in fonts), fonts
+
+
+def test_screen_letters_reach_a_screen_reader_tagged(letter_project: Path) -> None:
+    """Each recipient's file (letter, then brief) is one tagged document that passes
+    PDF/UA-1: the letter's structure with the brief's as a Part after it, whether the
+    letter was rendered whole (the first of its language) or filled from a template."""
+    mailing = mail(letter_project, "letter", letter_project / "briefs/recipients/sample.csv")
+    with pikepdf.open(letter_project / "out/arcadia.pdf") as brief:
+        brief_outline = outline(brief)
+    for row in mailing.rows:
+        path = mailing.folder / row.file
+        assert check_screen(path.read_bytes()) == [], row.file
+        with pikepdf.open(path) as doc:
+            assert structure_faults(doc) == [], row.file
+            document = doc.Root.StructTreeRoot.K
+            part = kids_of(document)[-1]
+            assert (str(document.S), str(part.S)) == ("/Document", "/Part")
+            # The brief's tree, whole, one level down; the letter's before it.
+            shape = outline(doc)
+            start = shape.index(("/Part", 1, 0))
+            assert brief_outline[0] == ("/Document", 0, 0)
+            assert [(s, d - 1, n) for s, d, n in shape[start + 1 :]] == brief_outline[1:]
+            assert any(s == "/H1" for s, _, _ in shape[:start])
 
 
 def test_yaml_recipients_with_an_address_as_a_list(letter_project: Path, cli: Cli) -> None:

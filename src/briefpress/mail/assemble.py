@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.core.errors import BriefpressError
+from briefpress.pdf.combine import merge_structure
+from briefpress.pdf.finish import remove_part_marks
 from briefpress.pdf.stream import StreamingPdfWriter
 from briefpress.pdf.variable import foreign
 
@@ -58,21 +60,29 @@ def compress_streams(pdf: Any, cache: StreamCache) -> None:
 
 
 def letter_and_brief(
-    letter_pdf: bytes, brief_pdf: Path | None, cache: StreamCache | None = None
+    letter_pdf: bytes,
+    brief_pdf: Path | None,
+    cache: StreamCache | None = None,
+    tags: bool = False,
 ) -> tuple[bytes, int]:
-    """One recipient's file: the letter's pages, then the brief's (see :func:`join`)."""
+    """One recipient's file: the letter's pages, then the brief's (see :func:`join`).
+    The letter is a whole render, whose replaceable parts are still marked."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(letter_pdf)) as letter:
-        return join(letter, brief_pdf, cache)
+        if tags and "/StructTreeRoot" in letter.Root:
+            remove_part_marks(letter)
+        return join(letter, brief_pdf, cache, tags)
 
 
 def join(
-    letter: Any, brief_pdf: Path | None, cache: StreamCache | None = None
+    letter: Any, brief_pdf: Path | None, cache: StreamCache | None = None, tags: bool = False
 ) -> tuple[bytes, int]:
     """One recipient's file from an open letter: its pages, then the brief's, with the
     letter's document information and language. The brief keeps its links and bookmarks.
-    Its bytes and page count."""
+    With ``tags`` (the screen edition, read on screen and aloud), the file keeps both
+    structure trees as one, and the letter's PDF/UA identification. Its bytes and page
+    count."""
     import pikepdf
 
     out = pikepdf.new()
@@ -80,9 +90,11 @@ def join(
     _append_pages(out, letter)
     _copy_document_facts(letter, out)
     with contextlib.ExitStack() as stack:
-        if brief_pdf is not None:
-            brief = stack.enter_context(pikepdf.open(brief_pdf))
+        brief = stack.enter_context(pikepdf.open(brief_pdf)) if brief_pdf is not None else None
+        if brief is not None:
             _append_pages(out, brief)
+        if tags:
+            merge_structure(out, letter, brief)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, compress_streams=False)
     return buffer.getvalue(), len(out.pages)

@@ -87,7 +87,7 @@ class LetterOutcome:
     written: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per recipient, kept until the manifest is written
 class ManifestRow:
     row: int
     name: str
@@ -224,7 +224,9 @@ def make_letter(job: LetterJob) -> LetterOutcome:
             return LetterOutcome(job.row, pages, 0, problems, False)
         if head_of(job.rendered) is not None:
             templates_for(job).add(pdf)
-        combined, total = letter_and_brief(pdf, job.brief_pdf, compressed_streams(job))
+        combined, total = letter_and_brief(
+            pdf, job.brief_pdf, compressed_streams(job), job.rendered.edition == "screen"
+        )
     write_atomic(job.output, combined)
     return LetterOutcome(job.row, pages, total, problems, True)
 
@@ -268,7 +270,8 @@ def from_template(job: LetterJob) -> tuple[tuple[bytes, int], int, list[Problem]
     except BriefpressError:
         return None  # the whole render reports it
     cache = compressed_streams(job)
-    filled = templates.fill(head_pdf, lambda letter: join(letter, job.brief_pdf, cache))
+    tags = job.rendered.edition == "screen"
+    filled = templates.fill(head_pdf, lambda letter: join(letter, job.brief_pdf, cache, tags))
     if filled is None:
         return None
     return filled[0], filled[1], problems

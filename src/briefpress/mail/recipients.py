@@ -36,7 +36,7 @@ NEEDED = ("name", "address")
 DELIMITERS = (",", ";", "\t")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a mailing may hold 50,000 of them
 class Recipient:
     """One person to write to, as checked from one row of the recipients file."""
 

@@ -225,11 +225,12 @@ class Send:
         traces = machine_traces(self.project.root)
         problems: list[Problem] = []
         rows: list[list[str]] = []
-        for recipient in self.recipients:
-            letter_file = files[recipient.row]
-            action, found = self._draft(recipient, letter_file, drafts, plan, fonts, traces)
-            problems += found
-            rows.append(plan_row(recipient, letter_file, action))
+        with self.log.batch():  # one sync for all the drafts' entries (see SendLog.batch)
+            for recipient in self.recipients:
+                letter_file = files[recipient.row]
+                action, found = self._draft(recipient, letter_file, drafts, plan, fonts, traces)
+                problems += found
+                rows.append(plan_row(recipient, letter_file, action))
         write_atomic(self.folder / PLAN_FILE, table(PLAN_COLUMNS, rows))
         raise_if_errors(problems)
         return plan
