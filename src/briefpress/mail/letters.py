@@ -265,7 +265,7 @@ def from_template(job: LetterJob) -> tuple[tuple[bytes, int], int, list[Problem]
         return None
     try:
         head_pdf, _, problems = warm_renderer(job.project_root).render(
-            head, shared_styles(job), compress=False, keep_parts=True
+            head, shared_styles(job), compress=False, keep_parts=True, head=True
         )
     except BriefpressError:
         return None  # the whole render reports it

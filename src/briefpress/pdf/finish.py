@@ -48,16 +48,24 @@ SPLICE_SAME = {"/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/P", "/Link", "/Captio
 LIST_KIDS = {"/L", "/LI", "/Caption"}
 
 
-def finish(pdf: bytes, edition: str, compress: bool = True, keep_parts: bool = False) -> bytes:
+def finish(
+    pdf: bytes, edition: str, compress: bool = True, keep_parts: bool = False, head: bool = False
+) -> bytes:
     """The edition's repairs, applied to WeasyPrint's bytes.
 
     ``compress=False`` leaves WeasyPrint's plain streams plain, for a caller that
     compresses them itself (a mailing compresses what its letters repeat only once).
     ``keep_parts`` keeps the marks of replaceable parts (:mod:`briefpress.pdf.variable`),
-    which no file a user gets may carry.
+    which no file a user gets may carry. A ``head`` is rendered only for its parts
+    (pdf/variable.py takes their elements and content, nothing else): its elements are
+    mended, but its parent tree and unclaimed content are left, as nothing reads them.
     """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        if "/StructTreeRoot" in doc.Root:
+        if "/StructTreeRoot" in doc.Root and head:
+            for top in kids_of(doc.Root.StructTreeRoot):
+                if is_elem(top):
+                    _repair(doc, top, None)
+        elif "/StructTreeRoot" in doc.Root:
             repair_structure(doc)
             if not keep_parts:
                 remove_part_marks(doc)

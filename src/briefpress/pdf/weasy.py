@@ -112,13 +112,15 @@ class PdfRenderer:
         shared: SharedStyles | None = None,
         compress: bool = True,
         keep_parts: bool = False,
+        head: bool = False,
     ) -> tuple[bytes, int, list[Problem]]:
         """PDF bytes, page count and WeasyPrint's warnings for one rendered brief.
 
         With ``shared``, the HTML's stylesheet links are replaced by those stylesheets,
         parsed once (see :meth:`shared_styles`). ``compress=False`` leaves streams plain,
         for a caller that compresses them itself (a mailing reuses what letters repeat).
-        ``keep_parts`` keeps the marks of replaceable parts (see pdf/variable.py).
+        ``keep_parts`` keeps the marks of replaceable parts, and ``head`` finishes only
+        what a head's parts need (see pdf/variable.py and :func:`finish`).
         """
         wp = self.weasyprint
         brief = rendered.brief
@@ -156,7 +158,7 @@ class PdfRenderer:
             Problem(Location(brief.file), f"languages and table scopes not tagged: {why}")
             for why in finisher.mismatch
         ]
-        pdf = finish(pdf, rendered.edition, compress=compress, keep_parts=keep_parts)
+        pdf = finish(pdf, rendered.edition, compress, keep_parts, head)
         return pdf, pages, problems
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
