@@ -255,7 +255,8 @@ def main() -> None:
                 runs.append(run_briefpress(project, recipients_file, args.jobs, edition, count))
                 report(runs[-1])
         folder = project / "out" / "letters" / "letter-policymakers"
-        brief_pages = page_count(project / "out" / f"{args.brief}.pdf")
+        built = [project / "out" / f"{args.brief}.pdf", project / "out/print" / f"{args.brief}.pdf"]
+        brief_pages = page_count(next(path for path in built if path.exists()))
         mailing_pages = page_count(folder / "mailing.pdf")
         rows = recipients(sizes[0])
         sample = rows[:: max(1, len(rows) // args.sample)][: args.sample]

@@ -3,7 +3,7 @@ test: it prints figures for docs/benchmarks.md.
 
 In a temporary copy of the project, the letter `letter-policymakers` accompanies a
 4-page brief and goes to generated, fictional recipients at example.org addresses
-(1,000 by default, and a tenth of that to compare memory). For each size:
+(1,000 and 10,000 by default: memory must not grow with them). For each size:
 
 1. `briefpress letters` makes the letters (timed, for context);
 2. `briefpress send --dry-run` writes every draft (checks and builds each message);
@@ -122,20 +122,32 @@ def measure(count: int, brief: str, jobs: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--recipients", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--recipients", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--brief", default="vietnam", help="the accompanying brief (4 pages)")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     args = parser.parse_args()
     print(f"machine: {len(os.sched_getaffinity(0))} cores; brief: {args.brief}")
+    results = []
     for count in args.recipients:
         r = measure(count, args.brief, args.jobs)
+        results.append(r)
         print(
             f"{r['recipients']:,} recipients: letters {r['letters_s']:.1f} s; "
             f"dry run {r['dry_run_s']:.1f} s, peak {r['dry_run_mb']:.0f} MB; "
             f"send {r['send_s']:.1f} s, peak {r['send_mb']:.0f} MB, "
             f"{r['per_second']:.1f} messages a second while sending; "
             f"server received {r['received']:,} messages of {r['message_kb']:.0f} kB "
-            f"(attachment {r['attachment_kb']:.0f} kB)"
+            f"(attachment {r['attachment_kb']:.0f} kB)",
+            flush=True,
+        )
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        print(
+            f"peak memory at {large['recipients']:,} vs {small['recipients']:,} recipients: "
+            f"dry run {large['dry_run_mb'] / small['dry_run_mb']:.2f}x, "
+            f"send {large['send_mb'] / small['send_mb']:.2f}x "
+            f"({large['send_mb'] - small['send_mb']:.0f} MB more for "
+            f"{large['recipients'] - small['recipients']:,} more recipients)"
         )
 
 
