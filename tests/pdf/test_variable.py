@@ -27,23 +27,10 @@ from briefpress.pdf.weasy import PdfRenderer, SharedStyles
 from briefpress.render.html import Rendered, make_environment, render_brief
 from conftest import FIXTURE
 from pdftree import elements, outline, structure_faults
+from sampleletter import LETTER_HEAD
 
 # Two pages: page 2 comes from the template untouched, page 1 is where the parts go.
-LETTER = """\
-report: mini-report
-kind: letter
-title: "A letter about Arcadia"
-letter:
-  accompanies: arcadia
-  subject: "No sanctions in Arcadia"
-  recipient:
-    name: "Sample Person (SAMPLE)"
-    address: "1 Sample Street\\nSample City"
-  signature:
-    name: "Our Name"
-    organisation: "Our Organisation"
-  body:
-"""
+LETTER = LETTER_HEAD
 PARAGRAPH = (
     "We write to share what people who use drugs in Arcadia told the study, and what "
     "changed for them once the sanctions for possession were removed."

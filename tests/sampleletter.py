@@ -4,7 +4,8 @@ is addressed to a sample recipient; the tests also use the shipped sample recipi
 from conftest import REPO
 
 SAMPLE = REPO / "briefs" / "recipients" / "sample.csv"
-LETTER = """\
+# The letter spec up to its body, for tests that write their own paragraphs.
+LETTER_HEAD = """\
 report: mini-report
 kind: letter
 title: "A letter about Arcadia"
@@ -18,5 +19,7 @@ letter:
     name: "Our Name"
     organisation: "Our Organisation"
   body:
-    - "We write to share what people who use drugs in Arcadia told the study."
 """
+LETTER = (
+    LETTER_HEAD + '    - "We write to share what people who use drugs in Arcadia told the study."\n'
+)
