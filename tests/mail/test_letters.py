@@ -17,7 +17,6 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pypdf import PdfReader
-from sampleletter import LETTER, SAMPLE
 
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.data.load import load_project
@@ -30,6 +29,7 @@ from briefpress.pdf.weasy import PdfRenderer
 from briefpress.render.html import build_date, render_brief
 from conftest import Result
 from pdftree import outline, structure_faults
+from sampleletter import LETTER, SAMPLE
 
 Cli = Callable[..., Result]
 HEADER = "name,title,organisation,address,salutation,language,note\n"

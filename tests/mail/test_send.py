@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 from mailserver import PASSWORD, USER, Received, Server, serving
-from sampleletter import LETTER, SAMPLE
 
 from briefpress.core.errors import BriefpressError
 from briefpress.mail.letters import mail
 from briefpress.mail.send import Options, Plan, Report, Timing, prepare
 from conftest import FIXTURE, REPO, Result, run_cli
+from sampleletter import LETTER, SAMPLE
 
 EMAILS = ["alex@example.org", "nguyen@example.org", "ivan@example.org", "maria@example.org"]
 CC = {3: "office@example.org"}
