@@ -1,5 +1,7 @@
 """Random sequences of edits, deletions, damage to out/ and builds always end where a
-clean build of the same inputs ends: the same PDFs, byte for byte, and no others."""
+clean build of the same inputs ends: the same PDFs, byte for byte, and no others, save
+one by design: a PDF whose record was lost with a garbled cache and whose spec is gone
+stays (briefpress deletes only outputs it recorded making)."""
 
 from __future__ import annotations
 
@@ -78,8 +80,10 @@ def test_any_sequence_of_edits_and_builds_ends_as_a_clean_build(
     folders: tuple[Path, Path], steps: list[tuple[str, bool]]
 ) -> None:
     work, clean = folders
-    inputs = Inputs()
+    shutil.rmtree(work / "out", ignore_errors=True)  # each example from nothing built:
+    inputs = Inputs()  # hypothesis can then replay a failing example exactly
     inputs.write(work)
+    forgotten: set[str] = set()  # PDFs in out/ when the cache lost its records of them
     for op, flag in steps:
         target = work / "out" / ("arcadia.pdf" if flag else "fines.pdf")
         if op == "title":
@@ -96,9 +100,20 @@ def test_any_sequence_of_edits_and_builds_ends_as_a_clean_build(
             (work / "out" / CACHE_FILE).write_bytes(
                 b'{"arcadia:screen": {"key": 1}' if flag else b""
             )
+            forgotten |= set(pdfs(work))
         inputs.write(work)
         if op == "build":
             build(work, jobs=1)
-            assert pdfs(work) == clean_build(clean, inputs), steps
+            assert_clean(work, clean_build(clean, inputs), forgotten, steps)
     build(work, jobs=1)
-    assert pdfs(work) == clean_build(clean, inputs), steps
+    assert_clean(work, clean_build(clean, inputs), forgotten, steps)
+
+
+def assert_clean(
+    work: Path, expected: dict[str, bytes], forgotten: set[str], steps: list[tuple[str, bool]]
+) -> None:
+    """out/ holds what a clean build makes, and nothing else but forgotten PDFs of specs
+    that are gone (a brief built again is recorded again, and so no longer forgotten)."""
+    forgotten.difference_update(expected)
+    made = pdfs(work)
+    assert {name: pdf for name, pdf in made.items() if name not in forgotten} == expected, steps
