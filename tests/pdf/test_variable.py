@@ -22,7 +22,7 @@ from briefpress.mail.letters import FLOW_MARK_HTML, head_of, personalise
 from briefpress.mail.recipients import Recipient
 from briefpress.pdf.preflight import check_print, check_screen
 from briefpress.pdf.tagging import PART_KEY
-from briefpress.pdf.variable import Templates, find_parts, flow_point, save
+from briefpress.pdf.variable import Templates, find_parts, flow_point
 from briefpress.pdf.weasy import PdfRenderer, SharedStyles
 from briefpress.render.html import Rendered, make_environment, render_brief
 from conftest import FIXTURE
@@ -31,6 +31,15 @@ from sampleletter import LETTER_HEAD
 
 # Two pages: page 2 comes from the template untouched, page 1 is where the parts go.
 LETTER = LETTER_HEAD
+
+
+def save(doc: pikepdf.Pdf) -> bytes:
+    """A filled document's bytes (what Templates.fill hands its ``then``)."""
+    out = io.BytesIO()
+    doc.save(out, deterministic_id=True, compress_streams=False)
+    return out.getvalue()
+
+
 PARAGRAPH = (
     "We write to share what people who use drugs in Arcadia told the study, and what "
     "changed for them once the sanctions for possession were removed."

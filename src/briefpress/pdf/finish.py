@@ -61,12 +61,8 @@ def finish(
     mended, but its parent tree and unclaimed content are left, as nothing reads them.
     """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        if "/StructTreeRoot" in doc.Root and head:
-            for top in kids_of(doc.Root.StructTreeRoot):
-                if is_elem(top):
-                    _repair(doc, top, None)
-        elif "/StructTreeRoot" in doc.Root:
-            repair_structure(doc)
+        if "/StructTreeRoot" in doc.Root:
+            repair_structure(doc, parent_tree=not head)
             if not keep_parts:
                 remove_part_marks(doc)
         if edition == "print":
@@ -108,12 +104,15 @@ def new_elem(doc: pikepdf.Pdf, tag: str, parent: Any, kids: list[Any]) -> Any:
     return elem
 
 
-def repair_structure(doc: pikepdf.Pdf) -> None:
-    """Mend the tree (see the module's docstring), then rebuild its parent tree."""
+def repair_structure(doc: pikepdf.Pdf, parent_tree: bool = True) -> None:
+    """Mend the tree (see the module's docstring), then rebuild its parent tree and mark
+    unclaimed content as artifacts (unless ``parent_tree`` is False: a head's)."""
     root = doc.Root.StructTreeRoot
     for top in kids_of(root):
         if is_elem(top):
             _repair(doc, top, None)
+    if not parent_tree:
+        return
     tagged = rebuild_parent_tree(doc)
     mark_untagged_as_artifacts(doc, tagged)
 

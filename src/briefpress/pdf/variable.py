@@ -151,7 +151,7 @@ class Template:
         return self.shape is not None
 
     def fits(self, parts: Parts, flow: FlowPoint | None) -> bool:
-        return self.shape is not None and parts.shape == self.shape and flow == self.flow
+        return parts.shape == self.shape and flow == self.flow
 
     def fill(self, head: pikepdf.Pdf, parts: Parts, then: Callable[[pikepdf.Pdf], R]) -> R:
         """``then`` of this document with ``parts`` of ``head`` in place of its own (check
@@ -221,13 +221,6 @@ class Templates:
                 if template.fits(parts, flow):
                     return template.fill(head, parts, then), template.pages
         return None
-
-
-def save(doc: pikepdf.Pdf) -> bytes:
-    """A document's bytes, streams as they are (``then`` for :meth:`Templates.fill`)."""
-    out = io.BytesIO()
-    doc.save(out, deterministic_id=True, compress_streams=False)
-    return out.getvalue()
 
 
 def _mcid(instruction: Any) -> int | None:
