@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from briefpress.core import i18n
 from briefpress.data.load import load_project
+from briefpress.mail.attachments import letter_files
 from briefpress.mail.letters import mail
 from briefpress.render.html import build_date
 from conftest import copy_shipped, run_cli
@@ -83,9 +84,9 @@ def test_each_recipient_gets_a_letter_wholly_in_their_language(
     assert spec is not None
     today = build_date()
     phrases = {language: catalog_phrases(language) for language in i18n.catalog_languages()}
-    for row, language in zip(mailing.rows, ROWS, strict=True):
+    for row, language in zip(letter_files(mailing.folder).values(), ROWS, strict=True):
         assert row.language == language
-        reader = PdfReader(mailing.folder / row.file)
+        reader = PdfReader(row.path)
         text = fold(" ".join(page.extract_text() or "" for page in reader.pages))
         speaks = i18n.Language(language)
         # The date as the language writes it, the closing and the page label from its catalog.

@@ -187,11 +187,11 @@ def test_screen_letters_reach_a_screen_reader_tagged(letter_project: Path) -> No
     mailing = mail(letter_project, "letter", letter_project / "briefs/recipients/sample.csv")
     with pikepdf.open(letter_project / "out/arcadia.pdf") as brief:
         brief_outline = outline(brief)
-    for row in mailing.rows:
-        path = mailing.folder / row.file
-        assert check_screen(path.read_bytes()) == [], row.file
+    for row in manifest(mailing.folder):
+        path = mailing.folder / row["file"]
+        assert check_screen(path.read_bytes()) == [], row["file"]
         with pikepdf.open(path) as doc:
-            assert structure_faults(doc) == [], row.file
+            assert structure_faults(doc) == [], row["file"]
             document = doc.Root.StructTreeRoot.K
             part = kids_of(document)[-1]
             assert (str(document.S), str(part.S)) == ("/Document", "/Part")
@@ -431,8 +431,8 @@ def test_the_print_file_draws_each_recipients_pages_in_order(
     with pikepdf.open(mailing.folder / "mailing.pdf") as combined:
         assert combined.check_pdf_syntax() == []
         expected: list[tuple[object, ...]] = []
-        for row in mailing.rows:
-            with pikepdf.open(mailing.folder / row.file) as own:
+        for row in manifest(mailing.folder):
+            with pikepdf.open(mailing.folder / row["file"]) as own:
                 expected += [page_drawing(page) for page in own.pages]
                 if len(own.pages) % 2:
                     expected.append(("blank",))
@@ -566,18 +566,20 @@ def test_every_letter_of_a_mailing_draws_as_its_whole_render(
     mailing = mail(letter_project, "letter", csv_file)
     brief_pages = len(PdfReader(letter_project / "out/arcadia.pdf").pages)
     project = load_project(letter_project, ["letter"])
-    recipients, _ = load_recipients(csv_file, "mixed.csv", "en")
+    recipients = list(load_recipients(csv_file, "mixed.csv", "en")[0])
     renderer = PdfRenderer(letter_project, extra_roots=[THEME_DIR])
-    assert [r.name for r in mailing.rows] == [r.name for r in recipients]
-    for row, person in zip(mailing.rows, recipients, strict=True):
+    rows = manifest(mailing.folder)
+    assert [r["name"] for r in rows] == [r.name for r in recipients] and mailing.letters == 7
+    for row, person in zip(rows, recipients, strict=True):
         letter = personalise(project.briefs["letter"], person, build_date())
         whole, pages, _ = renderer.render(render_brief(letter, project, "screen"))
-        (tmp_path / f"{row.row}.pdf").write_bytes(whole)
-        expected = page_images(tmp_path / f"{row.row}.pdf", pages, tmp_path / f"whole{row.row}")
-        assert row.pages == pages + brief_pages
-        got = page_images(mailing.folder / row.file, pages, tmp_path / f"mailed{row.row}")
-        assert got == expected, row.name
-        text = text_of(mailing.folder / row.file, slice(0, 1))
+        number, file = row["row"], mailing.folder / row["file"]
+        (tmp_path / f"{number}.pdf").write_bytes(whole)
+        expected = page_images(tmp_path / f"{number}.pdf", pages, tmp_path / f"whole{number}")
+        assert int(row["pages"]) == pages + brief_pages
+        got = page_images(file, pages, tmp_path / f"mailed{number}")
+        assert got == expected, row["name"]
+        text = text_of(file, slice(0, 1))
         assert person.name in text and person.address.split("\n")[-1] in text
         assert (person.note or "") in text and (person.salutation or "") in text
         others = [r.name for r in recipients if r is not person]
@@ -599,13 +601,13 @@ def test_a_project_letter_template_without_the_flow_mark_is_rendered_whole(
     csv_file = letter_project / "mixed.csv"
     csv_file.write_text(HEADER + MIXED_ROWS, encoding="utf-8")
     project = load_project(letter_project, ["letter"])
-    recipients, _ = load_recipients(csv_file, "mixed.csv", "en")
+    recipients = list(load_recipients(csv_file, "mixed.csv", "en")[0])
     letter = personalise(project.briefs["letter"], recipients[1], build_date())
     assert head_of(render_brief(letter, project, "screen")) is None
     mailing = mail(letter_project, "letter", csv_file)
-    assert len(mailing.rows) == len(recipients)
-    for row, person in zip(mailing.rows, recipients, strict=True):
-        text = text_of(mailing.folder / row.file, slice(0, 1))
+    assert mailing.letters == len(recipients) == 7
+    for row, person in zip(manifest(mailing.folder), recipients, strict=True):
+        text = text_of(mailing.folder / row["file"], slice(0, 1))
         assert person.name in text and person.address.split("\n")[0] in text
         assert [r.name for r in recipients if r is not person and r.name in text] == []
 

@@ -3,7 +3,9 @@ exactly what the sources' pages draw, and shared objects are written once."""
 
 from __future__ import annotations
 
+import gc
 import io
+import tracemalloc
 from pathlib import Path
 
 import pikepdf
@@ -111,3 +113,30 @@ def test_an_error_leaves_no_finished_file(tmp_path: Path) -> None:
         writer.add_pages(source_pdf(["A"]).pages)
         raise RuntimeError("stopped")
     assert b"%%EOF" not in target.read_bytes()  # unfinished: the caller removes it
+
+
+def test_memory_does_not_grow_with_the_pages_and_only_the_output_is_left(
+    tmp_path: Path,
+) -> None:
+    """The cross-reference entries and the page list go to unnamed files, not memory:
+    2,000 more pages leave the traced memory where 200 left it."""
+    brief = source_pdf(["Brief page"])
+    memo: dict[tuple[int, int], int] = {}
+    target = tmp_path / "joined.pdf"
+    tracemalloc.start()
+    try:
+        with StreamingPdfWriter(target) as writer:
+            for count in (200, 2000):
+                for _ in range(count):
+                    writer.add_pages(brief.pages, memo)
+                    writer.add_blank_page(brief.pages[0])
+                gc.collect()
+                if count == 200:
+                    before = tracemalloc.get_traced_memory()[0]
+            after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert after - before < 20_000, after - before
+    assert [p.name for p in tmp_path.iterdir()] == ["joined.pdf"]
+    with pikepdf.open(target) as joined:
+        assert len(joined.pages) == 4400 and joined.check_pdf_syntax() == []

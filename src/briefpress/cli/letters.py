@@ -54,7 +54,7 @@ def letters_cmd(
         click.echo(str(problem), err=True)
     folder = mailing.folder
     shown = folder.relative_to(obj.project) if folder.is_relative_to(obj.project) else folder
-    count = len(mailing.rows)
+    count = mailing.letters
     click.echo(
         f"wrote {count} letter{'s' if count != 1 else ''} to {shown}/: {MAILING_FILE} "
         f"({mailing.mailing_pages} pages, each letter on an odd page), {MANIFEST_FILE}"

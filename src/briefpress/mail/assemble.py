@@ -131,7 +131,7 @@ def _copy_document_facts(source: Any, out: Any) -> None:
 class PrintFile:
     """The combined print file, written as the letters come: each letter, then the brief,
     each letter starting on an odd page. The brief's objects are written once and shared
-    by all its copies, and nothing per letter stays in memory but its pages' offsets."""
+    by all its copies, and nothing per letter stays in memory (pdf/stream.py)."""
 
     def __init__(self, path: Path, brief_pdf: Path | None) -> None:
         import pikepdf

@@ -22,7 +22,7 @@ from briefpress import __version__
 from briefpress.core.errors import Problem
 from briefpress.data.load import CONFIG_FILE, Project
 from briefpress.mail.letters import MANIFEST_FILE, file_name
-from briefpress.mail.recipients import Recipient
+from briefpress.mail.recipients import Recipient, RecipientsFile
 from briefpress.pdf.postcheck import pdf_facts
 
 
@@ -95,7 +95,7 @@ def stale_reason(
     project: Project,
     letter_file: str,
     recipients_file: Path,
-    recipients: list[Recipient],
+    recipients: RecipientsFile,
     folder: Path,
     brief_pdf: Path | None,
     stamp: Path,

@@ -25,7 +25,7 @@ import contextlib
 import csv
 import dataclasses
 import datetime as dt
-import io
+import os
 import re
 import unicodedata
 from collections import deque
@@ -44,7 +44,13 @@ from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
 from briefpress.mail.assemble import PrintFile, StreamCache, join, letter_and_brief
-from briefpress.mail.recipients import Recipient, load_recipients
+from briefpress.mail.recipients import (
+    LanguageRows,
+    Recipient,
+    RecipientsFile,
+    RowCheck,
+    load_recipients,
+)
 from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
 from briefpress.pdf.variable import FLOW_MARK, Templates
 from briefpress.pdf.weasy import SharedStyles
@@ -87,22 +93,12 @@ class LetterOutcome:
     written: bool
 
 
-@dataclass(frozen=True, slots=True)  # one per recipient, kept until the manifest is written
-class ManifestRow:
-    row: int
-    name: str
-    organisation: str
-    language: str
-    file: str
-    pages: int
-
-
 @dataclass
 class Mailing:
     """What a mailing made, and how much rendering it took."""
 
     folder: Path
-    rows: list[ManifestRow]
+    letters: int
     mailing_pages: int
     problems: list[Problem] = field(default_factory=list)  # warnings that did not stop it
     stats: dict[str, int] = field(default_factory=dict)
@@ -321,15 +317,34 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def manifest_csv(rows: list[ManifestRow]) -> bytes:
-    """The manifest as UTF-8 with a byte-order mark, which spreadsheets need to show
-    names in Vietnamese or Cyrillic correctly (our own reader accepts it too)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(MANIFEST_COLUMNS)
-    for r in rows:
-        writer.writerow([r.row, _cell(r.name), _cell(r.organisation), r.language, r.file, r.pages])
-    return buffer.getvalue().encode("utf-8-sig")
+class Manifest:
+    """manifest.csv, written a row at a time as the letters come (a mailing's rows are
+    never all in memory), in UTF-8 with a byte-order mark: spreadsheets need it to show
+    names in Vietnamese or Cyrillic correctly (our own reader accepts it too).
+
+    It is written into the staging folder, which becomes the mailing only when it is
+    whole: the file is flushed to disk when closed, before that folder is moved.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.handle = path.open("w", encoding="utf-8-sig", newline="")
+        self.writer = csv.writer(self.handle)
+        self.writer.writerow(MANIFEST_COLUMNS)
+        self.count = 0
+
+    def add(self, recipient: Recipient, file: str, pages: int) -> None:
+        org = recipient.organisation or ""
+        row = [recipient.row, _cell(recipient.name), _cell(org), recipient.language, file, pages]
+        self.writer.writerow(row)
+        self.count += 1
+
+    def __enter__(self) -> Manifest:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self.handle:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
 
 
 # Latin letters for Cyrillic names (Russian, Kyrgyz, Ukrainian), so that file names
@@ -389,42 +404,42 @@ def letter_problems(project: Project, letter_id: str) -> list[Problem]:
     return []
 
 
-def glyph_problems(recipients: list[Recipient], project: Project) -> list[Problem]:
-    """Characters in a recipient's row that the brand's fonts cannot print: caught by row,
-    before any rendering, rather than as a fallback font in letter 734."""
+def glyph_check(project: Project) -> RowCheck:
+    """A check of a recipient's row for characters the brand's fonts cannot print: caught
+    by row, before any rendering, rather than as a fallback font in letter 734."""
     brand = project.config.brand
     fonts = coverage(project.root, (brand.body_font, brand.heading_font))
-    problems = []
-    for r in recipients:
+
+    def check(r: Recipient) -> list[Problem]:
         texts = [r.name, r.title or "", r.organisation or "", r.address, r.salutation or ""]
-        for missing in missing_glyphs([*texts, r.note or ""], fonts):
-            problems.append(
-                Problem(
-                    r.loc,
-                    f"{missing.name} cannot be printed in {missing.family} (row {r.row})",
-                    f"in {missing.sample!r}; choose fonts for this script in briefpress.yaml",
-                )
+        return [
+            Problem(
+                r.loc,
+                f"{missing.name} cannot be printed in {missing.family} (row {r.row})",
+                f"in {missing.sample!r}; choose fonts for this script in briefpress.yaml",
             )
-    return problems
+            for missing in missing_glyphs([*texts, r.note or ""], fonts)
+        ]
+
+    return check
 
 
-def language_problems(recipients: list[Recipient], letter_brief: BriefSpec) -> list[Problem]:
+def language_problems(recipients: RecipientsFile, letter_brief: BriefSpec) -> list[Problem]:
     """Recipients whose letter would not be wholly in their language: no translation of
     the letter's words, or no interface catalog. One warning per language, at its first
-    row and naming every row, before anything is rendered (``--strict`` stops there)."""
-    rows: dict[tuple[str, str], list[Recipient]] = {}
-    for r in recipients:
-        if untranslated(letter_brief, r.language):
-            rows.setdefault(("words", r.language), []).append(r)
-        if i18n.catalog_for(r.language) is None and not i18n.Language(r.language).is_source:
-            rows.setdefault(("catalog", r.language), []).append(r)
+    row and naming its rows, before anything is rendered (``--strict`` stops there)."""
+    rows: dict[tuple[str, str], LanguageRows] = {}
+    for language, found in recipients.languages.items():
+        if untranslated(letter_brief, language):
+            rows[("words", language)] = found
+        if i18n.catalog_for(language) is None and not i18n.Language(language).is_source:
+            rows[("catalog", language)] = found
     problems = []
     for (what, tag), found in rows.items():
-        numbers = [r.row for r in found]
-        shown = ", ".join(map(str, numbers[:10])) + (
-            f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+        shown = ", ".join(map(str, found.shown)) + (
+            f" and {found.count - len(found.shown)} more" if found.count > len(found.shown) else ""
         )
-        plural = "s" if len(numbers) > 1 else ""
+        plural = "s" if found.count > 1 else ""
         if what == "words":
             message = (
                 f"the letter has no {tag} translation: its subject and body stay in "
@@ -437,7 +452,7 @@ def language_problems(recipients: list[Recipient], letter_brief: BriefSpec) -> l
                 f"English for row{plural} {shown}"
             )
             hint = "start one with pybabel init (see README.md, Languages)"
-        problems.append(Problem(found[0].loc, message, hint, severity="warning"))
+        problems.append(Problem(found.first, message, hint, severity="warning"))
     return problems
 
 
@@ -482,7 +497,7 @@ class Run:
     pool: Executor | None  # the workers; None: letters are made in this process
 
 
-def letter_jobs(run: Run, recipients: list[Recipient]) -> Iterator[tuple[Recipient, LetterJob]]:
+def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipient, LetterJob]]:
     """HTML for every letter (cheap: made here), with the file it goes to."""
     project = run.project
     env = make_environment(project.root, run.letter.language)
@@ -558,9 +573,9 @@ def shared_warnings(letter: BriefSpec, counts: dict[str, int]) -> list[Problem]:
     ]
 
 
-def make_mailing(run: Run, recipients: list[Recipient]) -> Mailing:
-    """Every letter into the staging folder, each added to the combined print file as it
-    comes; then the manifest. A failed letter fails the mailing, after all were tried."""
+def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
+    """Every letter into the staging folder, each added to the combined print file and the
+    manifest as it comes. A failed letter fails the mailing, after all were tried."""
     planned: deque[tuple[Recipient, Path]] = deque()
 
     def jobs() -> Iterator[LetterJob]:
@@ -569,50 +584,43 @@ def make_mailing(run: Run, recipients: list[Recipient]) -> Mailing:
             yield job
 
     print_file = PrintFile(run.staging / MAILING_FILE, run.brief_pdf)
-    rows: list[ManifestRow] = []
     failures: list[Problem] = []
     warned: dict[str, int] = {}
     try:
-        for outcome in run_letters(jobs(), run.pool):
-            recipient, output = planned.popleft()
-            count_warnings(warned, outcome)
-            if not outcome.written:
-                failures += row_problems(recipient, outcome)
-                continue
-            if not failures:
-                print_file.add(output, outcome.letter_pages)
-            org = recipient.organisation or ""
-            rows.append(
-                ManifestRow(
-                    recipient.row, recipient.name, org, recipient.language, output.name,
-                    outcome.pages,
-                )
-            )  # fmt: skip
+        with Manifest(run.staging / MANIFEST_FILE) as manifest:
+            for outcome in run_letters(jobs(), run.pool):
+                recipient, output = planned.popleft()
+                count_warnings(warned, outcome)
+                if not outcome.written:
+                    failures += row_problems(recipient, outcome)
+                elif not failures:
+                    print_file.add(output, outcome.letter_pages)
+                    manifest.add(recipient, output.name, outcome.pages)
     except BaseException:
         print_file.abort()
         raise
     if failures:
         print_file.abort()
         raise BriefpressError(failures)
-    pages = print_file.close(f"{run.letter.title}: {len(rows)} letters")
-    write_atomic(run.staging / MANIFEST_FILE, manifest_csv(rows))
-    stats = {"recipients": len(recipients), "letter_renders": len(rows)}
+    pages = print_file.close(f"{run.letter.title}: {manifest.count} letters")
+    stats = {"recipients": len(recipients), "letter_renders": manifest.count}
     warnings_found = [*run.project.problems, *shared_warnings(run.letter, warned)]
-    return Mailing(run.staging, rows, pages, warnings_found, stats)
+    return Mailing(run.staging, manifest.count, pages, warnings_found, stats)
 
 
 def prepare_mailing(
     root: Path, letter_id: str, recipients_file: Path, strict: bool
-) -> tuple[Project, BriefSpec, list[Recipient]]:
+) -> tuple[Project, BriefSpec, RecipientsFile]:
     """Load and check the letter, what it accompanies and every recipient; stop with all
     their problems together before anything is rendered."""
     project = load_mailing(root, letter_id)
     letter = project.briefs.get(letter_id)
     language = letter.language if letter else i18n.SOURCE_LANGUAGE
     shown = project.display(recipients_file)
-    recipients, row_checks = load_recipients(recipients_file, shown, language)
+    recipients, row_checks = load_recipients(
+        recipients_file, shown, language, check=glyph_check(project)
+    )
     problems = [*validate_project(project), *letter_problems(project, letter_id), *row_checks]
-    problems += glyph_problems(recipients, project)
     if letter is not None and letter.letter is not None:
         problems += language_problems(recipients, letter)
     raise_if_errors(problems, strict=strict)

@@ -42,7 +42,7 @@ from briefpress.mail.attachments import (
 )
 from briefpress.mail.letters import (
     brief_pdf_for,
-    glyph_problems,
+    glyph_check,
     letter_problems,
     load_mailing,
     mail,
@@ -50,7 +50,7 @@ from briefpress.mail.letters import (
 from briefpress.mail.limits import DAY, Limiter
 from briefpress.mail.log import Entry, SendLog, open_log
 from briefpress.mail.messages import Composer, draft_bytes, sent_bytes
-from briefpress.mail.recipients import Recipient, load_recipients
+from briefpress.mail.recipients import Recipient, RecipientsFile, load_recipients
 from briefpress.mail.settings import SmtpSettings, resolve
 from briefpress.mail.smtp import PERMANENT, SENT, UNKNOWN, Attempt, Connection, LoginFailed
 from briefpress.pdf.postcheck import machine_traces
@@ -133,17 +133,19 @@ def mail_folder(project: Project, letter_id: str) -> Path:
 
 def load_send(
     root: Path, letter_id: str, recipients_file: Path, strict: bool, sending: bool
-) -> tuple[Project, BriefSpec, list[Recipient], SmtpSettings]:
+) -> tuple[Project, BriefSpec, RecipientsFile, SmtpSettings]:
     """The letter, what it accompanies, every recipient with an address and the mail
     settings: all their problems at once, before any rendering."""
     project = load_mailing(root, letter_id)
     letter = project.briefs.get(letter_id)
     language = letter.language if letter else i18n.SOURCE_LANGUAGE
     shown = project.display(recipients_file)
-    recipients, row_checks = load_recipients(recipients_file, shown, language, need_email=True)
+    recipients, row_checks = load_recipients(
+        recipients_file, shown, language, need_email=True, check=glyph_check(project)
+    )
     settings, setting_problems = resolve(project, sending)
     problems = [*validate_project(project), *letter_problems(project, letter_id), *row_checks]
-    problems += glyph_problems(recipients, project) + setting_problems
+    problems += setting_problems
     raise_if_errors(problems, strict=strict)
     assert letter is not None and settings is not None
     project.problems = [p for p in problems if not p.is_error]
@@ -154,7 +156,7 @@ def current_letters(
     project: Project,
     letter: BriefSpec,
     recipients_file: Path,
-    recipients: list[Recipient],
+    recipients: RecipientsFile,
     options: Options,
 ) -> tuple[dict[int, LetterFile], str | None]:
     """The letters for these recipients, made again first if they are not the current
@@ -193,7 +195,7 @@ class Send:
         self,
         project: Project,
         letter: BriefSpec,
-        recipients: list[Recipient],
+        recipients: RecipientsFile,
         settings: SmtpSettings,
         log: SendLog,
         timing: Timing,

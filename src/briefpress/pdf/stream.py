@@ -4,10 +4,12 @@ A mailing's print file holds every recipient's letter followed by the same brief
 recipients make 60,000 pages. pikepdf (like every PDF library we know of) builds the whole
 output document in memory before it saves, so joining that many letters costs memory in
 proportion to the recipients. This writer instead writes each object to the file as soon
-as it is copied: only the byte offsets of the objects written and the ids of the pages stay
-in memory (a few bytes a page). Objects are read and parsed with pikepdf; what is written is
-plain PDF syntax with a classic cross-reference table, which every reader and preflight
-accepts.
+as it is copied. What the end of the file needs of every object and page (the
+cross-reference table's entries, the page tree's list of pages) is written as it comes to
+two unnamed temporary files beside the output and copied in at the end, so the writer's
+memory does not grow with the pages at all. Objects are read and parsed with pikepdf; what
+is written is plain PDF syntax with a classic cross-reference table, which every reader and
+preflight accepts.
 
 Objects shared by many copies (the brief's fonts, images and content streams) are written
 once and referred to by every copy of its pages: pass the same ``memo`` each time.
@@ -16,7 +18,8 @@ once and referred to by every copy of its pages: pass the same ``memo`` each tim
 from __future__ import annotations
 
 import hashlib
-from array import array
+import os
+import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +33,7 @@ HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 DROPPED_PAGE_KEYS = {"/Parent", "/StructParents", "/Annots", "/B"}
 INHERITED_PAGE_KEYS = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 Memo = dict[tuple[int, int], int]
+XREF_ENTRY = 20  # bytes of a cross-reference entry: "0000012345 00000 n \n"
 
 
 class StreamingPdfWriter:
@@ -39,11 +43,14 @@ class StreamingPdfWriter:
         self.path = path
         self.file: BinaryIO = path.open("wb")
         self.digest = hashlib.md5(usedforsecurity=False)
-        # Eight bytes an object and four a page (a list of ints would take five times as
-        # much: 60,000 pages of a 10,000-letter mailing hold about 400,000 objects).
-        self.offsets = array("q", [0, 0, 0])  # 0: free; 1: the page tree; 2: the catalog
+        # 60,000 pages of a 10,000-letter mailing hold about 460,000 objects: their
+        # cross-reference entries (XREF_ENTRY bytes each, at their object's number) and
+        # the page tree's references go to files, not memory.
+        self.xref, self.kids = _spill(path.parent), _spill(path.parent)
+        self.objects = 3  # 0: the free entry; 1: the page tree; 2: the catalog
+        self.pages = 0
         self.position = 0
-        self.kids = array("l")
+        os.pwrite(self.xref.fileno(), b"0000000000 65535 f \n", 0)
         self.catalog_extra: dict[str, bytes] = {}
         self.info: dict[str, bytes] = {}
         self._pending: list[tuple[int, Any]] = []  # referred to, not yet written
@@ -53,7 +60,7 @@ class StreamingPdfWriter:
 
     @property
     def page_count(self) -> int:
-        return len(self.kids)
+        return self.pages
 
     def add_pages(self, pages: Iterable[Any], memo: Memo | None = None) -> None:
         """Copy ``pages`` (pikepdf pages or page dictionaries) to the end of the file.
@@ -76,7 +83,7 @@ class StreamingPdfWriter:
         number = self._allocate()
         body = b"<< /Type /Page /Parent 1 0 R /Resources << >> " + b" ".join(boxes) + b" >>"
         self._write_object(number, body)
-        self.kids.append(number)
+        self._add_kid(number)
 
     def set_title(self, title: str) -> None:
         self.info["/Title"] = _string(title)
@@ -94,12 +101,10 @@ class StreamingPdfWriter:
 
     def close(self) -> None:
         """The page tree, catalog, information, cross-reference table and trailer."""
-        self.offsets[1] = self.position  # the page tree, written in pieces
+        self._entry(1)  # the page tree, its list of pages copied in
         self._write(b"1 0 obj\n<< /Type /Pages /Kids [")
-        for start in range(0, len(self.kids), 4096):
-            chunk = self.kids[start : start + 4096]
-            self._write("".join(f"{kid} 0 R " for kid in chunk).encode("ascii"))
-        self._write(f"] /Count {len(self.kids)} >>\nendobj\n".encode("ascii"))
+        self._copy(self.kids)
+        self._write(f"] /Count {self.pages} >>\nendobj\n".encode("ascii"))
         extra = b"".join(
             b" " + k.encode("latin-1") + b" " + v for k, v in self.catalog_extra.items()
         )
@@ -108,11 +113,12 @@ class StreamingPdfWriter:
         info = b"".join(k.encode("latin-1") + b" " + v + b" " for k, v in self.info.items())
         self._write_object(info_number, b"<< " + info + b">>")
         self._write_xref(info_number)
-        self.file.close()
+        self.abort()
 
     def abort(self) -> None:
         """Close without finishing (the caller removes the file)."""
-        self.file.close()
+        for file in (self.file, self.xref, self.kids):
+            file.close()
 
     def __enter__(self) -> StreamingPdfWriter:
         return self
@@ -142,7 +148,7 @@ class StreamingPdfWriter:
             if key not in page and (value := _inherited(page, key)) is not None:
                 entries.append(f"{key} {self._direct(value, memo)}".encode("latin-1"))
         self._write_object(number, b"<< " + b" ".join(entries) + b" >>")
-        self.kids.append(number)
+        self._add_kid(number)
         self._flush_pending(memo)
 
     def _ref(self, obj: Any, memo: Memo) -> int:
@@ -193,11 +199,20 @@ class StreamingPdfWriter:
     # --- bytes ------------------------------------------------------------------------------
 
     def _allocate(self) -> int:
-        self.offsets.append(0)
-        return len(self.offsets) - 1
+        self.objects += 1
+        return self.objects - 1
+
+    def _add_kid(self, number: int) -> None:
+        self.kids.write(f"{number} 0 R ".encode("ascii"))
+        self.pages += 1
+
+    def _entry(self, number: int) -> None:
+        """Object ``number`` starts here: its cross-reference entry, in its place."""
+        entry = f"{self.position:010d} 00000 n \n".encode("ascii")
+        os.pwrite(self.xref.fileno(), entry, number * XREF_ENTRY)
 
     def _write_object(self, number: int, body: bytes) -> None:
-        self.offsets[number] = self.position
+        self._entry(number)
         self._write(f"{number} 0 obj\n".encode("ascii") + body + b"\nendobj\n")
 
     def _write(self, data: bytes) -> None:
@@ -205,18 +220,34 @@ class StreamingPdfWriter:
         self.digest.update(data)
         self.position += len(data)
 
+    def _copy(self, spill: BinaryIO) -> None:
+        """The whole of a temporary file, written into the PDF."""
+        spill.flush()
+        spill.seek(0)
+        while chunk := spill.read(1 << 20):
+            self._write(chunk)
+
     def _write_xref(self, info_number: int) -> None:
         start = self.position
-        self._write(f"xref\n0 {len(self.offsets)}\n".encode("ascii") + b"0000000000 65535 f \n")
-        for first in range(1, len(self.offsets), 4096):
-            chunk = self.offsets[first : first + 4096]
-            self._write("".join(f"{offset:010d} 00000 n \n" for offset in chunk).encode("ascii"))
+        # Every object numbered was written (the last one, at least, has its entry).
+        assert os.fstat(self.xref.fileno()).st_size == self.objects * XREF_ENTRY
+        self._write(f"xref\n0 {self.objects}\n".encode("ascii"))
+        self._copy(self.xref)
         file_id = self.digest.hexdigest()
         trailer = (
-            f"trailer\n<< /Size {len(self.offsets)} /Root 2 0 R /Info {info_number} 0 R "
+            f"trailer\n<< /Size {self.objects} /Root 2 0 R /Info {info_number} 0 R "
             f"/ID [<{file_id}> <{file_id}>] >>\nstartxref\n{start}\n%%EOF\n"
         )
         self._write(trailer.encode("ascii"))
+
+
+def _spill(folder: Path) -> BinaryIO:
+    """An unnamed file in ``folder`` (the output's, where there is room for the output):
+    removed from the folder at once, its space freed when it is closed or the process
+    ends, so a killed mailing leaves nothing of it behind."""
+    fd, name = tempfile.mkstemp(dir=folder, prefix=".spill-")
+    os.unlink(name)
+    return os.fdopen(fd, "w+b")
 
 
 def _inherited(page: Any, key: str) -> Any:
