@@ -70,6 +70,13 @@ def test_a_file_changed_after_it_was_checked_stops_the_pass(tmp_path: Path) -> N
     path.write_text(HEADER + rows(1) + ",MP,P,Street,en,\n", encoding="utf-8")  # a bad row
     with pytest.raises(BriefpressError, match="the file changed while"):
         list(recipients)
+    path.unlink()
+    with pytest.raises(BriefpressError) as error:
+        list(recipients)
+    assert str(error.value) == (
+        "r.csv: error: the file cannot be read again: No such file or directory"
+        " (nothing was replaced; run it again)"
+    )
 
 
 def test_a_pipe_is_read_once_and_kept(tmp_path: Path) -> None:

@@ -134,21 +134,16 @@ class RecipientsFile:
                     raise self.changed()
                 yield recipient
         except OSError as exc:
-            raise BriefpressError([Problem(Location(self.source.display), str(exc))]) from None
+            raise self.changed(f"the file cannot be read again: {exc.strerror}") from None
         if digest.digest() != self.digest or any(p.is_error for p in problems):
             raise self.changed()
 
-    def changed(self) -> BriefpressError:
+    def changed(
+        self, message: str = "the file changed while its letters were being made"
+    ) -> BriefpressError:
         assert self.source is not None
-        return BriefpressError(
-            [
-                Problem(
-                    Location(self.source.display),
-                    "the file changed while its letters were being made",
-                    "nothing was replaced; run the command again",
-                )
-            ]
-        )
+        where = Location(self.source.display)
+        return BriefpressError([Problem(where, message, "nothing was replaced; run it again")])
 
 
 def load_recipients(
