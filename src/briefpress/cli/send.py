@@ -186,8 +186,7 @@ class SendProgress(Bar):
         return self
 
     def event(self, kind: str, item: Item, answer: str) -> None:
-        r = item.recipient
-        who = f"row {r.row}: {r.name} <{r.email}>"
+        who = f"row {item.row}: {item.name} <{item.addresses[0]}>"
         if kind == "sent":
             if self.shown:
                 self.step()

@@ -29,6 +29,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from briefpress.core.errors import BriefpressError, Location, Problem
 
@@ -45,7 +46,16 @@ NEW_SUFFIX = ".new-"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written PDF.
+    """Write via a temporary file in the same folder and rename: never a half-written PDF."""
+    with atomic_file(path) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file to write a piece at a time that appears at ``path`` whole, synced to disk,
+    when the block ends, and not at all if it raises: written to a temporary file in the
+    same folder, then renamed.
 
     The temporary name carries this process's id, so a run killed mid-write leaves a
     file that :func:`clean_temporaries` recognises as abandoned and removes.
@@ -55,7 +65,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,27 +27,35 @@ from briefpress.mail.recipients import Recipient, RecipientsFile
 from briefpress.pdf.postcheck import pdf_facts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per recipient while a send drafts
 class LetterFile:
     """One recipient's PDF as the manifest lists it."""
 
     row: int
     language: str
-    path: Path
+    folder: Path  # the mailing's, shared by all its files
+    file: str
     pages: int
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.file
+
+
+def manifest_rows(folder: Path) -> Iterator[LetterFile]:
+    """The mailing's PDFs in the manifest's order (the recipients'), read as they come;
+    nothing if there is no manifest."""
+    manifest = folder / MANIFEST_FILE
+    if not manifest.is_file():
+        return
+    with manifest.open(encoding="utf-8-sig", newline="") as handle:
+        for r in csv.DictReader(handle):
+            yield LetterFile(int(r["row"]), r["language"], folder, r["file"], int(r["pages"]))
 
 
 def letter_files(folder: Path) -> dict[int, LetterFile]:
     """The mailing's PDFs by recipient row, from its manifest; empty if there is none."""
-    manifest = folder / MANIFEST_FILE
-    if not manifest.is_file():
-        return {}
-    with manifest.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return {
-        int(r["row"]): LetterFile(int(r["row"]), r["language"], folder / r["file"], int(r["pages"]))
-        for r in rows
-    }
+    return {letter.row: letter for letter in manifest_rows(folder)}
 
 
 def _inputs(project: Project, letter_file: str, recipients_file: Path) -> Iterator[Path]:
@@ -107,13 +116,12 @@ def stale_reason(
     not seen yet (the first send, or ``briefpress letters`` run since) count as current
     when no input file is newer than their manifest.
     """
-    files = letter_files(folder)
-    if not files:
+    if not (folder / MANIFEST_FILE).is_file():
         return "no letters made yet"
     width = max(3, len(str(len(recipients))))
-    expected = {r.row: (r.language, file_name(r, width)) for r in recipients}
-    found = {row: (f.language, f.path.name) for row, f in files.items()}
-    if expected != found:
+    expected = ((r.row, r.language, file_name(r, width)) for r in recipients)
+    found = ((f.row, f.language, f.file) for f in manifest_rows(folder))
+    if any(a != b for a, b in itertools.zip_longest(expected, found)):
         return "the letters were made for other recipients"
     try:
         record = json.loads(stamp.read_text(encoding="utf-8"))

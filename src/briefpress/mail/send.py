@@ -24,11 +24,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefpress.checks.validate import validate_project
 from briefpress.core import i18n
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import write_atomic
+from briefpress.core.files import atomic_file, write_atomic
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec
 from briefpress.mail.addresses import normalise
@@ -55,6 +56,9 @@ from briefpress.mail.settings import SmtpSettings, resolve
 from briefpress.mail.smtp import PERMANENT, SENT, UNKNOWN, Attempt, Connection, LoginFailed
 from briefpress.pdf.postcheck import machine_traces
 
+if TYPE_CHECKING:
+    import _csv
+
 DRAFTS = "drafts"
 PLAN_FILE = "plan.csv"
 FAILED_FILE = "failed.csv"
@@ -77,19 +81,23 @@ class Options:
     resend_unknown: bool = False  # the user checked: those messages did not arrive
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
-    """A recipient whose message is to be sent in this run."""
+    """A recipient whose message is to be sent in this run: only what sending and its
+    progress lines need (a send holds one for every message it plans)."""
 
-    recipient: Recipient
+    row: int
+    name: str
+    addresses: tuple[str, ...]  # to, then cc
     key: str  # the address as the log knows it
     draft: Path
     attempts: int = 0
 
-    @property
-    def addresses(self) -> list[str]:
-        assert self.recipient.email is not None
-        return [self.recipient.email, *self.recipient.cc]
+    @classmethod
+    def of(cls, recipient: Recipient, key: str, draft: Path) -> Item:
+        assert recipient.email is not None
+        addresses = (recipient.email, *recipient.cc)
+        return cls(recipient.row, recipient.name, addresses, key, draft)
 
 
 @dataclass
@@ -226,14 +234,14 @@ class Send:
         fonts = (brand.body_font, brand.heading_font)
         traces = machine_traces(self.project.root)
         problems: list[Problem] = []
-        rows: list[list[str]] = []
-        with self.log.batch():  # one sync for all the drafts' entries (see SendLog.batch)
+        # One sync for all the drafts' entries (see SendLog.batch); the plan is written a
+        # row at a time and appears whole when every draft is written.
+        with self.log.batch(), csv_table(self.folder / PLAN_FILE, PLAN_COLUMNS) as rows:
             for recipient in self.recipients:
                 letter_file = files[recipient.row]
                 action, found = self._draft(recipient, letter_file, drafts, plan, fonts, traces)
                 problems += found
-                rows.append(plan_row(recipient, letter_file, action))
-        write_atomic(self.folder / PLAN_FILE, table(PLAN_COLUMNS, rows))
+                rows.writerow(plan_row(recipient, letter_file, action))
         raise_if_errors(problems)
         return plan
 
@@ -274,7 +282,7 @@ class Send:
         draft = drafts / f"{letter_file.path.stem}.eml"
         write_atomic(draft, draft_bytes(message))
         self.log.prepare(key, str(message["Message-ID"]), digest, 1 + len(recipient.cc))
-        plan.to_send.append(Item(recipient, key, draft))
+        plan.to_send.append(Item.of(recipient, key, draft))
         return "send", []
 
     # --- sending -------------------------------------------------------------------------
@@ -340,7 +348,7 @@ class Send:
             limiter.record(now, len(item.addresses))
 
         sender = self.settings.sender.addr_spec
-        return connection.send(sender, item.addresses, message, handover)
+        return connection.send(sender, list(item.addresses), message, handover)
 
     def _settle(
         self, item: Item, attempt: Attempt, queue: Queue, report: Report, on_event: Event
@@ -463,6 +471,19 @@ def table(columns: tuple[str, ...], rows: list[list[str]]) -> bytes:
     writer.writerow(columns)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+@contextlib.contextmanager
+def csv_table(path: Path, columns: tuple[str, ...]) -> Iterator[_csv.Writer]:
+    """A CSV file (UTF-8 with a byte-order mark, for spreadsheets) written a row at a
+    time: whole once the block ends, or not written at all (see atomic_file)."""
+    with atomic_file(path) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(columns)
+        yield writer
+        text.flush()
+        text.detach()
 
 
 # --- the command ---------------------------------------------------------------------------
