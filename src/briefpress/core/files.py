@@ -19,9 +19,11 @@ work of one still running, and remove only the former.
 from __future__ import annotations
 
 import contextlib
+import csv
 import ctypes
 import ctypes.util
 import errno
+import io
 import os
 import re
 import shutil
@@ -29,9 +31,12 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from briefpress.core.errors import BriefpressError, Location, Problem
+
+if TYPE_CHECKING:
+    import _csv
 
 OWNER_FILE = ".briefpress-owned"
 OWNER_TEXT = (
@@ -74,6 +79,20 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def csv_table(path: Path, columns: tuple[str, ...]) -> Iterator[_csv.Writer]:
+    """A CSV file written a row at a time (a mailing's rows are never all in memory), in
+    UTF-8 with a byte-order mark, which spreadsheets need to show names in Vietnamese or
+    Cyrillic correctly; whole once the block ends, or not written at all (atomic_file)."""
+    with atomic_file(path) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(columns)
+        yield writer
+        text.flush()
+        text.detach()
 
 
 def process_alive(pid: int) -> bool:

@@ -22,10 +22,8 @@ holds the ownership marker) or an empty one is ever replaced (:mod:`briefpress.c
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
 import datetime as dt
-import os
 import re
 import unicodedata
 from collections import deque
@@ -39,7 +37,7 @@ from briefpress.checks.validate import validate_project, where
 from briefpress.core import i18n
 from briefpress.core.assets import publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import check_replaceable, staged_folder, write_atomic
+from briefpress.core.files import check_replaceable, csv_table, staged_folder, write_atomic
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
@@ -317,34 +315,10 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-class Manifest:
-    """manifest.csv, written a row at a time as the letters come (a mailing's rows are
-    never all in memory), in UTF-8 with a byte-order mark: spreadsheets need it to show
-    names in Vietnamese or Cyrillic correctly (our own reader accepts it too).
-
-    It is written into the staging folder, which becomes the mailing only when it is
-    whole: the file is flushed to disk when closed, before that folder is moved.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.handle = path.open("w", encoding="utf-8-sig", newline="")
-        self.writer = csv.writer(self.handle)
-        self.writer.writerow(MANIFEST_COLUMNS)
-        self.count = 0
-
-    def add(self, recipient: Recipient, file: str, pages: int) -> None:
-        org = recipient.organisation or ""
-        row = [recipient.row, _cell(recipient.name), _cell(org), recipient.language, file, pages]
-        self.writer.writerow(row)
-        self.count += 1
-
-    def __enter__(self) -> Manifest:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with self.handle:
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
+def manifest_row(recipient: Recipient, file: str, pages: int) -> list[object]:
+    """A row of manifest.csv (MANIFEST_COLUMNS)."""
+    org = recipient.organisation or ""
+    return [recipient.row, _cell(recipient.name), _cell(org), recipient.language, file, pages]
 
 
 # Latin letters for Cyrillic names (Russian, Kyrgyz, Ukrainian), so that file names
@@ -586,8 +560,9 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
     print_file = PrintFile(run.staging / MAILING_FILE, run.brief_pdf)
     failures: list[Problem] = []
     warned: dict[str, int] = {}
+    made = 0
     try:
-        with Manifest(run.staging / MANIFEST_FILE) as manifest:
+        with csv_table(run.staging / MANIFEST_FILE, MANIFEST_COLUMNS) as manifest:
             for outcome in run_letters(jobs(), run.pool):
                 recipient, output = planned.popleft()
                 count_warnings(warned, outcome)
@@ -595,17 +570,18 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
                     failures += row_problems(recipient, outcome)
                 elif not failures:
                     print_file.add(output, outcome.letter_pages)
-                    manifest.add(recipient, output.name, outcome.pages)
+                    manifest.writerow(manifest_row(recipient, output.name, outcome.pages))
+                    made += 1
     except BaseException:
         print_file.abort()
         raise
     if failures:
         print_file.abort()
         raise BriefpressError(failures)
-    pages = print_file.close(f"{run.letter.title}: {manifest.count} letters")
-    stats = {"recipients": len(recipients), "letter_renders": manifest.count}
+    pages = print_file.close(f"{run.letter.title}: {made} letters")
+    stats = {"recipients": len(recipients), "letter_renders": made}
     warnings_found = [*run.project.problems, *shared_warnings(run.letter, warned)]
-    return Mailing(run.staging, manifest.count, pages, warnings_found, stats)
+    return Mailing(run.staging, made, pages, warnings_found, stats)
 
 
 def prepare_mailing(

@@ -24,12 +24,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from briefpress.checks.validate import validate_project
 from briefpress.core import i18n
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import atomic_file, write_atomic
+from briefpress.core.files import csv_table, write_atomic
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec
 from briefpress.mail.addresses import normalise
@@ -55,9 +54,6 @@ from briefpress.mail.recipients import Recipient, RecipientsFile, load_recipient
 from briefpress.mail.settings import SmtpSettings, resolve
 from briefpress.mail.smtp import PERMANENT, SENT, UNKNOWN, Attempt, Connection, LoginFailed
 from briefpress.pdf.postcheck import machine_traces
-
-if TYPE_CHECKING:
-    import _csv
 
 DRAFTS = "drafts"
 PLAN_FILE = "plan.csv"
@@ -471,19 +467,6 @@ def table(columns: tuple[str, ...], rows: list[list[str]]) -> bytes:
     writer.writerow(columns)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
-
-
-@contextlib.contextmanager
-def csv_table(path: Path, columns: tuple[str, ...]) -> Iterator[_csv.Writer]:
-    """A CSV file (UTF-8 with a byte-order mark, for spreadsheets) written a row at a
-    time: whole once the block ends, or not written at all (see atomic_file)."""
-    with atomic_file(path) as handle:
-        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
-        writer.writerow(columns)
-        yield writer
-        text.flush()
-        text.detach()
 
 
 # --- the command ---------------------------------------------------------------------------
