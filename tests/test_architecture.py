@@ -20,11 +20,15 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "briefpress"
 LAYERS: list[set[str]] = [
     {"core"},
     {"data"},
+    {"source"},  # report text: read, clean, match (import and check --against share it)
     {"checks"},
     {"render"},
     {"pdf"},
+    {"editions"},  # the edition registry: one module per edition (pdf, print, web)
     {"build"},
     {"mail", "live", "scaffold", "importer"},
+    {"channels"},  # delivery channels (e-mail) over the mail merge's letters
+    {"studio"},  # the web app that drives the capabilities below it
     {"cli"},
 ]
 TOP_LEVEL_OK = {"__init__", "__main__"}  # the version string and the `python -m` entry
