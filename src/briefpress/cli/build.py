@@ -10,6 +10,7 @@ import click
 from briefpress.build.builder import build, default_jobs
 from briefpress.build.results import BriefResult
 from briefpress.cli.app import Context, cli
+from briefpress.cli.jsonout import emit, output_json, problem_json
 from briefpress.cli.progress import Progress, report_line
 from briefpress.core.errors import Problem, grouped_warnings
 
@@ -44,6 +45,9 @@ def _editions(value: str) -> tuple[str, ...]:
     default=None,
     help="Also write out/<id>-2up.pdf (or -4up): copies on A4 with cut marks, for handouts.",
 )
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON (docs/cli-json.md)."
+)
 @click.pass_obj
 def build_cmd(
     obj: Context,
@@ -55,6 +59,7 @@ def build_cmd(
     jobs: int | None,
     watch: bool,
     impose: str | None,
+    as_json: bool,
 ) -> None:
     """Build the named briefs, or every brief in briefs/."""
     root = obj.project
@@ -65,13 +70,17 @@ def build_cmd(
         editions = _editions(edition)
         watch_build(root, only, editions, strict, write_html, jobs or default_jobs(), force)
         return
-    progress = Progress(enabled=sys.stdout.isatty())
+    if as_json:
+        _build_json(obj, list(ids), _editions(edition), strict, write_html, force, jobs)
+        return
+    progress = Progress(enabled=sys.stdout.isatty() and not obj.quiet)
     warnings: list[tuple[str, Problem]] = []
 
     def report(result: BriefResult) -> None:
-        progress.advance(report_line(result, root, strict))
+        if not (obj.quiet and not result.failed(strict)):
+            progress.advance(report_line(result, root, strict))
         for problem in result.problems:
-            if problem.is_error or strict:  # a failure: shown with its brief
+            if problem.is_error or strict or obj.verbose:  # shown with its brief
                 progress.echo(f"  {problem}", err=True)
             else:
                 warnings.append((result.brief.id, problem))
@@ -95,7 +104,39 @@ def build_cmd(
         _impose_results([r for r in results if not r.failed(strict)], impose, root)
     fresh = sum(1 for r in results if r.fresh)
     summary = f"{len(results) - len(failed) - fresh} built, {len(failed)} failed"
-    click.echo(summary + (f", {fresh} up to date." if fresh else "."))
+    if failed or not obj.quiet:
+        click.echo(summary + (f", {fresh} up to date." if fresh else "."))
+    if failed:
+        sys.exit(1)
+
+
+def _build_json(
+    obj: Context,
+    ids: list[str],
+    editions: tuple[str, ...],
+    strict: bool,
+    write_html: bool,
+    force: bool,
+    jobs: int | None,
+) -> None:
+    """``build --json``: the build, then one object with every output and problem."""
+    results = build(
+        obj.project,
+        ids or None,
+        editions,
+        strict,
+        write_html,
+        force=force,
+        jobs=jobs or default_jobs(),
+    )
+    outputs, problems = [], []
+    for result in results:
+        state = "failed" if result.failed(strict) else "fresh" if result.fresh else "built"
+        found = output_json(result.output, obj.project, result.pages, result.edition, state)
+        outputs.append({"brief": result.brief.id, **found})
+        problems += [problem_json(p, result.brief.id) for p in result.problems]
+    failed = any(r.failed(strict) for r in results)
+    emit({"ok": not failed, "outputs": outputs, "problems": problems})
     if failed:
         sys.exit(1)
 

@@ -178,6 +178,16 @@ def load_brief(project: Project, path: Path) -> BriefSpec | None:
     return brief
 
 
+def find_root(start: Path) -> Path | None:
+    """The project ``start`` is in: the nearest folder, ``start`` or one above it, that
+    holds briefpress.yaml (as git finds its repository), so a command run inside
+    briefs/ or reports/ works on the whole project. None when there is none."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
 def load_project(root: Path, brief_ids: list[str] | None = None) -> Project:
     """Read config, every report folder and the briefs (all, or those named)."""
     project = Project(root=root)
