@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.core.errors import Location, Problem
-from briefpress.core.files import printable
+from briefpress.core.files import name_problem, printable
 from briefpress.data.model import (
     RECORD_FILES,
     BriefSpec,
@@ -164,6 +164,10 @@ def load_brief(project: Project, path: Path) -> BriefSpec | None:
                 "use lower-case letters, digits and hyphens",
             )
         )
+        return None
+    if reason := name_problem(brief_id):  # out/<id>.pdf must be a file on every system
+        hint = "rename the spec: its name is the id of the brief and of its PDF"
+        project.problems.append(Problem(Location(display), f"brief id {reason}", hint))
         return None
     doc = _read(project, path)
     if doc is None:

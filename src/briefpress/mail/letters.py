@@ -37,7 +37,13 @@ from briefpress.checks.validate import validate_project, where
 from briefpress.core import i18n
 from briefpress.core.assets import publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import check_replaceable, csv_table, staged_folder, write_atomic
+from briefpress.core.files import (
+    check_replaceable,
+    csv_table,
+    portable_name,
+    staged_folder,
+    write_atomic,
+)
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
@@ -342,7 +348,7 @@ def slug(name: str) -> str:
 
 def file_name(recipient: Recipient, width: int) -> str:
     """``0007-maria-ejemplo.pdf``: the row number keeps files unique and in mailing order."""
-    return f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf"
+    return portable_name(f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf")
 
 
 # --- the mailing ----------------------------------------------------------------------
