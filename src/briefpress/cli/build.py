@@ -9,7 +9,7 @@ import click
 
 from briefpress.build.builder import build, default_jobs
 from briefpress.build.results import BriefResult
-from briefpress.cli.app import Context, cli
+from briefpress.cli.app import Context, cli, complete_brief_ids
 from briefpress.cli.jsonout import emit, output_json, problem_json
 from briefpress.cli.progress import Progress, report_line
 from briefpress.core.errors import Problem, grouped_warnings
@@ -20,7 +20,7 @@ def _editions(value: str) -> tuple[str, ...]:
 
 
 @cli.command("build")
-@click.argument("ids", nargs=-1)
+@click.argument("ids", nargs=-1, shell_complete=complete_brief_ids)
 @click.option("--html", "write_html", is_flag=True, help="Also write out/<id>.html.")
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
 @click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
@@ -63,6 +63,8 @@ def build_cmd(
 ) -> None:
     """Build the named briefs, or every brief in briefs/."""
     root = obj.project
+    if watch and as_json:
+        raise click.UsageError("--json reports one build; --watch keeps building")
     if watch:
         from briefpress.live.watch import watch_build
 

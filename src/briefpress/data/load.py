@@ -183,10 +183,13 @@ def load_brief(project: Project, path: Path) -> BriefSpec | None:
 
 
 def find_root(start: Path) -> Path | None:
-    """The project ``start`` is in: the nearest folder, ``start`` or one above it, that
-    holds briefpress.yaml (as git finds its repository), so a command run inside
-    briefs/ or reports/ works on the whole project. None when there is none."""
-    for folder in (start, *start.parents):
+    """The project ``start`` is in, so that a command run inside briefs/ or reports/
+    works on the whole project: ``start`` itself if it holds briefpress.yaml or a
+    briefs/ folder (a project may do without the config), else the nearest folder above
+    it with a briefpress.yaml (as git finds its repository). None when there is none."""
+    if (start / CONFIG_FILE).is_file() or (start / "briefs").is_dir():
+        return start
+    for folder in start.parents:
         if (folder / CONFIG_FILE).is_file():
             return folder
     return None
