@@ -34,6 +34,7 @@ from briefpress.build.cache import (
 )
 from briefpress.build.gallery import publish_results
 from briefpress.build.results import BriefResult, output_path
+from briefpress.build.version import record as record_version
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.core.errors import BriefpressError, Problem, raise_if_errors
@@ -305,6 +306,7 @@ def build(
         )
         run.cache.set_inputs(run.inputs_key if clean else None)
         run.cache.save()
+        record_version(project.out_dir)
     if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
         prune_removed(run)
         publish_results(project, results, strict)

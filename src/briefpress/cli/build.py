@@ -9,10 +9,12 @@ import click
 
 from briefpress.build.builder import build, default_jobs
 from briefpress.build.results import BriefResult
+from briefpress.build.version import before_build, upgrade_note
 from briefpress.cli.app import Context, cli, complete_brief_ids
 from briefpress.cli.jsonout import emit, output_json, problem_json
 from briefpress.cli.progress import Progress, report_line
 from briefpress.core.errors import Problem, grouped_warnings
+from briefpress.data.load import Project
 
 
 def _editions(value: str) -> tuple[str, ...]:
@@ -75,6 +77,7 @@ def build_cmd(
     if as_json:
         _build_json(obj, list(ids), _editions(edition), strict, write_html, force, jobs)
         return
+    upgrade = before_build(Project(root=root).out_dir)
     progress = Progress(enabled=sys.stdout.isatty() and not obj.quiet)
     warnings: list[tuple[str, Problem]] = []
 
@@ -101,6 +104,9 @@ def build_cmd(
         )
     for line in grouped_warnings(warnings):
         click.echo(line, err=True)
+    if upgrade is not None:
+        rebuilt = [r.output for r in results if r.written and not r.fresh]
+        click.echo(upgrade_note(upgrade, rebuilt, root), err=True)
     failed = [r for r in results if r.failed(strict)]
     if impose:
         _impose_results([r for r in results if not r.failed(strict)], impose, root)
