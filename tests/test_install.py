@@ -154,3 +154,42 @@ def test_the_installed_tool_starts_and_builds_a_project_as_the_clone_does(
     assert len(mine) >= 4 and mine.keys() == theirs.keys()
     for name, (pages, text) in mine.items():
         assert (pages, text) == theirs[name], name
+
+
+def _docker_lines() -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined."""
+    text = (REPO / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+
+
+def test_the_container_installs_what_a_build_needs() -> None:
+    """The image is not built here (no container engine); what it installs is checked."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import system_deps
+    finally:
+        sys.path.pop(0)
+    lines = _docker_lines()
+    (apt,) = [line for line in lines if "apt-get install" in line]
+    packages = set(apt.split("apt-get install", 1)[1].split("&&")[0].split())
+    needed = {*system_deps.PANGO_PACKAGES, *system_deps.SUBSET_PACKAGES}
+    assert needed | {"fonts-noto-core", "fonts-noto-cjk"} <= packages
+    assert lines[0].startswith("FROM python:3.11-slim-")
+    assert "WORKDIR /project" in lines and 'ENTRYPOINT ["briefpress"]' in lines
+    assert any("--require-hashes" in line and "requirements.lock" in line for line in lines)
+    assert any("scripts/dist.py" in line for line in lines if line.startswith("RUN"))
+
+
+def test_the_container_build_context_holds_what_the_wheel_is_made_from() -> None:
+    let_in = {
+        line[1:].rstrip("/")
+        for line in (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.startswith("!")
+    }
+    sources = {*_dist_module().SOURCES, "requirements.lock", "scripts/dist.py"}
+    assert sources <= let_in
+    copied = set()
+    for line in _docker_lines():
+        if line.startswith("COPY") and "--from" not in line:
+            copied.update(line.split()[1:-1])
+    assert copied <= let_in | {"scripts/dist.py"}
