@@ -193,3 +193,13 @@ def test_the_container_build_context_holds_what_the_wheel_is_made_from() -> None
         if line.startswith("COPY") and "--from" not in line:
             copied.update(line.split()[1:-1])
     assert copied <= let_in | {"scripts/dist.py"}
+
+
+def test_the_readme_starts_with_the_users_install() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    sections = [line for line in readme.splitlines() if line.startswith("## ")]
+    assert sections[:2] == ["## Install", "## Quick start for contributors"]
+    first = readme.split("## Install", 1)[1].split("\n## ", 1)[0]
+    assert "uv tool install" in first and "pipx install" in first
+    assert "briefpress init demo && cd demo && briefpress build" in first
+    assert "make build" in readme and "make test" in readme
