@@ -1,8 +1,10 @@
 """Windows and macOS, simulated on Linux: what differs by system is tested here.
 
 Importing: every module of briefpress is imported in a Python where the POSIX-only
-modules (fcntl, termios, pwd, grp, resource, tty, pty) raise ImportError, as on Windows.
-A module that fails is traced to the briefpress file whose import was refused.
+modules (fcntl, termios, pwd, grp, resource, tty, pty) raise ImportError and os and
+signal lack what Windows lacks (fork, SIGHUP, SIGKILL...); ``python -m briefpress
+--version`` runs there too. A module that fails is traced to the briefpress file whose
+import was refused.
 Files: names that Windows refuses or reads as devices, CRLF and CR line endings, the
 process check that must not use os.kill there, and folders swapped without renameat2.
 """
@@ -44,14 +46,28 @@ class NotOnWindows:
 for name in BLOCKED:
     sys.modules.pop(name, None)
 sys.meta_path.insert(0, NotOnWindows())
+import os, signal  # what Windows has not of them either
+for name in ("SIGHUP", "SIGKILL", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGCHLD", "SIGQUIT"):
+    if hasattr(signal, name):
+        delattr(signal, name)
+for name in ("fork", "getuid", "geteuid", "sched_getaffinity", "killpg", "setsid",
+             "O_NOFOLLOW", "O_NONBLOCK", "O_DIRECTORY", "uname", "statvfs", "mkfifo"):
+    if hasattr(os, name):
+        delattr(os, name)
 failed = {}
 for module in sys.argv[2:]:
+    argv, sys.argv = sys.argv, ["briefpress", "--version"]  # __main__ runs the command
     try:
         importlib.import_module(module)
+    except SystemExit as exc:
+        if exc.code:
+            failed[module] = {"error": f"exit status {exc.code}", "file": None}
     except Exception as exc:
         frames = [f.filename for f in traceback.extract_tb(exc.__traceback__)]
         ours = [f for f in frames if "/briefpress/" in f.replace("\\\\", "/")]
         failed[module] = {"error": repr(exc), "file": ours[-1] if ours else None}
+    finally:
+        sys.argv = argv
 print(json.dumps(failed))
 """
 

@@ -174,7 +174,8 @@ def mark_owned(folder: Path) -> None:
     briefpress starting at the same moment then finds either an empty folder or a marked
     one, never a folder holding someone's temporary file (which it would refuse)."""
     try:
-        fd = os.open(folder / OWNER_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        fd = os.open(folder / OWNER_FILE, flags, 0o644)
     except FileExistsError:
         if is_owned(folder):
             return  # marked meanwhile by another briefpress
