@@ -37,7 +37,13 @@ from briefpress.checks.validate import validate_project, where
 from briefpress.core import i18n
 from briefpress.core.assets import publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import check_replaceable, csv_table, staged_folder, write_atomic
+from briefpress.core.files import (
+    check_replaceable,
+    csv_table,
+    spreadsheet_text,
+    staged_folder,
+    write_atomic,
+)
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
@@ -312,7 +318,7 @@ def page_budget(job: LetterJob, pages: int) -> list[Problem]:
 
 def _cell(value: str) -> str:
     """A manifest value that a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return spreadsheet_text(value)
 
 
 def manifest_row(recipient: Recipient, file: str, pages: int) -> list[object]:
