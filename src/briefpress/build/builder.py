@@ -29,6 +29,7 @@ from briefpress.build.cache import (
     BuildCache,
     brief_key,
     cache_name,
+    input_digest,
     inputs_digest,
     tree_digest,
 )
@@ -146,13 +147,31 @@ class Build:
         self.fonts = (brand.body_font, brand.heading_font)
 
     def inputs(self) -> str:
-        """The digest of every file and option this build depends on."""
+        """The digest of every file and option this build depends on: the project's
+        folders, the theme, the files briefs link to from elsewhere in the project (the
+        logo, a brief's own stylesheet) and the date printed on every brief."""
         root = self.project.root
         folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
                    THEME_DIR, LOCALE_DIR]  # fmt: skip
+        linked = sorted({path for brief in self.project.briefs for path in self.linked(brief)})
         settings = repr((sorted(self.project.briefs), self.editions, self.strict,
-                         self.write_html))  # fmt: skip
-        return inputs_digest(folders, [root / CONFIG_FILE], settings)
+                         self.write_html, build_date().isoformat()))  # fmt: skip
+        return inputs_digest(folders, [root / CONFIG_FILE, *linked], settings)
+
+    def linked(self, brief_id: str) -> list[Path]:
+        """Project files a brief's HTML links to outside the folders every brief's key
+        covers: the brand's logos and the brief's own stylesheets. Their content is part
+        of the brief's key, so a new logo rebuilds the PDFs that show it."""
+        brand, root = self.project.config.brand, self.project.root
+        names = [brand.logo, brand.logo_print]
+        brief = self.project.briefs.get(brief_id)
+        names += brief.stylesheets if brief is not None else []
+        return [root / name for name in names if name]
+
+    def key(self, brief_id: str, html: str) -> str:
+        """A brief's cache key: its HTML, the theme and styles, and the files it links to."""
+        linked = "".join(input_digest(path) for path in self.linked(brief_id))
+        return brief_key(html, self.assets_digest + linked, self.strict)
 
     def unchanged(self) -> list[BriefResult] | None:
         """Every result, already fresh, when no input changed since the last clean build."""
@@ -196,7 +215,7 @@ class Build:
                     html_path = output_path(self.project, brief.id, edition, ".html")
                     write_atomic(html_path, rendered.html.encode("utf-8"))
                     self.cache.record(cache_name(brief.id, edition, ":html"), "", 0, html_path)
-                key = brief_key(rendered.html, self.assets_digest, self.strict)
+                key = self.key(brief.id, rendered.html)
                 pages = (
                     None
                     if self.force

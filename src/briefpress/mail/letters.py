@@ -41,6 +41,7 @@ from briefpress.core.files import (
     check_replaceable,
     csv_table,
     portable_name,
+    spreadsheet_text,
     staged_folder,
     write_atomic,
 )
@@ -318,7 +319,7 @@ def page_budget(job: LetterJob, pages: int) -> list[Problem]:
 
 def _cell(value: str) -> str:
     """A manifest value that a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return spreadsheet_text(value)
 
 
 def manifest_row(recipient: Recipient, file: str, pages: int) -> list[object]:

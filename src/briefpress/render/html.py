@@ -47,22 +47,28 @@ class Rendered:
 
 
 def build_date(today: dt.date | None = None) -> dt.date:
-    """The date printed on briefs: from SOURCE_DATE_EPOCH when set, for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-        except (OverflowError, OSError, ValueError):
-            raise BriefpressError(
-                [
-                    Problem(
-                        Location("SOURCE_DATE_EPOCH"),
-                        f"the environment variable is {epoch.strip()[:30]!r}, not a date",
-                        "set it to seconds since 1970 (date +%s), or unset it",
-                    )
-                ]
-            ) from None
-    return today or dt.date.today()
+    """The date printed on briefs: from SOURCE_DATE_EPOCH when set, for reproducible builds.
+
+    A value that is not a whole number of seconds since 1970 (``abc``, ``-5``, ``1e9``)
+    stops the build with a located problem: ignoring it would print today's date on a
+    build its author meant to be reproducible. An empty value counts as unset."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return today or dt.date.today()
+    try:
+        if not (epoch.isascii() and epoch.isdigit()):
+            raise ValueError(epoch)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    except (OverflowError, OSError, ValueError):
+        raise BriefpressError(
+            [
+                Problem(
+                    Location("SOURCE_DATE_EPOCH"),
+                    f"the environment variable is {epoch[:30]!r}, not a date",
+                    "set it to seconds since 1970 (date +%s), or unset it",
+                )
+            ]
+        ) from None
 
 
 def make_environment(
@@ -423,5 +429,21 @@ def render_brief(
         where = template_frame(exc, project) or brief.loc
         message = f"template {template_name(brief)!r} failed: {type(exc).__name__}: {exc}"
         raise BriefpressError([Problem(where, message)]) from None
+    if not html.strip():
+        raise BriefpressError([empty_template(template, brief, project)])
     base = project.out_dir if edition == "screen" else project.out_dir / "print"
     return Rendered(brief, edition, html, base, ctx["sections"])
+
+
+def empty_template(template: jinja2.Template, brief: BriefSpec, project: Project) -> Problem:
+    """A brief's template that gave nothing but white space (an empty file, say): an
+    error at that file, never a blank PDF."""
+    where = (
+        Location(project.display(Path(template.filename)), 1) if template.filename else brief.loc
+    )
+    return Problem(
+        where,
+        f"template {template_name(brief)!r} produced an empty page: the file is empty or "
+        "prints nothing but white space",
+        "write the template (extend base.html.j2), or delete the file to use the theme's",
+    )
