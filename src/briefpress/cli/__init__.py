@@ -3,7 +3,7 @@
 Importing the command modules registers them on the group defined in :mod:`.app`.
 """
 
-from briefpress.cli import build, check, importer, init, letters, project, send, serve
+from briefpress.cli import build, check, importer, init, letters, project, send, serve, studio
 from briefpress.cli.app import cli, main
 
 __all__ = [
@@ -17,4 +17,5 @@ __all__ = [
     "project",
     "send",
     "serve",
+    "studio",
 ]
