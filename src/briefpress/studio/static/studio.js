@@ -239,6 +239,7 @@ function setupSections(form) {
       fieldset.querySelector(".picked").append(pickedItem(option.value, option.dataset.text));
       say(`Added ${option.value}.`);
       option.remove();
+      if (!select.options.length) { fieldset.querySelector(".add-row").hidden = true; fieldset.querySelector(".picked li:last-child button")?.focus(); }
       return;
     }
     const li = button.closest("li");
@@ -250,6 +251,7 @@ function setupSections(form) {
       const option = new Option(`${li.dataset.id}: ${li.querySelector(".what").textContent.slice(li.dataset.id.length + 1, 80)}`, li.dataset.id);
       option.dataset.text = li.querySelector(".what").textContent.slice(li.dataset.id.length + 1);
       select.append(option);
+      fieldset.querySelector(".add-row").hidden = false;
       const next = li.nextElementSibling || li.previousElementSibling;
       li.remove();
       say(`Dropped ${li.dataset.id}.`);
