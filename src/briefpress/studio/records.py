@@ -169,6 +169,18 @@ def changes_for(
     return changes, refused
 
 
+TAGS = {"themes", "places", "countries"}  # sets of ids: their written order means nothing
+
+
+def keep_order(current: Any, wanted: Any) -> Any:
+    """Tags in the order the file has them, new ones after: the smallest diff."""
+    if not isinstance(current, list) or not isinstance(wanted, list):
+        return wanted
+    wanted = [str(v) for v in wanted]
+    kept = [str(v) for v in current if str(v) in wanted]
+    return kept + [v for v in wanted if v not in kept]
+
+
 def new_errors(before: list[Problem], after: list[Problem]) -> list[Problem]:
     """Errors the change would add (compared without line numbers, which may move)."""
     seen = Counter((p.location.file, p.message) for p in before if p.is_error)
@@ -215,6 +227,9 @@ def edit(
     changes, refused = changes_for(collection, fields, present)
     if refused:
         raise Invalid(refused)
+    current = yamledit.find_record(yamledit.load(text), key, record_id)
+    for name in TAGS & set(changes):
+        changes[name] = keep_order(current.get(name), changes[name])
     new = yamledit.edit_record(text, key, record_id, changes)
     new = yamledit.clear_markers(text, new)
     names = {k: n for n in fields for k in ALIASES.get(n, (n,))}
