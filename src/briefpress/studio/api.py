@@ -239,7 +239,7 @@ class Api:
         """A picture of one page of the brief's current PDF (as the preview built it)."""
         brief_id = check_id(request.path_params["brief_id"], "brief id")
         number = request.path_params["number"]
-        pdf = self.previewer.builder.pdf(brief_id)
+        pdf = self.previewer.pdf(brief_id)
         stamp = pdf_stamp(pdf)
         count = len(await asyncio.to_thread(picture_sizes, pdf, stamp)) if stamp else 0
         if stamp is None or not 1 <= number <= count:

@@ -178,9 +178,9 @@ def save(
         if create
         else changed_text(files.read(relative).decode("utf-8"), spec)
     )
-    records.propose(files, relative, text, lambda p: field_of(text, p))
+    problems = records.propose(files, relative, text, lambda p: field_of(text, p))
     what = f"new brief {brief_id}" if create else f"{', '.join(spec)} of brief {brief_id}"
-    return files.write(relative, text.encode("utf-8"), None if create else based_on, what)
+    return records.written(files, relative, text, None if create else based_on, what, problems)
 
 
 def brief_json(project: Project, brief: BriefSpec) -> dict[str, Any]:

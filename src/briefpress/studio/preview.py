@@ -26,8 +26,15 @@ class Preview:
 
 
 class Previewer:
+    """One builder for the whole project ("Build all briefs") and one per brief previewed,
+    which loads and checks only that brief and leaves the gallery alone."""
+
     def __init__(self, root: Path) -> None:
+        self.root = root
         self.builder = LiveBuilder(root, ("screen",), strict=False, only=None)
+        self.single: dict[str, LiveBuilder] = {}
+        self.lock = threading.Lock()
+        self.writing = threading.Lock()
         self.warmed = threading.Event()
 
     def warm(self) -> None:
@@ -35,19 +42,33 @@ class Previewer:
         self.builder.warm()
         self.warmed.set()
 
+    def of(self, brief_id: str) -> LiveBuilder:
+        with self.lock:
+            if brief_id not in self.single:
+                if not (self.root / "briefs" / f"{brief_id}.yaml").is_file():
+                    return self.builder
+                self.single[brief_id] = LiveBuilder(self.root, ("screen",), only=[brief_id])
+            return self.single[brief_id]
+
+    def pdf(self, brief_id: str) -> Path:
+        return self.builder.pdf(brief_id)
+
     def build(self, brief_id: str) -> Preview:
         """Build ``brief_id`` now (a no-op when nothing it shows changed)."""
-        self.builder.rebuild(Affected(briefs={brief_id}))
-        card = self.builder.card(brief_id)
+        builder = self.of(brief_id)
+        with self.writing:  # never while "Build all" writes the same files
+            builder.rebuild(Affected(briefs={brief_id}))
+        card = builder.card(brief_id)
         if card is None:
             return Preview(None, None)
-        pdf = self.builder.pdf(brief_id)
+        pdf = builder.pdf(brief_id)
         current = card.status == "built" and pdf.is_file()
         return Preview(card, pdf if current else None, list(card.problems))
 
     def build_all(self) -> dict[str, object]:
         """``briefpress build`` from the page: every brief, each fresh one skipped."""
-        outcome = self.builder.rebuild(Affected.all())
+        with self.writing:
+            outcome = self.builder.rebuild(Affected.all())
         cards, shared = self.builder.snapshot()
         return {
             "seconds": round(outcome.seconds, 2),

@@ -196,13 +196,56 @@ def new_errors(before: list[Problem], after: list[Problem]) -> list[Problem]:
     return added
 
 
-def propose(files: ProjectFiles, relative: str, text: str, field_of: Any = None) -> None:
-    """Refuse ``text`` for ``relative`` if it adds an error anywhere in the project."""
-    _, before = load(files.root)
+def signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every YAML input's name, size and time of change: equal means nothing changed."""
+    paths = [root / "briefpress.yaml", *root.glob("briefs/*.yaml"), *root.glob("reports/**/*.yaml")]
+    found = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+_CHECKED: dict[Path, tuple[Any, list[Problem]]] = {}
+
+
+def current_problems(root: Path) -> list[Problem]:
+    """The project's problems as it is on disk, validated again only when a file changed."""
+    mark = signature(root)
+    cached = _CHECKED.get(root)
+    if cached is not None and cached[0] == mark:
+        return cached[1]
+    _, problems = load(root)
+    _CHECKED[root] = (mark, problems)
+    return problems
+
+
+def propose(files: ProjectFiles, relative: str, text: str, field_of: Any = None) -> list[Problem]:
+    """Refuse ``text`` for ``relative`` if it adds an error anywhere in the project; else
+    the project's problems with it (see :func:`written`)."""
+    before = current_problems(files.root)
     _, after = load(files.root, {files.path(relative): text.encode("utf-8")})
     added = new_errors(before, after)
     if added:
         raise Invalid([problem_json(p, field_of(p) if field_of else None) for p in added])
+    return after
+
+
+def written(
+    files: ProjectFiles,
+    relative: str,
+    text: str,
+    based_on: str | None,
+    what: str,
+    problems: list[Problem],
+) -> str:
+    """Write a proposed text; what was validated is now what is on disk (no second check)."""
+    version = files.write(relative, text.encode("utf-8"), based_on, what)
+    _CHECKED[files.root] = (signature(files.root), problems)
+    return version
 
 
 def edit(
@@ -233,9 +276,9 @@ def edit(
     new = yamledit.edit_record(text, key, record_id, changes)
     new = yamledit.clear_markers(text, new)
     names = {k: n for n in fields for k in ALIASES.get(n, (n,))}
-    propose(files, relative, new, lambda p: _field_at(new, p, names))
+    problems = propose(files, relative, new, lambda p: _field_at(new, p, names))
     what = f"{', '.join(fields)} of {collection[:-1]} {record_id}"
-    return files.write(relative, new.encode("utf-8"), based_on, what)
+    return written(files, relative, new, based_on, what, problems)
 
 
 def _field_at(text: str, problem: Problem, names: Mapping[str, str]) -> str | None:
@@ -277,6 +320,6 @@ def edit_many(
         themes += [t for t in add_themes if t not in themes]
         yamledit.set_value(record, "themes", themes)
     new = yamledit.carry_over(text, before, yamledit.dump(doc))
-    propose(files, relative, new, lambda p: "themes")
+    problems = propose(files, relative, new, lambda p: "themes")
     what = f"themes of {len(ids)} {collection}"
-    return files.write(relative, new.encode("utf-8"), based_on, what)
+    return written(files, relative, new, based_on, what, problems)
