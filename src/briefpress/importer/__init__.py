@@ -19,13 +19,13 @@ from pathlib import Path
 from briefpress.checks.drafts import marked_lines
 from briefpress.checks.language import check_verbatim
 from briefpress.checks.validate import check_anonymity, check_references
-from briefpress.checks.verify import SourceError
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import write_atomic
 from briefpress.data.load import Project, load_report
 from briefpress.importer.draft import Draft
 from briefpress.importer.parse import parse
 from briefpress.importer.write import REVIEW, Mode, draft_data, render_review, write_draft
+from briefpress.source.read import SourceError
 
 __all__ = ["ImportResult", "import_report", "summary_lines"]
 

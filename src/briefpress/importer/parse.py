@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefpress.checks.verify import fold_space
 from briefpress.core.errors import Problem
 from briefpress.importer.draft import Draft
 from briefpress.importer.quotes import collect_places, find_quotes, load_patterns
 from briefpress.importer.source import Source, read
 from briefpress.importer.structure import find_footnotes, find_recommendations, find_sections
+from briefpress.source.text import fold_space
 
 RECOMMENDATIONS_TITLE = "recommendation"
 

@@ -25,7 +25,6 @@ from typing import Any
 
 import yaml
 
-from briefpress.checks.verify import normalise_text
 from briefpress.core.errors import Location, Problem
 from briefpress.importer.draft import (
     Country,
@@ -39,6 +38,7 @@ from briefpress.importer.draft import (
 )
 from briefpress.importer.source import Source
 from briefpress.importer.structure import section_at, subsection_at
+from briefpress.source.text import normalise_text
 
 PROJECT_PATTERNS = "import-patterns.yaml"
 _SENTENCE_END = tuple(".!?…\"'”’)]")

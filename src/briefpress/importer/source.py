@@ -1,7 +1,7 @@
 """The report as the importer reads it: the normaliser's lines, joined once.
 
 Every record the importer writes is cut from one string, the body text that
-``check --against`` matches against (:mod:`briefpress.verify`), so that a
+``check --against`` matches against (:mod:`briefpress.source`), so that a
 verbatim field is verbatim by construction.  That string keeps a newline where
 a line ended, so that headings and paragraph ends can still be seen; a plain
 view of it (joints closed, reference marks kept) is what the patterns search,
@@ -16,20 +16,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from briefpress.checks.verify import (
-    HYPHEN_JOINT,
-    SPACE_JOINT,
+from briefpress.source.clean import (
     SourceLines,
-    docx_text,
-    fold_space,
     join_lines,
     mark_references,
-    read_docx,
-    read_source,
     split_source,
     unmark,
     vocabulary,
 )
+from briefpress.source.read import docx_text, read_docx, read_source
+from briefpress.source.text import HYPHEN_JOINT, SPACE_JOINT, fold_space
 
 # Line ends in the marked body: a plain line break or one of the joints.
 _LINE_ENDS = frozenset(("\n", HYPHEN_JOINT, SPACE_JOINT))

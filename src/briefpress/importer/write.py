@@ -21,10 +21,10 @@ from typing import Any, Literal
 import jinja2
 import yaml
 
-from briefpress.checks.verify import normalise_text
 from briefpress.core.errors import Location, Problem
 from briefpress.core.files import write_atomic
 from briefpress.importer.draft import TO_WRITE, Draft
+from briefpress.source.text import normalise_text
 
 Mode = Literal["safe", "merge", "force"]
 MANIFEST = ".import.json"
