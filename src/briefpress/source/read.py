@@ -6,18 +6,23 @@ import and ``check --against`` print it as it is.
 
 from __future__ import annotations
 
+import importlib
 import io
+import os
+import re
+import stat
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 __all__ = [
     "NOTE_LINE",
     "DocxParagraph",
     "SourceError",
     "docx_text",
+    "read_bytes",
     "read_docx",
     "read_source",
 ]
@@ -25,6 +30,13 @@ __all__ = [
 # A line starting with this is a footnote, known to be one: readers that know
 # their footnotes (Word) mark them so, and no line is then guessed to be one.
 NOTE_LINE = "\v"
+
+# Limits on what one report may cost to read: a report is a few MiB; these
+# are far above any real one and far below what would exhaust the machine.
+MAX_FILE_BYTES = 256 * 2**20
+# A Word document's XML, once unzipped (a "zip bomb" inflates far beyond it).
+MAX_DOCX_XML_BYTES = 128 * 2**20
+_ELEMENT_START = re.compile(rb"<[A-Za-z_]")
 
 
 class SourceError(Exception):
@@ -39,44 +51,96 @@ def read_source(path: Path) -> str:
     included; anything else must be UTF-8 text.  Every failure becomes a
     :class:`SourceError` naming the file, so the CLI can print it as is.
     """
-    data = _read_bytes(path)
+    data = read_bytes(path)
     if data.startswith(b"%PDF-") or Path(path).suffix.lower() == ".pdf":
         return _read_pdf(path, data)
     if Path(path).suffix.lower() == ".docx":
         return docx_text(read_docx(path, data))
+    return decode_text(path, data)
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """UTF-8 text, or a :class:`SourceError` saying where it is not."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(
-            f"{path}: not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"{path}: not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8"
         ) from exc
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, or a :class:`SourceError` naming it."""
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``limit`` of them, or a :class:`SourceError`.
+
+    A named pipe, a device (``/dev/zero``) or a folder is refused before it
+    is opened: reading one would wait for a writer or never end.
+    """
     try:
-        return Path(path).read_bytes()
+        info = os.stat(path)
     except FileNotFoundError:
         raise SourceError(f"{path}: no such file") from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise SourceError(f"{path}: {kind}; give the report's file")
+    if info.st_size > limit:
+        raise SourceError(f"{path}: {_mib(info.st_size)} is over the {_mib(limit)} a report may be")
+    try:
+        with open(path, "rb") as file:
+            data = file.read(limit + 1)
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(data) > limit:  # it grew while we looked
+        raise SourceError(f"{path}: over the {_mib(limit)} a report may be")
+    return data
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.0f} MiB" if size >= 2**20 else f"{size} bytes"
 
 
 def _read_pdf(path: Path, data: bytes) -> str:
     """Extract the text of a PDF, one form feed before each page after the first.
 
     The form feed marks a page break, which :func:`normalise_source` uses to
-    end footnote blocks, as ``pdftotext`` output does.
+    end footnote blocks, as ``pdftotext`` output does.  A PDF encrypted with
+    an empty password (it opens in any reader) is opened too: pypdf needs an
+    extra package for AES, so such a file is read with pdfium instead.
     """
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise SourceError(f"{path}: the PDF is protected by a password; save it without one")
         pages = [page.extract_text() or "" for page in reader.pages]
+    except (DependencyError, FileNotDecryptedError):
+        return _read_pdf_pdfium(path, data)
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise SourceError(f"{path}: cannot read PDF: {exc}") from exc
     return "\n\f".join(pages)
+
+
+def _read_pdf_pdfium(path: Path, data: bytes) -> str:
+    """The text of a PDF read with pdfium, which decrypts AES itself."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data, password="")
+    except pypdfium2.PdfiumError as exc:
+        message = "the PDF is protected by a password; save it without one"
+        raise SourceError(f"{path}: {message} ({exc})") from exc
+    try:
+        pages = []
+        for page in document:
+            text = page.get_textpage().get_text_bounded()
+            pages.append(text.replace("\r\n", "\n").replace("\r", "\n"))
+        return "\n\f".join(pages)
+    finally:
+        document.close()
 
 
 @dataclass(frozen=True)
@@ -105,10 +169,69 @@ def read_docx(path: Path, data: bytes | None = None) -> list[DocxParagraph]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    # python-docx parses with lxml, which has no type stubs
+    xml_error = importlib.import_module("lxml.etree").XMLSyntaxError
+
+    data = data if data is not None else read_bytes(path)
+    check_docx(path, data)
     try:
-        document = docx.Document(io.BytesIO(data if data is not None else _read_bytes(path)))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        document = docx.Document(io.BytesIO(data))
+        return _docx_paragraphs(document)
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        xml_error,
+    ) as exc:
         raise SourceError(f"{path}: cannot read Word document: {exc}") from exc
+
+
+def check_docx(path: Path, data: bytes) -> None:
+    """Refuse a Word document that would cost too much to parse, before parsing it.
+
+    Its XML parts, unzipped, may hold at most ``MAX_DOCX_XML_BYTES`` (the
+    sizes a zip declares bound what it inflates to), and none may declare
+    a DTD: Word never writes one, and its entities are how an "entity
+    expansion" file grows a few bytes into gigabytes.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = [info for info in archive.infolist() if info.filename.endswith((".xml", ".rels"))]
+        total = sum(info.file_size for info in parts)
+        if total > MAX_DOCX_XML_BYTES:
+            raise SourceError(
+                f"{path}: its text unzips to {_mib(total)}, over the "
+                f"{_mib(MAX_DOCX_XML_BYTES)} a Word document may hold"
+            )
+        for info in parts:
+            with archive.open(info) as part:
+                prolog = _prolog(part)
+            if prolog is None or b"<!DOCTYPE" in prolog.upper():
+                raise SourceError(
+                    f"{path}: {info.filename} declares XML entities, which Word never "
+                    "writes; save the document again from a word processor"
+                )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise SourceError(f"{path}: cannot read Word document: {exc}") from exc
+
+
+def _prolog(part: IO[bytes]) -> bytes | None:
+    """What comes before an XML part's first element (None if over 1 MiB)."""
+    prolog = b""
+    while len(prolog) <= 2**20:
+        chunk = part.read(65536)
+        found = _ELEMENT_START.search(prolog + chunk)
+        if found is not None:
+            return (prolog + chunk)[: found.start()]
+        if not chunk:
+            return prolog
+        prolog += chunk
+    return None
+
+
+def _docx_paragraphs(document: Any) -> list[DocxParagraph]:
+    """The body paragraphs with their styles, then the footnotes."""
     numbers: dict[str, int] = {}
     paragraphs = [
         DocxParagraph(
