@@ -71,5 +71,5 @@ def _title(source: Source) -> str | None:
     for line in source.lines:
         if line.style == "Title":
             return fold_space(line.raw)
-    titles = sorted(source.split.running_titles, key=len, reverse=True)
+    titles = sorted([*source.running, *source.split.running_titles], key=len, reverse=True)
     return titles[0] if titles else None

@@ -22,8 +22,11 @@ __all__ = [
     "DocxParagraph",
     "SourceError",
     "docx_text",
+    "line_styles",
+    "pdf_paragraphs",
     "read_bytes",
     "read_docx",
+    "read_paragraphs",
     "read_source",
 ]
 
@@ -36,6 +39,7 @@ NOTE_LINE = "\v"
 MAX_FILE_BYTES = 256 * 2**20
 # A Word document's XML, once unzipped (a "zip bomb" inflates far beyond it).
 MAX_DOCX_XML_BYTES = 128 * 2**20
+MAX_PDF_PAGES = 5000
 _ELEMENT_START = re.compile(rb"<[A-Za-z_]")
 
 
@@ -47,13 +51,14 @@ def read_source(path: Path) -> str:
     """Return the text of the original report at ``path``.
 
     PDFs (recognised by their ``%PDF-`` header or a ``.pdf`` suffix) are read
-    with pypdf, Word documents (``.docx``) with python-docx, footnotes
-    included; anything else must be UTF-8 text.  Every failure becomes a
+    with pdfium by their layout, Word documents (``.docx``) with python-docx,
+    footnotes included, both as a paragraph per blank-line-separated block;
+    anything else must be UTF-8 text.  Every failure becomes a
     :class:`SourceError` naming the file, so the CLI can print it as is.
     """
     data = read_bytes(path)
-    if data.startswith(b"%PDF-") or Path(path).suffix.lower() == ".pdf":
-        return _read_pdf(path, data)
+    if _is_pdf(path, data):
+        return docx_text(pdf_paragraphs(path, data))
     if Path(path).suffix.lower() == ".docx":
         return docx_text(read_docx(path, data))
     return decode_text(path, data)
@@ -101,48 +106,6 @@ def _mib(size: int) -> str:
     return f"{size / 2**20:.0f} MiB" if size >= 2**20 else f"{size} bytes"
 
 
-def _read_pdf(path: Path, data: bytes) -> str:
-    """Extract the text of a PDF, one form feed before each page after the first.
-
-    The form feed marks a page break, which :func:`normalise_source` uses to
-    end footnote blocks, as ``pdftotext`` output does.  A PDF encrypted with
-    an empty password (it opens in any reader) is opened too: pypdf needs an
-    extra package for AES, so such a file is read with pdfium instead.
-    """
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise SourceError(f"{path}: the PDF is protected by a password; save it without one")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (DependencyError, FileNotDecryptedError):
-        return _read_pdf_pdfium(path, data)
-    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
-        raise SourceError(f"{path}: cannot read PDF: {exc}") from exc
-    return "\n\f".join(pages)
-
-
-def _read_pdf_pdfium(path: Path, data: bytes) -> str:
-    """The text of a PDF read with pdfium, which decrypts AES itself."""
-    import pypdfium2
-
-    try:
-        document = pypdfium2.PdfDocument(data, password="")
-    except pypdfium2.PdfiumError as exc:
-        message = "the PDF is protected by a password; save it without one"
-        raise SourceError(f"{path}: {message} ({exc})") from exc
-    try:
-        pages = []
-        for page in document:
-            text = page.get_textpage().get_text_bounded()
-            pages.append(text.replace("\r\n", "\n").replace("\r", "\n"))
-        return "\n\f".join(pages)
-    finally:
-        document.close()
-
-
 @dataclass(frozen=True)
 class DocxParagraph:
     """One paragraph of a Word document: its text and its style name.
@@ -154,6 +117,12 @@ class DocxParagraph:
 
     text: str
     style: str
+    lines: tuple[str, ...] = ()  # a PDF paragraph's printed lines
+
+    @property
+    def printed(self) -> tuple[str, ...]:
+        """The paragraph's lines as printed (a Word paragraph is one)."""
+        return self.lines or (self.text,)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -287,6 +256,67 @@ def docx_text(paragraphs: Sequence[DocxParagraph]) -> str:
     break, one per line, each marked with ``NOTE_LINE``: a Word document
     knows its footnotes, so the normaliser need not guess them.
     """
-    body = [p.text for p in paragraphs if p.style != "footnote"]
+    body = ["\n".join(p.printed) for p in paragraphs if p.style not in _APART]
     notes = [NOTE_LINE + p.text for p in paragraphs if p.style == "footnote"]
     return "\n\n".join(body) + ("\n\f\n" + "\n\n".join(notes) if notes else "") + "\n"
+
+
+# Paragraphs that are not body text: footnotes (printed after it) and a PDF's
+# running headers and footers (kept only to name the title when none is printed).
+_APART = ("footnote", "running")
+
+
+def line_styles(paragraphs: Sequence[DocxParagraph]) -> list[tuple[str, bool]]:
+    """(style, ends its paragraph) of each line of :func:`docx_text`'s body part,
+    blank lines included, so a line's index finds its paragraph's style."""
+    styles: list[tuple[str, bool]] = []
+    for paragraph in paragraphs:
+        if paragraph.style in _APART:
+            continue
+        lines = paragraph.printed
+        styles += [(paragraph.style, index == len(lines) - 1) for index in range(len(lines))]
+        styles.append(("", True))
+    return styles
+
+
+def read_paragraphs(path: Path) -> list[DocxParagraph] | None:
+    """A Word document's or PDF's paragraphs with their styles; None for text."""
+    data = read_bytes(path)
+    if _is_pdf(path, data):
+        return pdf_paragraphs(path, data)
+    if Path(path).suffix.lower() == ".docx":
+        return read_docx(path, data)
+    return None
+
+
+def _is_pdf(path: Path, data: bytes) -> bool:
+    return data.startswith(b"%PDF-") or Path(path).suffix.lower() == ".pdf"
+
+
+def pdf_paragraphs(path: Path, data: bytes) -> list[DocxParagraph]:
+    """A PDF's paragraphs, styled by their layout (:mod:`briefpress.source.layout`).
+
+    pdfium opens a PDF encrypted with an empty password (AES included) itself.
+    """
+    import pypdfium2
+
+    from briefpress.source.layout import layout_paragraphs
+
+    try:
+        document = pypdfium2.PdfDocument(data, password="")
+    except pypdfium2.PdfiumError as exc:
+        reason = str(exc)
+        if "password" in reason.lower():
+            raise SourceError(
+                f"{path}: the PDF is protected by a password; save it without one"
+            ) from exc
+        raise SourceError(f"{path}: cannot read PDF: {reason}") from exc
+    try:
+        if len(document) > MAX_PDF_PAGES:
+            raise SourceError(f"{path}: {len(document)} pages, over the {MAX_PDF_PAGES} read")
+        return [
+            DocxParagraph(" ".join(lines), style, tuple(lines))
+            for style, lines in layout_paragraphs(document)
+        ]
+    finally:
+        document.close()
