@@ -221,6 +221,12 @@ class Language:
         renewed when its catalog file changes), so it sees one version of its catalog."""
         return translations(self.tag, self.dirs)
 
+    @property
+    def direction(self) -> str:
+        """``rtl`` for a language written right to left (Arabic, Hebrew...), else ``ltr``."""
+        found = parse_locale(self.tag)
+        return "rtl" if found is not None and found.character_order == "right-to-left" else "ltr"
+
     def gettext(self, message: str) -> str:
         return self.catalog.gettext(message)
 

@@ -71,7 +71,7 @@ class Timing:
 
 @dataclass(frozen=True)
 class Options:
-    edition: str = "screen"
+    edition: str = ""  # none: the default edition
     strict: bool = False
     jobs: int = 1
     resend_unknown: bool = False  # the user checked: those messages did not arrive

@@ -31,6 +31,7 @@ from briefpress.data.model import BriefSpec, Config, ReportData, Spectrum
 from briefpress.data.select import group_by_country, resolve_sections, select
 from briefpress.data.translations import TranslationCredit, localise, translations_for
 from briefpress.render import visuals
+from briefpress.render.medium import Medium
 
 EDITION_PAGE = {"A4": "a4", "A5": "a5", "Letter": "letter"}
 
@@ -40,10 +41,15 @@ class Rendered:
     """A brief's HTML and what the PDF stage needs to know about it."""
 
     brief: BriefSpec
-    edition: str
+    medium: Medium
     html: str
     base_dir: Path
     selected: dict[str, list[Any]]
+
+    @property
+    def edition(self) -> str:
+        """The name of the edition this HTML was rendered for."""
+        return self.medium.name
 
 
 def build_date(today: dt.date | None = None) -> dt.date:
@@ -230,10 +236,14 @@ def template_name(brief: BriefSpec) -> str:
     return brief.template or f"{brief.kind}.html.j2"
 
 
-def get_template(env: jinja2.Environment, brief: BriefSpec, project: Project) -> jinja2.Template:
+def get_template(
+    env: jinja2.Environment, brief: BriefSpec, project: Project, page: str | None = None
+) -> jinja2.Template:
     name = template_name(brief)
     try:
-        return env.get_template(name)
+        if page is not None:
+            env.get_template(name)  # a missing kind template is the brief's mistake: say so
+        return env.get_template(page or name)
     except jinja2.TemplateNotFound as exc:
         looked = [project.display(project.root / "templates"), "briefpress theme (built in)"]
         raise BriefpressError(
@@ -250,19 +260,17 @@ def get_template(env: jinja2.Environment, brief: BriefSpec, project: Project) ->
         raise BriefpressError([exc.problem()]) from None
 
 
-def stylesheet_links(brief: BriefSpec, project: Project, edition: str) -> list[str]:
-    """Stylesheets relative to ``out/``: the theme's, then the project's own."""
-    links = [f"{ASSETS}/styles/{brief.kind}.css"]
+def stylesheet_links(brief: BriefSpec, project: Project, medium: Medium) -> list[str]:
+    """Stylesheets relative to the brief's HTML: the theme's, then the project's own."""
+    links = [f"{medium.to_out}{ASSETS}/styles/{brief.kind}.css"]
     styles_dir = project.root / "styles"
     if styles_dir.is_dir():
-        links += [f"../styles/{p.name}" for p in sorted(styles_dir.glob("*.css"))]
-    links += [f"../{s}" for s in brief.stylesheets]
-    if edition == "print":
-        links = [f"../{link}" for link in links]  # print HTML sits one folder deeper
+        links += [f"{medium.to_project}styles/{p.name}" for p in sorted(styles_dir.glob("*.css"))]
+    links += [f"{medium.to_project}{s}" for s in brief.stylesheets]
     return links
 
 
-def palette(config: Config, edition: str) -> dict[str, str]:
+def palette(config: Config, medium: Medium) -> dict[str, str]:
     """Brand colours as CSS colour values: sRGB on screen, ``device-cmyk()`` in print.
 
     Templates use the CSS custom properties; figures drawn in Python (visuals)
@@ -271,7 +279,7 @@ def palette(config: Config, edition: str) -> dict[str, str]:
     colours = config.brand.colours
     values = {}
     for name in ("primary", "accent", "highlight", "ink", "muted", "tint", "paper"):
-        if edition == "print":
+        if medium.cmyk:
             c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{name}_cmyk").split())
             values[name] = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
         else:
@@ -279,9 +287,9 @@ def palette(config: Config, edition: str) -> dict[str, str]:
     return values
 
 
-def brand_css(config: Config, edition: str) -> Markup:
+def brand_css(config: Config, medium: Medium) -> Markup:
     """CSS custom properties from the brand: sRGB on screen, CMYK in print."""
-    lines = [f"--{name}: {value};" for name, value in palette(config, edition).items()]
+    lines = [f"--{name}: {value};" for name, value in palette(config, medium).items()]
     lines.append(f"--body-font: '{config.brand.body_font}';")
     lines.append(f"--heading-font: '{config.brand.heading_font}';")
     css = ":root { " + " ".join(lines) + " }"
@@ -326,7 +334,7 @@ def translation_credit(
     return (source.credit if source else None) or TranslationCredit()
 
 
-def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
+def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any]:
     """What a template sees: report records in the brief's language (translated where
     a translation exists, marked as English where not), and the brief's own fields."""
     data: ReportData = localise(project.reports[brief.report], brief.language)
@@ -347,23 +355,28 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
         "model": model,
         "themes": [data.themes[t] for t in brief.all_themes if t in data.themes],
         "brand": project.config.brand,
-        "brand_css": brand_css(project.config, edition) + Markup(language.quotes_css()),
-        "edition": edition,
+        "brand_css": brand_css(project.config, medium) + Markup(language.quotes_css()),
+        "edition": medium.name,
+        "medium": medium,
+        "brief_template": template_name(brief),
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
+        "dir": language.direction,
         "source_lang": i18n.SOURCE_LANGUAGE,
         "date": date,
         "date_iso": date.isoformat(),
-        "stylesheets": stylesheet_links(brief, project, edition),
+        "stylesheets": stylesheet_links(brief, project, medium),
         "version": __version__,
         "group_by_country": group_by_country,
         "visuals": visuals,
-        "palette": palette(project.config, edition),
-        "edition_stylesheet": (f"../{ASSETS}/styles/print.css" if edition == "print" else None),
+        "palette": palette(project.config, medium),
+        "edition_stylesheet": (
+            f"{medium.to_out}{ASSETS}/{medium.stylesheet}" if medium.stylesheet else None
+        ),
         "section_titles": {s.id: s.title for s in data.report.sections},
         "place_label": data.report.place_label or language.gettext(PLACE),
         "places_label": data.report.places_label or language.gettext(PLACES),
-        "logo": logo_link(project, edition),
+        "logo": logo_link(project, medium),
         "spectrum": data.report.spectrum
         or Spectrum(name=language.gettext(STEPS), step=language.gettext(STEP)),
         "translation_credit": translation_credit(brief, project.reports[brief.report], shown),
@@ -378,14 +391,13 @@ STEPS = i18n.N_("steps of the spectrum")
 STEP = i18n.N_("step on the spectrum")
 
 
-def logo_link(project: Project, edition: str) -> str | None:
-    """The brand's logo relative to the brief's HTML (``out/``, or ``out/print/``)."""
+def logo_link(project: Project, medium: Medium) -> str | None:
+    """The brand's logo relative to the brief's HTML (in ``out/`` or a folder below)."""
     brand = project.config.brand
-    logo = (brand.logo_print or brand.logo) if edition == "print" else brand.logo
+    logo = (brand.logo_print or brand.logo) if medium.print_logo else brand.logo
     if not logo:
         return None
-    link = "../" + Path(logo).as_posix()
-    return "../" + link if edition == "print" else link
+    return medium.to_project + Path(logo).as_posix()
 
 
 def template_frame(exc: BaseException, project: Project) -> Location | None:
@@ -407,12 +419,15 @@ def template_frame(exc: BaseException, project: Project) -> Location | None:
 
 
 def render_brief(
-    brief: BriefSpec, project: Project, edition: str, env: jinja2.Environment | None = None
+    brief: BriefSpec, project: Project, medium: Medium, env: jinja2.Environment | None = None
 ) -> Rendered:
-    """The brief's HTML for one edition; raises BriefpressError for template mistakes."""
+    """The brief's HTML for one edition; raises BriefpressError for template mistakes.
+
+    A medium with a ``template`` renders that page, which extends the kind's template
+    (``brief_template`` in its context), so every edition shows the same content."""
     env = environment_for(brief, project, env)
-    template = get_template(env, brief, project)
-    ctx = context(brief, project, edition)
+    template = get_template(env, brief, project, medium.template)
+    ctx = context(brief, project, medium)
     try:
         html = template.render(ctx)
     except jinja2.UndefinedError as exc:
@@ -431,8 +446,7 @@ def render_brief(
         raise BriefpressError([Problem(where, message)]) from None
     if not html.strip():
         raise BriefpressError([empty_template(template, brief, project)])
-    base = project.out_dir if edition == "screen" else project.out_dir / "print"
-    return Rendered(brief, edition, html, base, ctx["sections"])
+    return Rendered(brief, medium, html, project.out_dir / medium.folder, ctx["sections"])
 
 
 def empty_template(template: jinja2.Template, brief: BriefSpec, project: Project) -> Problem:
