@@ -21,7 +21,10 @@ def pdf_of(body: str, style: str = "") -> bytes:
 
 
 def test_line_length_and_hyphens_are_read_from_the_text_layer() -> None:
-    raw = pdf_of(f'<p style="width:80mm; hyphens:auto">{TEXT}</p>')
+    long_words = "International education organisations demonstrate extraordinary responsibilities"
+    raw = pdf_of(
+        f'<p style="width:80mm">{TEXT}</p><p style="width:28mm; hyphens:auto">{long_words}</p>'
+    )
     lengths, hyphens, smallest, _texts, overlaps = design.text_facts(raw)
     assert 40 <= design.DesignFacts([], lengths, 0, 0, 0, [], []).median_line <= 65
     assert smallest == pytest.approx(9.6, abs=0.1)
