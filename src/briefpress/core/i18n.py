@@ -36,6 +36,7 @@ from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup
 
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.scripts import direction
 
 DOMAIN = "briefpress"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
@@ -255,15 +256,26 @@ class Language:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return babel.numbers.format_decimal(value, pattern, locale=self.format_locale)
 
+    @property
+    def direction(self) -> str:
+        """``rtl`` or ``ltr``: the brief's ``<html dir>``, from CLDR (core/scripts.py)."""
+        return direction(self.tag)
+
     def text_lang(self, value: Any) -> str:
         """The language of a printed value: report text knows it, anything else is ours."""
         return value.lang if isinstance(value, LocalText) else self.tag
 
     def lang_attr(self, value: Any) -> Markup:
         """`` lang="en"`` for report words left in English in another language's brief, so
-        hyphenation and screen readers treat them as English; empty otherwise."""
+        hyphenation and screen readers treat them as English, with `` dir="ltr"`` when
+        their direction differs (English in an Arabic brief); empty otherwise."""
         lang = self.text_lang(value)
-        return Markup(' lang="{}"').format(lang) if lang != self.tag else Markup("")
+        if lang == self.tag:
+            return Markup("")
+        way = direction(lang)
+        if way != self.direction:
+            return Markup(' lang="{}" dir="{}"').format(lang, way)
+        return Markup(' lang="{}"').format(lang)
 
     def edition_note(self, value: Any) -> str:
         """The label a report passage needs in this brief: a translation says so, English
@@ -292,6 +304,7 @@ def install(env: Any, tag: str, dirs: tuple[Path, ...] = SHIPPED) -> None:
         text_lang=language.text_lang,
         lang_attr=language.lang_attr,
         edition_note=language.edition_note,
+        text_dir=language.direction,
     )
     env.filters.update(
         format_date=language.date,
