@@ -356,6 +356,7 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
         "dir": language.direction,
+        "counter_style": language.counter_style,
         "source_lang": i18n.SOURCE_LANGUAGE,
         "date": date,
         "date_iso": date.isoformat(),
