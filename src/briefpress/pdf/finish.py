@@ -27,6 +27,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
 
 from briefpress.pdf.tagging import PART_KEY
+from briefpress.pdf.unicode import fill_unicode_gaps
 
 MM = 72 / 25.4
 SLUG = 9 * MM  # beyond the bleed: room for the crop marks
@@ -61,6 +62,7 @@ def finish(
     mended, but its parent tree and unclaimed content are left, as nothing reads them.
     """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
+        fill_unicode_gaps(doc)
         if "/StructTreeRoot" in doc.Root:
             repair_structure(doc, parent_tree=not head)
             if not keep_parts:
