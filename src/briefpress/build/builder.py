@@ -147,8 +147,7 @@ class Build:
         self.assets_digest = tree_digest(assets, self.project.root / "styles")
         self.cache = BuildCache.load(self.project.out_dir)
         self.inputs_key = self.inputs()
-        brand = self.project.config.brand
-        self.fonts = (brand.body_font, brand.heading_font)
+        self.brand = self.project.config.brand
 
     def inputs(self) -> str:
         """The digest of every file and option this build depends on: the project's
@@ -241,11 +240,13 @@ class Build:
             self.cache.record(name, key, 0, result.output)
             return result, None
         data = self.project.reports.get(brief.report)
-        missing = check_glyphs(rendered.html, brief, data, self.project.root, self.fonts)
+        stacks = self.brand.stacks(brief.language)
+        missing = check_glyphs(rendered.html, brief, data, self.project.root, stacks)
         if missing:  # fail before WeasyPrint prints a box or falls back to another font
             result.problems.extend(missing)
             return result, None
-        job = PdfJob(rendered, result.output, self.project.root, self.fonts, self.strict)
+        fonts = stacks.families
+        job = PdfJob(rendered, result.output, self.project.root, fonts, self.strict)
         return result, (job, key)
 
     def run_jobs(

@@ -46,6 +46,7 @@ from briefpress.core.files import (
     staged_folder,
     write_atomic,
 )
+from briefpress.core.fonts import StackCoverage
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
@@ -60,7 +61,7 @@ from briefpress.mail.recipients import (
 from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
 from briefpress.pdf.variable import FLOW_MARK, Templates
 from briefpress.pdf.weasy import SharedStyles
-from briefpress.render.glyphs import coverage, missing_glyphs
+from briefpress.render.glyphs import missing_glyphs, stack_coverage
 from briefpress.render.html import Rendered, build_date, make_environment, render_brief
 
 MAILING_FILE = "mailing.pdf"
@@ -390,15 +391,19 @@ def glyph_check(project: Project) -> RowCheck:
     """A check of a recipient's row for characters the brand's fonts cannot print: caught
     by row, before any rendering, rather than as a fallback font in letter 734."""
     brand = project.config.brand
-    fonts = coverage(project.root, (brand.body_font, brand.heading_font))
+    by_language: dict[str, dict[str, StackCoverage]] = {}
 
     def check(r: Recipient) -> list[Problem]:
+        if r.language not in by_language:  # each font's map is read once per mailing
+            by_language[r.language] = stack_coverage(project.root, brand.stacks(r.language))
+        fonts = by_language[r.language]
         texts = [r.name, r.title or "", r.organisation or "", r.address, r.salutation or ""]
         return [
             Problem(
                 r.loc,
                 f"{missing.name} cannot be printed in {missing.family} (row {r.row})",
-                f"in {missing.sample!r}; choose fonts for this script in briefpress.yaml",
+                f"in {missing.sample!r}; name a font for this script under brand: fonts: "
+                "in briefpress.yaml",
             )
             for missing in missing_glyphs([*texts, r.note or ""], fonts)
         ]
@@ -483,8 +488,7 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
     """HTML for every letter (cheap: made here), with the file it goes to."""
     project = run.project
     env = make_environment(project.root, run.letter.language)
-    brand = project.config.brand
-    fonts = (brand.body_font, brand.heading_font)
+    fonts = project.config.brand.every_family()
     today = build_date()
     width = max(3, len(str(len(recipients))))
     checked: set[str] = set()

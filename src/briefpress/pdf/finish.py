@@ -27,6 +27,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
 
 from briefpress.pdf.tagging import PART_KEY
+from briefpress.pdf.unicode import fill_unicode_gaps
 from briefpress.render.medium import Medium
 
 MM = 72 / 25.4
@@ -62,6 +63,7 @@ def finish(
     mended, but its parent tree and unclaimed content are left, as nothing reads them.
     """
     with pikepdf.open(io.BytesIO(pdf)) as doc:
+        fill_unicode_gaps(doc)
         if "/StructTreeRoot" in doc.Root:
             repair_structure(doc, parent_tree=not head)
             if not keep_parts:

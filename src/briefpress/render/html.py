@@ -99,7 +99,14 @@ def make_environment(
     i18n.install(env, language, i18n.catalog_dirs(project_root))
     env.globals["search_path"] = [str(p) for p in search]
     env.filters["paragraphs"] = paragraphs
+    env.globals["bdi"] = bdi
     return env
+
+
+def bdi(value: Any) -> Markup:
+    """A value put into a sentence (a name, a number, a date), isolated from the text
+    around it: a Latin name in an Arabic salutation keeps the comma where it belongs."""
+    return Markup("<bdi>{}</bdi>").format(value)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -290,11 +297,13 @@ def palette(config: Config, medium: Medium) -> dict[str, str]:
     return values
 
 
-def brand_css(config: Config, medium: Medium) -> Markup:
-    """CSS custom properties from the brand: sRGB on screen, CMYK in print."""
+def brand_css(config: Config, medium: Medium, language: str = i18n.SOURCE_LANGUAGE) -> Markup:
+    """CSS custom properties from the brand: sRGB on screen, CMYK in print; the font
+    stacks of the brief's language (the brand fonts, then a font for every script)."""
     lines = [f"--{name}: {value};" for name, value in palette(config, medium).items()]
-    lines.append(f"--body-font: '{config.brand.body_font}';")
-    lines.append(f"--heading-font: '{config.brand.heading_font}';")
+    stacks = config.brand.stacks(language)
+    lines.append(f"--body-font: {stacks.css(stacks.body)};")
+    lines.append(f"--heading-font: {stacks.css(stacks.heading)};")
     css = ":root { " + " ".join(lines) + " }"
     return Markup(css.replace("<", ""))  # trusted config, but never let it close <style>
 
@@ -358,13 +367,15 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "model": model,
         "themes": [data.themes[t] for t in brief.all_themes if t in data.themes],
         "brand": project.config.brand,
-        "brand_css": brand_css(project.config, medium) + Markup(language.quotes_css()),
+        "brand_css": brand_css(project.config, medium, brief.language)
+        + Markup(language.quotes_css()),
         "edition": medium.name,
         "medium": medium,
         "brief_template": template_name(brief),
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
         "dir": language.direction,
+        "counter_style": language.counter_style,
         "source_lang": i18n.SOURCE_LANGUAGE,
         "date": date,
         "date_iso": date.isoformat(),
