@@ -3,7 +3,18 @@
 Importing the command modules registers them on the group defined in :mod:`.app`.
 """
 
-from briefpress.cli import build, check, completion, importer, init, letters, project, send, serve
+from briefpress.cli import (
+    build,
+    check,
+    completion,
+    importer,
+    init,
+    letters,
+    project,
+    send,
+    serve,
+    studio,
+)
 from briefpress.cli.app import cli, main
 
 __all__ = [
@@ -18,4 +29,5 @@ __all__ = [
     "project",
     "send",
     "serve",
+    "studio",
 ]

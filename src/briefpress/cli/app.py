@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 from click.shell_completion import CompletionItem
 
-from briefpress import __version__
+from briefpress import __version__, editions
 from briefpress.core.errors import BriefpressError, Problem
 from briefpress.core.signals import interrupt_on_signals
 from briefpress.data.load import find_root
@@ -110,10 +110,11 @@ def letter_options(edition_help: str) -> Callable[[F], F]:
         strict = click.option(
             "--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors."
         )
+        pdfs = [e.name for e in editions.pdf_editions()]
         edition = click.option(
             "--edition",
-            type=click.Choice(["screen", "print"]),
-            default="screen",
+            type=click.Choice(pdfs),
+            default=editions.default().name,
             show_default=True,
             help=edition_help,
         )

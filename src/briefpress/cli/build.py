@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from briefpress import editions
 from briefpress.build.builder import build, default_jobs
 from briefpress.build.results import BriefResult
 from briefpress.build.version import before_build, upgrade_note
@@ -18,7 +19,7 @@ from briefpress.data.load import Project
 
 
 def _editions(value: str) -> tuple[str, ...]:
-    return ("screen", "print") if value == "all" else (value,)
+    return editions.expand((value,))
 
 
 @cli.command("build")
@@ -28,10 +29,10 @@ def _editions(value: str) -> tuple[str, ...]:
 @click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
 @click.option(
     "--edition",
-    type=click.Choice(["screen", "print", "all"]),
-    default="screen",
+    type=click.Choice([*editions.names(), "all"]),
+    default=editions.default().name,
     show_default=True,
-    help="screen: out/<id>.pdf; print: out/print/<id>.pdf.",
+    help="; ".join(e.summary for e in editions.registry().values()) + "; all: every one.",
 )
 @click.option(
     "-j",
@@ -80,10 +81,12 @@ def build_cmd(
     upgrade = before_build(Project(root=root).out_dir)
     progress = Progress(enabled=sys.stdout.isatty() and not obj.quiet)
     warnings: list[tuple[str, Problem]] = []
+    told: dict[int, int] = {}  # problems shown per result, when it was reported
 
     def report(result: BriefResult) -> None:
         if not (obj.quiet and not result.failed(strict)):
             progress.advance(report_line(result, root, strict))
+        told[id(result)] = len(result.problems)
         for problem in result.problems:
             if problem.is_error or strict or obj.verbose:  # shown with its brief
                 progress.echo(f"  {problem}", err=True)
@@ -102,6 +105,9 @@ def build_cmd(
             jobs=jobs or default_jobs(),
             on_plan=progress.start,
         )
+    for result in results:  # what an edition's finisher found after the brief was told
+        for problem in result.problems[told.get(id(result), 0) :]:
+            click.echo(f"  {problem}", err=True)
     for line in grouped_warnings(warnings):
         click.echo(line, err=True)
     if upgrade is not None:

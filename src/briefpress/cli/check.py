@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from briefpress.build.results import output_path
+from briefpress import editions
 from briefpress.checks.validate import validate_project
 from briefpress.cli.app import Context, cli
 from briefpress.cli.jsonout import emit, problems_json
@@ -118,10 +118,10 @@ def preflight_built(project: Project) -> list[Problem]:
 
     problems: list[Problem] = []
     for brief_id, brief in sorted(project.briefs.items()):
-        for edition in ("screen", "print"):
-            path = output_path(project, brief_id, edition)
-            if path.is_file():
-                found = preflight_file(path, edition, brief.min_pages is not None)
+        for edition in editions.registry().values():
+            path = edition.output(project.out_dir, brief_id)
+            if edition.preflight is not None and path.is_file():
+                found = preflight_file(path, edition.preflight, brief.min_pages is not None)
                 problems += [
                     Problem(Location(project.display(path)), p.message, severity=p.severity)
                     for p in found

@@ -82,6 +82,17 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula: a value
+    starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (what
+    spreadsheets take for the start of a formula, OWASP's list) gets a leading ``'``.
+    The one guard every CSV briefpress writes uses (exports, manifests, send plans)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 @contextlib.contextmanager
 def csv_table(path: Path, columns: tuple[str, ...]) -> Iterator[_csv.Writer]:
     """A CSV file written a row at a time (a mailing's rows are never all in memory), in
