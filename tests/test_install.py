@@ -190,7 +190,8 @@ def test_the_container_installs_what_a_build_needs() -> None:
     (apt,) = [line for line in lines if "apt-get install" in line]
     packages = set(apt.split("apt-get install", 1)[1].split("&&")[0].split())
     needed = {*system_deps.PANGO_PACKAGES, *system_deps.SUBSET_PACKAGES}
-    assert needed | {"fonts-noto-core", "fonts-noto-cjk"} <= packages
+    fonts = set(getattr(system_deps, "FONT_PACKAGES", ()))  # the scripts beyond the brand's
+    assert needed | fonts | {"fonts-noto-core", "fonts-noto-cjk"} <= packages
     assert lines[0].startswith("FROM python:3.11-slim-")
     assert "WORKDIR /project" in lines and 'ENTRYPOINT ["briefpress"]' in lines
     assert any("--require-hashes" in line and "requirements.lock" in line for line in lines)
