@@ -166,6 +166,15 @@ def test_a_device_name_is_no_brief_id(project: Path, brief_id: str) -> None:
     assert refused.code == 1 and "'prn' is not a brief id" in refused.err
 
 
+def test_the_studio_refuses_device_names_as_ids() -> None:
+    from briefpress.studio.store import Refused, check_id
+
+    assert check_id("console") == "console"
+    for name in ("con", "NUL", "com1"):
+        with pytest.raises(Refused):
+            check_id(name.lower())
+
+
 def test_letter_and_attachment_names_are_portable() -> None:
     from briefpress.mail.letters import file_name
     from briefpress.mail.recipients import Recipient
