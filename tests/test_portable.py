@@ -290,6 +290,29 @@ def test_without_renameat2_a_folder_is_replaced_by_moving_the_old_aside(
     assert [p.name for p in tmp_path.iterdir()] == ["letters"]
 
 
+def test_a_pdf_locked_by_a_viewer_fails_its_brief_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to replace a file another program has open (a PDF viewer):
+    that brief fails with a located message, the others are built."""
+    root = tmp_path / "demo"
+    assert run_cli(["init", str(root)]).code == 0
+    replace = os.replace
+
+    def locked(source: str, target: str) -> None:
+        if Path(target).name == "handout.pdf":
+            raise PermissionError(13, "Permission denied", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", locked)
+    result = run_cli(["-C", str(root), "build", "handout", "letter", "-j", "1"])
+    assert result.code == 1
+    assert "out/handout.pdf: error: cannot write the file: Permission denied" in result.err
+    assert "close it and build again" in result.err and "internal error" not in result.err
+    assert (root / "out/letter.pdf").is_file() and not (root / "out/handout.pdf").exists()
+    assert not [p for p in (root / "out").iterdir() if p.name.endswith(".tmp")]
+
+
 def test_default_jobs_counts_cores_where_there_is_no_affinity(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -40,7 +40,7 @@ from briefpress.build.version import record as record_version
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.core.errors import BriefpressError, Problem, raise_if_errors
-from briefpress.core.files import claim_folder, clean_temporaries, write_atomic
+from briefpress.core.files import claim_folder, clean_temporaries, unwritable, write_atomic
 from briefpress.core.i18n import LOCALE_DIR
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import CONFIG_FILE, Project, load_project
@@ -92,7 +92,10 @@ def make_pdf(job: PdfJob) -> tuple[int, list[Problem], bool]:
     problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
     if any(p.is_error or job.strict for p in problems):
         return pages, problems, False
-    write_atomic(job.output, pdf)
+    try:
+        write_atomic(job.output, pdf)
+    except OSError as exc:  # the PDF open in a viewer on Windows, a full disk...
+        return pages, [*problems, unwritable(job.output, exc, job.project_root)], False
     return pages, problems, True
 
 

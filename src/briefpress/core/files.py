@@ -390,6 +390,17 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
+def unwritable(path: Path, exc: OSError, root: Path) -> Problem:
+    """The problem of an output that cannot be written: on Windows, most often a PDF
+    open in a viewer, which locks it against being replaced."""
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return Problem(
+        Location(printable(shown)),
+        f"cannot write the file: {exc.strerror or exc}",
+        "if it is open in a PDF viewer or another program, close it and build again",
+    )
+
+
 # --- names every system accepts -----------------------------------------------------
 
 # Windows gives these names to devices: no file may be called one, whatever its extension
