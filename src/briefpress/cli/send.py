@@ -168,7 +168,7 @@ def run_send(
             )
             raise
         summarise(root, run, report)
-        if report.failed or report.deferred or report.unknown:
+        if not report.complete:
             sys.exit(1)
 
 

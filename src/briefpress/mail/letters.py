@@ -31,8 +31,9 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefpress.build.builder import Build, warm_renderer, warm_worker
+from briefpress.build.builder import Build, claim_out, warm_renderer, warm_worker
 from briefpress.checks.validate import validate_project, where
 from briefpress.core import i18n
 from briefpress.core.assets import publish_theme
@@ -55,6 +56,9 @@ from briefpress.pdf.weasy import SharedStyles
 from briefpress.render.glyphs import coverage, missing_glyphs
 from briefpress.render.html import Rendered, build_date, make_environment, render_brief
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 MAILING_FILE = "mailing.pdf"
 MANIFEST_FILE = "manifest.csv"
 MANIFEST_COLUMNS = ("row", "name", "organisation", "language", "file", "pages")
@@ -75,6 +79,9 @@ class LetterJob:
     # The full post-check (fonts, machine traces) of the first letter in each language;
     # the others differ only in the recipient's row, whose characters were checked.
     full_check: bool = True
+    # The language's template letter up to the flow mark, addressed to no one (see
+    # TEMPLATE_RECIPIENT); None when the letter template has no flow mark.
+    template_head: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ class LetterOutcome:
     pages: int
     problems: list[Problem]
     written: bool
+    filled: bool = False  # made from the language's template, not rendered whole
 
 
 @dataclass
@@ -193,17 +201,21 @@ def shared_styles(job: LetterJob) -> SharedStyles:
 def make_letter(job: LetterJob) -> LetterOutcome:
     """Render and check one letter, put the brief behind it, write the recipient's PDF.
 
-    The first letter of a language in this process is rendered whole and kept as a
-    template; after it, only the letter's head (what names the recipient) is rendered and
-    put into the template, unless it does not fit one (pdf/variable.py).
-    WeasyPrint writes the letter uncompressed (its own compression, at zlib's slowest
-    level, was most of a print letter's time: the colour profile alone is 180 KB), and
-    :func:`join` compresses it, reusing what the letters before it repeated.
+    Each language's letter is laid out once, addressed to no one, as a template; each
+    recipient's letter is that template with only its head (what names the recipient)
+    rendered and put in, unless the head does not fit it (pdf/variable.py): then the
+    letter is rendered whole. Which of the two a letter gets, and so its bytes, depends
+    on its row alone, never on which worker made it or what it made before (``-j``, the
+    other rows). WeasyPrint writes the letter uncompressed (its own compression, at
+    zlib's slowest level, was most of a print letter's time: the colour profile alone is
+    180 KB), and :func:`join` compresses it, reusing what the letters before it repeated.
     """
-    made = None if job.full_check else from_template(job)
+    made = from_template(job)
     if made is not None:
         (combined, total), pages, problems = made
         problems += page_budget(job, pages)
+        if job.full_check:  # the template's post-check stands for the language's letters
+            problems += template_for(job)[1]
         if any(p.is_error or job.strict for p in problems):
             return LetterOutcome(job.row, pages, 0, problems, False)
     else:
@@ -216,27 +228,52 @@ def make_letter(job: LetterJob) -> LetterOutcome:
         problems += letter_checks(job, pdf, pages)
         if any(p.is_error or job.strict for p in problems):
             return LetterOutcome(job.row, pages, 0, problems, False)
-        if head_of(job.rendered) is not None:
-            templates_for(job).add(pdf)
         combined, total = letter_and_brief(
             pdf, job.brief_pdf, compressed_streams(job), job.rendered.edition == "screen"
         )
     write_atomic(job.output, combined)
-    return LetterOutcome(job.row, pages, total, problems, True)
+    return LetterOutcome(job.row, pages, total, problems, True, made is not None)
 
 
 # The letter template marks where the flow continues after what names the recipient.
 FLOW_MARK_HTML = f'<div id="{FLOW_MARK}"></div>'
-# Whole letters kept as templates, per mailing (its staging folder) and language.
-_TEMPLATES: dict[tuple[Path, str], Templates] = {}
+# The one a language's template letter is addressed to: no person (the template's text
+# is never sent), in letters every brand font has, one line each, as most rows are.
+TEMPLATE_RECIPIENT = ("Recipient", "Address")
+# Each language's template per mailing (its staging folder): the whole letter addressed
+# to TEMPLATE_RECIPIENT, or None if it could not be made, and its post-check's problems.
+_TEMPLATES: dict[tuple[Path, str], tuple[Templates | None, list[Problem]]] = {}
 
 
-def templates_for(job: LetterJob) -> Templates:
-    """This process's templates for the job's mailing and language."""
+def template_for(job: LetterJob) -> tuple[Templates | None, list[Problem]]:
+    """This process's template for the job's mailing and language, laid out on first use:
+    every worker lays out the same one, so a letter is the same whoever fills it."""
     key = (job.output.parent, job.rendered.brief.language)
     if any(folder != key[0] for folder, _ in _TEMPLATES):
         _TEMPLATES.clear()  # an earlier mailing's
-    return _TEMPLATES.setdefault(key, Templates())
+    if key not in _TEMPLATES:
+        _TEMPLATES[key] = _lay_out_template(job)
+    return _TEMPLATES[key]
+
+
+def _lay_out_template(job: LetterJob) -> tuple[Templates | None, list[Problem]]:
+    head = head_of(job.rendered)
+    if head is None or job.template_head is None:
+        return None, []
+    html = job.template_head + job.rendered.html[len(head.html) :]
+    rendered = dataclasses.replace(job.rendered, html=html)
+    try:
+        pdf, _, problems = warm_renderer(job.project_root).render(
+            rendered, shared_styles(job), compress=False, keep_parts=True
+        )
+    except BriefpressError:
+        return None, []  # each letter, rendered whole, reports it in its row
+    problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
+    if any(p.is_error for p in problems):
+        return None, []
+    templates = Templates(size=1)
+    templates.add(pdf)
+    return (templates if templates.items else None), problems
 
 
 def head_of(rendered: Rendered) -> Rendered | None:
@@ -249,13 +286,15 @@ def head_of(rendered: Rendered) -> Rendered | None:
 
 
 def from_template(job: LetterJob) -> tuple[tuple[bytes, int], int, list[Problem]] | None:
-    """The recipient's file (bytes and pages) made from a template of the letter's
+    """The recipient's file (bytes and pages) made from the template of the letter's
     language with this recipient's parts, the letter's page count and the head's
-    warnings; None when there is no template yet or none fits (the letter is then
+    warnings; None when there is no template or it does not fit (the letter is then
     rendered whole)."""
     head = head_of(job.rendered)
-    templates = templates_for(job)
-    if head is None or not templates.items:
+    if head is None:
+        return None
+    templates = template_for(job)[0]
+    if templates is None:
         return None
     try:
         head_pdf, _, problems = warm_renderer(job.project_root).render(
@@ -479,21 +518,39 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
     fonts = (brand.body_font, brand.heading_font)
     today = build_date()
     width = max(3, len(str(len(recipients))))
-    checked: set[str] = set()
+    dirs = i18n.catalog_dirs(project.root)
+    heads: dict[str, str | None] = {}  # each language's template head; first row: full check
     for recipient in recipients:
         rendered = render_brief(
-            personalise(run.letter, recipient, today, i18n.catalog_dirs(project.root)),
-            project,
-            run.edition,
-            env,
+            personalise(run.letter, recipient, today, dirs), project, run.edition, env
         )
         output = run.staging / file_name(recipient, width)
-        first = recipient.language not in checked
-        checked.add(recipient.language)
+        first = recipient.language not in heads
+        if first:
+            heads[recipient.language] = template_head(run, recipient.language, today, env)
         job = LetterJob(
-            recipient.row, rendered, output, project.root, fonts, run.strict, run.brief_pdf, first
+            recipient.row,
+            rendered,
+            output,
+            project.root,
+            fonts,
+            run.strict,
+            run.brief_pdf,
+            first,
+            heads[recipient.language],
         )
         yield recipient, job
+
+
+def template_head(run: Run, language: str, today: dt.date, env: Environment) -> str | None:
+    """The HTML of a language's letter to TEMPLATE_RECIPIENT, up to the flow mark."""
+    name, address = TEMPLATE_RECIPIENT
+    where = Location(run.letter.file)
+    nobody = Recipient(0, where, name, None, None, address, None, language, None)
+    dirs = i18n.catalog_dirs(run.project.root)
+    letter = personalise(run.letter, nobody, today, dirs)
+    head = head_of(render_brief(letter, run.project, run.edition, env))
+    return head.html if head is not None else None
 
 
 def run_letters(
@@ -560,7 +617,7 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
     print_file = PrintFile(run.staging / MAILING_FILE, run.brief_pdf)
     failures: list[Problem] = []
     warned: dict[str, int] = {}
-    made = 0
+    made = filled = 0
     try:
         with csv_table(run.staging / MANIFEST_FILE, MANIFEST_COLUMNS) as manifest:
             for outcome in run_letters(jobs(), run.pool):
@@ -572,6 +629,7 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
                     print_file.add(output, outcome.letter_pages)
                     manifest.writerow(manifest_row(recipient, output.name, outcome.pages))
                     made += 1
+                    filled += outcome.filled
     except BaseException:
         print_file.abort()
         raise
@@ -579,7 +637,7 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
         print_file.abort()
         raise BriefpressError(failures)
     pages = print_file.close(f"{run.letter.title}: {made} letters")
-    stats = {"recipients": len(recipients), "letter_renders": made}
+    stats = {"recipients": len(recipients), "letter_renders": made, "filled": filled}
     warnings_found = [*run.project.problems, *shared_warnings(run.letter, warned)]
     return Mailing(run.staging, made, pages, warnings_found, stats)
 
@@ -620,7 +678,11 @@ def mail(
     shown = project.display(target)
     check_replaceable(target, shown, "letters --out")  # before any work: never another's folder
     accompanies = letter.letter.accompanies if letter.letter else None
+    # The staging folder is entered first, so it is left last: on Ctrl-C or SIGTERM the
+    # workers are ended before it is removed, and none can write a letter into it after.
+    claim_out(project)  # out/ is briefpress's before the staging folder is made in it
     with contextlib.ExitStack() as stack:
+        staging = stack.enter_context(staged_folder(target, shown, "letters --out"))
         pool = None
         if jobs > 1 and len(recipients) > 1:
             workers = min(jobs, len(recipients))
@@ -630,9 +692,8 @@ def mail(
             brief_pdf, brief_renders = brief_pdf_for(project, accompanies, edition, strict, pool)
         else:
             publish_theme(project.out_dir)  # the letters' stylesheets and fonts
-        with staged_folder(target, shown, "letters --out") as staging:
-            run = Run(project, letter, edition, strict, brief_pdf, staging, pool)
-            mailing = make_mailing(run, recipients)
+        run = Run(project, letter, edition, strict, brief_pdf, staging, pool)
+        mailing = make_mailing(run, recipients)
     mailing.folder = target
     mailing.stats["brief_renders"] = brief_renders
     return mailing

@@ -147,6 +147,22 @@ class Composer:
         return message
 
 
+MAX_LINE = 998  # octets a line of a message may have (RFC 5322): servers refuse longer
+
+
+def overlong_line(data: bytes) -> str | None:
+    """The start of the first line of ``data`` over :data:`MAX_LINE` octets, or None.
+
+    The email package folds headers where it can, but not a word longer than a line (a
+    name without spaces, a subject a project's template made too long): a server would
+    refuse such a message in the middle of a mailing, so it is caught in its draft.
+    """
+    for line in data.split(b"\r\n"):
+        if len(line) > MAX_LINE:
+            return line[:40].decode("ascii", "replace")
+    return None
+
+
 def draft_bytes(message: EmailMessage) -> bytes:
     """The message as a draft file: itself, marked unsent for the mail programs that read
     the mark. What is sent is these bytes without the mark (:func:`sent_bytes`)."""

@@ -505,8 +505,19 @@ def clean(value: str | None) -> str:
     return "\n".join(line.strip() for line in lines).strip()
 
 
-def _control_characters(text: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text)
+# Characters that end or break a line without being one (U+2028, U+2029, NEL...), or
+# that no font draws: in a name they would print as an empty box or split a header.
+INVISIBLE = ("Cc", "Zl", "Zp", "Cs", "Co", "Cn")
+MAX_NAME = 200  # characters: a name longer than this is not a name, and cannot be a header
+
+
+def _invisible(text: str) -> str | None:
+    """The first character of ``text`` that must not be in a recipient's row, as
+    ``U+2028 LINE SEPARATOR``; line ends and tabs are allowed (an address has lines)."""
+    for c in text:
+        if c not in "\n\t" and unicodedata.category(c) in INVISIBLE:
+            return f"U+{ord(c):04X} {unicodedata.name(c, 'control character')}"
+    return None
 
 
 def check_row(row: RawRow, default_language: str) -> tuple[Recipient | None, list[Problem]]:
@@ -516,10 +527,15 @@ def check_row(row: RawRow, default_language: str) -> tuple[Recipient | None, lis
     for name, value in values.items():
         if name in ("email", "cc"):
             continue  # checked as addresses, below
-        if _control_characters(value):
-            problems.append(_row_problem(row, f"{name} contains a control character"))
+        if (found := _invisible(value)) is not None:
+            hint = "remove it: it cannot be printed, or breaks a line where none belongs"
+            problems.append(_row_problem(row, f"{name} contains {found}", hint))
         elif name != "address" and name != "note" and "\n" in value:
             problems.append(_row_problem(row, f"{name} is on more than one line"))
+    if len(values["name"]) > MAX_NAME:
+        message = f"the name is {len(values['name']):,} characters long, over {MAX_NAME}"
+        hint = "put a title or organisation in its own column"
+        problems.append(_row_problem(row, message, hint))
     problems += email_problems(row, values["email"], values["cc"])
     language = values["language"] or default_language
     if i18n.parse_locale(language) is None:
@@ -590,16 +606,23 @@ def duplicate_problems(row: RawRow, names: FirstSeen, addresses: FirstSeen) -> l
                 "remove one: the same person would get two letters",
             )
         )
-    address = normalise(clean(row.values.get("email")))
-    if address and (earlier := addresses.earlier(address, row)):
-        problems.append(
-            _row_problem(
-                row,
-                f"the address {address!r} is also in row {earlier[0]} on line {earlier[1]}",
-                "one row per address: the same inbox would get the letter twice",
+    for address in row_addresses(row):
+        if earlier := addresses.earlier(address, row):
+            problems.append(
+                _row_problem(
+                    row,
+                    f"the address {address!r} is also in row {earlier[0]} on line {earlier[1]}",
+                    "one row per address: the same inbox would get the letter twice",
+                )
             )
-        )
     return problems
+
+
+def row_addresses(row: RawRow) -> list[str]:
+    """Every address a row mails (email, then cc), each once, in the form they compare in:
+    an address in one row's email and another's cc is one inbox, whatever its case."""
+    cells = [clean(row.values.get("email")), *split_cc(clean(row.values.get("cc")))]
+    return list(dict.fromkeys(normalise(a) for a in cells if a))
 
 
 def email_problems(row: RawRow, email: str, cc: str) -> list[Problem]:
@@ -612,6 +635,9 @@ def email_problems(row: RawRow, email: str, cc: str) -> list[Problem]:
         if problem is not None:
             message, hint = problem
             problems.append(_row_problem(row, f"{column} {address!r}: {message}", hint))
-    if email and normalise(email) in {normalise(a) for a in split_cc(cc)}:
-        problems.append(_row_problem(row, f"cc repeats the address {email!r}"))
+    seen = {normalise(email)} if email else set()
+    for address in split_cc(cc):
+        if normalise(address) in seen:
+            problems.append(_row_problem(row, f"cc repeats the address {address!r}"))
+        seen.add(normalise(address))
     return problems

@@ -28,8 +28,8 @@ from pathlib import Path
 from briefpress.checks.validate import validate_project
 from briefpress.core import i18n
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import csv_table, write_atomic
-from briefpress.data.load import Project
+from briefpress.core.files import csv_table, printable, write_atomic
+from briefpress.data.load import ID_RE, Project
 from briefpress.data.model import BriefSpec
 from briefpress.mail.addresses import normalise
 from briefpress.mail.attachments import (
@@ -43,16 +43,25 @@ from briefpress.mail.attachments import (
 from briefpress.mail.letters import (
     brief_pdf_for,
     glyph_check,
+    language_problems,
     letter_problems,
     load_mailing,
     mail,
 )
 from briefpress.mail.limits import DAY, Limiter
-from briefpress.mail.log import Entry, SendLog, open_log
-from briefpress.mail.messages import Composer, draft_bytes, sent_bytes
+from briefpress.mail.log import LOG_FILE, Entry, SendLog, open_log
+from briefpress.mail.messages import MAX_LINE, Composer, draft_bytes, overlong_line, sent_bytes
 from briefpress.mail.recipients import Recipient, RecipientsFile, load_recipients
 from briefpress.mail.settings import SmtpSettings, resolve
-from briefpress.mail.smtp import PERMANENT, SENT, UNKNOWN, Attempt, Connection, LoginFailed
+from briefpress.mail.smtp import (
+    PERMANENT,
+    SENT,
+    UNKNOWN,
+    Attempt,
+    Connection,
+    InsecureConnection,
+    LoginFailed,
+)
 from briefpress.pdf.postcheck import machine_traces
 
 DRAFTS = "drafts"
@@ -119,8 +128,15 @@ class Report:
     deferred: int = 0
     unknown: int = 0
     stopped: str | None = None
+    limited: bool = False  # stopped at a provider's limit: the next run goes on
     resume_at: float | None = None
     seconds: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        """Whether the run did its job: every message taken, or stopped only at a limit."""
+        failed = self.failed or self.deferred or self.unknown
+        return not failed and (self.stopped is None or self.limited)
 
 
 Event = Callable[[str, Item, str], None]
@@ -128,7 +144,19 @@ Event = Callable[[str, Item, str], None]
 
 def mail_folder(project: Project, letter_id: str) -> Path:
     """Where a mailing's drafts and log live: out/mail/<id>/, apart from out/letters/,
-    which ``briefpress letters`` replaces as a whole."""
+    which ``briefpress letters`` replaces as a whole. The id is checked as a brief's is:
+    ``../../x`` names no mailing, and no folder outside out/mail/ is made or changed."""
+    if not ID_RE.match(letter_id) or ".." in letter_id:
+        raise BriefpressError(
+            [
+                Problem(
+                    Location("briefpress"),
+                    f"{printable(letter_id)!r} is not a letter's id",
+                    "an id is the name of a file in briefs/, without .yaml: "
+                    "lower-case letters, digits and hyphens",
+                )
+            ]
+        )
     return project.out_dir / "mail" / letter_id
 
 
@@ -149,6 +177,8 @@ def load_send(
     )
     settings, setting_problems = resolve(project, sending)
     problems = [*validate_project(project), *letter_problems(project, letter_id), *row_checks]
+    if letter is not None and letter.letter is not None:
+        problems += language_problems(recipients, letter)
     problems += setting_problems
     raise_if_errors(problems, strict=strict)
     assert letter is not None and settings is not None
@@ -184,7 +214,10 @@ def current_letters(
             options.strict,
             options.jobs,
         )
-        project.problems.extend(made.problems)
+        # The mailing reports the warnings this send found already (it checks the same
+        # project and rows): each is shown once.
+        known = set(project.problems)
+        project.problems.extend(p for p in dict.fromkeys(made.problems) if p not in known)
     remember(stamp, folder, inputs_digest(project, letter.file, recipients_file, brief_pdf))
     return letter_files(folder), reason
 
@@ -275,8 +308,13 @@ class Send:
         if problems:
             return "blocked", problems
         message = self.composer.message(recipient, pdf, digest, self.timing.clock())
+        data = draft_bytes(message)
+        if (line := overlong_line(data)) is not None:
+            said = f"the message has a line over {MAX_LINE} octets, which servers refuse"
+            hint = f"it starts {line!r}: shorten the name, or the subject in templates/mail/"
+            return "blocked", [Problem(recipient.loc, f"{said} (row {recipient.row})", hint)]
         draft = drafts / f"{letter_file.path.stem}.eml"
-        write_atomic(draft, draft_bytes(message))
+        write_atomic(draft, data)
         self.log.prepare(key, str(message["Message-ID"]), digest, 1 + len(recipient.cc))
         plan.to_send.append(Item.of(recipient, key, draft))
         return "send", []
@@ -298,6 +336,7 @@ class Send:
                 wait = limiter.wait(clock(), len(item.addresses))
                 if wait.stop:
                     report.stopped = f"reached {wait.reason}"
+                    report.limited = True
                     report.resume_at = wait.until
                     break
                 if wait.seconds > 0:
@@ -326,6 +365,13 @@ class Send:
             raise BriefpressError(
                 f"{self.settings.host} refused the login of {self.settings.username}: {exc}"
             ) from None
+        except InsecureConnection as exc:
+            hint = "check mail: security, port and ca_file in briefpress.yaml"
+            where = Location("briefpress.yaml")
+            raise BriefpressError([Problem(where, f"nothing sent: {exc}", hint)]) from None
+        except BaseException:
+            connection.drop()  # stopped (Ctrl-C, SIGTERM): no goodbye to a slow server
+            raise
         finally:
             connection.close()
             report.seconds = clock() - began
@@ -487,7 +533,8 @@ def prepare(
         root, letter_id, recipients_file, options.strict, sending
     )
     files, reason = current_letters(project, letter, recipients_file, recipients, options)
-    with open_log(mail_folder(project, letter_id), lock=True) as log:
+    folder = mail_folder(project, letter_id)
+    with open_log(folder, lock=True, display=project.display(folder / LOG_FILE)) as log:
         run = Send(project, letter, recipients, settings, log, timing)
         plan = run.draft_all(files, options)
         plan.letters_made = reason
@@ -498,10 +545,10 @@ def status(root: Path, letter_id: str) -> tuple[dict[str, int], list[Entry]]:
     """The log's counts by state, and the entries that need a person's attention."""
     project = Project(root=root)
     folder = mail_folder(project, letter_id)
-    if not (folder / "send-log.sqlite").is_file():
+    if not (folder / LOG_FILE).exists():
         where = Location(project.display(folder))
         raise BriefpressError([Problem(where, f"no send log for {letter_id!r} yet")])
-    with open_log(folder) as log:
+    with open_log(folder, display=project.display(folder / LOG_FILE)) as log:
         entries = [e for e in log.entries() if e.state in ("failed", "unknown", "sending")]
         entries += [e for e in log.entries() if e.state == "pending" and e.answer]
         return log.counts(), sorted(entries, key=lambda e: e.row)

@@ -147,6 +147,8 @@ def resolve(project: Project, sending: bool = True) -> tuple[SmtpSettings | None
     """The checked settings, or every problem with them. A dry run needs only ``from``
     (the drafts show it); sending needs the host too."""
     mail = project.config.mail
+    if mail is None and _config_unread(project):
+        return None, []  # briefpress.yaml's own problems say why (a misspelt key, say)
     if mail is None:
         hint = "add mail: with host and from to briefpress.yaml (see README.md)"
         return None, [Problem(Location(CONFIG_FILE), "no mail: settings", hint)]
@@ -178,6 +180,12 @@ def resolve(project: Project, sending: bool = True) -> tuple[SmtpSettings | None
         ca_file=project.root / mail.ca_file if mail.ca_file else None,
     )
     return settings, []
+
+
+def _config_unread(project: Project) -> bool:
+    """Whether briefpress.yaml has errors of its own, so that its ``mail:`` may be there
+    but not read: "no mail: settings" would then be untrue."""
+    return any(p.is_error and p.location.file == CONFIG_FILE for p in project.problems)
 
 
 def limits_of(mail: MailSettings) -> Limits:

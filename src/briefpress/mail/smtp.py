@@ -40,6 +40,12 @@ class LoginFailed(Exception):
     """The server refused the username and password: nothing can be sent."""
 
 
+class InsecureConnection(Exception):
+    """The connection cannot be secured (no STARTTLS offered, a certificate that does not
+    verify, no TLS on a TLS port): trying again in a minute would meet the same server, so
+    nothing can be sent until the settings or the server change."""
+
+
 def _answer(code: int, text: bytes | str) -> str:
     words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
     return f"{code} {' '.join(words.split())}".strip()
@@ -48,6 +54,17 @@ def _answer(code: int, text: bytes | str) -> str:
 def _refusal(code: int, text: bytes | str) -> Attempt:
     outcome = PERMANENT if 500 <= code < 600 else TEMPORARY
     return Attempt(outcome, _answer(code, text), reconnect=code == 421)
+
+
+GOODBYE = 5.0  # seconds to wait for the answer to QUIT: the mail has gone already
+
+
+def secure_failure(host: str, exc: ssl.SSLError) -> str:
+    """Why the connection to ``host`` could not be secured, in plain words."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        reason = exc.verify_message or exc.reason or str(exc)
+        return f"the certificate of {host} does not verify: {reason}"
+    return f"TLS with {host} failed: {exc.reason or exc}"
 
 
 def dot_stuffed(message: bytes) -> bytes:
@@ -84,6 +101,8 @@ class Connection:
         try:
             smtp.ehlo()
             if s.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    raise InsecureConnection(f"{s.host} does not offer STARTTLS")
                 smtp.starttls(context=self._context())
                 smtp.ehlo()
             if s.username is not None:
@@ -98,11 +117,14 @@ class Connection:
         return smtp
 
     def close(self) -> None:
-        """Say goodbye if the server still listens; drop the socket either way."""
+        """Say goodbye if the server still listens, waiting a few seconds at most for its
+        answer; drop the socket either way."""
         if self.smtp is None:
             return
         smtp, self.smtp = self.smtp, None
         try:
+            if smtp.sock is not None:
+                smtp.sock.settimeout(min(self.settings.timeout, GOODBYE))
             smtp.quit()
         except (smtplib.SMTPException, OSError):
             smtp.close()
@@ -119,9 +141,12 @@ class Connection:
         the message (a letter goes to all its addresses or to none)."""
         try:
             smtp = self.open()
-        except LoginFailed:
+        except (LoginFailed, InsecureConnection):
             raise
-        except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
+        except ssl.SSLError as exc:  # before OSError, its parent: a retry meets the same
+            self.drop()
+            raise InsecureConnection(secure_failure(self.settings.host, exc)) from None
+        except (smtplib.SMTPException, OSError) as exc:
             self.drop()
             return Attempt(TEMPORARY, f"cannot connect to {self.settings.host}: {exc}", True, True)
         try:
