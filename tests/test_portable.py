@@ -151,7 +151,7 @@ def test_a_device_name_is_no_brief_id(project: Path, brief_id: str) -> None:
 
 
 def test_letter_and_attachment_names_are_portable() -> None:
-    from briefpress.mail.letters import file_name
+    from briefpress.mail.personal import file_name
     from briefpress.mail.recipients import Recipient
 
     fields = Recipient.__dataclass_fields__

@@ -22,7 +22,9 @@ from pypdf import PdfReader
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.data.load import load_project
 from briefpress.editions import medium
-from briefpress.mail.letters import FLOW_MARK_HTML, head_of, mail, personalise
+from briefpress.mail.letters import mail
+from briefpress.mail.making import FLOW_MARK_HTML, head_of
+from briefpress.mail.personal import personalise
 from briefpress.mail.recipients import load_recipients
 from briefpress.pdf.finish import kids_of
 from briefpress.pdf.preflight import check_screen

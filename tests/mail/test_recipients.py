@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from briefpress.core.errors import BriefpressError
-from briefpress.mail.recipients import MAX_LINE, Recipient, load_recipients
+from briefpress.mail.recipients import Recipient, load_recipients
+from briefpress.mail.tables import MAX_LINE
 
 HEADER = "name,title,organisation,address,language,email\n"
 

@@ -23,7 +23,8 @@ from briefpress import __version__
 from briefpress.core.errors import Problem
 from briefpress.core.files import write_atomic
 from briefpress.data.load import CONFIG_FILE, Project
-from briefpress.mail.letters import MANIFEST_FILE, file_name
+from briefpress.mail.letters import MANIFEST_FILE
+from briefpress.mail.personal import file_name
 from briefpress.mail.recipients import Recipient, RecipientsFile
 from briefpress.pdf.postcheck import pdf_facts
 

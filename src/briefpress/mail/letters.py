@@ -24,8 +24,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import re
-import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future
@@ -34,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefpress import editions
-from briefpress.build.builder import Build, claim_out, warm_renderer, warm_worker
+from briefpress.build.builder import Build, claim_out, warm_worker
 from briefpress.checks.validate import validate_project, where
 from briefpress.core import i18n
 from briefpress.core.assets import publish_theme
@@ -42,16 +40,22 @@ from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_
 from briefpress.core.files import (
     check_replaceable,
     csv_table,
-    portable_name,
     spreadsheet_text,
     staged_folder,
-    write_atomic,
 )
 from briefpress.core.fonts import StackCoverage
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
-from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
-from briefpress.mail.assemble import PrintFile, StreamCache, join, letter_and_brief
+from briefpress.data.model import BriefSpec
+from briefpress.mail.assemble import PrintFile
+from briefpress.mail.making import (
+    TEMPLATE_RECIPIENT,
+    LetterJob,
+    LetterOutcome,
+    head_of,
+    make_letter,
+)
+from briefpress.mail.personal import file_name, personalise, untranslated
 from briefpress.mail.recipients import (
     LanguageRows,
     Recipient,
@@ -59,11 +63,8 @@ from briefpress.mail.recipients import (
     RowCheck,
     load_recipients,
 )
-from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
-from briefpress.pdf.variable import FLOW_MARK, Templates
-from briefpress.pdf.weasy import SharedStyles
 from briefpress.render.glyphs import missing_glyphs, stack_coverage
-from briefpress.render.html import Rendered, build_date, make_environment, render_brief
+from briefpress.render.html import build_date, make_environment, render_brief
 from briefpress.render.medium import Medium
 
 if TYPE_CHECKING:
@@ -72,41 +73,6 @@ if TYPE_CHECKING:
 MAILING_FILE = "mailing.pdf"
 MANIFEST_FILE = "manifest.csv"
 MANIFEST_COLUMNS = ("row", "name", "organisation", "language", "file", "pages")
-SALUTATION = i18n.N_("Dear %(name)s,")  # the letter template's msgid: one translation
-
-
-@dataclass(frozen=True)
-class LetterJob:
-    """What a worker needs to make one recipient's PDF: letter, then the brief."""
-
-    row: int
-    rendered: Rendered
-    output: Path
-    project_root: Path
-    fonts: tuple[str, ...]
-    strict: bool
-    brief_pdf: Path | None
-    # The full post-check (fonts, machine traces) of the first letter in each language;
-    # the others differ only in the recipient's row, whose characters were checked.
-    full_check: bool = True
-    # The language's template letter up to the flow mark, addressed to no one (see
-    # TEMPLATE_RECIPIENT); None when the letter template has no flow mark.
-    template_head: str | None = None
-
-
-@dataclass(frozen=True)
-class LetterOutcome:
-    """A made letter: how many of its file's pages are the letter's, and the file's count.
-
-    The PDF itself stays on disk (``LetterJob.output``): nothing per recipient but these
-    numbers travels back from the workers."""
-
-    row: int
-    letter_pages: int
-    pages: int
-    problems: list[Problem]
-    written: bool
-    filled: bool = False  # made from the language's template, not rendered whole
 
 
 @dataclass
@@ -118,242 +84,6 @@ class Mailing:
     mailing_pages: int
     problems: list[Problem] = field(default_factory=list)  # warnings that did not stop it
     stats: dict[str, int] = field(default_factory=dict)
-
-
-# --- the per-recipient letter ------------------------------------------------------
-
-
-def letter_text(letter_brief: BriefSpec, language: str) -> LetterText | None:
-    """The letter's words for a reader of ``language``: its translation for that tag
-    (``pt-BR``), else for the tag's language (``pt``); None when the letter is written in
-    that language already, or has no translation for it."""
-    letter = letter_brief.letter
-    if letter is None or i18n.base_language(language) == i18n.base_language(letter_brief.language):
-        return None
-    for candidate in (language, i18n.base_language(language)):
-        for tag, text in letter.translations.items():
-            if tag.lower() == candidate.lower():
-                return text
-    return None
-
-
-def untranslated(letter_brief: BriefSpec, language: str) -> bool:
-    """Whether a reader of ``language`` would get the letter's words in another language."""
-    same = i18n.base_language(language) == i18n.base_language(letter_brief.language)
-    return not same and letter_text(letter_brief, language) is None
-
-
-def translated_letter(letter: LetterSpec, text: LetterText) -> LetterSpec:
-    """The letter with its own words replaced by a translation's. The closing is the
-    translation's or, if it has none, the language's (never the original's)."""
-    signature = letter.signature
-    if text.signature is not None:
-        signature = dataclasses.replace(
-            signature,
-            name=text.signature.name or signature.name,
-            title=text.signature.title or signature.title,
-            organisation=text.signature.organisation or signature.organisation,
-        )
-    return dataclasses.replace(
-        letter, subject=text.subject, body=text.body, closing=text.closing, signature=signature
-    )
-
-
-def personalise(
-    letter_brief: BriefSpec,
-    recipient: Recipient,
-    today: dt.date,
-    dirs: tuple[Path, ...] = i18n.SHIPPED,
-) -> BriefSpec:
-    """The letter brief addressed to one recipient, wholly in the recipient's language:
-    the letter's translation for it where there is one (``letter.translations``), and the
-    interface words (headings, page labels, closing) from its catalog at render time.
-
-    The spec's own recipient is a sample, so its salutation is never reused: a row
-    without one gets the language's (from the interface catalog the template uses).
-    """
-    letter = letter_brief.letter
-    assert letter is not None  # checked before any letter is made
-    language = i18n.Language(recipient.language, dirs)
-    text = letter_text(letter_brief, recipient.language)
-    title = letter_brief.title
-    if text is not None:
-        letter = translated_letter(letter, text)
-        title = text.title or text.subject
-    salutation = recipient.salutation or language.gettext(SALUTATION) % {"name": recipient.name}
-    address = Address(recipient.name, recipient.title, recipient.organisation, recipient.address)
-    personal = dataclasses.replace(
-        letter,
-        recipient=address,
-        salutation=salutation,
-        date=letter.date or language.date(today),
-        note=recipient.note,
-        sample=False,
-    )
-    return dataclasses.replace(
-        letter_brief, language=recipient.language, title=title, letter=personal
-    )
-
-
-# Stylesheets parsed once per worker and mailing (the staging folder names the mailing).
-_SHARED: dict[Path, SharedStyles] = {}
-
-
-def shared_styles(job: LetterJob) -> SharedStyles:
-    """This mailing's stylesheets, parsed by the first letter this process makes."""
-    key = job.output.parent
-    if key not in _SHARED:
-        _SHARED.clear()  # an earlier mailing's: its stylesheets may have changed since
-        _SHARED[key] = warm_renderer(job.project_root).shared_styles(job.rendered)
-    return _SHARED[key]
-
-
-def make_letter(job: LetterJob) -> LetterOutcome:
-    """Render and check one letter, put the brief behind it, write the recipient's PDF.
-
-    Each language's letter is laid out once, addressed to no one, as a template; each
-    recipient's letter is that template with only its head (what names the recipient)
-    rendered and put in, unless the head does not fit it (pdf/variable.py): then the
-    letter is rendered whole. Which of the two a letter gets, and so its bytes, depends
-    on its row alone, never on which worker made it or what it made before (``-j``, the
-    other rows). WeasyPrint writes the letter uncompressed (its own compression, at
-    zlib's slowest level, was most of a print letter's time: the colour profile alone is
-    180 KB), and :func:`join` compresses it, reusing what the letters before it repeated.
-    """
-    made = from_template(job)
-    if made is not None:
-        (combined, total), pages, problems = made
-        problems += page_budget(job, pages)
-        if job.full_check:  # the template's post-check stands for the language's letters
-            problems += template_for(job)[1]
-        if any(p.is_error or job.strict for p in problems):
-            return LetterOutcome(job.row, pages, 0, problems, False)
-    else:
-        try:
-            pdf, pages, problems = warm_renderer(job.project_root).render(
-                job.rendered, shared_styles(job), compress=False, keep_parts=True
-            )
-        except BriefpressError as exc:
-            return LetterOutcome(job.row, 0, 0, exc.problems, False)
-        problems += letter_checks(job, pdf, pages)
-        if any(p.is_error or job.strict for p in problems):
-            return LetterOutcome(job.row, pages, 0, problems, False)
-        combined, total = letter_and_brief(
-            pdf, job.brief_pdf, compressed_streams(job), job.rendered.medium.tagged
-        )
-    write_atomic(job.output, combined)
-    return LetterOutcome(job.row, pages, total, problems, True, made is not None)
-
-
-# The letter template marks where the flow continues after what names the recipient.
-FLOW_MARK_HTML = f'<div id="{FLOW_MARK}"></div>'
-# The one a language's template letter is addressed to: no person (the template's text
-# is never sent), in letters every brand font has, one line each, as most rows are.
-TEMPLATE_RECIPIENT = ("Recipient", "Address")
-# Each language's template per mailing (its staging folder): the whole letter addressed
-# to TEMPLATE_RECIPIENT, or None if it could not be made, and its post-check's problems.
-_TEMPLATES: dict[tuple[Path, str], tuple[Templates | None, list[Problem]]] = {}
-
-
-def template_for(job: LetterJob) -> tuple[Templates | None, list[Problem]]:
-    """This process's template for the job's mailing and language, laid out on first use:
-    every worker lays out the same one, so a letter is the same whoever fills it."""
-    key = (job.output.parent, job.rendered.brief.language)
-    if any(folder != key[0] for folder, _ in _TEMPLATES):
-        _TEMPLATES.clear()  # an earlier mailing's
-    if key not in _TEMPLATES:
-        _TEMPLATES[key] = _lay_out_template(job)
-    return _TEMPLATES[key]
-
-
-def _lay_out_template(job: LetterJob) -> tuple[Templates | None, list[Problem]]:
-    head = head_of(job.rendered)
-    if head is None or job.template_head is None:
-        return None, []
-    html = job.template_head + job.rendered.html[len(head.html) :]
-    rendered = dataclasses.replace(job.rendered, html=html)
-    try:
-        pdf, _, problems = warm_renderer(job.project_root).render(
-            rendered, shared_styles(job), compress=False, keep_parts=True
-        )
-    except BriefpressError:
-        return None, []  # each letter, rendered whole, reports it in its row
-    problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
-    if any(p.is_error for p in problems):
-        return None, []
-    templates = Templates(size=1)
-    templates.add(pdf)
-    return (templates if templates.items else None), problems
-
-
-def head_of(rendered: Rendered) -> Rendered | None:
-    """The letter's HTML up to the flow mark, or None if its template has no mark (a
-    project's own letter template, say: its letters are rendered whole)."""
-    end = rendered.html.find(FLOW_MARK_HTML)
-    if end < 0:
-        return None
-    return dataclasses.replace(rendered, html=rendered.html[: end + len(FLOW_MARK_HTML)])
-
-
-def from_template(job: LetterJob) -> tuple[tuple[bytes, int], int, list[Problem]] | None:
-    """The recipient's file (bytes and pages) made from the template of the letter's
-    language with this recipient's parts, the letter's page count and the head's
-    warnings; None when there is no template or it does not fit (the letter is then
-    rendered whole)."""
-    head = head_of(job.rendered)
-    if head is None:
-        return None
-    templates = template_for(job)[0]
-    if templates is None:
-        return None
-    try:
-        head_pdf, _, problems = warm_renderer(job.project_root).render(
-            head, shared_styles(job), compress=False, keep_parts=True, head=True
-        )
-    except BriefpressError:
-        return None  # the whole render reports it
-    cache = compressed_streams(job)
-    tags = job.rendered.medium.tagged
-    filled = templates.fill(head_pdf, lambda letter: join(letter, job.brief_pdf, cache, tags))
-    if filled is None:
-        return None
-    return filled[0], filled[1], problems
-
-
-# Compressed forms of large streams that letters repeat (colour profile, font subsets),
-# per worker and mailing, so each is compressed once.
-_COMPRESSED: dict[Path, StreamCache] = {}
-
-
-def compressed_streams(job: LetterJob) -> StreamCache:
-    """This mailing's stream cache in this process (the staging folder names the mailing)."""
-    key = job.output.parent
-    if key not in _COMPRESSED:
-        _COMPRESSED.clear()
-        _COMPRESSED[key] = StreamCache()
-    return _COMPRESSED[key]
-
-
-def letter_checks(job: LetterJob, pdf: bytes, pages: int) -> list[Problem]:
-    """The build's post-checks; after the first letter of a language, the page budget."""
-    if job.full_check:
-        return check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
-    return page_budget(job, pages)
-
-
-def page_budget(job: LetterJob, pages: int) -> list[Problem]:
-    """A letter over its brief's page budget (a long note can make one)."""
-    brief = job.rendered.brief
-    budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
-    if budget is not None and pages > budget:
-        return [
-            Problem(
-                Location(brief.file),
-                f"the brief runs to {pages} pages, over max_pages {budget}",
-                "shorten the note, or raise max_pages",
-            )
-        ]
-    return []
 
 
 # --- the manifest ----------------------------------------------------------------------
@@ -368,30 +98,6 @@ def manifest_row(recipient: Recipient, file: str, pages: int) -> list[object]:
     """A row of manifest.csv (MANIFEST_COLUMNS)."""
     org = recipient.organisation or ""
     return [recipient.row, _cell(recipient.name), _cell(org), recipient.language, file, pages]
-
-
-# Latin letters for Cyrillic names (Russian, Kyrgyz, Ukrainian), so that file names
-# survive any zip tool or print shop; the PDFs and the manifest keep the names as written.
-_CYRILLIC = {
-    **dict(zip("абвгдезийклмнопрстуфыэңөүіїґ", "abvgdeziyklmnoprstufyenouiig", strict=True)),
-    **{"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch"},
-    **{"ъ": "", "ь": "", "ю": "yu", "я": "ya", "є": "ye"},
-}
-
-
-def slug(name: str) -> str:
-    """A short ASCII file name part for a person's name ("Nguyễn Văn Mẫu" -> nguyen-van-mau)."""
-    text = name.lower().replace("đ", "d")
-    text = "".join(_CYRILLIC.get(c, c) for c in text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text[:40].rstrip("-") or "recipient"
-
-
-def file_name(recipient: Recipient, width: int) -> str:
-    """``0007-maria-ejemplo.pdf``: the row number keeps files unique and in mailing order."""
-    return portable_name(f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf")
 
 
 # --- the mailing ----------------------------------------------------------------------
