@@ -193,7 +193,8 @@ def from_scratch_per_recipient(project: Path, rows: list[dict[str, str]], brief_
 
     from briefpress.build.builder import warm_renderer
     from briefpress.core.errors import Location
-    from briefpress.mail.letters import load_mailing, personalise
+    from briefpress.mail.letters import load_mailing
+    from briefpress.mail.personal import personalise
     from briefpress.mail.recipients import Recipient
     from briefpress.render.html import build_date, render_brief
 

@@ -13,34 +13,26 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
-from briefpress.mail.settings import SmtpSettings
+from briefpress.channels.base import Attempt, Outcome, Undeliverable
+from briefpress.channels.email.messages import sent_bytes
+from briefpress.channels.email.settings import SmtpSettings
 
-# Outcomes of one attempt.
-SENT = "sent"
-TEMPORARY = "temporary"  # 4xx, or the connection failed before the hand-over: try again
-PERMANENT = "permanent"  # 5xx: the server will not take this message
-UNKNOWN = "unknown"  # the connection broke after the hand-over
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """What became of one attempt, with the server's own words."""
-
-    outcome: str
-    answer: str
-    reconnect: bool = False  # the connection is gone (or the server closes it: 421)
-    no_answer: bool = False  # the server could not be reached, or went away, before DATA
-    sender_refused: bool = False  # MAIL FROM refused for good: no message can go
+SENT, TEMPORARY, PERMANENT, UNKNOWN = (
+    Outcome.SENT,
+    Outcome.TEMPORARY,
+    Outcome.PERMANENT,
+    Outcome.UNKNOWN,
+)
+SECURITY_HINT = "check mail: security, port and ca_file in briefpress.yaml"
 
 
-class LoginFailed(Exception):
+class LoginFailed(Undeliverable):
     """The server refused the username and password: nothing can be sent."""
 
 
-class InsecureConnection(Exception):
+class InsecureConnection(Undeliverable):
     """The connection cannot be secured (no STARTTLS offered, a certificate that does not
     verify, no TLS on a TLS port): trying again in a minute would meet the same server, so
     nothing can be sent until the settings or the server change."""
@@ -77,7 +69,8 @@ def dot_stuffed(message: bytes) -> bytes:
 
 
 class Connection:
-    """One SMTP session, opened when first needed and again after it breaks."""
+    """The e-mail channel's transport: one SMTP session, opened when first needed and
+    again after it breaks."""
 
     def __init__(self, settings: SmtpSettings, password: str | None) -> None:
         self.settings = settings
@@ -102,14 +95,17 @@ class Connection:
             smtp.ehlo()
             if s.security == "starttls":
                 if not smtp.has_extn("starttls"):
-                    raise InsecureConnection(f"{s.host} does not offer STARTTLS")
+                    said = f"nothing sent: {s.host} does not offer STARTTLS"
+                    raise InsecureConnection(said, SECURITY_HINT)
                 smtp.starttls(context=self._context())
                 smtp.ehlo()
             if s.username is not None:
                 try:
                     smtp.login(s.username, self.password or "")
                 except smtplib.SMTPAuthenticationError as exc:
-                    raise LoginFailed(_answer(exc.smtp_code, exc.smtp_error)) from None
+                    answer = _answer(exc.smtp_code, exc.smtp_error)
+                    said = f"{s.host} refused the login of {s.username}: {answer}"
+                    raise LoginFailed(said) from None
         except BaseException:
             smtp.close()
             raise
@@ -134,18 +130,22 @@ class Connection:
             self.smtp.close()
             self.smtp = None
 
-    def send(
-        self, sender: str, recipients: list[str], message: bytes, on_handover: Callable[[], None]
+    def deliver(
+        self, addresses: Sequence[str], prepared: bytes, on_handover: Callable[[], None]
     ) -> Attempt:
-        """One transaction: MAIL, RCPT for each address, DATA. Any refused address refuses
-        the message (a letter goes to all its addresses or to none)."""
+        """One transaction: MAIL, RCPT for each address, DATA with the draft as written
+        (without its unsent mark). Any refused address refuses the message (a letter goes
+        to all its addresses or to none)."""
+        sender, recipients = self.settings.sender.addr_spec, list(addresses)
+        message = sent_bytes(prepared)
         try:
             smtp = self.open()
-        except (LoginFailed, InsecureConnection):
+        except Undeliverable:
             raise
         except ssl.SSLError as exc:  # before OSError, its parent: a retry meets the same
             self.drop()
-            raise InsecureConnection(secure_failure(self.settings.host, exc)) from None
+            said = f"nothing sent: {secure_failure(self.settings.host, exc)}"
+            raise InsecureConnection(said, SECURITY_HINT) from None
         except (smtplib.SMTPException, OSError) as exc:
             self.drop()
             return Attempt(TEMPORARY, f"cannot connect to {self.settings.host}: {exc}", True, True)

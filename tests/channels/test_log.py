@@ -9,7 +9,7 @@ from conftest import REPO
 
 
 def test_the_send_log_imports_without_fcntl() -> None:
-    code = "import sys; sys.modules['fcntl'] = None; import briefpress.mail.log"
+    code = "import sys; sys.modules['fcntl'] = None; import briefpress.channels.log"
     env = {"PYTHONPATH": str(REPO / "src")}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

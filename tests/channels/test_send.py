@@ -1,4 +1,4 @@
-"""E-mailing letters against a real SMTP server on 127.0.0.1: each recipient gets exactly one
+"""The e-mail channel against a real SMTP server on 127.0.0.1: each recipient gets exactly one
 message with their own letter, whatever the server answers, however the run is stopped."""
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from typing import Any
 import pytest
 from mailserver import PASSWORD, USER, Received, Server, free_port, serving
 
+from briefpress.channels.consent import Consent
+from briefpress.channels.drafts import Options, Plan, Timing
+from briefpress.channels.send import Report, prepare
 from briefpress.core.errors import BriefpressError
 from briefpress.mail.letters import mail
-from briefpress.mail.send import Options, Plan, Report, Timing, prepare
 from conftest import FIXTURE, REPO, Result, run_cli
 from sampleletter import LETTER, SAMPLE
 
@@ -112,7 +114,7 @@ def send(
     timing = timing or FakeTime().timing
     people = project / "people.csv"
     with prepare(project, "letter", people, Options(**options), timing) as (run, plan):
-        report = run.send(plan, password, lambda kind, item, answer: None)
+        report = run.send(plan, password, lambda event: None, Consent.GIVEN)
     return plan, report
 
 
@@ -626,16 +628,20 @@ def test_each_warning_is_shown_once(project: Path, server: Server) -> None:
 def test_a_header_line_servers_refuse_stops_at_its_draft(project: Path) -> None:
     """The name's limit keeps the To: line short; a line over 998 octets (a project's own
     subject template, say) is caught in the draft, not refused by the server mid-run."""
-    from briefpress.mail.messages import Composer, draft_bytes, overlong_line
+    from briefpress import channels
+    from briefpress.channels.base import Letter
+    from briefpress.channels.drafts import load_send
+    from briefpress.channels.email.messages import Composer, draft_bytes, overlong_line
+    from briefpress.channels.email.settings import SmtpSettings
     from briefpress.mail.recipients import Recipient
-    from briefpress.mail.send import load_send
 
     configure(project, 25)
     loaded, letter, recipients, settings = load_send(
-        project, "letter", project / "people.csv", False, False
+        project, "letter", project / "people.csv", False, False, channels.get("email")
     )
     person = next(iter(recipients))
-    composer = Composer(project, letter, None, settings, loaded.config.brand)
+    assert isinstance(settings, SmtpSettings)
+    composer = Composer(Letter(loaded, letter, None, loaded.config.brand), settings)
     fine = composer.message(person, b"%PDF", "0" * 64, 0.0)
     assert overlong_line(draft_bytes(fine)) is None
     long = Recipient(**{**{f: getattr(person, f) for f in person.__slots__}, "name": "N" * 1200})
@@ -654,3 +660,98 @@ def test_the_letters_stamp_is_replaced_whole(project: Path, server: Server) -> N
     send(project)
     assert stamp.stat().st_ino != before
     assert json.loads(stamp.read_text(encoding="utf-8"))["inputs"]
+
+
+# --- the channel layer: registry, consent, typed events, an injected transport ----------------
+
+
+def test_the_email_channel_is_registered_and_an_unknown_one_is_a_clean_error() -> None:
+    from briefpress import channels
+
+    assert "email" in channels.names() and channels.get().name == "email"
+    with pytest.raises(BriefpressError, match="no channel 'fax'"):
+        channels.get("fax")
+
+
+def test_no_yes_is_a_dry_run_and_sending_refuses_without_one() -> None:
+    from briefpress.channels.consent import answered, consent
+
+    assert consent(dry_run=True, yes=True, can_ask=True) is Consent.DRY_RUN
+    assert consent(dry_run=False, yes=True, can_ask=False) is Consent.GIVEN
+    assert consent(dry_run=False, yes=False, can_ask=True) is Consent.ASK
+    assert consent(dry_run=False, yes=False, can_ask=False) is Consent.DRY_RUN  # a script
+    assert answered(Consent.ASK, lambda: False) is Consent.DRY_RUN
+    assert answered(Consent.ASK, lambda: True) is Consent.GIVEN
+
+
+def test_deliver_without_consent_drafts_and_sends_nothing(project: Path, server: Server) -> None:
+    """The studio's call: a plan back, nothing sent without a yes, then everything with one."""
+    from briefpress.channels.send import deliver
+
+    configure(project, server.port)
+    people = project / "people.csv"
+    timing = FakeTime().timing
+    asked: list[int] = []
+
+    def say_no(plan: Plan) -> bool:
+        asked.append(len(plan.to_send))
+        return False
+
+    done = deliver(project, "letter", people, Consent.ASK, confirm=say_no, timing=timing)
+    assert (done.consent, done.report, asked) == (Consent.DRY_RUN, None, [4])
+    assert len(done.plan.to_send) == 4 and server.mailbox.received == []
+    events: list[object] = []
+    done = deliver(project, "letter", people, Consent.GIVEN, on_event=events.append, timing=timing)
+    assert done.report is not None and done.report.sent == 4 and done.report.complete
+    assert_each_got_one(server.mailbox.received, project)
+    refused = pytest.raises(BriefpressError, match="sending needs a yes")
+    with prepare(project, "letter", people, Options(), timing) as (run, plan), refused:
+        run.send(plan, None, events.append, Consent.DRY_RUN)
+
+
+class Scripted:
+    """A transport that answers from a script (a future channel's would deliver): it
+    keeps what it was handed, and is told when a message left."""
+
+    def __init__(self, *outcomes: str) -> None:
+        self.outcomes = list(outcomes)
+        self.handed: list[tuple[tuple[str, ...], bytes]] = []
+        self.closed = False
+
+    def deliver(self, addresses: Any, prepared: bytes, on_handover: Any) -> Any:
+        from briefpress.channels.base import Attempt, Outcome
+
+        outcome = Outcome(self.outcomes.pop(0) if self.outcomes else "sent")
+        if outcome is not Outcome.TEMPORARY:
+            on_handover()
+            self.handed.append((tuple(addresses), prepared))
+        return Attempt(outcome, f"{outcome.value} by script")
+
+    def drop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_any_transport_drives_the_same_loop_with_typed_events(project: Path) -> None:
+    from briefpress.channels.events import EventKind, SendEvent
+
+    configure(project, free_port())  # no server: the channel's own transport is not used
+    transport = Scripted("temporary", "sent", "permanent")
+    events: list[SendEvent] = []
+    fake = FakeTime()
+    people = project / "people.csv"
+    with prepare(project, "letter", people, Options(), fake.timing) as (run, plan):
+        report = run.send(plan, None, events.append, Consent.GIVEN, transport)
+    assert [(e.kind, e.item.row) for e in events] == [
+        (EventKind.RETRY, 1),
+        (EventKind.SENT, 2),
+        (EventKind.FAILED, 3),
+        (EventKind.SENT, 4),
+        (EventKind.SENT, 1),
+    ]
+    assert (report.sent, report.failed, report.complete) == (3, 1, False)
+    assert transport.closed and transport.handed[0][0] == ("nguyen@example.org",)
+    draft = sorted((project / "out/mail/letter/drafts").glob("*.eml"))[1]
+    assert transport.handed[0][1] == draft.read_bytes()  # the draft, as written
