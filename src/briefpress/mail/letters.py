@@ -49,6 +49,7 @@ from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import BriefSpec
 from briefpress.mail.assemble import PrintFile
 from briefpress.mail.making import (
+    TEMPLATE_NOTES,
     TEMPLATE_RECIPIENT,
     LetterJob,
     LetterOutcome,
@@ -238,7 +239,7 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
     today = build_date()
     width = max(3, len(str(len(recipients))))
     dirs = i18n.catalog_dirs(project.root)
-    heads: dict[str, str | None] = {}  # each language's template head; first row: full check
+    heads: dict[str, tuple[str, ...]] = {}  # each language's template heads
     for recipient in recipients:
         rendered = render_brief(
             personalise(run.letter, recipient, today, dirs), project, medium_of(run), env
@@ -246,7 +247,7 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
         output = run.staging / file_name(recipient, width)
         first = recipient.language not in heads
         if first:
-            heads[recipient.language] = template_head(run, recipient.language, today, env)
+            heads[recipient.language] = template_heads(run, recipient.language, today, env)
         job = LetterJob(
             recipient.row,
             rendered,
@@ -266,15 +267,21 @@ def medium_of(run: Run) -> Medium:
     return editions.get(run.edition or editions.default().name).medium
 
 
-def template_head(run: Run, language: str, today: dt.date, env: Environment) -> str | None:
-    """The HTML of a language's letter to TEMPLATE_RECIPIENT, up to the flow mark."""
+def template_heads(run: Run, language: str, today: dt.date, env: Environment) -> tuple[str, ...]:
+    """The HTML of a language's letters to TEMPLATE_RECIPIENT, up to the flow mark, one
+    for each of TEMPLATE_NOTES; none when the letter template has no flow mark."""
     name, address = TEMPLATE_RECIPIENT
     where = Location(run.letter.file)
-    nobody = Recipient(0, where, name, None, None, address, None, language, None)
     dirs = i18n.catalog_dirs(run.project.root)
-    letter = personalise(run.letter, nobody, today, dirs)
-    head = head_of(render_brief(letter, run.project, medium_of(run), env))
-    return head.html if head is not None else None
+    heads = []
+    for note in TEMPLATE_NOTES:
+        nobody = Recipient(0, where, name, None, None, address, None, language, note)
+        letter = personalise(run.letter, nobody, today, dirs)
+        head = head_of(render_brief(letter, run.project, medium_of(run), env))
+        if head is None:
+            return ()
+        heads.append(head.html)
+    return tuple(heads)
 
 
 def run_letters(

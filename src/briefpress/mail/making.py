@@ -39,9 +39,10 @@ class LetterJob:
     # The full post-check (fonts, machine traces) of the first letter in each language;
     # the others differ only in the recipient's row, whose characters were checked.
     full_check: bool = True
-    # The language's template letter up to the flow mark, addressed to no one (see
-    # TEMPLATE_RECIPIENT); None when the letter template has no flow mark.
-    template_head: str | None = None
+    # The language's template letters up to the flow mark, addressed to no one (see
+    # TEMPLATE_RECIPIENT), one for each of TEMPLATE_NOTES; none when the letter template
+    # has no flow mark.
+    template_heads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,11 @@ FLOW_MARK_HTML = f'<div id="{FLOW_MARK}"></div>'
 # The one a language's template letter is addressed to: no person (the template's text
 # is never sent), in letters every brand font has, one line each, as most rows are.
 TEMPLATE_RECIPIENT = ("Recipient", "Address")
-# Each language's template per mailing (its staging folder): the whole letter addressed
-# to TEMPLATE_RECIPIENT, or None if it could not be made, and its post-check's problems.
+# A template without a personal note, and one with a note of one line (a note is one
+# more part, and moves the flow by its lines): the rows most mailings have fit one.
+TEMPLATE_NOTES = (None, "Note")
+# Each language's templates per mailing (its staging folder): the whole letters addressed
+# to TEMPLATE_RECIPIENT, or None if none could be made, and their post-check's problems.
 _TEMPLATES: dict[tuple[Path, str], tuple[Templates | None, list[Problem]]] = {}
 
 
@@ -132,22 +136,24 @@ def template_for(job: LetterJob) -> tuple[Templates | None, list[Problem]]:
 
 def _lay_out_template(job: LetterJob) -> tuple[Templates | None, list[Problem]]:
     head = head_of(job.rendered)
-    if head is None or job.template_head is None:
+    if head is None or not job.template_heads:
         return None, []
-    html = job.template_head + job.rendered.html[len(head.html) :]
-    rendered = dataclasses.replace(job.rendered, html=html)
-    try:
-        pdf, _, problems = warm_renderer(job.project_root).render(
-            rendered, shared_styles(job), compress=False, keep_parts=True
-        )
-    except BriefpressError:
-        return None, []  # each letter, rendered whole, reports it in its row
-    problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
-    if any(p.is_error for p in problems):
-        return None, []
-    templates = Templates(size=1)
-    templates.add(pdf)
-    return (templates if templates.items else None), problems
+    templates = Templates(size=len(job.template_heads))
+    found: list[Problem] = []
+    for template_head in reversed(job.template_heads):  # added in front: first kept first
+        html = template_head + job.rendered.html[len(head.html) :]
+        rendered = dataclasses.replace(job.rendered, html=html)
+        try:
+            pdf, _, problems = warm_renderer(job.project_root).render(
+                rendered, shared_styles(job), compress=False, keep_parts=True
+            )
+        except BriefpressError:
+            continue  # the letters it would fill, rendered whole, report it in their rows
+        problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
+        if not any(p.is_error for p in problems):
+            templates.add(pdf)
+            found += [p for p in problems if p not in found]
+    return (templates if templates.items else None), found
 
 
 def head_of(rendered: Rendered) -> Rendered | None:
