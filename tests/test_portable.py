@@ -108,18 +108,11 @@ def test_every_module_imports_without_posix_only_modules(
     failure = without_posix.get(module)
     if failure is None:
         return
-    culprit = Path(failure["file"] or "?").as_posix()
-    # The send log's lock moves from fcntl to filelock in a change of its own; until it
-    # lands, the modules that import mail/log.py (the send, the command line) fail here
-    # because of that one file. Every other file must import on Windows now.
-    log = SRC / "briefpress" / "mail" / "log.py"
-    if culprit.endswith("briefpress/mail/log.py") and "import fcntl" in log.read_text():
-        pytest.xfail("mail/log.py still imports fcntl (replaced by filelock separately)")
     raise AssertionError(f"{module} does not import on Windows: {failure}")
 
 
 def test_the_list_of_modules_is_complete() -> None:
-    assert {"briefpress.cli", "briefpress.core.files", "briefpress.mail.log"} <= set(MODULES)
+    assert {"briefpress.cli", "briefpress.core.files", "briefpress.channels.log"} <= set(MODULES)
 
 
 # --- names ---------------------------------------------------------------------------
@@ -176,7 +169,7 @@ def test_the_studio_refuses_device_names_as_ids() -> None:
 
 
 def test_letter_and_attachment_names_are_portable() -> None:
-    from briefpress.mail.letters import file_name
+    from briefpress.mail.personal import file_name
     from briefpress.mail.recipients import Recipient
 
     fields = Recipient.__dataclass_fields__
@@ -186,7 +179,7 @@ def test_letter_and_attachment_names_are_portable() -> None:
     assert made.startswith("0007-") and name_problem(made) is None
     from types import SimpleNamespace
 
-    from briefpress.mail.messages import attachment_name
+    from briefpress.channels.email.messages import attachment_name
 
     for title in ("CON", "Nul", "Drug policy: a letter?", " . "):
         named = attachment_name(SimpleNamespace(title=title, id="letter"))  # type: ignore[arg-type]
