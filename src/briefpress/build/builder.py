@@ -15,6 +15,7 @@ workers are removed on the spot or, after a hard kill, by the next build.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -37,10 +38,10 @@ from briefpress.build.gallery import publish_results
 from briefpress.build.results import BriefResult, output_path
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, publish_theme
-from briefpress.core.errors import BriefpressError, Problem, raise_if_errors
+from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
 from briefpress.core.files import claim_folder, clean_temporaries, write_atomic
 from briefpress.core.i18n import LOCALE_DIR
-from briefpress.core.signals import check_interrupted, worker_pool
+from briefpress.core.signals import check_interrupted, results_in_order, worker_pool
 from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.pdf.postcheck import check_pdf
 from briefpress.pdf.weasy import PdfRenderer
@@ -88,8 +89,30 @@ def make_pdf(job: PdfJob) -> tuple[int, list[Problem], bool]:
     problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
     if any(p.is_error or job.strict for p in problems):
         return pages, problems, False
-    write_atomic(job.output, pdf)
+    try:
+        write_atomic(job.output, pdf)
+    except OSError as exc:  # a full disk, a read-only out/: no other brief can be written
+        raise WriteFailed(str(exc.filename or job.output), exc.strerror or str(exc)) from None
     return pages, problems, True
+
+
+class WriteFailed(Exception):
+    """An output could not be written (its path and why): the build stops. Plain strings
+    only, so that it crosses from a worker process intact."""
+
+    def problem(self, project: Project) -> Problem:
+        path, why = self.args
+        return Problem(
+            Location(project.display(Path(path))),
+            f"cannot write the output: {why}",
+            "free some space on that disk, or make the folder writable, and build again",
+        )
+
+
+def write_error(exc: OSError, project: Project) -> BriefpressError:
+    """An output or the build's own records could not be written: a located error."""
+    failed = WriteFailed(str(exc.filename or project.out_dir), exc.strerror or str(exc))
+    return BriefpressError([failed.problem(project)])
 
 
 def warm_worker(root: Path) -> None:
@@ -198,6 +221,7 @@ class Build:
         if unchanged is not None:
             return unchanged, []
         for brief in self.project.briefs.values():
+            check_interrupted()  # a stop while rendering HTML for many briefs: stop now
             for edition in self.editions:
                 result = BriefResult(brief, edition, output_path(self.project, brief.id, edition))
                 try:
@@ -239,14 +263,19 @@ class Build:
         jobs = [job for _, job, _ in pending]
         try:
             if pool is not None:
-                yield from self._settle(pending, pool.map(make_pdf, jobs))
+                yield from self._settle(pending, results_in_order(pool, make_pdf, jobs))
             elif self.jobs > 1 and len(jobs) > 1:
                 workers = min(self.jobs, len(jobs))
                 with worker_pool(workers, warm_worker, (self.project.root,)) as pool:
-                    outcomes: Iterable[tuple[int, list[Problem], bool]] = pool.map(make_pdf, jobs)
+                    outcomes: Iterable[tuple[int, list[Problem], bool]] = results_in_order(
+                        pool, make_pdf, jobs
+                    )
                     yield from self._settle(pending, outcomes)
             else:
                 yield from self._settle(pending, map(_make_pdf_unless_stopped, jobs))
+        except WriteFailed as exc:
+            clean_temporaries(self.project.out_dir)
+            raise BriefpressError([exc.problem(self.project)]) from None
         except BaseException:
             clean_temporaries(self.project.out_dir)
             raise
@@ -298,29 +327,48 @@ def build(
     jobs: int = 1,
     on_plan: Callable[[int], None] | None = None,
 ) -> list[BriefResult]:
-    """Build the named briefs (all when none) in each edition; never stops at one failure."""
+    """Build the named briefs (all when none) in each edition; never stops at one failure,
+    but stops at once, with a located error, when outputs cannot be written at all (a
+    full disk, a read-only out/)."""
     project = prepare(root, brief_ids, strict)
-    run = Build(project, editions, strict, write_html, force, jobs)
+    try:
+        run = Build(project, editions, strict, write_html, force, jobs)
+        results = _run(run, on_result, on_plan)
+        if brief_ids is None:  # a full build also refreshes out/index.html and thumbnails
+            prune_removed(run)
+            publish_results(project, results, strict)
+    except OSError as exc:
+        raise write_error(exc, project) from None
+    return results
+
+
+def _run(
+    run: Build,
+    on_result: Callable[[BriefResult], None] | None,
+    on_plan: Callable[[int], None] | None,
+) -> list[BriefResult]:
+    """Plan, then make the PDFs; the cache records what was made, however it ends."""
     settled, pending = run.plan()
     if on_plan is not None:
         on_plan(len(pending))
     results: list[BriefResult] = []
-    for result in settled:
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
     try:
+        for result in settled:
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
         for result in run.run_jobs(pending):
             results.append(result)
             if on_result is not None:
                 on_result(result)
-    finally:
-        clean = len(results) == len(settled) + len(pending) and not any(
-            r.failed(strict) for r in results
-        )
-        run.cache.set_inputs(run.inputs_key if clean else None)
-        run.cache.save()
-    if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
-        prune_removed(run)
-        publish_results(project, results, strict)
+    except BaseException:
+        run.cache.set_inputs(None)
+        with contextlib.suppress(OSError):  # the error under way is the one to report
+            run.cache.save()
+        raise
+    clean = len(results) == len(settled) + len(pending) and not any(
+        r.failed(run.strict) for r in results
+    )
+    run.cache.set_inputs(run.inputs_key if clean else None)
+    run.cache.save()
     return results
