@@ -25,6 +25,7 @@ from pathlib import Path
 
 import jinja2
 
+from briefpress import editions
 from briefpress.build.cache import (
     CACHE_FILE,
     BuildCache,
@@ -34,8 +35,9 @@ from briefpress.build.cache import (
     inputs_digest,
     tree_digest,
 )
-from briefpress.build.gallery import publish_results
+from briefpress.build.gallery import publish_results, refresh_thumbnails
 from briefpress.build.results import BriefResult, output_path
+from briefpress.build.version import record as record_version
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
@@ -43,6 +45,8 @@ from briefpress.core.files import claim_folder, clean_temporaries, write_atomic
 from briefpress.core.i18n import LOCALE_DIR
 from briefpress.core.signals import check_interrupted, results_in_order, worker_pool
 from briefpress.data.load import CONFIG_FILE, Project, load_project
+from briefpress.data.model import BriefSpec
+from briefpress.editions import Edition, Finishing
 from briefpress.pdf.postcheck import check_pdf
 from briefpress.pdf.weasy import PdfRenderer
 from briefpress.render.glyphs import check_glyphs
@@ -139,7 +143,11 @@ def _made_by_briefpress(folder: Path) -> bool:
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    """The cores this process may use: its affinity where the system has one (Linux),
+    else every core (macOS and Windows have no sched_getaffinity)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 @dataclass
@@ -147,7 +155,7 @@ class Build:
     """One build run: which briefs are stale, and making their PDFs."""
 
     project: Project
-    editions: tuple[str, ...] = ("screen",)
+    editions: tuple[str, ...] = ()  # none: the default edition
     strict: bool = False
     write_html: bool = False
     force: bool = False
@@ -155,14 +163,14 @@ class Build:
     env: jinja2.Environment | None = None  # a watcher passes its warm environment
 
     def __post_init__(self) -> None:
+        self.editions = editions.expand(self.editions or (editions.default().name,))
         claim_out(self.project)
         self.env = self.env or make_environment(self.project.root)
         assets = publish_theme(self.project.out_dir)
         self.assets_digest = tree_digest(assets, self.project.root / "styles")
         self.cache = BuildCache.load(self.project.out_dir)
         self.inputs_key = self.inputs()
-        brand = self.project.config.brand
-        self.fonts = (brand.body_font, brand.heading_font)
+        self.brand = self.project.config.brand
 
     def inputs(self) -> str:
         """The digest of every file and option this build depends on: the project's
@@ -199,7 +207,7 @@ class Build:
         for brief in self.project.briefs.values():
             for edition in self.editions:
                 outputs[f"{brief.id}:{edition}"] = output_path(self.project, brief.id, edition)
-                if self.write_html:
+                if self.write_html and editions.get(edition).is_pdf:
                     html = output_path(self.project, brief.id, edition, ".html")
                     outputs[f"{brief.id}:{edition}:html"] = html
         pages = self.cache.all_fresh(self.inputs_key, outputs)
@@ -222,37 +230,48 @@ class Build:
             return unchanged, []
         for brief in self.project.briefs.values():
             check_interrupted()  # a stop while rendering HTML for many briefs: stop now
-            for edition in self.editions:
-                result = BriefResult(brief, edition, output_path(self.project, brief.id, edition))
-                try:
-                    rendered = render_brief(brief, self.project, edition, self.env)
-                except BriefpressError as exc:
-                    result.problems.extend(exc.problems)
+            for name in self.editions:
+                result, job = self.plan_one(brief, editions.get(name))
+                if job is None:
                     settled.append(result)
-                    continue
-                if self.write_html:
-                    html_path = output_path(self.project, brief.id, edition, ".html")
-                    write_atomic(html_path, rendered.html.encode("utf-8"))
-                    self.cache.record(cache_name(brief.id, edition, ":html"), "", 0, html_path)
-                key = self.key(brief.id, rendered.html)
-                pages = (
-                    None
-                    if self.force
-                    else self.cache.fresh(cache_name(brief.id, edition), key, result.output)
-                )
-                if pages is not None:  # same HTML and fonts as a build that passed every check
-                    result.pages, result.written, result.fresh = pages, True, True
-                    settled.append(result)
-                    continue
-                data = self.project.reports.get(brief.report)
-                missing = check_glyphs(rendered.html, brief, data, self.project.root, self.fonts)
-                if missing:  # fail before WeasyPrint prints a box or falls back to another font
-                    result.problems.extend(missing)
-                    settled.append(result)
-                    continue
-                job = PdfJob(rendered, result.output, self.project.root, self.fonts, self.strict)
-                pending.append((result, job, key))
+                else:
+                    pending.append((result, *job))
         return settled, pending
+
+    def plan_one(
+        self, brief: BriefSpec, edition: Edition
+    ) -> tuple[BriefResult, tuple[PdfJob, str] | None]:
+        """One brief in one edition: settled now, or the PDF job still to run."""
+        result = BriefResult(brief, edition.name, edition.output(self.project.out_dir, brief.id))
+        try:
+            rendered = render_brief(brief, self.project, edition.medium, self.env)
+        except BriefpressError as exc:
+            result.problems.extend(exc.problems)
+            return result, None
+        if self.write_html and edition.is_pdf:
+            html_path = edition.output(self.project.out_dir, brief.id, ".html")
+            write_atomic(html_path, rendered.html.encode("utf-8"))
+            self.cache.record(cache_name(brief.id, edition.name, ":html"), "", 0, html_path)
+        key = self.key(brief.id, rendered.html)
+        name = cache_name(brief.id, edition.name)
+        pages = None if self.force else self.cache.fresh(name, key, result.output)
+        if pages is not None:  # same HTML and fonts as a build that passed every check
+            result.pages, result.written, result.fresh = pages, True, True
+            return result, None
+        if edition.renderer is not None:  # a page, not a PDF: made here, at once
+            write_atomic(result.output, edition.renderer(rendered))
+            result.written = True
+            self.cache.record(name, key, 0, result.output)
+            return result, None
+        data = self.project.reports.get(brief.report)
+        stacks = self.brand.stacks(brief.language)
+        missing = check_glyphs(rendered.html, brief, data, self.project.root, stacks)
+        if missing:  # fail before WeasyPrint prints a box or falls back to another font
+            result.problems.extend(missing)
+            return result, None
+        fonts = stacks.families
+        job = PdfJob(rendered, result.output, self.project.root, fonts, self.strict)
+        return result, (job, key)
 
     def run_jobs(
         self, pending: list[tuple[BriefResult, PdfJob, str]], pool: Executor | None = None
@@ -301,7 +320,7 @@ def prune_removed(run: Build) -> None:
     for name in list(run.cache.entries):
         brief_id, _, rest = name.partition(":")
         edition, _, suffix = rest.partition(":")
-        if not rest or brief_id in run.project.briefs or edition not in ("screen", "print"):
+        if not rest or brief_id in run.project.briefs or edition not in editions.registry():
             continue
         output = output_path(run.project, brief_id, edition, ".html" if suffix else ".pdf")
         if output.is_symlink() or output.is_file():
@@ -319,7 +338,7 @@ def _make_pdf_unless_stopped(job: PdfJob) -> tuple[int, list[Problem], bool]:
 def build(
     root: Path,
     brief_ids: list[str] | None = None,
-    editions: tuple[str, ...] = ("screen",),
+    editions: tuple[str, ...] = (),  # none: the default edition
     strict: bool = False,
     write_html: bool = False,
     on_result: Callable[[BriefResult], None] | None = None,
@@ -337,6 +356,7 @@ def build(
         if brief_ids is None:  # a full build also refreshes out/index.html and thumbnails
             prune_removed(run)
             publish_results(project, results, strict)
+        finish_editions(run, results, full=brief_ids is None)
     except OSError as exc:
         raise write_error(exc, project) from None
     return results
@@ -365,10 +385,29 @@ def _run(
         run.cache.set_inputs(None)
         with contextlib.suppress(OSError):  # the error under way is the one to report
             run.cache.save()
+            record_version(run.project.out_dir)
         raise
     clean = len(results) == len(settled) + len(pending) and not any(
         r.failed(run.strict) for r in results
     )
     run.cache.set_inputs(run.inputs_key if clean else None)
     run.cache.save()
+    record_version(run.project.out_dir)
     return results
+
+
+def finish_editions(run: Build, results: list[BriefResult], full: bool) -> None:
+    """Each edition's finisher, once the briefs are built (a web site's index and files);
+    what it finds is told with the edition's result of the brief it concerns."""
+    chosen = [editions.get(name) for name in run.editions]
+    if not full and any(e.thumbnails for e in chosen):
+        refresh_thumbnails(run.project, results)
+    for edition in chosen:
+        if edition.finisher is None:
+            continue
+        for problem in edition.finisher(Finishing(run.project, results, full)):
+            mine = [r for r in results if r.edition == edition.name]
+            about = [r for r in mine if r.brief.file == problem.location.file]
+            target = (about or mine)[:1]
+            for result in target:
+                result.problems.append(problem)

@@ -39,7 +39,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from briefpress.build.gallery import THUMBS_URL, BriefCard, render_page
+from briefpress import editions
+from briefpress.build.gallery import THUMBS_URL, BriefCard, download_path, render_page
 from briefpress.build.thumbs import PAGE_WIDTH
 from briefpress.core.assets import ASSETS
 from briefpress.core.errors import BriefpressError
@@ -62,10 +63,10 @@ class ServerLinks:
         return f"/brief/{card.id}"
 
     def pdf(self, card: BriefCard) -> str:
-        return f"/out/{card.id}.pdf"
+        return f"/out/{download_path(card, editions.default().name)}"
 
-    def print_pdf(self, card: BriefCard) -> str:
-        return f"/out/print/{card.id}.pdf"
+    def download(self, card: BriefCard, edition: str) -> str:
+        return f"/out/{download_path(card, edition)}"
 
     def thumb(self, card: BriefCard) -> str:
         return f"/out/{THUMBS_URL}{card.id}.png?v={card.thumb}"
@@ -301,7 +302,7 @@ def serve(
     ``port`` 0 picks a free port; the address is printed either way.
     """
     sock = listen(host, port)  # before building: a port in use is reported at once
-    builder = LiveBuilder(root, ("screen",), strict)
+    builder = LiveBuilder(root, (editions.default().name,), strict)
     terminal = Terminal(root, strict)
     hooks = terminal.hooks(since=first_build(builder, terminal, jobs, force=False))
     shown = f"[{host}]" if ":" in host else host  # an IPv6 address, as a URL and Host: write it

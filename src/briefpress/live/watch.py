@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefpress import editions as registry
 from briefpress.build.builder import RENDERERS, Build, warm_renderer, write_error
 from briefpress.build.cache import cache_name
 from briefpress.build.gallery import BriefCard, apply_result, new_card, refresh_files, write_gallery
@@ -142,7 +143,7 @@ class LiveBuilder:
     def __init__(
         self,
         root: Path,
-        editions: tuple[str, ...] = ("screen",),
+        editions: tuple[str, ...] = (),  # none: the default edition
         strict: bool = False,
         write_html: bool = False,
         only: list[str] | None = None,
@@ -263,7 +264,7 @@ class LiveBuilder:
             env=self.env,
         )
         for brief_id in affected.forced:
-            for edition in self.editions:
+            for edition in run.editions:
                 run.cache.entries.pop(cache_name(brief_id, edition), None)
         try:
             for result in self._run(run):
@@ -374,7 +375,7 @@ class LiveBuilder:
             write_gallery(project, self.cards.values())
 
     def pdf(self, brief_id: str) -> Path:
-        return output_path(self.project, brief_id, "screen")
+        return output_path(self.project, brief_id, registry.default().name)
 
 
 # --- watching --------------------------------------------------------------------

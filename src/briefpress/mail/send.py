@@ -71,7 +71,7 @@ class Timing:
 
 @dataclass(frozen=True)
 class Options:
-    edition: str = "screen"
+    edition: str = ""  # none: the default edition
     strict: bool = False
     jobs: int = 1
     resend_unknown: bool = False  # the user checked: those messages did not arrive
@@ -226,8 +226,7 @@ class Send:
             self.log.release_unknown()
         drafts = self.folder / DRAFTS
         drafts.mkdir(exist_ok=True)
-        brand = self.project.config.brand
-        fonts = (brand.body_font, brand.heading_font)
+        fonts = self.project.config.brand.every_family()
         traces = machine_traces(self.project.root)
         problems: list[Problem] = []
         # One sync for all the drafts' entries (see SendLog.batch); the plan is written a
