@@ -146,3 +146,21 @@ def test_outputs_are_checked_like_gits_index(
         handle.write(pdf)
     assert not BuildCache.load(out).verified(cache_name("fines", "screen"), out / "fines.pdf")
     assert build_states(cli("build", "fines", "-j1")) == {"fines": "built"}
+
+
+def test_out_may_be_a_link_to_another_disk(cities: Path, tmp_path: Path) -> None:
+    """out/ wherever the user points it: the theme's files published under out/assets
+    are the build's own, not "outside the project", for briefs and letters alike."""
+    elsewhere = tmp_path / "other-disk" / "briefpress-out"
+    elsewhere.mkdir(parents=True)
+    (cities / "out").symlink_to(elsewhere)
+    result = run_cli(["-C", str(cities), "build", "-j1", "letter"])
+    assert result.code == 0 and "blocked" not in result.output, result.output
+    assert (elsewhere / "letter.pdf").is_file()
+    (cities / "people.csv").write_text(
+        'name,title,organisation,address\nAna Perez,Minister,Health,"1 Main St\nTown"\n'
+    )
+    result = run_cli(["-C", str(cities), "letters", "letter", "--recipients", "people.csv", "-j1"])
+    assert result.code == 0, result.output
+    assert "internal error" not in result.output and "blocked" not in result.output
+    assert (elsewhere / "letters" / "letter" / "manifest.csv").is_file()

@@ -39,7 +39,7 @@ from briefpress.build.gallery import publish_results, refresh_thumbnails
 from briefpress.build.results import BriefResult, output_path
 from briefpress.build.version import record as record_version
 from briefpress.checks.validate import validate_project
-from briefpress.core.assets import THEME_DIR, publish_theme
+from briefpress.core.assets import ASSETS, THEME_DIR, publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
 from briefpress.core.files import claim_folder, clean_temporaries, write_atomic
 from briefpress.core.i18n import LOCALE_DIR
@@ -80,7 +80,8 @@ RENDERERS: dict[Path, PdfRenderer] = {}
 def warm_renderer(root: Path) -> PdfRenderer:
     """One warm WeasyPrint renderer per process and project, reused for every brief."""
     if root not in RENDERERS:
-        RENDERERS[root] = PdfRenderer(root, extra_roots=[THEME_DIR])
+        # out/assets: the theme's files as published for the HTML, wherever out/ leads
+        RENDERERS[root] = PdfRenderer(root, extra_roots=[THEME_DIR, root / "out" / ASSETS])
     return RENDERERS[root]
 
 

@@ -69,8 +69,10 @@ def capture_weasyprint_log() -> Iterator[CapturedLog]:
 
 
 def make_fetcher(weasyprint: Any, allowed_roots: list[Path]) -> Any:
-    """A URL fetcher that serves only files under ``allowed_roots`` and data: URLs."""
-    roots = [r.resolve() for r in allowed_roots]
+    """A URL fetcher that serves only files under ``allowed_roots`` and data: URLs.
+
+    The roots are resolved at each fetch, not once: ``out/`` may be a link to another
+    disk, made or changed while a warm renderer lives."""
     base = weasyprint.urls.URLFetcher
 
     class ProjectFetcher(base):  # type: ignore[misc, valid-type]
@@ -83,7 +85,7 @@ def make_fetcher(weasyprint: Any, allowed_roots: list[Path]) -> Any:
             if scheme != "file":
                 raise ValueError(f"blocked: {url} (briefpress never fetches from the network)")
             path = Path(unquote(urlsplit(url).path)).resolve()
-            if not any(path.is_relative_to(root) for root in roots):
+            if not any(path.is_relative_to(root.resolve()) for root in allowed_roots):
                 raise ValueError(f"blocked: {path.name} is outside the project")
             if not path.is_file():
                 raise ValueError(f"missing file: {path.name}")
