@@ -28,6 +28,7 @@ import jinja2
 from briefpress import editions
 from briefpress.build.cache import (
     CACHE_FILE,
+    GALLERY,
     BuildCache,
     brief_key,
     cache_name,
@@ -151,6 +152,23 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def build_inputs(
+    root: Path,
+    brief_ids: list[str],
+    chosen: tuple[str, ...],
+    strict: bool,
+    write_html: bool,
+    linked: list[Path],
+) -> str:
+    """The digest of every file and option a build depends on: the project's folders, the
+    theme, the files briefs link to from elsewhere in the project (the logo, a brief's
+    own stylesheet) and the date printed on every brief."""
+    folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
+               THEME_DIR, LOCALE_DIR]  # fmt: skip
+    settings = repr((brief_ids, chosen, strict, write_html, build_date().isoformat()))
+    return inputs_digest(folders, [root / CONFIG_FILE, *linked], settings)
+
+
 @dataclass
 class Build:
     """One build run: which briefs are stale, and making their PDFs."""
@@ -177,13 +195,12 @@ class Build:
         """The digest of every file and option this build depends on: the project's
         folders, the theme, the files briefs link to from elsewhere in the project (the
         logo, a brief's own stylesheet) and the date printed on every brief."""
-        root = self.project.root
-        folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
-                   THEME_DIR, LOCALE_DIR]  # fmt: skip
         linked = sorted({path for brief in self.project.briefs for path in self.linked(brief)})
-        settings = repr((sorted(self.project.briefs), self.editions, self.strict,
-                         self.write_html, build_date().isoformat()))  # fmt: skip
-        return inputs_digest(folders, [root / CONFIG_FILE, *linked], settings)
+        self.linked_files = [os.path.relpath(path, self.project.root) for path in linked]
+        return build_inputs(
+            self.project.root, sorted(self.project.briefs), self.editions, self.strict,
+            self.write_html, linked,
+        )  # fmt: skip
 
     def linked(self, brief_id: str) -> list[Path]:
         """Project files a brief's HTML links to outside the folders every brief's key
@@ -356,7 +373,9 @@ def build(
         results = _run(run, on_result, on_plan)
         if brief_ids is None:  # a full build also refreshes out/index.html and thumbnails
             prune_removed(run)
-            publish_results(project, results, strict)
+            gallery = publish_results(project, results, strict)
+            run.cache.record(GALLERY, "", 0, gallery)
+            run.cache.save()
         finish_editions(run, results, full=brief_ids is None)
     except OSError as exc:
         raise write_error(exc, project) from None
@@ -391,7 +410,8 @@ def _run(
     clean = len(results) == len(settled) + len(pending) and not any(
         r.failed(run.strict) for r in results
     )
-    run.cache.set_inputs(run.inputs_key if clean else None)
+    briefs = {b.id: [b.report, b.kind, b.title, b.language] for b in run.project.briefs.values()}
+    run.cache.set_inputs(run.inputs_key if clean else None, linked=run.linked_files, briefs=briefs)
     run.cache.save()
     record_version(run.project.out_dir)
     return results

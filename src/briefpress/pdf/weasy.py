@@ -96,6 +96,16 @@ def make_fetcher(weasyprint: Any, allowed_roots: list[Path]) -> Any:
     return ProjectFetcher(allow_redirects=False, allowed_protocols={"file", "data"})
 
 
+def weasyprint_problem(file: str, record: logging.LogRecord) -> Problem:
+    """What WeasyPrint logged, at the brief's file. What it logs as an error (a stylesheet
+    or image it could not load, an SVG it could not read) left the PDF without part of
+    its design or content: an error of the build, not a warning beside a wrong PDF."""
+    if record.levelno >= logging.ERROR:
+        hint = "fix the link or the file it names; briefpress reads files only from the project"
+        return Problem(Location(file), f"WeasyPrint: {record.getMessage()}", hint)
+    return Problem(Location(file), f"WeasyPrint: {record.getMessage()}", severity="warning")
+
+
 class PdfRenderer:
     """Keeps WeasyPrint imported and fonts configured across many briefs."""
 
@@ -151,10 +161,7 @@ class PdfRenderer:
                 uncompressed_pdf=not compress,
             )
             pdf = stable_document_id(pdf, identifier)
-        problems = [
-            Problem(Location(brief.file), f"WeasyPrint: {record.getMessage()}", severity="warning")
-            for record in log.records
-        ]
+        problems = [weasyprint_problem(brief.file, record) for record in log.records]
         problems += [
             Problem(Location(brief.file), f"languages and table scopes not tagged: {why}")
             for why in finisher.mismatch
