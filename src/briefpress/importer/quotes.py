@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from briefpress.core.errors import Location, Problem
+from briefpress.importer.attribute import SetApart, parts, set_apart
 from briefpress.importer.draft import (
     Country,
     Draft,
@@ -37,6 +38,7 @@ from briefpress.importer.draft import (
     Subsection,
     slug,
 )
+from briefpress.importer.places import country_code, country_name, resolve, studied_countries
 from briefpress.importer.source import Source
 from briefpress.importer.spans import Spans
 from briefpress.importer.structure import section_at, subsection_at
@@ -151,10 +153,13 @@ def country_in(name: str) -> str | None:
     return None
 
 
-def find_attributions(source: Source, patterns: list[Pattern]) -> list[Attribution]:
-    """Every attribution in the body, first pattern first where two overlap."""
+def find_attributions(
+    source: Source, patterns: list[Pattern], taken: Spans | None = None
+) -> list[Attribution]:
+    """Every attribution in the body, first pattern first where two overlap
+    (and none where ``taken`` already has one)."""
     found: list[Attribution] = []
-    taken = Spans()
+    taken = taken or Spans()
     for pattern in patterns:
         for match in pattern.regex.finditer(source.plain):
             start, end = match.span()
@@ -191,10 +196,23 @@ def find_quotes(
     patterns: list[Pattern],
     subsections: list[Subsection],
 ) -> None:
-    """Fill ``draft.quotes`` and ``draft.literature``; organisations come later."""
-    attributions = find_attributions(source, patterns)
+    """Fill ``draft.quotes`` and ``draft.literature``; organisations come later.
+
+    Quotations set apart with an attribution line under them come first
+    (:mod:`.attribute`); the patterns then find attributions in running text.
+    """
+    apart = set_apart(source, _floors(source, draft.sections, subsections))
+    taken = Spans()
+    for item in apart:
+        taken.add(item.start, item.end)
+    for item in apart:
+        draft.quotes.append(_apart_quote(source, draft, subsections, item))
+    attributions = find_attributions(source, patterns, taken)
+    apart_ends = sorted(item.end for item in apart)
     previous_end = 0
     for attribution in attributions:
+        before = bisect.bisect_left(apart_ends, attribution.start)
+        previous_end = max(previous_end, apart_ends[before - 1] if before else 0)
         start = _quote_start(source, draft.sections, subsections, attribution.start, previous_end)
         previous_end = attribution.end
         start, end = _trim(source, start, attribution.start)
@@ -214,10 +232,74 @@ def find_quotes(
             start=start,
         )
         draft.quotes.append(quote)
+    draft.quotes.sort(key=lambda q: q.start)
     _drop_repeats(draft)
-    find_literature(source, draft, attributions)
-    _unparsed(source, draft, attributions)
+    all_attributions = [*attributions, *(_as_attribution(item) for item in apart)]
+    find_literature(source, draft, sorted(all_attributions, key=lambda a: a.start))
+    _unparsed(source, draft, all_attributions)
     _number(draft)
+
+
+_SET_APART = Pattern("set apart", re.compile("(?!)"))
+
+
+def _as_attribution(item: SetApart) -> Attribution:
+    """A set-apart attribution in the shape the pattern-found ones have."""
+    return Attribution(item.start, item.end, item.text, None, None, _SET_APART)
+
+
+def _floors(source: Source, sections: list[Section], subsections: list[Subsection]) -> list[int]:
+    """For each body line, the start of the heading it is under (no quote starts before)."""
+    heads = sorted([s.start for s in sections] + [s.start for s in subsections])
+    floors: list[int] = []
+    for index in range(len(source.lines)):
+        start = source.line_span(index)[0]
+        position = bisect.bisect_right(heads, start) - 1
+        floors.append(heads[position] if position >= 0 else 0)
+    return floors
+
+
+def _apart_quote(
+    source: Source, draft: Draft, subsections: list[Subsection], item: SetApart
+) -> Quote:
+    """A quote set apart, its place resolved at the level the report studies."""
+    start = item.paragraphs[0][0]
+    section = section_at(draft.sections, start)
+    said = parts(item.text)
+    studied = studied_countries(s.title for s in draft.sections)
+    titles = {s.id: s.title for s in draft.sections}
+    section_code = country_code(titles.get(section, "")) if section else None
+    country = town = None
+    if said.place is not None:
+        place = resolve(said.place, studied, section_code)
+        town = place.town
+        if place.code is not None:
+            country = studied.get(place.code) or country_name(place.code, draft.language)
+        if place.note:
+            draft.note(f"quote ({item.text})", place.note)
+    if country is None and section_code is not None:
+        country = studied[section_code]
+    if country is None:
+        draft.note(f"quote ({item.text})", "no country could be told: set the quote's country")
+    named = said.organisation if said.organisation and _is_name(said.organisation) else None
+    return Quote(
+        id="",
+        order=0,
+        text="\n\n".join(source.cut(*span) for span in item.paragraphs),
+        attribution=item.text,
+        organisation=named,
+        country=country,
+        section=section,
+        subsection=subsection_at(subsections, draft.sections, start),
+        start=start,
+        location=town,
+    )
+
+
+def _is_name(text: str) -> bool:
+    """An organisation's name is capitalised ("Peer Network"); a kind of one is not
+    ("disabled persons' organisation")."""
+    return any(word[:1].isupper() for word in text.split())
 
 
 def _quote_start(
@@ -319,9 +401,13 @@ def _unparsed(source: Source, draft: Draft, attributions: list[Attribution]) -> 
                 f"pattern: add one to {PROJECT_PATTERNS} and import again, or add the quote",
             )
     taken = _taken(draft)
+    for attribution in attributions:
+        taken.add(attribution.start, attribution.end)
     for index, line in enumerate(source.lines):
         start, end = source.line_span(index)
-        if line.style in _QUOTE_STYLES and not taken.holds(start):
+        if index and not source.lines[index - 1].last:
+            continue  # one item per paragraph
+        if line.style in _QUOTE_STYLES and not taken.overlaps(start, max(end, start + 1)):
             draft.note(
                 source.path.name,
                 f"“{source.cut(start, end)[:60]}” is set as a quote ({line.style}) but no "

@@ -193,9 +193,10 @@ def _references(source: Source) -> dict[int, int]:
     return found
 
 
-def find_recommendations(source: Source, draft: Draft, section_title: str) -> None:
-    """Fill ``draft.recommendations`` from the numbered items of their section."""
-    wanted = [s for s in draft.sections if section_title.lower() in s.title.lower()]
+def find_recommendations(source: Source, draft: Draft, title_words: tuple[str, ...]) -> None:
+    """Fill ``draft.recommendations`` from the numbered items of the section whose
+    title has one of ``title_words`` ("recom" finds "Recommandations")."""
+    wanted = [s for s in draft.sections if any(w in s.title.lower() for w in title_words)]
     if not wanted:
         return
     section = wanted[-1]

@@ -47,12 +47,10 @@ STEMS = (
 # and written after them.
 _KNOWN = {
     "organisations": ("id", "short", "name", "country"),
-    "countries": (
-        "id", "name", "model", "organisations", "respondents", "summary", "facts", "notes",
-    ),
+    "countries": ("id", "name", "organisations", "summary"),
     "quotes": (
         "id", "order", "text", "organisation", "country", "attribution", "section",
-        "subsection", "themes", "note",
+        "subsection", "location", "themes", "note",
     ),
     "literature": ("id", "text", "source", "section"),
     "sources": ("number", "citation", "url", "section"),
@@ -70,73 +68,22 @@ def _key(stem: str) -> Callable[[dict[str, Any]], str]:
 
 
 def draft_data(draft: Draft) -> dict[str, Any]:
-    """The draft as the plain data of each file."""
-    report = {
-        "id": draft.report_id,
-        "title": draft.title or TO_WRITE,
-        "publisher": {"short": TO_WRITE, "name": TO_WRITE, "url": None},
-        "year": 0,
-        "url": None,
-        "licence": None,
-        "description": TO_WRITE,
-        "methodology": {
-            "interviews": 0,
-            "respondents": 0,
-            "respondents_by_country": {},
-            "evidence": TO_WRITE,
-        },
-        "position": {"baseline": TO_WRITE, "goal": TO_WRITE},
-        "sections": [{"id": s.id, "title": s.title} for s in draft.sections],
-    }
-    quotes: list[dict[str, Any]] = [
-        {
-            "id": q.id,
-            "order": q.order,
-            "text": q.text,
-            "organisation": q.organisation,
-            "country": q.country or TO_WRITE,
-            "attribution": q.attribution,
-            "section": q.section,
-            "subsection": q.subsection,
-            "themes": [],
-            "note": q.note,
-        }
-        for q in draft.quotes
-    ]
-    countries = [
-        {
-            "id": c.id,
-            "name": c.name,
-            "model": TO_WRITE,
-            "organisations": c.organisations,
-            "respondents": 0,
-            "summary": TO_WRITE,
-            "facts": [],
-            "notes": [],
-        }
-        for c in draft.countries
-    ]
-    recommendations = [
-        {
-            "id": r.number,
-            "number": r.number,
-            "text": r.text,
-            "parts": [
-                {"id": f"{r.number}{p.letter}", "letter": p.letter, "text": p.text} for p in r.parts
-            ],
-            "themes": [],
-            "note": None,
-        }
-        for r in draft.recommendations
-    ]
+    """The draft as the plain data of each file.
+
+    Only the core fields: a report's typology (models, positions, a
+    methodology block) is written by a person when the report has one.
+    """
     return {
-        "report": report,
+        "report": _report(draft),
         "organisations": [
             {"id": o.id, "short": o.short, "name": o.name, "country": o.country or TO_WRITE}
             for o in draft.organisations
         ],
-        "countries": countries,
-        "quotes": quotes,
+        "countries": [
+            {"id": c.id, "name": c.name, "organisations": c.organisations, "summary": TO_WRITE}
+            for c in draft.countries
+        ],
+        "quotes": [_quote(q) for q in draft.quotes],
         "literature": [
             {"id": x.id, "text": x.text, "source": x.source, "section": x.section}
             for x in draft.literature
@@ -145,9 +92,51 @@ def draft_data(draft: Draft) -> dict[str, Any]:
             {"number": f.number, "citation": f.citation, "url": f.url, "section": f.section}
             for f in draft.footnotes
         ],
-        "recommendations": recommendations,
+        "recommendations": [_recommendation(r) for r in draft.recommendations],
         "themes": [],
         "findings": [],
+    }
+
+
+def _report(draft: Draft) -> dict[str, Any]:
+    return {
+        "id": draft.report_id,
+        "title": draft.title or TO_WRITE,
+        "language": draft.language,
+        "publisher": {"short": TO_WRITE, "name": TO_WRITE, "url": None},
+        "year": 0,
+        "url": None,
+        "licence": None,
+        "description": TO_WRITE,
+        "sections": [{"id": s.id, "title": s.title} for s in draft.sections],
+    }
+
+
+def _quote(q: Any) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "order": q.order,
+        "text": q.text,
+        "organisation": q.organisation,
+        "country": q.country or TO_WRITE,
+        "attribution": q.attribution,
+        "section": q.section,
+        "subsection": q.subsection,
+        "location": q.location,
+        "themes": [],
+        "note": q.note,
+    }
+
+
+def _recommendation(r: Any) -> dict[str, Any]:
+    parts = [{"id": f"{r.number}{p.letter}", "letter": p.letter, "text": p.text} for p in r.parts]
+    return {
+        "id": r.number,
+        "number": r.number,
+        "text": r.text,
+        "parts": parts,
+        "themes": [],
+        "note": None,
     }
 
 
