@@ -78,20 +78,28 @@ def _front_section(source: Source, draft: Draft) -> None:
 
 
 def _front_title(source: Source, draft: Draft) -> str | None:
-    """The heading the report prints before its first record, if any."""
+    """The heading the report prints before its first record, if any (not its title)."""
     for line in source.lines[:3]:
         text = fold_space(line.raw)
+        if text == draft.title or line.style == "Title":
+            continue
         if line.style.startswith("Heading") or (
             not source.styled and 0 < len(text) <= 60 and not text.endswith((".", ":", ","))
         ):
-            return text if text != draft.title else None
+            return text
     return None
 
 
 def _title(source: Source) -> str | None:
-    """The report's title: a Word "Title" paragraph, or the running title."""
-    for line in source.lines:
-        if line.style == "Title":
-            return fold_space(line.raw)
+    """The report's title: a "Title" paragraph (Word's, or a PDF's largest first
+    lines), the running title, or a text file's first line if it reads as one."""
+    printed = [fold_space(line.raw) for line in source.lines if line.style == "Title"]
+    if printed:
+        return " ".join(printed)
     titles = sorted([*source.running, *source.split.running_titles], key=len, reverse=True)
-    return titles[0] if titles else None
+    if titles:
+        return titles[0]
+    first = fold_space(source.lines[0].raw) if source.lines and not source.styled else ""
+    if 0 < len(first) <= 150 and not first.endswith((".", ",", ";")) and first[:1].isupper():
+        return first
+    return None

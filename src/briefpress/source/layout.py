@@ -243,5 +243,30 @@ def layout_paragraphs(document: Any) -> list[tuple[str, list[str]]]:
         else:
             paragraphs[-1][1].append(line.text)
         previous, previous_style = line, style
+    soft = _soft_hyphens(lines)
+    paragraphs = [(style, _mend_hyphens(texts, soft)) for style, texts in paragraphs]
     paragraphs += [("running", [text]) for text in running]
     return [(("" if style == "small" else style), texts) for style, texts in paragraphs]
+
+
+_HYPHENS = ("-", "\u2010", "\u00ad")
+
+
+def _soft_hyphens(lines: list[Line]) -> frozenset[str]:
+    """The hyphen characters this PDF uses only at line ends: its producer's
+    hyphenation mark (WeasyPrint's U+2010, for one), never a word's own hyphen."""
+    inside = {char for line in lines for char in line.text[:-1] if char in _HYPHENS}
+    at_end = {line.text[-1] for line in lines if line.text.endswith(_HYPHENS)}
+    return frozenset(at_end - inside)
+
+
+def _mend_hyphens(texts: list[str], soft: frozenset[str]) -> list[str]:
+    """Join each word the layout hyphenated with a soft hyphen: its end moves up."""
+    mended = list(texts)
+    for index in range(len(mended) - 1):
+        line, following = mended[index], mended[index + 1]
+        if line[-1:] in soft and line[-2:-1].isalpha() and following[:1].isalpha():
+            word, _, rest = following.partition(" ")
+            mended[index] = line[:-1] + word
+            mended[index + 1] = rest.strip()
+    return [text for text in mended if text]

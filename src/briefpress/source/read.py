@@ -293,6 +293,19 @@ def _is_pdf(path: Path, data: bytes) -> bool:
     return data.startswith(b"%PDF-") or Path(path).suffix.lower() == ".pdf"
 
 
+_URL_END = re.compile(r"(?:https?://|www\.)\S*$")
+
+
+def _joined(lines: list[str]) -> str:
+    """A paragraph's lines as one line: a web address broken at a line end is
+    joined without a space ("https://" / "example.org/x")."""
+    text = lines[0] if lines else ""
+    for line in lines[1:]:
+        broken = text[-1:] in "/.=?&#-:" and _URL_END.search(text)
+        text += ("" if broken else " ") + line
+    return text
+
+
 def pdf_paragraphs(path: Path, data: bytes) -> list[DocxParagraph]:
     """A PDF's paragraphs, styled by their layout (:mod:`briefpress.source.layout`).
 
@@ -315,7 +328,7 @@ def pdf_paragraphs(path: Path, data: bytes) -> list[DocxParagraph]:
         if len(document) > MAX_PDF_PAGES:
             raise SourceError(f"{path}: {len(document)} pages, over the {MAX_PDF_PAGES} read")
         return [
-            DocxParagraph(" ".join(lines), style, tuple(lines))
+            DocxParagraph(_joined(lines), style, tuple(lines))
             for style, lines in layout_paragraphs(document)
         ]
     finally:
