@@ -146,3 +146,55 @@ def test_a_town_resolves_at_the_level_the_report_studies() -> None:
     alexandria = resolve("Alexandria", {}, None)
     assert alexandria.code == "EG" and "several countries" in (alexandria.note or "")
     assert resolve("Nowhereville", studied, None).code is None
+
+
+def test_merge_keeps_layout_comments_nulls_and_ids(
+    shapes: dict[tuple[str, str], Path], tmp_path: Path
+) -> None:
+    source = shapes["disability", "txt"]
+    assert _import(tmp_path, source).code == 0
+    folder = tmp_path / "reports/draft"
+    quotes = folder / "quotes.yaml"
+    text = quotes.read_text("utf-8")
+    last = text.rindex("  - id:")
+    removed = text[last:]
+    assert 'id: "q25-03"' in removed
+    mine = (
+        text[:last].replace("quotes:\n", "quotes:\n  # Checked with the research team.\n", 1)
+        + "  - id: q25-03\n"  # a person's own record, under the id the import will want
+        + "    order: 99\n"
+        + "    text: Public buses in Jordan were described as the first barrier of the day\n"
+        + "    country: jordan\n"
+        + "    attribution: Woman wheelchair user, 34, Amman\n"
+        + "    section: '2.1'\n"
+    )
+    mine = mine.replace('location: "Amman"', "location: null", 1)
+    quotes.write_text(mine, "utf-8")
+    countries = folder / "countries.yaml"
+    countries.write_text(countries.read_text("utf-8") + "  - id: syria\n    name: Syria\n", "utf-8")
+    findings = folder / "findings.yaml"
+    findings.write_text(
+        "findings:\n  - id: transport\n    headline: Transport shuts people out\n"
+        "    text: Public buses in Jordan were described as the first barrier of the day\n"
+        "    section: '2.1'\n",
+        "utf-8",
+    )
+    before = findings.read_text("utf-8")
+
+    merged = _import(tmp_path, source, "--merge")
+    assert merged.code == 0, merged.output
+    after = quotes.read_text("utf-8")
+    assert after.startswith(mine)  # the person's text, byte for byte, then what is new
+    assert "  # Checked with the research team." in after
+    records = _records(tmp_path, "quotes")
+    ids = [q["id"] for q in records]
+    assert len(ids) == len(set(ids)) == 16 and "q25-03-2" in ids
+    first = next(q for q in records if q["id"] == "q21-01")
+    assert first["location"] is None  # the person's null, kept
+    assert findings.read_text("utf-8") == before
+    syria = [c for c in _records(tmp_path, "countries") if c["id"] == "syria"]
+    assert syria == [{"id": "syria", "name": "Syria"}]
+    check = run_cli(["-C", str(tmp_path), "check", "--against", str(source)])
+    assert check.code == 0, check.output
+    again = _import(tmp_path, source)
+    assert again.code == 1 and "edited since it was imported" in again.err
