@@ -5,7 +5,8 @@ way other organisations' reports do: numbered headings ("1. Introduction and
 methodology", "2.1 Jordan"), endnotes, attributions set as a dash-led or parenthesised
 line under the quote, quotes of two paragraphs reopening with a quotation mark, towns
 instead of countries, an unnumbered executive summary with a pull quote, French.  Each is
-generated once per session as .docx, .pdf (WeasyPrint: running header, hyphenation) and
+generated once per session as .docx, .pdf (WeasyPrint: running header, hyphenation; one
+column on A5 and two on A4) and
 .txt, and compared with its ground truth (NAME.truth.yaml).
 """
 
@@ -25,7 +26,7 @@ from conftest import REPO, run_cli
 sys.path.insert(0, str(REPO / "tests" / "fixtures" / "import"))
 import make_shapes
 
-FORMS = [(name, form) for name in make_shapes.NAMES for form in ("docx", "pdf", "txt")]
+FORMS = [(name, form) for name in make_shapes.NAMES for form in ("docx", "pdf", "pdf2", "txt")]
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from briefpress.importer.source import Source
 
 __all__ = ["Parts", "SetApart", "is_kind", "parts", "set_apart"]
 
-_DASH = re.compile(r"[—–―-]\s*(?P<text>[^\s—–].{1,150})")
+_DASH = re.compile(r"[—–―-]\s*(?P<text>[^\s—–].{1,150})", re.DOTALL)
 _PAREN = re.compile(r"\((?P<text>[^()]{3,150})\)")
 _AGE = re.compile(
     r"(?:aged?\s+)?\d{1,3}(?:\s*(?:ans|years?(?:\s+old)?|yrs?|años|anos|jahre|anni))?",
@@ -41,6 +41,7 @@ OPENING = ("“", "«", '"', "„", "‘", "‹")
 CLOSING = ("”", "»", '"', "“", "’", "›")
 QUOTE_STYLES = ("Quote", "Intense Quote", "Block Quote", "Block Text")
 _MAX_PARAGRAPHS = 6
+_MAX_LINES = 2  # an attribution wraps onto at most this many more lines (narrow columns)
 
 
 def is_kind(text: str) -> bool:
@@ -118,9 +119,14 @@ def set_apart(source: Source, floor_of: list[int]) -> list[SetApart]:
     found: list[SetApart] = []
     previous_end = 0
     for index in range(1, len(source.lines)):
-        if starts[index] != index or (source.styled and not source.lines[index].last):
-            continue  # an attribution is one line, a paragraph of its own
-        line_start, line_end = source.line_span(index)
+        if starts[index] != index:
+            continue  # an attribution is a paragraph of its own, of a line or three
+        last = index
+        while source.styled and not source.lines[last].last and last - index < _MAX_LINES:
+            last += 1
+        if source.styled and not source.lines[last].last:
+            continue
+        line_start, line_end = source.line_span(index)[0], source.line_span(last)[1]
         text = source.plain[line_start:line_end]
         match = _DASH.fullmatch(text.strip()) or _PAREN.fullmatch(text.strip())
         if match is None or not _is_quoted(source, starts[index - 1]):
