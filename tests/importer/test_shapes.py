@@ -221,3 +221,21 @@ def test_a_project_gives_attributions_as_printed(tmp_path: Path) -> None:
         ("The fee is the same as a day's food.", "Interview 3, Kenya", "Kenya"),
         ("Nobody can pay that, not even the teachers.", "Interview 14, Uganda", "Uganda"),
     ]
+
+
+def test_a_line_set_flush_right_under_a_quote_is_its_attribution(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document()
+    document.add_paragraph("1. Findings", style="Heading 1")
+    document.add_paragraph("Respondents spoke about the ramps:")
+    document.add_paragraph("“The ramp ends at a step, so it is a ramp to nowhere.”", style="Quote")
+    document.add_paragraph("Wheelchair user, 61, Irbid").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    path = tmp_path / "right.docx"
+    document.save(str(path))
+    result = _import(tmp_path / "project", path)
+    assert result.code == 0, result.output
+    (quote,) = _records(tmp_path / "project", "quotes")
+    assert quote["text"] == "The ramp ends at a step, so it is a ramp to nowhere."
+    assert (quote["attribution"], quote["location"]) == ("Wheelchair user, 61, Irbid", "Irbid")

@@ -20,6 +20,8 @@ from briefpress.importer.source import Source
 __all__ = ["Parts", "SetApart", "is_kind", "parts", "set_apart"]
 
 _DASH = re.compile(r"[—–―-]\s*(?P<text>[^\s—–].{1,150})", re.DOTALL)
+# A short line set flush right under a quote, with neither dash nor parentheses.
+_RIGHT = re.compile(r"(?P<text>[^\s“”«»\"].{1,120})", re.DOTALL)
 _PAREN = re.compile(r"\((?P<text>[^()]{3,150})\)")
 _AGE = re.compile(
     r"(?:aged?\s+)?\d{1,3}(?:\s*(?:ans|years?(?:\s+old)?|yrs?|años|anos|jahre|anni))?",
@@ -128,7 +130,11 @@ def set_apart(source: Source, floor_of: list[int]) -> list[SetApart]:
             continue
         line_start, line_end = source.line_span(index)[0], source.line_span(last)[1]
         text = source.plain[line_start:line_end]
-        match = _DASH.fullmatch(text.strip()) or _PAREN.fullmatch(text.strip())
+        match = (
+            _DASH.fullmatch(text.strip())
+            or _PAREN.fullmatch(text.strip())
+            or (_RIGHT.fullmatch(text.strip()) if source.lines[index].style == "right" else None)
+        )
         if match is None or not _is_quoted(source, starts[index - 1]):
             continue
         offset = line_start + len(text) - len(text.lstrip())

@@ -199,14 +199,21 @@ def _prolog(part: IO[bytes]) -> bytes | None:
     return None
 
 
+def _docx_style(paragraph: Any) -> str:
+    """A paragraph's style name; "right" for a plain paragraph set flush right (as an
+    attribution under a quote often is), as a PDF's layout names it."""
+    name = (paragraph.style.name or "") if paragraph.style is not None else ""
+    alignment = paragraph.alignment
+    if name in ("", "Normal", "Body Text") and alignment is not None and int(alignment) == 2:
+        return "right"  # WD_ALIGN_PARAGRAPH.RIGHT
+    return name
+
+
 def _docx_paragraphs(document: Any) -> list[DocxParagraph]:
     """The body paragraphs with their styles, then the footnotes."""
     numbers: dict[str, int] = {}
     paragraphs = [
-        DocxParagraph(
-            _docx_runs(paragraph._p, numbers),
-            (paragraph.style.name or "") if paragraph.style is not None else "",
-        )
+        DocxParagraph(_docx_runs(paragraph._p, numbers), _docx_style(paragraph))
         for paragraph in document.paragraphs
     ]
     notes = _docx_footnotes(document)
