@@ -101,6 +101,8 @@ class Report:
     licence: str | None = None
     subtitle: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # The language the report is written in (a BCP 47 code): its quotes are in it.
+    language: str | None = None
     # What the report calls the places its voices come from, as in running text
     # ("country"/"countries", "city"/"cities"); briefs print these words.
     place_label: str | None = field(default=None, metadata=TEXT)
@@ -219,6 +221,8 @@ class Quote:
     organisation: str | None = None
     subsection: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # The town (or other place below the country) the attribution names, as printed.
+    location: str | None = None
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
