@@ -52,9 +52,13 @@ function showUndo(what) {
   button.textContent = `Undo: ${what}`;
 }
 
+// The spec's own names, as the page's labels say them.
+const WORDS = { max_pages: "the page budget", min_pages: "the smallest page count", ids: "the records chosen" };
+
 function plain(problem) {
   const cap = (s) => s ? s[0].toUpperCase() + s.slice(1) : "";
-  return cap(problem.message) + "." + (problem.hint ? ` ${cap(problem.hint)}.` : "");
+  const words = (s) => (s || "").replace(/\b(max_pages|min_pages|ids)\b/g, (name) => WORDS[name]);
+  return cap(words(problem.message)) + "." + (problem.hint ? ` ${cap(words(problem.hint))}.` : "");
 }
 
 // --- report data -----------------------------------------------------------------
