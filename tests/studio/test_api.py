@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from running import Studio, studio
+from running import Answer, Studio, studio
 
 QUOTES = "/api/reports/naloxone-2024/quotes"
+# A short report of another field, as a text file: what an officer might upload.
+SEED_LIKE = """Homes Within Reach: Tenants' Voices from Three Countries
+
+1 Introduction
+
+We spoke with tenants' organisations in three countries about evictions and repairs.
+
+2 Findings
+
+2.1 Evictions
+
+“We were told to leave within a week.” (Respondent from Tenants Together [Kenya])
+
+“The landlord changed the locks while we were at work.” (Respondent from Open Homes [Chile])
+
+2.2 Repairs
+
+“The roof has leaked for two winters and nobody comes.” (Respondent from Tenants-Together [Kenya])
+"""
 
 
 @pytest.fixture
@@ -142,3 +163,60 @@ def test_a_brief_is_composed_checked_and_previewed(cities: Path, cities_studio: 
     assert pdf.headers["content-type"] == "application/pdf"
     assert cities_studio.get("/api/briefs/nor/preview").json["pages"] >= 1
     assert not (cities / "out/kestrel-bay.pdf").exists()  # the others were not built first
+
+
+def multipart(fields: dict[str, str], name: str, data: bytes) -> tuple[bytes, str]:
+    boundary = "studio-test-boundary"
+    body = b""
+    for key, value in fields.items():
+        head = f'Content-Disposition: form-data; name="{key}"'
+        body += f"--{boundary}\r\n{head}\r\n\r\n{value}\r\n".encode()
+    body += (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def upload(running: Studio, name: str, data: bytes, report: str = "draft") -> Answer:
+    body, content_type = multipart({"report": report}, name, data)
+    headers = {"Content-Type": content_type, "X-CSRF-Token": running.token}
+    request = urllib.request.Request(running.url + "/api/import", body, headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return Answer(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, dict(error.headers), error.read())
+
+
+def test_an_uploaded_report_is_imported_and_its_review_settled(tmp_path: Path) -> None:
+    root = tmp_path / "empty"
+    (root / "briefs").mkdir(parents=True)
+    report = SEED_LIKE.encode("utf-8")
+    with studio(root) as running:
+        for name, data, said in [
+            ("report.exe", b"MZ", "upload a .pdf, .docx or .txt file"),
+            ("report.pdf", b"not a pdf", "is not a PDF file"),
+            ("report.txt", b"\xff\xfe\x00", "not UTF-8"),
+        ]:
+            answer = upload(running, name, data)
+            assert answer.status == 415 and said in answer.json["error"]
+        assert not (root / "reports").exists()
+        answer = upload(running, "../../report.txt", report)
+        assert answer.status == 201, answer.body
+        assert answer.json["verified"] is True
+        review = running.get("/api/reports/draft/review").json
+        left = review["left"]
+        assert left == len(review["fields"]) + len(review["items"]) > 0
+        summary = next(f for f in review["fields"] if f["field"] == "summary")
+        body = {"file": summary["file"], "line": summary["line"], "value": "Our own words."}
+        assert running.write("POST", "/api/reports/draft/fields", body).status == 200
+        line = (root / summary["file"]).read_text().splitlines()[summary["line"] - 1]
+        assert line.strip() == 'summary: "Our own words."'
+        assert running.get("/api/reports/draft/review").json["left"] == left - 1
+        outside = {**body, "file": "briefpress.yaml"}
+        assert running.write("POST", "/api/reports/draft/fields", outside).status == 404

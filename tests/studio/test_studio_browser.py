@@ -10,6 +10,7 @@ every brief from the page. Each page is scanned with axe-core when it is cached
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -158,3 +159,40 @@ def test_a_new_user_tags_composes_previews_and_builds(
 
     assert errors == []
     assert {name: found for name, found in scans.items() if found} == {}
+
+
+def test_a_report_is_uploaded_and_its_review_settled(tmp_path: Path, browser: Any) -> None:
+    from playwright.sync_api import expect
+    from test_api import SEED_LIKE
+
+    from conftest import run_cli
+
+    root = tmp_path / "new-project"
+    assert run_cli(["init", str(root)]).code == 0
+    source = tmp_path / "Homes within reach.txt"
+    source.write_text(SEED_LIKE, encoding="utf-8")
+    with studio(root) as started:
+        page = browser.new_page()
+        page.goto(started.url + "/import")
+        page.get_by_label("Short name for the report").fill("homes")
+        page.get_by_role("button", name="Import").click()
+        expect(page.locator("#import-problem")).to_contain_text("Choose a report file")
+        page.get_by_label("Report file").set_input_files(str(source))
+        page.get_by_role("button", name="Import").click()
+        link = page.get_by_role("link", name=re.compile("Review the import"))
+        expect(link).to_be_focused()
+        link.click()
+        scans = {"review": axe_violations(page)}
+        left = int(page.locator("#left").get_attribute("data-left") or 0)
+        assert left > 0
+        page.locator("#review-items input[type=checkbox]").first.check()
+        expect(page.locator("#left")).to_have_text(f"{left - 1} left to settle.")
+        # Keyboard only: write the first place's summary and save with Enter.
+        page.get_by_label(re.compile("^summary")).first.focus()
+        page.keyboard.type("Tenants' groups describe evictions at a week's notice.")
+        page.keyboard.press("Enter")
+        expect(page.locator("#left")).to_have_text(f"{left - 2} left to settle.")
+        places = (root / "reports/homes/countries.yaml").read_text(encoding="utf-8")
+        assert "summary: \"Tenants' groups describe evictions at a week's notice.\"" in places
+        assert "[x]" in (root / "reports/homes/REVIEW.md").read_text(encoding="utf-8")
+        assert scans == {"review": []}

@@ -14,6 +14,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -22,7 +23,7 @@ from briefpress.build.gallery import BriefCard
 from briefpress.core.errors import BriefpressError
 from briefpress.data.model import KINDS, PAPERS
 from briefpress.live.serve import page_png, pdf_stamp, picture_sizes
-from briefpress.studio import compose, records, yamledit
+from briefpress.studio import compose, records, review, upload, yamledit
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import Session
 from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
@@ -54,6 +55,8 @@ def refusals(handler: Handler) -> Handler:
                 },
             }
             return JSONResponse(body, 409)
+        except upload.Unacceptable as exc:
+            return JSONResponse({"error": str(exc)}, 415)
         except BriefpressError as exc:
             problems = [records.problem_json(p) for p in exc.problems]
             return JSONResponse({"error": str(exc), "problems": problems}, 422)
@@ -97,6 +100,10 @@ class Api:
         return [
             Route("/api/session", r(self.session_info)),
             Route("/api/reports", r(self.reports)),
+            Route("/api/import", r(self.upload), methods=["POST"]),
+            Route("/api/reports/{report}/review", r(self.review)),
+            Route("/api/reports/{report}/review", r(self.settle), methods=["POST"]),
+            Route("/api/reports/{report}/fields", r(self.write_field), methods=["POST"]),
             Route("/api/reports/{report}/{collection}", r(self.listing)),
             Route("/api/reports/{report}/{collection}/tag", r(self.tag), methods=["POST"]),
             Route(
@@ -154,6 +161,57 @@ class Api:
         remove = [str(t) for t in body.get("remove_themes") or []]
         etag = await asyncio.to_thread(
             records.edit_many, self.files, p["report"], p["collection"], ids, add, remove, based_on
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
+    async def upload(self, request: Request) -> Response:
+        """A report file from the page, imported into reports/<report>/."""
+        length = int(request.headers.get("content-length") or 0)
+        if length > upload.MAX_UPLOAD + 64 * 1024:
+            raise upload.Unacceptable(f"the file is larger than {upload.MAX_UPLOAD // 2**20} MB")
+        async with request.form(max_files=1, max_fields=4, max_part_size=upload.MAX_UPLOAD) as form:
+            report = check_id(str(form.get("report") or ""), "report id")
+            sent = form.get("file")
+            if not isinstance(sent, UploadFile) or not sent.filename:
+                raise upload.Unacceptable("choose a report file to upload")
+            data = await sent.read(upload.MAX_UPLOAD + 1)
+            name = sent.filename
+        summary = await asyncio.to_thread(upload.run_import, self.files.root, report, name, data)
+        return JSONResponse(summary, 201)
+
+    async def review(self, request: Request) -> Response:
+        report = request.path_params["report"]
+        items = await asyncio.to_thread(review.review_items, self.files, report)
+        fields = await asyncio.to_thread(review.to_write, self.files, report)
+        return JSONResponse(
+            {"items": items, "fields": fields, "left": review.count_left(items, fields)}
+        )
+
+    async def settle(self, request: Request) -> Response:
+        body = await body_json(request)
+        report = request.path_params["report"]
+        etag = await asyncio.to_thread(
+            review.settle,
+            self.files,
+            report,
+            int(body.get("line") or 0),
+            bool(body.get("settled", True)),
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
+    async def write_field(self, request: Request) -> Response:
+        body = await body_json(request)
+        report = check_id(request.path_params["report"], "report id")
+        relative = str(body.get("file") or "")
+        if not relative.startswith(f"reports/{report}/") or not relative.endswith(".yaml"):
+            raise Refused(f"{relative!r} is not a file of the report {report}")
+        etag = await asyncio.to_thread(
+            review.write_field,
+            self.files,
+            report,
+            relative,
+            int(body.get("line") or 0),
+            body.get("value"),
         )
         return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
 

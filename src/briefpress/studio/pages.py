@@ -21,7 +21,8 @@ from starlette.routing import Route
 from briefpress.core.errors import Problem
 from briefpress.data.load import Project
 from briefpress.data.model import KINDS, PAPERS
-from briefpress.studio import compose, records
+from briefpress.studio import compose, records, upload
+from briefpress.studio import review as review_mod
 from briefpress.studio.security import Session
 from briefpress.studio.store import ProjectFiles, Refused, check_id
 
@@ -70,6 +71,8 @@ class Pages:
     def routes(self) -> list[Route]:
         return [
             Route("/", self.home),
+            Route("/import", self.import_page),
+            Route("/reports/{report}/review", self.review),
             Route("/reports/{report}/{collection}", self.collection),
             Route("/briefs/new", self.new_brief),
             Route("/briefs/{brief_id}", self.brief),
@@ -140,6 +143,33 @@ class Pages:
             etag=self.files.version(relative),
             problems=own,
             editable=records.EDITABLE[collection],
+        )
+
+    async def import_page(self, request: Request) -> Response:
+        project, _ = await asyncio.to_thread(records.load, self.files.root)
+        limit = upload.MAX_UPLOAD // 2**20
+        return self.render("import.html.j2", project, title="Import a report", limit=limit)
+
+    async def review(self, request: Request) -> Response:
+        report = request.path_params["report"]
+        project, _ = await asyncio.to_thread(records.load, self.files.root)
+        try:
+            check_id(report, "report id")
+            if not (self.files.root / "reports" / report).is_dir():
+                raise Refused(f"no report {report!r} in this project")
+            items = await asyncio.to_thread(review_mod.review_items, self.files, report)
+            fields = await asyncio.to_thread(review_mod.to_write, self.files, report)
+        except Refused as exc:
+            return self.render("missing.html.j2", project, 404, what=str(exc), title="Not found")
+        left = review_mod.count_left(items, fields)
+        return self.render(
+            "review.html.j2",
+            project,
+            title=f"Review of {report}",
+            report=report,
+            items=items,
+            fields=fields,
+            left=left,
         )
 
     async def new_brief(self, request: Request) -> Response:
