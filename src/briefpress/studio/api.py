@@ -10,8 +10,10 @@ documents every route.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -20,9 +22,10 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from briefpress.build.gallery import BriefCard
+from briefpress.build.thumbs import render_png
 from briefpress.core.errors import BriefpressError
 from briefpress.data.model import KINDS, PAPERS
-from briefpress.live.serve import page_png, pdf_stamp, picture_sizes
+from briefpress.live.serve import pdf_stamp, picture_sizes
 from briefpress.studio import compose, records, review, upload, yamledit
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import Session
@@ -30,6 +33,7 @@ from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
 
 Handler = Callable[[Request], Awaitable[Response]]
 MAX_BODY = 256 * 1024
+PREVIEW_WIDTH = 900  # pixels: a page beside the composer's form, sharp on a laptop
 
 
 def refusals(handler: Handler) -> Handler:
@@ -302,7 +306,7 @@ class Api:
         count = len(await asyncio.to_thread(picture_sizes, pdf, stamp)) if stamp else 0
         if stamp is None or not 1 <= number <= count:
             raise Refused(f"no page {number} of {brief_id}")
-        png = await asyncio.to_thread(page_png, pdf, stamp, number)
+        png = await asyncio.to_thread(page_picture, pdf, stamp, number)
         return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
 
     async def build(self, request: Request) -> Response:
@@ -314,6 +318,12 @@ class Api:
         if change is None:
             return JSONResponse({"error": "nothing to undo"}, 409)
         return JSONResponse({"undone": change.what, "file": change.file})
+
+
+@functools.lru_cache(maxsize=64)
+def page_picture(pdf: Path, stamp: str, number: int) -> bytes:
+    """A page of a preview, as fast as it can be made: it is seen once, on this machine."""
+    return render_png(pdf, number - 1, PREVIEW_WIDTH, quick=True)
 
 
 def if_match(request: Request, body: dict[str, Any]) -> str | None:

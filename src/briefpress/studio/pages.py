@@ -94,8 +94,15 @@ class Pages:
         briefs = []
         for brief_id, brief in project.briefs.items():
             own = [p for p in problems if p.location.file == brief.file and p.is_error]
+            data = [p for p in shared if p.location.file.startswith(f"reports/{brief.report}/")]
             briefs.append(
-                {"id": brief_id, "title": brief.title, "kind": brief.kind, "problems": own}
+                {
+                    "id": brief_id,
+                    "title": brief.title,
+                    "kind": brief.kind,
+                    "problems": own,
+                    "data": data,
+                }
             )
         broken = sorted(
             {
