@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.core.errors import Location, Problem
-from briefpress.core.files import printable
+from briefpress.core.files import name_problem, printable
 from briefpress.data.model import (
     RECORD_FILES,
     BriefSpec,
@@ -171,6 +171,10 @@ def load_brief(project: Project, path: Path) -> BriefSpec | None:
             )
         )
         return None
+    if reason := name_problem(brief_id):  # out/<id>.pdf must be a file on every system
+        hint = "rename the spec: its name is the id of the brief and of its PDF"
+        project.problems.append(Problem(Location(display), f"brief id {reason}", hint))
+        return None
     doc = _read(project, path)
     if doc is None:
         return None
@@ -182,6 +186,19 @@ def load_brief(project: Project, path: Path) -> BriefSpec | None:
         brief = builder.build(BriefSpec, doc.data, (), id=brief_id, file=display)
     project.problems.extend(builder.problems)
     return brief
+
+
+def find_root(start: Path) -> Path | None:
+    """The project ``start`` is in, so that a command run inside briefs/ or reports/
+    works on the whole project: ``start`` itself if it holds briefpress.yaml or a
+    briefs/ folder (a project may do without the config), else the nearest folder above
+    it with a briefpress.yaml (as git finds its repository). None when there is none."""
+    if (start / CONFIG_FILE).is_file() or (start / "briefs").is_dir():
+        return start
+    for folder in start.parents:
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
 
 
 def load_project(

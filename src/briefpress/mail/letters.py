@@ -32,12 +32,21 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefpress import editions
 from briefpress.build.builder import Build, warm_renderer, warm_worker
 from briefpress.checks.validate import validate_project, where
 from briefpress.core import i18n
 from briefpress.core.assets import publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import check_replaceable, csv_table, staged_folder, write_atomic
+from briefpress.core.files import (
+    check_replaceable,
+    csv_table,
+    portable_name,
+    spreadsheet_text,
+    staged_folder,
+    write_atomic,
+)
+from briefpress.core.fonts import StackCoverage
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
@@ -52,7 +61,7 @@ from briefpress.mail.recipients import (
 from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
 from briefpress.pdf.variable import FLOW_MARK, Templates
 from briefpress.pdf.weasy import SharedStyles
-from briefpress.render.glyphs import coverage, missing_glyphs
+from briefpress.render.glyphs import missing_glyphs, stack_coverage
 from briefpress.render.html import Rendered, build_date, make_environment, render_brief
 
 MAILING_FILE = "mailing.pdf"
@@ -219,7 +228,7 @@ def make_letter(job: LetterJob) -> LetterOutcome:
         if head_of(job.rendered) is not None:
             templates_for(job).add(pdf)
         combined, total = letter_and_brief(
-            pdf, job.brief_pdf, compressed_streams(job), job.rendered.edition == "screen"
+            pdf, job.brief_pdf, compressed_streams(job), job.rendered.medium.tagged
         )
     write_atomic(job.output, combined)
     return LetterOutcome(job.row, pages, total, problems, True)
@@ -264,7 +273,7 @@ def from_template(job: LetterJob) -> tuple[tuple[bytes, int], int, list[Problem]
     except BriefpressError:
         return None  # the whole render reports it
     cache = compressed_streams(job)
-    tags = job.rendered.edition == "screen"
+    tags = job.rendered.medium.tagged
     filled = templates.fill(head_pdf, lambda letter: join(letter, job.brief_pdf, cache, tags))
     if filled is None:
         return None
@@ -312,7 +321,7 @@ def page_budget(job: LetterJob, pages: int) -> list[Problem]:
 
 def _cell(value: str) -> str:
     """A manifest value that a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return spreadsheet_text(value)
 
 
 def manifest_row(recipient: Recipient, file: str, pages: int) -> list[object]:
@@ -342,7 +351,7 @@ def slug(name: str) -> str:
 
 def file_name(recipient: Recipient, width: int) -> str:
     """``0007-maria-ejemplo.pdf``: the row number keeps files unique and in mailing order."""
-    return f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf"
+    return portable_name(f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf")
 
 
 # --- the mailing ----------------------------------------------------------------------
@@ -382,15 +391,19 @@ def glyph_check(project: Project) -> RowCheck:
     """A check of a recipient's row for characters the brand's fonts cannot print: caught
     by row, before any rendering, rather than as a fallback font in letter 734."""
     brand = project.config.brand
-    fonts = coverage(project.root, (brand.body_font, brand.heading_font))
+    by_language: dict[str, dict[str, StackCoverage]] = {}
 
     def check(r: Recipient) -> list[Problem]:
+        if r.language not in by_language:  # each font's map is read once per mailing
+            by_language[r.language] = stack_coverage(project.root, brand.stacks(r.language))
+        fonts = by_language[r.language]
         texts = [r.name, r.title or "", r.organisation or "", r.address, r.salutation or ""]
         return [
             Problem(
                 r.loc,
                 f"{missing.name} cannot be printed in {missing.family} (row {r.row})",
-                f"in {missing.sample!r}; choose fonts for this script in briefpress.yaml",
+                f"in {missing.sample!r}; name a font for this script under brand: fonts: "
+                "in briefpress.yaml",
             )
             for missing in missing_glyphs([*texts, r.note or ""], fonts)
         ]
@@ -433,7 +446,7 @@ def language_problems(recipients: RecipientsFile, letter_brief: BriefSpec) -> li
 def build_accompanying(project: Project, brief_id: str, edition: str, strict: bool) -> Build:
     """A build of just the accompanying brief, sharing the build's cache."""
     only = dataclasses.replace(project, briefs={brief_id: project.briefs[brief_id]})
-    return Build(only, (edition,), strict)
+    return Build(only, (edition,) if edition else (), strict)
 
 
 def brief_pdf_for(
@@ -475,8 +488,7 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
     """HTML for every letter (cheap: made here), with the file it goes to."""
     project = run.project
     env = make_environment(project.root, run.letter.language)
-    brand = project.config.brand
-    fonts = (brand.body_font, brand.heading_font)
+    fonts = project.config.brand.every_family()
     today = build_date()
     width = max(3, len(str(len(recipients))))
     checked: set[str] = set()
@@ -484,7 +496,7 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
         rendered = render_brief(
             personalise(run.letter, recipient, today, i18n.catalog_dirs(project.root)),
             project,
-            run.edition,
+            editions.get(run.edition or editions.default().name).medium,
             env,
         )
         output = run.staging / file_name(recipient, width)
@@ -610,7 +622,7 @@ def mail(
     letter_id: str,
     recipients_file: Path,
     out_dir: Path | None = None,
-    edition: str = "screen",
+    edition: str = "",  # none: the default edition
     strict: bool = False,
     jobs: int = 1,
 ) -> Mailing:
