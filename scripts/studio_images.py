@@ -3,8 +3,8 @@
 The studio runs on a temporary copy of the shipped project, and Debian's Chromium
 (driven by Playwright, as the browser tests do) takes each page at a laptop's width and
 at a phone's: the brief list, the quotes with their tags, a finding being edited, the
-new-brief form, the composer with its preview, and a refused value shown next to its
-field. The pictures go to docs/studio/.
+new-brief form, the composer with its preview, a refused value shown next to its
+field, and a report uploaded for import with its review as a to-do list. The pictures go to docs/studio/.
 """
 
 from __future__ import annotations
@@ -73,6 +73,27 @@ def pages(page: Any, url: str, size: str, report: str) -> None:
     shoot(page, "refused", size)
 
 
+def review_pages(page: Any, url: str, size: str, source: Path) -> None:
+    """The import of a report (the fixture report as a Word document), then its review."""
+    page.goto(f"{url}/import")
+    page.get_by_label("Report file").set_input_files(str(source))
+    page.get_by_label("Short name for the report").fill(f"open-doors-{size}")
+    shoot(page, "import", size)
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_selector("#import-result:not([hidden])", timeout=120_000)
+    page.get_by_role("link", name="Review the import").click()
+    page.locator("#review-items input[type=checkbox]").first.check()
+    page.wait_for_selector("#review-items .is-settled")
+    shoot(page, "review", size)
+
+
+def word_report(folder: Path) -> Path:
+    sys.path.insert(0, str(REPO / "tests" / "fixtures" / "import"))
+    import make_report
+
+    return Path(make_report.make_docx(folder / "open-doors.docx"))
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -81,6 +102,7 @@ def main() -> None:
         project = Path(folder) / "project"
         copy_project(project)
         report = sorted(p.name for p in (project / "reports").iterdir() if p.is_dir())[0]
+        source = word_report(Path(folder))
         url, server, thread = start(project)
         try:
             with sync_playwright() as playwright:
@@ -91,6 +113,7 @@ def main() -> None:
                     page = browser.new_page(viewport={"width": width, "height": height})
                     page.set_default_timeout(60_000)
                     pages(page, url, size, report)
+                    review_pages(page, url, size, source)
                     page.close()
                 browser.close()
         finally:
