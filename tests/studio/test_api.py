@@ -220,3 +220,18 @@ def test_an_uploaded_report_is_imported_and_its_review_settled(tmp_path: Path) -
         assert running.get("/api/reports/draft/review").json["left"] == left - 1
         outside = {**body, "file": "briefpress.yaml"}
         assert running.write("POST", "/api/reports/draft/fields", outside).status == 404
+
+
+def test_a_places_fact_is_edited_but_never_its_evidence(project: Path) -> None:
+    path = project / "reports/mini-report/countries.yaml"
+    original = path.read_text()
+    fact = "/api/reports/mini-report/places/arcadia/facts/law"
+    with studio(project) as running:
+        refused = running.write("PATCH", fact, {"evidence": "Other words."})
+        assert refused.status == 422 and refused.json["problems"][0]["field"] == "evidence"
+        assert running.write("PATCH", fact, {"label": "Law in force"}).status == 200
+        assert running.write("PATCH", fact.replace("law", "nothing"), {"label": "x"}).status == 404
+    changed = [
+        b for a, b in zip(original.splitlines(), path.read_text().splitlines(), strict=True) if a != b
+    ]
+    assert len(changed) == 1 and "label: Law in force, value:" in changed[0]

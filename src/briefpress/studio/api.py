@@ -113,6 +113,11 @@ class Api:
             Route(
                 "/api/reports/{report}/{collection}/{record_id}", r(self.edit), methods=["PATCH"]
             ),
+            Route(
+                "/api/reports/{report}/places/{record_id}/facts/{fact_id}",
+                r(self.edit_fact),
+                methods=["PATCH"],
+            ),
             Route("/api/briefs", r(self.briefs)),
             Route("/api/briefs", r(self.create_brief), methods=["POST"]),
             Route("/api/briefs/{brief_id}", r(self.brief)),
@@ -153,6 +158,36 @@ class Api:
         based_on = if_match(request, fields)
         etag = await asyncio.to_thread(
             records.edit, self.files, p["report"], p["collection"], p["record_id"], fields, based_on
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
+    async def edit_fact(self, request: Request) -> Response:
+        p = request.path_params
+        fields = await body_json(request)
+        based_on = if_match(request, fields)
+        etag = await asyncio.to_thread(
+            records.edit_fact,
+            self.files,
+            p["report"],
+            p["record_id"],
+            p["fact_id"],
+            fields,
+            based_on,
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
+    async def edit_fact(self, request: Request) -> Response:
+        p = request.path_params
+        fields = await body_json(request)
+        based_on = if_match(request, fields)
+        etag = await asyncio.to_thread(
+            records.edit_fact,
+            self.files,
+            p["report"],
+            p["record_id"],
+            p["fact_id"],
+            fields,
+            based_on,
         )
         return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
 

@@ -323,3 +323,44 @@ def edit_many(
     problems = propose(files, relative, new, lambda p: "themes")
     what = f"themes of {len(ids)} {collection}"
     return written(files, relative, new, based_on, what, problems)
+
+
+FACT_FIELDS = ("label", "value")  # a fact's evidence is the report's own words
+
+
+def edit_fact(
+    files: ProjectFiles,
+    report: str,
+    place: str,
+    fact: str,
+    fields: Mapping[str, Any],
+    based_on: str | None,
+) -> str:
+    """Change a place's fact: its label and value, our words (never its evidence)."""
+    check_id(report, "report id")
+    refused = [
+        {
+            "field": name,
+            "message": f"{name} of a fact cannot be changed here",
+            "hint": "label, value",
+        }
+        for name in fields
+        if name not in FACT_FIELDS
+    ]
+    if refused:
+        raise Invalid(refused)
+    relative, key = record_file(files.root, report, "places")
+    files.check(relative, based_on)
+    text = files.read(relative).decode("utf-8")
+    doc = yamledit.load(text)
+    before = yamledit.dump(doc)
+    try:
+        record = yamledit.find_record(doc, key, place)
+        target = next(f for f in record.get("facts") or [] if str(f.get("id")) == fact)
+    except (yamledit.EditError, StopIteration, AttributeError):
+        raise Refused(f"no fact {fact!r} of {place!r}") from None
+    for name, value in fields.items():
+        yamledit.set_value(target, name, str(value) if value not in (None, "") else None)
+    new = yamledit.clear_markers(text, yamledit.carry_over(text, before, yamledit.dump(doc)))
+    problems = propose(files, relative, new, lambda p: _field_at(new, p, {n: n for n in fields}))
+    return written(files, relative, new, based_on, f"fact {fact} of {place}", problems)

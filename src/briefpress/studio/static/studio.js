@@ -98,7 +98,19 @@ function setupRecords() {
       say(`Not saved: ${form.dataset.id}.`);
     }
   };
-  list.addEventListener("submit", (event) => { event.preventDefault(); save(event.target); });
+  const saveFact = async (form) => {
+    const problem = form.querySelector(".field-problem");
+    const body = { label: form.elements.label.value.trim(), value: form.elements.value.value.trim() };
+    const url = `/api/reports/${list.dataset.report}/places/${form.dataset.place}/facts/${form.dataset.fact}`;
+    const result = await api("PATCH", url, body, list.dataset.etag);
+    if (result.ok) { list.dataset.etag = result.data.etag; problem.hidden = true; say(`Saved fact ${form.dataset.fact}.`); }
+    else if (result.status !== 409) { problem.textContent = (result.data.problems || [{ message: result.data.error }]).map(plain).join(" "); problem.hidden = false; }
+  };
+  list.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (event.target.classList.contains("fact-form")) saveFact(event.target);
+    else save(event.target);
+  });
   list.addEventListener("change", (event) => {
     const input = event.target;
     if (input.classList.contains("pick")) return updateCount();
