@@ -232,6 +232,8 @@ def test_a_places_fact_is_edited_but_never_its_evidence(project: Path) -> None:
         assert running.write("PATCH", fact, {"label": "Law in force"}).status == 200
         assert running.write("PATCH", fact.replace("law", "nothing"), {"label": "x"}).status == 404
     changed = [
-        b for a, b in zip(original.splitlines(), path.read_text().splitlines(), strict=True) if a != b
+        b
+        for a, b in zip(original.splitlines(), path.read_text().splitlines(), strict=True)
+        if a != b
     ]
     assert len(changed) == 1 and "label: Law in force, value:" in changed[0]

@@ -196,3 +196,23 @@ def test_a_report_is_uploaded_and_its_review_settled(tmp_path: Path, browser: An
         assert "summary: \"Tenants' groups describe evictions at a week's notice.\"" in places
         assert "[x]" in (root / "reports/homes/REVIEW.md").read_text(encoding="utf-8")
         assert scans == {"review": []}
+
+
+def test_two_tabs_editing_one_file_the_second_sees_the_conflict(cities: Path, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    with studio(cities) as running:
+        first, second = browser.new_page(), browser.new_page()
+        for page in (first, second):
+            page.goto(running.url + "/reports/naloxone-2024/quotes")
+        first.locator("#r-k3").get_by_label("Pharmacies").check()
+        expect(first.locator("#status")).to_contain_text("Saved k3")
+        saved = (cities / QUOTES).read_text(encoding="utf-8")
+        second.locator("#r-n1").get_by_label("Pharmacies").check()
+        alert = second.get_by_role("alert").filter(has_text="changed on disk")
+        expect(alert).to_contain_text("nothing was saved")
+        assert (cities / QUOTES).read_text(encoding="utf-8") == saved  # the first tab's kept
+        alert.get_by_role("button", name="Reload").click()
+        expect(second.locator("#r-k3").get_by_label("Pharmacies")).to_be_checked()
+        second.locator("#r-n1").get_by_label("Pharmacies").check()
+        expect(second.locator("#status")).to_contain_text("Saved n1")
