@@ -37,27 +37,34 @@ from system_deps import AXE_FILE  # noqa: E402
 QUOTES = "reports/naloxone-2024/quotes.yaml"
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for this module's tests (each gets a fresh context)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail("CI must run the browser test, but Debian's chromium is missing")
         pytest.skip("needs Debian's chromium (make system-deps installs it as root)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip)")
     with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1280, "height": 900},
-            bypass_csp=True,  # only so that the test can add axe-core to each page
-        )
-        context.set_default_timeout(20_000)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         try:
-            yield context
+            yield launched
         finally:
-            context.close()
+            launched.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """A fresh context (cookies, storage) in the module's Chromium, closed after the test."""
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,  # only so that the test can add axe-core to each page
+    )
+    context.set_default_timeout(20_000)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 @pytest.fixture

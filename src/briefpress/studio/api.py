@@ -176,21 +176,6 @@ class Api:
         )
         return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
 
-    async def edit_fact(self, request: Request) -> Response:
-        p = request.path_params
-        fields = await body_json(request)
-        based_on = if_match(request, fields)
-        etag = await asyncio.to_thread(
-            records.edit_fact,
-            self.files,
-            p["report"],
-            p["record_id"],
-            p["fact_id"],
-            fields,
-            based_on,
-        )
-        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
-
     async def tag(self, request: Request) -> Response:
         p = request.path_params
         body = await body_json(request)

@@ -9,6 +9,7 @@ StrictUndefined, sandboxed like every template briefpress renders.
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,24 @@ def environment() -> SandboxedEnvironment:
     )
 
 
+# The spec's own names, as the page's labels say them (studio.js has the same list).
+WORDS = {
+    "max_pages": "the page budget",
+    "min_pages": "the smallest page count",
+    "ids": "the records chosen",
+}
+NAMES = re.compile(r"\b(max_pages|min_pages|ids)\b")
+
+
 def plain(problem: Problem) -> str:
     """A problem as a person reads it: what is wrong, then how to fix it."""
-    text = problem.message[:1].upper() + problem.message[1:]
-    return f"{text}. {problem.hint[:1].upper() + problem.hint[1:]}." if problem.hint else f"{text}."
+
+    def said(text: str) -> str:
+        text = NAMES.sub(lambda m: WORDS[m.group(1)], text)
+        return text[:1].upper() + text[1:]
+
+    message = said(problem.message)
+    return f"{message}. {said(problem.hint)}." if problem.hint else f"{message}."
 
 
 class Pages:

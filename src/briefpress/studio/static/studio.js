@@ -337,6 +337,12 @@ function setupComposer() {
   if (!form) return;
   const briefId = form.dataset.brief;
   for (const s of form.querySelectorAll(".section-pick")) s.dataset.chosen = "";
+  // The problems the page was served with, each also put under its own field.
+  for (const li of document.querySelectorAll("#brief-problems li[data-field]")) {
+    const field = (li.dataset.field || "").split(".")[0];
+    const box = document.getElementById(`c-${field}-problem`);
+    if (field && box) { box.textContent = li.textContent; box.hidden = false; }
+  }
   setupSections(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
