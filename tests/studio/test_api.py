@@ -237,3 +237,27 @@ def test_a_places_fact_is_edited_but_never_its_evidence(project: Path) -> None:
         if a != b
     ]
     assert len(changed) == 1 and "label: Law in force, value:" in changed[0]
+
+
+def test_quotes_are_given_one_place_at_once(cities: Path, cities_studio: Studio) -> None:
+    path = cities / "reports/naloxone-2024/quotes.yaml"
+    original = path.read_text()
+    # Their organisations are in other cities: refused, with the reason, nothing written.
+    answer = cities_studio.write(
+        "POST", QUOTES + "/tag", {"ids": ["k1", "p1"], "place": "norhaven"}
+    )
+    assert answer.status == 422
+    assert "'safe-return' is in 'kestrel-bay', not 'norhaven'" in answer.body.decode()
+    assert path.read_text() == original
+    for quote in ("k3", "p2"):
+        change = {"organisation": None}
+        assert cities_studio.write("PATCH", f"{QUOTES}/{quote}", change).status == 200
+    answer = cities_studio.write(
+        "POST", QUOTES + "/tag", {"ids": ["k3", "p2"], "place": "norhaven"}
+    )
+    assert answer.status == 200, answer.json
+    assert answer.json["undo"] == "place of 2 quotes"
+    moved = cities_studio.get(QUOTES + "?place=norhaven").json["items"]
+    assert sorted(q["id"] for q in moved) == ["k3", "n1", "p2"]
+    nowhere = cities_studio.write("POST", QUOTES + "/tag", {"ids": ["k3"], "place": "atlantis"})
+    assert nowhere.status == 422 and nowhere.json["problems"][0]["field"] == "place"

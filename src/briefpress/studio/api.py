@@ -183,8 +183,17 @@ class Api:
         ids = [str(i) for i in body.get("ids") or []]
         add = [str(t) for t in body.get("add_themes") or []]
         remove = [str(t) for t in body.get("remove_themes") or []]
+        place = str(body["place"]) if body.get("place") else None
         etag = await asyncio.to_thread(
-            records.edit_many, self.files, p["report"], p["collection"], ids, add, remove, based_on
+            records.edit_many,
+            self.files,
+            p["report"],
+            p["collection"],
+            ids,
+            add,
+            remove,
+            based_on,
+            place,
         )
         return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
 

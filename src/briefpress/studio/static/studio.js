@@ -141,14 +141,23 @@ function setupBulk(list, base) {
     const ids = picks().filter((p) => p.checked).map((p) => p.value);
     if (!ids.length) return say("Select one or more first.");
     const theme = bulk.elements.theme.value;
-    const remove = event.submitter && event.submitter.value === "remove";
-    const body = { ids, [remove ? "remove_themes" : "add_themes"]: [theme] };
+    const action = event.submitter ? event.submitter.value : "add";
+    const remove = action === "remove";
+    const body = action === "place" ? { ids, place: bulk.elements.place.value } : { ids, [remove ? "remove_themes" : "add_themes"]: [theme] };
     const result = await api("POST", `${base}/tag`, body, list.dataset.etag);
     if (!result.ok) {
       if (result.status !== 409) warn((result.data.problems || []).map(plain).join(" ") || result.data.error);
       return;
     }
     list.dataset.etag = result.data.etag;
+    if (action === "place") {
+      for (const id of ids) {
+        const select = document.getElementById(`f-${id}-place`);
+        if (select) select.value = body.place;
+      }
+      say(`Set the place of ${ids.length}.`);
+      return;
+    }
     for (const id of ids) {
       const box = document.getElementById(`f-${id}-themes-${theme}`);
       if (box) box.checked = !remove;
