@@ -163,6 +163,11 @@ def test_a_brief_is_composed_checked_and_previewed(cities: Path, cities_studio: 
     assert pdf.headers["content-type"] == "application/pdf"
     assert cities_studio.get("/api/briefs/nor/preview").json["pages"] >= 1
     assert not (cities / "out/kestrel-bay.pdf").exists()  # the others were not built first
+    reset = {"sections": [{"name": "quotes", "reset": True}]}
+    assert cities_studio.write("PATCH", "/api/briefs/nor", reset).status == 200
+    assert "sections" not in (cities / "briefs/nor.yaml").read_text()
+    brief = cities_studio.get("/api/briefs/nor").json
+    assert [s["ids"] for s in brief["sections"] if s["name"] == "quotes"] == [["n1"]]
 
 
 def multipart(fields: dict[str, str], name: str, data: bytes) -> tuple[bytes, str]:
@@ -261,3 +266,25 @@ def test_quotes_are_given_one_place_at_once(cities: Path, cities_studio: Studio)
     assert sorted(q["id"] for q in moved) == ["k3", "n1", "p2"]
     nowhere = cities_studio.write("POST", QUOTES + "/tag", {"ids": ["k3"], "place": "atlantis"})
     assert nowhere.status == 422 and nowhere.json["problems"][0]["field"] == "place"
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_every_kind_of_shipped_brief_opens_in_the_composer() -> None:
+    with studio(REPO) as running:  # read only: nothing is saved here
+        for brief in ("kyrgyzstan", "letter-policymakers", "overview-models"):
+            page = running.get(f"/briefs/{brief}")
+            assert page.status == 200, page.body[-500:]
+            assert running.get(f"/api/briefs/{brief}").status == 200
+
+
+def test_every_page_of_the_fixture_opens(cities_studio: Studio) -> None:
+    briefs = cities_studio.get("/api/briefs").json["briefs"]
+    assert len(briefs) == 5
+    paths = [f"/briefs/{b['id']}" for b in briefs] + [
+        f"/reports/naloxone-2024/{name}"
+        for name in ("quotes", "findings", "recommendations", "places", "themes", "organisations")
+    ]
+    for path in ["/", "/import", "/briefs/new", "/reports/naloxone-2024/review", *paths]:
+        assert cities_studio.get(path).status == 200, path

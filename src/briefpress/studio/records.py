@@ -94,6 +94,17 @@ def record_file(root: Path, report: str, collection: str) -> tuple[str, str]:
     raise Refused(f"the report has no {collection} file")
 
 
+def jsonable(value: Any) -> Any:
+    """A field's value as JSON: records within it as objects, lists and mappings kept."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_json(value)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value
+
+
 def to_json(record: Any) -> dict[str, Any]:
     """A record's own fields as JSON, under the names the studio's API uses."""
     out: dict[str, Any] = {}
@@ -102,14 +113,11 @@ def to_json(record: Any) -> dict[str, Any]:
             continue
         value = getattr(record, f.name)
         name = f.metadata.get("alias", f.name).rstrip("_")
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            value = to_json(value)
-        elif isinstance(value, list):
-            value = [to_json(v) if dataclasses.is_dataclass(v) else v for v in value]
-        out[name] = value
-    if "id" not in out:
-        out["id"] = str(record.id)
-    out["line"] = record.loc.line if hasattr(record, "loc") else None
+        out[name] = jsonable(value)
+    if "id" not in out and hasattr(record, "id"):
+        out["id"] = str(record.id)  # a source's number
+    loc = getattr(record, "loc", None)
+    out["line"] = loc.line if loc is not None else None
     return out
 
 

@@ -257,6 +257,12 @@ function setupSections(form) {
     const fieldset = button.closest(".section-pick");
     if (!fieldset) return;
     fieldset.dataset.changed = "1";
+    if (button.classList.contains("reset-section")) {
+      fieldset.dataset.reset = "1";
+      delete fieldset.dataset.changed;
+      button.closest("form").requestSubmit();
+      return;
+    }
     if (button.classList.contains("add-button")) {
       const select = fieldset.querySelector(".add-pick");
       const option = select.selectedOptions[0];
@@ -296,11 +302,11 @@ function composerValues(form) {
     ask: f.ask.value.trim(), language: f.language.value, paper: f.paper.value,
     max_pages: f.max_pages.value === "" ? null : Number(f.max_pages.value),
   };
-  const changed = [...form.querySelectorAll(".section-pick[data-changed]")];
-  if (changed.length) {
-    spec.sections = [...form.querySelectorAll(".section-pick")]
-      .filter((s) => s.dataset.changed || s.dataset.chosen)
-      .map((s) => ({ name: s.dataset.section, from: s.dataset.from, ids: sectionIds(s) }));
+  const sections = [...form.querySelectorAll(".section-pick")];
+  if (sections.some((s) => s.dataset.changed || s.dataset.reset)) {
+    spec.sections = sections
+      .filter((s) => s.dataset.changed || s.dataset.chosen || s.dataset.reset)
+      .map((s) => s.dataset.reset ? { name: s.dataset.section, reset: true } : { name: s.dataset.section, from: s.dataset.from, ids: sectionIds(s) });
   }
   return spec;
 }
@@ -346,6 +352,10 @@ function setupComposer() {
   if (!form) return;
   const briefId = form.dataset.brief;
   for (const s of form.querySelectorAll(".section-pick")) s.dataset.chosen = "";
+  // Only what changed is sent: a field left alone is not written into the file.
+  let saved = composerValues(form);
+  const changedOnly = (values) => Object.fromEntries(Object.entries(values).filter(
+    ([key, value]) => key === "sections" || JSON.stringify(value) !== JSON.stringify(saved[key])));
   // The problems the page was served with, each also put under its own field.
   for (const li of document.querySelectorAll("#brief-problems li[data-field]")) {
     const field = (li.dataset.field || "").split(".")[0];
@@ -355,17 +365,20 @@ function setupComposer() {
   setupSections(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const result = await api("PATCH", `/api/briefs/${briefId}`, composerValues(form), form.dataset.etag);
+    const values = composerValues(form);
+    const result = await api("PATCH", `/api/briefs/${briefId}`, changedOnly(values), form.dataset.etag);
     if (!result.ok) {
       if (result.status !== 409) showProblems(result.data.problems || [{ message: result.data.error }], "c-", "preview-problems");
       say("Not saved.");
       return;
     }
     form.dataset.etag = result.data.etag;
+    saved = values;
     for (const s of form.querySelectorAll(".section-pick[data-changed]")) { s.dataset.chosen = "1"; delete s.dataset.changed; }
     document.querySelectorAll(".field-problem").forEach((p) => { p.hidden = true; });
     document.getElementById("brief-title").textContent = form.elements.title.value;
     say("Saved. Building the preview…");
+    if (form.querySelector(".section-pick[data-reset]")) { window.location.reload(); return; }
     await refreshPreview(briefId);
   });
   refreshPreview(briefId);
