@@ -288,3 +288,14 @@ def test_every_page_of_the_fixture_opens(cities_studio: Studio) -> None:
     ]
     for path in ["/", "/import", "/briefs/new", "/reports/naloxone-2024/review", *paths]:
         assert cities_studio.get(path).status == 200, path
+
+
+def test_a_broken_file_is_named_not_rewritten(cities: Path, cities_studio: Studio) -> None:
+    path = cities / "reports/naloxone-2024/quotes.yaml"
+    path.write_text(path.read_text().replace("quotes:\n", "quotes:\n\t- broken\n", 1))
+    broken = path.read_text()
+    answer = cities_studio.write("PATCH", QUOTES + "/k3", {"themes": ["outreach"]})
+    assert answer.status == 422 and "quotes.yaml" in answer.json["problems"][0]["message"]
+    assert path.read_text() == broken
+    page = cities_studio.get("/")
+    assert page.status == 200 and b"a tab character where YAML expects spaces" in page.body

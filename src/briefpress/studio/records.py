@@ -274,7 +274,9 @@ def edit(
     try:
         present = _file_keys(text, key, record_id)
     except yamledit.EditError as exc:
-        raise Refused(str(exc)) from None
+        if "no record" in str(exc):
+            raise Refused(str(exc)) from None
+        raise Invalid([{"field": None, "message": f"{relative}: {exc}"}]) from None
     changes, refused = changes_for(collection, fields, present)
     if refused:
         raise Invalid(refused)
