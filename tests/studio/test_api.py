@@ -299,3 +299,22 @@ def test_a_broken_file_is_named_not_rewritten(cities: Path, cities_studio: Studi
     assert path.read_text() == broken
     page = cities_studio.get("/")
     assert page.status == 200 and b"a tab character where YAML expects spaces" in page.body
+
+
+def test_a_doubtful_record_is_dropped_unless_something_needs_it(
+    cities: Path, cities_studio: Studio
+) -> None:
+    path = cities / "reports/naloxone-2024/quotes.yaml"
+    original = path.read_text()
+    needed = cities_studio.write("DELETE", QUOTES + "/k1")  # pharmacies-turn-away cites it
+    assert (
+        needed.status == 422
+        and "still needed by reports/naloxone-2024/findings.yaml" in needed.body.decode()
+    )
+    assert cities_studio.request("DELETE", QUOTES + "/k2").status == 403
+    assert cities_studio.write("DELETE", QUOTES + "/k2").status == 200
+    assert [line for line in original.splitlines() if line not in path.read_text()] == [
+        line for line in original.splitlines() if "id: k2," in line
+    ]
+    assert cities_studio.write("POST", "/api/undo").json["undone"] == "dropped quote k2"
+    assert path.read_text() == original

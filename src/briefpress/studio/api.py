@@ -114,6 +114,9 @@ class Api:
                 "/api/reports/{report}/{collection}/{record_id}", r(self.edit), methods=["PATCH"]
             ),
             Route(
+                "/api/reports/{report}/{collection}/{record_id}", r(self.drop), methods=["DELETE"]
+            ),
+            Route(
                 "/api/reports/{report}/places/{record_id}/facts/{fact_id}",
                 r(self.edit_fact),
                 methods=["PATCH"],
@@ -173,6 +176,14 @@ class Api:
             p["fact_id"],
             fields,
             based_on,
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
+    async def drop(self, request: Request) -> Response:
+        p = request.path_params
+        based_on = if_match(request, {})
+        etag = await asyncio.to_thread(
+            records.drop, self.files, p["report"], p["collection"], p["record_id"], based_on
         )
         return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
 

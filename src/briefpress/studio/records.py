@@ -382,3 +382,38 @@ def edit_fact(
     new = yamledit.clear_markers(text, yamledit.carry_over(text, before, yamledit.dump(doc)))
     problems = propose(files, relative, new, lambda p: _field_at(new, p, {n: n for n in fields}))
     return written(files, relative, new, based_on, f"fact {fact} of {place}", problems)
+
+
+DROPPABLE = ("quotes", "findings", "recommendations", "organisations")
+
+
+def drop(
+    files: ProjectFiles, report: str, collection: str, record_id: str, based_on: str | None
+) -> str:
+    """Take a record out of its file (a doubtful one an import drafted); refused if any
+    brief or record still refers to it. Undo puts it back."""
+    check_id(report, "report id")
+    if collection not in DROPPABLE:
+        raise Refused(f"{collection} are not dropped here")
+    relative, key = record_file(files.root, report, collection)
+    files.check(relative, based_on)
+    text = files.read(relative).decode("utf-8")
+    doc = yamledit.load(text)
+    before = yamledit.dump(doc)
+    try:
+        record = yamledit.find_record(doc, key, record_id)
+    except yamledit.EditError as exc:
+        raise Refused(str(exc)) from None
+    items = yamledit.records(doc, key)
+    del items[items.index(record)]
+    new = yamledit.carry_over(text, before, yamledit.dump(doc))
+    try:
+        problems = propose(files, relative, new)
+    except Invalid as refused:
+        for problem in refused.problems:
+            where = f"{problem['file']}, line {problem['line']}"
+            problem["message"] = f"still needed by {where} ({problem['message']})"
+            problem["hint"] = "take it out there first"
+        raise
+    what = f"dropped {collection[:-1]} {record_id}"
+    return written(files, relative, new, based_on, what, problems)

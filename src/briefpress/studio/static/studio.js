@@ -111,6 +111,25 @@ function setupRecords() {
     if (event.target.classList.contains("fact-form")) saveFact(event.target);
     else save(event.target);
   });
+  list.addEventListener("click", async (event) => {
+    const button = event.target.closest(".drop-record");
+    if (!button) return;
+    const form = button.closest("form");
+    if (!window.confirm(`Take ${form.dataset.id} out of the report's data? Undo puts it back.`)) return;
+    const result = await api("DELETE", `${base}/${encodeURIComponent(form.dataset.id)}`, undefined, list.dataset.etag);
+    const problem = document.getElementById(`problem-${form.dataset.id}`);
+    if (result.ok) {
+      list.dataset.etag = result.data.etag;
+      const row = form.closest("li");
+      const next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      say(`Dropped ${form.dataset.id}.`);
+      (next?.querySelector("button, input") || document.getElementById("main")).focus();
+    } else if (result.status !== 409) {
+      problem.textContent = (result.data.problems || [{ message: result.data.error || "not dropped" }]).map(plain).join(" ");
+      problem.hidden = false;
+    }
+  });
   list.addEventListener("change", (event) => {
     const input = event.target;
     if (input.classList.contains("pick")) return updateCount();
