@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 UV_VERSION := 0.13.9
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test check check-design lint bench images clean dist system-deps messages bench-letters bench-send bench-import bench-studio lock upgrade language-figures conformance
+.PHONY: build test check check-design lint bench images clean dist system-deps messages bench-letters bench-send bench-import bench-studio studio-images lock upgrade language-figures conformance
 
 build: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
@@ -109,6 +109,10 @@ messages: $(STAMP)
 # The pages and foreign-word share of every translated brief, for README's table.
 language-figures: $(STAMP)
 	$(BIN)/python scripts/language_figures.py
+
+# Screenshots of the studio at a laptop's and a phone's width, for docs/studio.md.
+studio-images: $(STAMP)
+	$(BIN)/python scripts/studio_images.py
 
 # Page images of one brief of each kind, committed under docs/pages/ for review.
 images: $(STAMP)
