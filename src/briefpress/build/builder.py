@@ -16,6 +16,7 @@ workers are removed on the spot or, after a hard kill, by the next build.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -42,7 +43,7 @@ from briefpress.build.version import record as record_version
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import ASSETS, THEME_DIR, publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import claim_folder, clean_temporaries, write_atomic
+from briefpress.core.files import claim_folder, clean_temporaries, unwritable, write_atomic
 from briefpress.core.i18n import LOCALE_DIR
 from briefpress.core.signals import check_interrupted, results_in_order, worker_pool
 from briefpress.data.load import CONFIG_FILE, Project, load_project
@@ -97,9 +98,16 @@ def make_pdf(job: PdfJob) -> tuple[int, list[Problem], bool]:
         return pages, problems, False
     try:
         write_atomic(job.output, pdf)
-    except OSError as exc:  # a full disk, a read-only out/: no other brief can be written
-        raise WriteFailed(str(exc.filename or job.output), exc.strerror or str(exc)) from None
+    except OSError as exc:
+        if exc.errno in WHOLE_DISK:  # a full disk, a read-only out/: no other brief can be written
+            raise WriteFailed(str(exc.filename or job.output), exc.strerror or str(exc)) from None
+        # this file alone: on Windows, most often a PDF open in a viewer
+        return pages, [*problems, unwritable(job.output, exc, job.project_root)], False
     return pages, problems, True
+
+
+# Errors that no other output would escape either: the build stops at the first.
+WHOLE_DISK = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT})
 
 
 class WriteFailed(Exception):

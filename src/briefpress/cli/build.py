@@ -142,6 +142,7 @@ def _build_json(
     jobs: int | None,
 ) -> None:
     """``build --json``: the build, then one object with every output and problem."""
+    upgrade = before_build(Project(root=obj.project).out_dir)
     results = build(
         obj.project,
         ids or None,
@@ -158,7 +159,11 @@ def _build_json(
         outputs.append({"brief": result.brief.id, **found})
         problems += [problem_json(p, result.brief.id) for p in result.problems]
     failed = any(r.failed(strict) for r in results)
-    emit({"ok": not failed, "outputs": outputs, "problems": problems})
+    payload: dict[str, object] = {"ok": not failed, "outputs": outputs, "problems": problems}
+    if upgrade is not None:  # the first build by another version: whether the look changed
+        rebuilt = [r.output for r in results if r.written and not r.fresh]
+        payload["note"] = upgrade_note(upgrade, rebuilt, obj.project)
+    emit(payload)
     if failed:
         sys.exit(1)
 
