@@ -29,6 +29,7 @@ from briefpress.studio.api import Api
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import CsrfGuard, Session
+from briefpress.studio.sending import Sending
 from briefpress.studio.store import ProjectFiles
 from briefpress.studio.team_app import TeamMode, team_serving
 
@@ -48,6 +49,8 @@ def create_app(
     previewer = Previewer(files.root)
     api = Api(files, session, previewer)
     pages = Pages(files, session)
+    sending = Sending(files.root, pages)
+    sending.hook_pages(pages.env)
     if team:
         team.hook_pages(pages.env)
 
@@ -59,6 +62,7 @@ def create_app(
 
     routes = [
         *(team.routes() if team else []),
+        *sending.routes(),
         *api.routes(),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
