@@ -28,6 +28,7 @@ from briefpress.live.serve import LOCAL_HOSTS, PreviewServer, listen
 from briefpress.studio.api import Api
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
+from briefpress.studio.recipientlists import Recipients
 from briefpress.studio.security import CsrfGuard, Session
 from briefpress.studio.sending import Sending
 from briefpress.studio.store import ProjectFiles
@@ -63,6 +64,7 @@ def create_app(
     routes = [
         *(team.routes() if team else []),
         *sending.routes(),
+        *Recipients(files.root, pages).routes(),
         *api.routes(),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
