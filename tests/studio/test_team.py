@@ -213,3 +213,14 @@ def test_a_removed_user_is_logged_out(url: str, team: Path) -> None:
     assert client.get("/api/session").status == 200
     assert auth.remove_user(team, "amina")
     assert client.get("/api/session").status == 401
+
+
+def test_behind_an_https_proxy_the_cookie_is_secure(url: str) -> None:
+    answer = Client(url).request(
+        "POST",
+        "/api/login",
+        {"name": "amina", "password": EDITOR_PASSWORD},
+        {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"},
+    )
+    assert answer.status == 200
+    assert "secure" in answer.headers["set-cookie"].lower().split("; ")
