@@ -125,6 +125,17 @@ clean:
 # docs/install.md): built with the locked setuptools, the wheel from the sdist, offline.
 dist: $(STAMP)
 	$(BIN)/python scripts/dist.py dist
+
+# The container image (Dockerfile), then a smoke test: a new project made, built and
+# checked by the image in a temporary folder. CONTAINER=podman works the same. Not part
+# of `make test` (the image takes minutes to build); see docs/install.md.
+CONTAINER ?= docker
+container:
+	$(CONTAINER) build -t briefpress .
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	run="$(CONTAINER) run --rm -v $$tmp:/project --user $$(id -u):$$(id -g) briefpress" && \
+	$$run --version && $$run init && $$run build && $$run check --json >/dev/null && \
+	ls "$$tmp"/out/*.pdf && echo "container: built and checked a new project"
 # Studio: ~20 changes saved through the studio's API, each timed to the updated preview of
 # a 4-page brief: median and 95th percentile (see docs/benchmarks.md, "Studio"). Not a test.
 bench-studio: $(STAMP)
