@@ -14,6 +14,8 @@ from briefpress.core.errors import Location
 from briefpress.core.scripts import FontStacks, font_stacks
 
 VERBATIM: dict[str, Any] = {"verbatim": True}
+# Verbatim text that may be printed in several paragraphs, given as a list of them.
+PARAGRAPHS: dict[str, Any] = {"verbatim": True, "paragraphs": True}
 EDITORIAL: dict[str, Any] = {"editorial": True}
 # Names and headings: neither the report's sentences nor ours, but printed words that a
 # brief in another language may show translated (reports/<id>/translations/<lang>.yaml).
@@ -213,7 +215,9 @@ class Theme:
 class Quote:
     id: str
     order: int
-    text: str = field(metadata=VERBATIM)
+    # One paragraph, or several: YAML may give a list of paragraphs, joined here with a
+    # blank line (templates print each as a paragraph; verification finds each).
+    text: str = field(metadata=PARAGRAPHS)
     country: str = field(metadata=PLACE)
     attribution: str = field(metadata=VERBATIM)
     section: str
