@@ -15,7 +15,7 @@ from briefpress.build.version import before_build, upgrade_note
 from briefpress.cli.app import Context, cli, complete_brief_ids
 from briefpress.cli.jsonout import emit, output_json, problem_json
 from briefpress.cli.progress import Progress, report_line
-from briefpress.core.errors import Problem, grouped_warnings
+from briefpress.core.errors import BriefpressError, Location, Problem, grouped_warnings
 from briefpress.data.load import Project
 
 
@@ -172,6 +172,12 @@ def _impose_results(results: list[BriefResult], layout: str, root: Path) -> None
     """Print the N-up sheets made of each built PDF."""
     from briefpress.pdf.impose import impose_all
 
-    for target, sheets in impose_all([r.output for r in results], layout):
+    try:
+        made = impose_all([r.output for r in results], layout)
+    except OSError as exc:  # a full disk: the sheets were not made, and the command says so
+        where = Project(root=root).display(Path(exc.filename or root / "out"))
+        why = f"cannot write the imposed sheets: {exc.strerror or exc}"
+        raise BriefpressError([Problem(Location(where), why)]) from None
+    for target, sheets in made:
         shown = target.relative_to(root) if target.is_relative_to(root) else target
         click.echo(f"imposed {shown} ({sheets} sheet{'s' if sheets != 1 else ''})")
