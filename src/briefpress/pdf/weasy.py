@@ -18,7 +18,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.pdf import fit
 from briefpress.pdf.finish import finish
+from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET
 from briefpress.pdf.tagging import TagFinisher
 from briefpress.render.html import Rendered
 
@@ -122,7 +124,6 @@ class PdfRenderer:
         ``keep_parts`` keeps the marks of replaceable parts, and ``head`` finishes only
         what a head's parts need (see pdf/variable.py and :func:`finish`).
         """
-        wp = self.weasyprint
         brief = rendered.brief
         html, options = rendered.html, {}
         if shared is not None:
@@ -133,11 +134,7 @@ class PdfRenderer:
                 "counter_style": shared.counter_style,
             }
         with capture_weasyprint_log() as log:
-            document = wp.HTML(
-                string=html,
-                base_url=str(rendered.base_dir) + os.sep,
-                url_fetcher=self.fetcher,
-            ).render(font_config=self.font_config, pdf_tags=True, **options)
+            document = self.fitted(rendered, html, options)
             pages = len(document.pages)
             identifier = hashlib.sha256(rendered.html.encode("utf-8")).hexdigest()[:32]
             finisher = TagFinisher(brief.language)
@@ -160,6 +157,33 @@ class PdfRenderer:
         ]
         pdf = finish(pdf, rendered.edition, compress, keep_parts, head)
         return pdf, pages, problems
+
+    def layout(self, rendered: Rendered, html: str, options: dict[str, Any]) -> Any:
+        """WeasyPrint's layout of ``html`` (its pages' boxes), not yet a PDF."""
+        return self.weasyprint.HTML(
+            string=html,
+            base_url=str(rendered.base_dir) + os.sep,
+            url_fetcher=self.fetcher,
+        ).render(font_config=self.font_config, pdf_tags=True, **options)
+
+    def fitted(self, rendered: Rendered, html: str, options: dict[str, Any]) -> Any:
+        """The layout, laid out again without what the brief can do without when it runs
+        over its page budget or ends on a page less than half full (pdf/fit.py)."""
+        document = self.layout(rendered, html, options)
+        candidates = fit.droppable(html)
+        if not candidates:
+            return document
+        brief = rendered.brief
+        budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
+        dropped: list[str] = []
+        for _round in range(fit.MAX_ROUNDS):
+            left = [c for c in candidates if c not in dropped]
+            more = fit.choose(document, left, budget, brief.min_pages or 1)
+            if not more:
+                break
+            dropped += more
+            document = self.layout(rendered, fit.hidden(html, dropped), options)
+        return document
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
         """The stylesheets ``rendered`` links to, parsed once for many similar documents.
