@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from briefpress import editions
 from briefpress.data.load import load_project
 from briefpress.pdf.design import measure
 
@@ -37,11 +38,11 @@ def main() -> int:
     for brief_id, brief in sorted(project.briefs.items()):
         if args.brief and brief_id not in args.brief:
             continue
-        for edition, folder in (("screen", project.out_dir), ("print", project.out_dir / "print")):
-            pdf = folder / f"{brief_id}.pdf"
+        for ed in editions.pdf_editions():
+            edition, pdf = ed.name, ed.output(project.out_dir, brief_id)
             if not pdf.is_file():
                 continue
-            facts = measure(pdf.read_bytes(), edition, names)
+            facts = measure(pdf.read_bytes(), ed.medium.prepress, names)
             problems = [] if brief.kind in FILLED_BY_DESIGN else facts.problems
             if brief.kind in FILLED_BY_DESIGN:
                 problems = [p for p in facts.problems if not p.startswith("page ")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from briefpress.editions import medium
 from briefpress.pdf import design
 from briefpress.pdf.finish import finish
 
@@ -29,7 +30,7 @@ def test_line_length_and_hyphens_are_read_from_the_text_layer() -> None:
     assert 40 <= design.DesignFacts([], lengths, 0, 0, 0, [], []).median_line <= 65
     assert smallest == pytest.approx(9.6, abs=0.1)
     assert not overlaps
-    assert design.text_facts(finish(raw, "screen"))[1] == 0  # soft hyphens once finished
+    assert design.text_facts(finish(raw, medium("screen")))[1] == 0  # soft hyphens once finished
     assert hyphens > 0  # WeasyPrint writes the drawn hyphen as a hard one
 
 
@@ -38,7 +39,7 @@ def test_words_over_words_and_page_fill() -> None:
     assert design.text_facts(pdf_of(over))[4]
     half = pdf_of('<div style="height:120mm; background:#000"></div>')
     assert design.page_fills(half) == [pytest.approx(120 / 256, abs=0.03)]
-    facts = design.measure(half, "screen")
+    facts = design.measure(half, prepress=False)
     assert facts.problems == []  # one page: the last may be short
 
 

@@ -15,6 +15,8 @@ workers are removed on the spot or, after a hard kill, by the next build.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -24,23 +26,29 @@ from pathlib import Path
 
 import jinja2
 
+from briefpress import editions
 from briefpress.build.cache import (
     CACHE_FILE,
+    GALLERY,
     BuildCache,
     brief_key,
     cache_name,
+    input_digest,
     inputs_digest,
     tree_digest,
 )
-from briefpress.build.gallery import publish_results
+from briefpress.build.gallery import publish_results, refresh_thumbnails
 from briefpress.build.results import BriefResult, output_path
+from briefpress.build.version import record as record_version
 from briefpress.checks.validate import validate_project
-from briefpress.core.assets import THEME_DIR, publish_theme
-from briefpress.core.errors import BriefpressError, Problem, raise_if_errors
-from briefpress.core.files import claim_folder, clean_temporaries, write_atomic
+from briefpress.core.assets import ASSETS, THEME_DIR, publish_theme
+from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
+from briefpress.core.files import claim_folder, clean_temporaries, unwritable, write_atomic
 from briefpress.core.i18n import LOCALE_DIR
-from briefpress.core.signals import check_interrupted, worker_pool
+from briefpress.core.signals import check_interrupted, results_in_order, worker_pool
 from briefpress.data.load import CONFIG_FILE, Project, load_project
+from briefpress.data.model import BriefSpec
+from briefpress.editions import Edition, Finishing
 from briefpress.pdf.postcheck import check_pdf
 from briefpress.pdf.weasy import PdfRenderer
 from briefpress.render.glyphs import check_glyphs
@@ -74,7 +82,8 @@ RENDERERS: dict[Path, PdfRenderer] = {}
 def warm_renderer(root: Path) -> PdfRenderer:
     """One warm WeasyPrint renderer per process and project, reused for every brief."""
     if root not in RENDERERS:
-        RENDERERS[root] = PdfRenderer(root, extra_roots=[THEME_DIR])
+        # out/assets: the theme's files as published for the HTML, wherever out/ leads
+        RENDERERS[root] = PdfRenderer(root, extra_roots=[THEME_DIR, root / "out" / ASSETS])
     return RENDERERS[root]
 
 
@@ -87,8 +96,37 @@ def make_pdf(job: PdfJob) -> tuple[int, list[Problem], bool]:
     problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
     if any(p.is_error or job.strict for p in problems):
         return pages, problems, False
-    write_atomic(job.output, pdf)
+    try:
+        write_atomic(job.output, pdf)
+    except OSError as exc:
+        if exc.errno in WHOLE_DISK:  # a full disk, a read-only out/: no other brief can be written
+            raise WriteFailed(str(exc.filename or job.output), exc.strerror or str(exc)) from None
+        # this file alone: on Windows, most often a PDF open in a viewer
+        return pages, [*problems, unwritable(job.output, exc, job.project_root)], False
     return pages, problems, True
+
+
+# Errors that no other output would escape either: the build stops at the first.
+WHOLE_DISK = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT})
+
+
+class WriteFailed(Exception):
+    """An output could not be written (its path and why): the build stops. Plain strings
+    only, so that it crosses from a worker process intact."""
+
+    def problem(self, project: Project) -> Problem:
+        path, why = self.args
+        return Problem(
+            Location(project.display(Path(path))),
+            f"cannot write the output: {why}",
+            "free some space on that disk, or make the folder writable, and build again",
+        )
+
+
+def write_error(exc: OSError, project: Project) -> BriefpressError:
+    """An output or the build's own records could not be written: a located error."""
+    failed = WriteFailed(str(exc.filename or project.out_dir), exc.strerror or str(exc))
+    return BriefpressError([failed.problem(project)])
 
 
 def warm_worker(root: Path) -> None:
@@ -115,7 +153,28 @@ def _made_by_briefpress(folder: Path) -> bool:
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    """The cores this process may use: its affinity where the system has one (Linux),
+    else every core (macOS and Windows have no sched_getaffinity)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def build_inputs(
+    root: Path,
+    brief_ids: list[str],
+    chosen: tuple[str, ...],
+    strict: bool,
+    write_html: bool,
+    linked: list[Path],
+) -> str:
+    """The digest of every file and option a build depends on: the project's folders, the
+    theme, the files briefs link to from elsewhere in the project (the logo, a brief's
+    own stylesheet) and the date printed on every brief."""
+    folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
+               THEME_DIR, LOCALE_DIR]  # fmt: skip
+    settings = repr((brief_ids, chosen, strict, write_html, build_date().isoformat()))
+    return inputs_digest(folders, [root / CONFIG_FILE, *linked], settings)
 
 
 @dataclass
@@ -123,7 +182,7 @@ class Build:
     """One build run: which briefs are stale, and making their PDFs."""
 
     project: Project
-    editions: tuple[str, ...] = ("screen",)
+    editions: tuple[str, ...] = ()  # none: the default edition
     strict: bool = False
     write_html: bool = False
     force: bool = False
@@ -131,23 +190,40 @@ class Build:
     env: jinja2.Environment | None = None  # a watcher passes its warm environment
 
     def __post_init__(self) -> None:
+        self.editions = editions.expand(self.editions or (editions.default().name,))
         claim_out(self.project)
         self.env = self.env or make_environment(self.project.root)
         assets = publish_theme(self.project.out_dir)
         self.assets_digest = tree_digest(assets, self.project.root / "styles")
         self.cache = BuildCache.load(self.project.out_dir)
         self.inputs_key = self.inputs()
-        brand = self.project.config.brand
-        self.fonts = (brand.body_font, brand.heading_font)
+        self.brand = self.project.config.brand
 
     def inputs(self) -> str:
-        """The digest of every file and option this build depends on."""
-        root = self.project.root
-        folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
-                   THEME_DIR, LOCALE_DIR]  # fmt: skip
-        settings = repr((sorted(self.project.briefs), self.editions, self.strict,
-                         self.write_html))  # fmt: skip
-        return inputs_digest(folders, [root / CONFIG_FILE], settings)
+        """The digest of every file and option this build depends on: the project's
+        folders, the theme, the files briefs link to from elsewhere in the project (the
+        logo, a brief's own stylesheet) and the date printed on every brief."""
+        linked = sorted({path for brief in self.project.briefs for path in self.linked(brief)})
+        self.linked_files = [os.path.relpath(path, self.project.root) for path in linked]
+        return build_inputs(
+            self.project.root, sorted(self.project.briefs), self.editions, self.strict,
+            self.write_html, linked,
+        )  # fmt: skip
+
+    def linked(self, brief_id: str) -> list[Path]:
+        """Project files a brief's HTML links to outside the folders every brief's key
+        covers: the brand's logos and the brief's own stylesheets. Their content is part
+        of the brief's key, so a new logo rebuilds the PDFs that show it."""
+        brand, root = self.project.config.brand, self.project.root
+        names = [brand.logo, brand.logo_print]
+        brief = self.project.briefs.get(brief_id)
+        names += brief.stylesheets if brief is not None else []
+        return [root / name for name in names if name]
+
+    def key(self, brief_id: str, html: str) -> str:
+        """A brief's cache key: its HTML, the theme and styles, and the files it links to."""
+        linked = "".join(input_digest(path) for path in self.linked(brief_id))
+        return brief_key(html, self.assets_digest + linked, self.strict)
 
     def unchanged(self) -> list[BriefResult] | None:
         """Every result, already fresh, when no input changed since the last clean build."""
@@ -157,7 +233,7 @@ class Build:
         for brief in self.project.briefs.values():
             for edition in self.editions:
                 outputs[f"{brief.id}:{edition}"] = output_path(self.project, brief.id, edition)
-                if self.write_html:
+                if self.write_html and editions.get(edition).is_pdf:
                     html = output_path(self.project, brief.id, edition, ".html")
                     outputs[f"{brief.id}:{edition}:html"] = html
         pages = self.cache.all_fresh(self.inputs_key, outputs)
@@ -179,37 +255,49 @@ class Build:
         if unchanged is not None:
             return unchanged, []
         for brief in self.project.briefs.values():
-            for edition in self.editions:
-                result = BriefResult(brief, edition, output_path(self.project, brief.id, edition))
-                try:
-                    rendered = render_brief(brief, self.project, edition, self.env)
-                except BriefpressError as exc:
-                    result.problems.extend(exc.problems)
+            check_interrupted()  # a stop while rendering HTML for many briefs: stop now
+            for name in self.editions:
+                result, job = self.plan_one(brief, editions.get(name))
+                if job is None:
                     settled.append(result)
-                    continue
-                if self.write_html:
-                    html_path = output_path(self.project, brief.id, edition, ".html")
-                    write_atomic(html_path, rendered.html.encode("utf-8"))
-                    self.cache.record(cache_name(brief.id, edition, ":html"), "", 0, html_path)
-                key = brief_key(rendered.html, self.assets_digest, self.strict)
-                pages = (
-                    None
-                    if self.force
-                    else self.cache.fresh(cache_name(brief.id, edition), key, result.output)
-                )
-                if pages is not None:  # same HTML and fonts as a build that passed every check
-                    result.pages, result.written, result.fresh = pages, True, True
-                    settled.append(result)
-                    continue
-                data = self.project.reports.get(brief.report)
-                missing = check_glyphs(rendered.html, brief, data, self.project.root, self.fonts)
-                if missing:  # fail before WeasyPrint prints a box or falls back to another font
-                    result.problems.extend(missing)
-                    settled.append(result)
-                    continue
-                job = PdfJob(rendered, result.output, self.project.root, self.fonts, self.strict)
-                pending.append((result, job, key))
+                else:
+                    pending.append((result, *job))
         return settled, pending
+
+    def plan_one(
+        self, brief: BriefSpec, edition: Edition
+    ) -> tuple[BriefResult, tuple[PdfJob, str] | None]:
+        """One brief in one edition: settled now, or the PDF job still to run."""
+        result = BriefResult(brief, edition.name, edition.output(self.project.out_dir, brief.id))
+        try:
+            rendered = render_brief(brief, self.project, edition.medium, self.env)
+        except BriefpressError as exc:
+            result.problems.extend(exc.problems)
+            return result, None
+        if self.write_html and edition.is_pdf:
+            html_path = edition.output(self.project.out_dir, brief.id, ".html")
+            write_atomic(html_path, rendered.html.encode("utf-8"))
+            self.cache.record(cache_name(brief.id, edition.name, ":html"), "", 0, html_path)
+        key = self.key(brief.id, rendered.html)
+        name = cache_name(brief.id, edition.name)
+        pages = None if self.force else self.cache.fresh(name, key, result.output)
+        if pages is not None:  # same HTML and fonts as a build that passed every check
+            result.pages, result.written, result.fresh = pages, True, True
+            return result, None
+        if edition.renderer is not None:  # a page, not a PDF: made here, at once
+            write_atomic(result.output, edition.renderer(rendered))
+            result.written = True
+            self.cache.record(name, key, 0, result.output)
+            return result, None
+        data = self.project.reports.get(brief.report)
+        stacks = self.brand.stacks(brief.language)
+        missing = check_glyphs(rendered.html, brief, data, self.project.root, stacks)
+        if missing:  # fail before WeasyPrint prints a box or falls back to another font
+            result.problems.extend(missing)
+            return result, None
+        fonts = stacks.families
+        job = PdfJob(rendered, result.output, self.project.root, fonts, self.strict)
+        return result, (job, key)
 
     def run_jobs(
         self, pending: list[tuple[BriefResult, PdfJob, str]], pool: Executor | None = None
@@ -220,14 +308,19 @@ class Build:
         jobs = [job for _, job, _ in pending]
         try:
             if pool is not None:
-                yield from self._settle(pending, pool.map(make_pdf, jobs))
+                yield from self._settle(pending, results_in_order(pool, make_pdf, jobs))
             elif self.jobs > 1 and len(jobs) > 1:
                 workers = min(self.jobs, len(jobs))
                 with worker_pool(workers, warm_worker, (self.project.root,)) as pool:
-                    outcomes: Iterable[tuple[int, list[Problem], bool]] = pool.map(make_pdf, jobs)
+                    outcomes: Iterable[tuple[int, list[Problem], bool]] = results_in_order(
+                        pool, make_pdf, jobs
+                    )
                     yield from self._settle(pending, outcomes)
             else:
                 yield from self._settle(pending, map(_make_pdf_unless_stopped, jobs))
+        except WriteFailed as exc:
+            clean_temporaries(self.project.out_dir)
+            raise BriefpressError([exc.problem(self.project)]) from None
         except BaseException:
             clean_temporaries(self.project.out_dir)
             raise
@@ -253,7 +346,7 @@ def prune_removed(run: Build) -> None:
     for name in list(run.cache.entries):
         brief_id, _, rest = name.partition(":")
         edition, _, suffix = rest.partition(":")
-        if not rest or brief_id in run.project.briefs or edition not in ("screen", "print"):
+        if not rest or brief_id in run.project.briefs or edition not in editions.registry():
             continue
         output = output_path(run.project, brief_id, edition, ".html" if suffix else ".pdf")
         if output.is_symlink() or output.is_file():
@@ -271,7 +364,7 @@ def _make_pdf_unless_stopped(job: PdfJob) -> tuple[int, list[Problem], bool]:
 def build(
     root: Path,
     brief_ids: list[str] | None = None,
-    editions: tuple[str, ...] = ("screen",),
+    editions: tuple[str, ...] = (),  # none: the default edition
     strict: bool = False,
     write_html: bool = False,
     on_result: Callable[[BriefResult], None] | None = None,
@@ -279,29 +372,71 @@ def build(
     jobs: int = 1,
     on_plan: Callable[[int], None] | None = None,
 ) -> list[BriefResult]:
-    """Build the named briefs (all when none) in each edition; never stops at one failure."""
+    """Build the named briefs (all when none) in each edition; never stops at one failure,
+    but stops at once, with a located error, when outputs cannot be written at all (a
+    full disk, a read-only out/)."""
     project = prepare(root, brief_ids, strict)
-    run = Build(project, editions, strict, write_html, force, jobs)
+    try:
+        run = Build(project, editions, strict, write_html, force, jobs)
+        results = _run(run, on_result, on_plan)
+        if brief_ids is None:  # a full build also refreshes out/index.html and thumbnails
+            prune_removed(run)
+            gallery = publish_results(project, results, strict)
+            run.cache.record(GALLERY, "", 0, gallery)
+            run.cache.save()
+        finish_editions(run, results, full=brief_ids is None)
+    except OSError as exc:
+        raise write_error(exc, project) from None
+    return results
+
+
+def _run(
+    run: Build,
+    on_result: Callable[[BriefResult], None] | None,
+    on_plan: Callable[[int], None] | None,
+) -> list[BriefResult]:
+    """Plan, then make the PDFs; the cache records what was made, however it ends."""
     settled, pending = run.plan()
     if on_plan is not None:
         on_plan(len(pending))
     results: list[BriefResult] = []
-    for result in settled:
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
     try:
+        for result in settled:
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
         for result in run.run_jobs(pending):
             results.append(result)
             if on_result is not None:
                 on_result(result)
-    finally:
-        clean = len(results) == len(settled) + len(pending) and not any(
-            r.failed(strict) for r in results
-        )
-        run.cache.set_inputs(run.inputs_key if clean else None)
-        run.cache.save()
-    if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
-        prune_removed(run)
-        publish_results(project, results, strict)
+    except BaseException:
+        run.cache.set_inputs(None)
+        with contextlib.suppress(OSError):  # the error under way is the one to report
+            run.cache.save()
+            record_version(run.project.out_dir)
+        raise
+    clean = len(results) == len(settled) + len(pending) and not any(
+        r.failed(run.strict) for r in results
+    )
+    briefs = {b.id: [b.report, b.kind, b.title, b.language] for b in run.project.briefs.values()}
+    run.cache.set_inputs(run.inputs_key if clean else None, linked=run.linked_files, briefs=briefs)
+    run.cache.save()
+    record_version(run.project.out_dir)
     return results
+
+
+def finish_editions(run: Build, results: list[BriefResult], full: bool) -> None:
+    """Each edition's finisher, once the briefs are built (a web site's index and files);
+    what it finds is told with the edition's result of the brief it concerns."""
+    chosen = [editions.get(name) for name in run.editions]
+    if not full and any(e.thumbnails for e in chosen):
+        refresh_thumbnails(run.project, results)
+    for edition in chosen:
+        if edition.finisher is None:
+            continue
+        for problem in edition.finisher(Finishing(run.project, results, full)):
+            mine = [r for r in results if r.edition == edition.name]
+            about = [r for r in mine if r.brief.file == problem.location.file]
+            target = (about or mine)[:1]
+            for result in target:
+                result.problems.append(problem)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefpress.core.errors import Location
+from briefpress.core.scripts import FontStacks, font_stacks
 
 VERBATIM: dict[str, Any] = {"verbatim": True}
 EDITORIAL: dict[str, Any] = {"editorial": True}
@@ -100,6 +101,8 @@ class Report:
     licence: str | None = None
     subtitle: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # The language the report is written in (a BCP 47 code): its quotes are in it.
+    language: str | None = None
     # What the report calls the places its voices come from, as in running text
     # ("country"/"countries", "city"/"cities"); briefs print these words.
     place_label: str | None = field(default=None, metadata=TEXT)
@@ -218,6 +221,8 @@ class Quote:
     organisation: str | None = None
     subsection: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # The town (or other place below the country) the attribution names, as printed.
+    location: str | None = None
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -345,7 +350,6 @@ SELECTABLE = (
 
 KINDS = ("country", "theme", "handout", "letter", "overview")
 PAPERS = ("A4", "A5", "Letter")
-EDITIONS = ("screen", "print")
 
 
 @dataclass(frozen=True)
@@ -528,10 +532,25 @@ class Brand:
     colours: Colours = field(default_factory=Colours)
     body_font: str = "Noto Sans"
     heading_font: str = "Noto Serif"
+    # A font family per script (ISO 15924 code: ``arab``, ``deva``, ``hans``...), tried
+    # after the brand fonts and before the Noto fallback for that script (core/scripts.py).
+    fonts: dict[str, str] = field(default_factory=dict, hash=False)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
     )
+
+    def stacks(self, language: str) -> FontStacks:
+        """The font stacks of a brief in ``language``: brand fonts, then per script."""
+        return font_stacks(self.body_font, self.heading_font, self.fonts, language)
+
+    def every_family(self) -> tuple[str, ...]:
+        """Every family any brief may print with: the fonts a checked PDF may embed
+        whatever its language (a mailing's letters are in many)."""
+        families = [*self.stacks("en").families]
+        for language in ("zh-Hant", "ja", "ko"):
+            families += self.stacks(language).families
+        return tuple(dict.fromkeys(families))
 
 
 @dataclass(frozen=True)

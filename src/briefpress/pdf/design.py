@@ -295,9 +295,10 @@ def title_only(alts: list[str], texts: list[str], names: tuple[str, ...] = ()) -
 
 
 def measure(
-    pdf: bytes, edition: str, names: tuple[str, ...] = (), last_may_be_short: bool = True
+    pdf: bytes, prepress: bool, names: tuple[str, ...] = (), last_may_be_short: bool = True
 ) -> DesignFacts:
-    """Every measure of one brief's PDF, and what misses the targets."""
+    """Every measure of one brief's PDF, and what misses the targets; text that is not
+    solid black counts only in a printer's file (``prepress``)."""
     fills = page_fills(pdf)
     lengths, hyphens, smallest, texts, overlaps = text_facts(pdf)
     facts = DesignFacts(
@@ -305,7 +306,7 @@ def measure(
         line_lengths=lengths,
         hard_hyphens=hyphens,
         smallest=smallest,
-        grey_text=grey_text_runs(pdf) if edition == "print" else 0,
+        grey_text=grey_text_runs(pdf) if prepress else 0,
         title_alts=title_only(figure_alts(pdf), texts, names),
         overlaps=overlaps,
     )
