@@ -24,6 +24,9 @@ from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET
 from briefpress.pdf.tagging import TagFinisher
 from briefpress.render.html import Rendered
 
+# Kinds whose pages flow (a letter keeps its form, a handout is one page by design).
+FITTED_KINDS = {"country", "theme", "overview"}
+
 PANGO_HINT = (
     "WeasyPrint cannot find its system libraries (Pango): install them with "
     "'apt-get install libpango-1.0-0 libpangoft2-1.0-0' (Debian/Ubuntu) or "
@@ -179,18 +182,21 @@ class PdfRenderer:
         over its page budget or ends on a page less than half full (pdf/fit.py)."""
         document = self.layout(rendered, html, options)
         candidates = fit.droppable(html)
-        if not candidates:
-            return document
         brief = rendered.brief
         budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
+        least = brief.min_pages or 1
         dropped: list[str] = []
-        for _round in range(fit.MAX_ROUNDS):
+        for _round in range(fit.MAX_ROUNDS if candidates else 0):
             left = [c for c in candidates if c not in dropped]
-            more = fit.choose(document, left, budget, brief.min_pages or 1)
+            more = fit.choose(document, left, budget, least)
             if not more:
                 break
             dropped += more
             document = self.layout(rendered, fit.hidden(html, dropped), options)
+        if brief.kind in FITTED_KINDS and fit.short_last_page(document, least):
+            tight = self.layout(rendered, fit.tightened(fit.hidden(html, dropped)), options)
+            if len(tight.pages) < len(document.pages):
+                return tight
         return document
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:

@@ -291,6 +291,8 @@ def palette(config: Config, medium: Medium) -> dict[str, str]:
             # the secondary text colour is the text ink itself, solid.
             ink = "ink" if name == "muted" else name
             c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{ink}_cmyk").split())
+            if ink == "ink" and c == m == y == 0:
+                k = 1.0  # text in a neutral ink prints solid: 100% K, never a screened grey
             values[name] = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
         else:
             values[name] = getattr(colours, name)
