@@ -262,7 +262,30 @@ def check_selection(
                 "'points:' or 'ask:'",
             )
         )
+    problems += check_headline(brief)
     return problems
+
+
+# The key message is set large on the cover: past this it is a paragraph, not a message.
+HEADLINE_CHARS = 180
+
+
+def check_headline(brief: BriefSpec) -> list[Problem]:
+    """A spec's ``headline`` (the cover's key message) short enough to be one."""
+    headline = (brief.headline or "").strip()
+    if brief.headline is not None and not headline:
+        return [Problem(brief.locs.get("headline", brief.loc), "headline is empty",
+                        "write the brief's key message, or leave headline out")]  # fmt: skip
+    if len(headline) > HEADLINE_CHARS:
+        return [
+            Problem(
+                brief.locs.get("headline", brief.loc),
+                f"headline runs to {len(headline)} characters: the cover sets it large",
+                f"keep the key message under {HEADLINE_CHARS} characters",
+                severity="warning",
+            )
+        ]
+    return []
 
 
 def _empty_hint(section: SectionSpec, own: bool) -> str:

@@ -291,6 +291,8 @@ def palette(config: Config, medium: Medium) -> dict[str, str]:
             # the secondary text colour is the text ink itself, solid.
             ink = "ink" if name == "muted" else name
             c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{ink}_cmyk").split())
+            if ink == "ink" and c == m == y == 0:
+                k = 1.0  # text in a neutral ink prints solid: 100% K, never a screened grey
             values[name] = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
         else:
             values[name] = getattr(colours, name)
@@ -397,6 +399,9 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "key_message": key_message(brief, selected),
         "place_asks": place_asks(data, country) if country and not brief.ask else [],
         "pull_quote": pull_quote(selected.get("quotes", [])),
+        "fit_order": fit_order(
+            selected, {s.name: s for s in sections}, pull_quote(selected.get("quotes", []))
+        ),
         "layout": brief.layout or project.config.layout,
     }
 
@@ -429,6 +434,24 @@ def place_asks(data: ReportData, country: Any) -> list[Any]:
     best = sorted((i for score, i in sorted(scored, reverse=True)[:ASKS_OF_A_PLACE] if score))
     records = list(data.recommendations.values())
     return [records[i] for i in best]
+
+
+# What a brief may do without to fit its pages (pdf/fit.py), in the order it would rather
+# lose it: (section, element id prefix, how many of the section's records always stay).
+FIT_PLAN = (("quotes", "quote-", 3), ("findings", "finding-", 3), ("asks", "quote-", 2))
+
+
+def fit_order(selected: dict[str, list[Any]], specs: dict[str, Any], keep: Any) -> list[str]:
+    """The element ids the PDF stage may hide to fill the pages to fit, last records of
+    each section first. Never a record the spec lists by id, nor the pull quote."""
+    order = []
+    for name, prefix, stay in FIT_PLAN:
+        spec = specs.get(name)
+        if spec is None or spec.ids:
+            continue
+        records = selected.get(name) or []
+        order += [prefix + r.id for r in reversed(records[stay:]) if r is not keep]
+    return order
 
 
 PULL_QUOTE_CHARS = (60, 260)
