@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from briefpress.data.kinds import page_budget
 from briefpress.data.load import load_project
 from briefpress.data.model import Quote
 from briefpress.data.select import resolve_sections, select
 from briefpress.data.translations import localise
-from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET
 from conftest import REPO
 
 BRIEF_IDS = sorted(p.stem for p in (REPO / "briefs").glob("*.yaml"))
@@ -73,7 +73,7 @@ def test_brief_builds_within_budget(built: dict[str, Any], brief_id: str) -> Non
     result = built["results"][brief_id]
     assert not result.failed(strict=True), [str(p) for p in result.problems]
     pages = len(PdfReader(result.output).pages)
-    budget = result.brief.max_pages or DEFAULT_PAGE_BUDGET[result.brief.kind]
+    budget = page_budget(result.brief)
     assert 1 <= pages <= budget
     if result.brief.kind == "handout":
         assert pages == 1

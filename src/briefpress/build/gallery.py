@@ -23,18 +23,12 @@ from briefpress.build.thumbs import Thumbnails, page_sizes
 from briefpress.core.assets import ASSETS
 from briefpress.core.errors import Location, Problem
 from briefpress.core.files import write_atomic
+from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec
 from briefpress.render.html import build_date
 
 WEB_DIR = Path(__file__).parent.parent / "web"
-KIND_LABELS = {
-    "country": "Country brief",
-    "theme": "Theme brief",
-    "overview": "Overview",
-    "handout": "Handout",
-    "letter": "Letter",
-}
 
 
 @dataclass
@@ -56,7 +50,8 @@ class BriefCard:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind.capitalize() or "Brief")
+        kind = kinds.get(self.kind)
+        return kind.label if kind else (self.kind.capitalize() or "Brief")
 
     def keep_files(self, previous: BriefCard) -> None:
         """Show what is on disk (PDF, thumbnail, pages) until a new build replaces it."""

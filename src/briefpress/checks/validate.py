@@ -16,9 +16,9 @@ from briefpress.checks.brand import check_brand
 from briefpress.checks.privacy import personal_identifiers
 from briefpress.core import i18n
 from briefpress.core.errors import Location, Problem
+from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import (
-    KINDS,
     PAPERS,
     SELECTABLE,
     TO_WRITE,
@@ -187,11 +187,13 @@ def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
     def add(attr: str, message: str, hint: str | None = None) -> None:
         problems.append(Problem(where(brief, attr), message, hint))
 
-    if brief.kind not in KINDS:
+    kind = kinds.get(brief.kind)
+    if kind is None:
+        known = kinds.names()
         add(
             "kind",
             f"unknown kind {brief.kind!r}",
-            suggest(brief.kind, KINDS) or f"one of {', '.join(KINDS)}",
+            suggest(brief.kind, known) or f"one of {', '.join(known)}",
         )
     if brief.paper not in PAPERS:
         add("paper", f"unknown paper size {brief.paper!r}", f"one of {', '.join(PAPERS)}")
@@ -203,18 +205,14 @@ def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
     if data is None:
         problems.append(unknown(where(brief, "report"), "report", brief.report, project.reports))
         return problems
-    if brief.kind == "country" and not brief.country:
-        add("kind", "a country brief needs 'country'", f"one of {', '.join(data.countries)}")
+    for attr, message, hint in kind.rules(brief, data) if kind else ():
+        add(attr, message, hint)
     if brief.country and brief.country not in data.countries:
         problems.append(unknown(where(brief, "country"), "country", brief.country, data.countries))
-    if brief.kind == "theme" and not brief.all_themes:
-        add("kind", "a theme brief needs 'theme'", f"one of {', '.join(data.themes)}")
     for theme in brief.all_themes:
         if theme not in data.themes:
             attr = "theme" if theme == brief.theme else "themes"
             problems.append(unknown(where(brief, attr), "theme", theme, data.themes))
-    if brief.kind == "letter" and brief.letter is None:
-        add("kind", "a letter needs a 'letter' block (subject, body, recipient, signature)")
     problems.extend(check_letter(brief, project))
     sections = resolve_sections(brief, data.report)
     for section in sections:
@@ -283,12 +281,9 @@ def _empty_hint(section: SectionSpec, own: bool) -> str:
 
 def _prints_nothing(brief: BriefSpec, chosen: Mapping[str, list[Any]]) -> bool:
     """Whether the page would hold no content: a handout prints its points, quote and ask;
-    a letter its body; the other kinds their sections."""
-    if brief.kind == "letter":
-        return False
-    if brief.kind == "handout":
-        return not (brief.points or brief.ask or chosen.get("quote"))
-    return not any(records for name, records in chosen.items() if name != "models")
+    a letter its body; the other kinds their sections (each kind's ``has_content``)."""
+    kind = kinds.get(brief.kind)
+    return kind is not None and not kind.has_content(brief, chosen)
 
 
 # A DL window envelope (DIN 5008 form B) shows six lines of address in 90 x 45 mm,

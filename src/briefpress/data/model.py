@@ -343,7 +343,6 @@ SELECTABLE = (
 
 # --- brief specs -----------------------------------------------------------------
 
-KINDS = ("country", "theme", "handout", "letter", "overview")
 PAPERS = ("A4", "A5", "Letter")
 
 

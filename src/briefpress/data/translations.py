@@ -36,6 +36,7 @@ from typing import Any
 
 from briefpress.core.errors import Location, Problem
 from briefpress.core.i18n import SOURCE_LANGUAGE, LocalText, base_language, parse_locale
+from briefpress.data import kinds
 from briefpress.data.model import EDITORIAL, RECORD_FILES, BriefSpec, Report, ReportData
 from briefpress.data.schema import Builder, yaml_name
 from briefpress.data.select import resolve_sections, select
@@ -398,7 +399,8 @@ def _expand(record: Any, key: FieldPath, pattern: FieldPath) -> Iterator[FieldPa
 def shown_fields(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
     """Field paths of the editorial text and names a brief prints."""
     records: list[tuple[str, Any, tuple[FieldPath, ...]]] = []
-    letter = brief.kind == "letter"  # no spectrum figure, no footnotes
+    kind = kinds.get(brief.kind)
+    letter = kind is not None and not kind.report_apparatus  # no figure, no footnotes
     for name, patterns in () if letter else NAMES_EVERYWHERE.items():
         records += [(name, r, patterns) for r in data.collection(name).values()]
     country = data.countries.get(brief.country or "")
@@ -425,11 +427,11 @@ def _report_labels(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
     for attr in ("place_label", "places_label"):
         if getattr(report, attr):
             yield ("report", attr)
-    if brief.kind == "country" and report.organisations_label:
-        yield ("report", "organisations_label")
-    if brief.kind == "country" and report.asks_section and report.asks_title:
-        yield ("report", "asks_title")
-    if report.spectrum is not None and data.models and brief.kind != "handout":
+    kind = kinds.get(brief.kind)
+    for attr in kind.report_labels if kind else ():
+        if getattr(report, attr) and (attr != "asks_title" or report.asks_section):
+            yield ("report", attr)
+    if report.spectrum is not None and data.models and kind is not None and kind.spectrum:
         for attr in ("name", "step", "steps_caption", "caption", "source", "baseline", "goal"):
             if getattr(report.spectrum, attr):
                 yield ("report", "spectrum", attr)

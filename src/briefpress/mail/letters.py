@@ -40,6 +40,7 @@ from briefpress.core.assets import publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
 from briefpress.core.files import check_replaceable, csv_table, staged_folder, write_atomic
 from briefpress.core.signals import check_interrupted, worker_pool
+from briefpress.data import kinds
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
 from briefpress.mail.assemble import PrintFile, StreamCache, join, letter_and_brief
@@ -50,7 +51,7 @@ from briefpress.mail.recipients import (
     RowCheck,
     load_recipients,
 )
-from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
+from briefpress.pdf.postcheck import check_pdf
 from briefpress.pdf.variable import FLOW_MARK, Templates
 from briefpress.pdf.weasy import SharedStyles
 from briefpress.render.glyphs import coverage, missing_glyphs
@@ -296,7 +297,7 @@ def letter_checks(job: LetterJob, pdf: bytes, pages: int) -> list[Problem]:
 def page_budget(job: LetterJob, pages: int) -> list[Problem]:
     """A letter over its brief's page budget (a long note can make one)."""
     brief = job.rendered.brief
-    budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
+    budget = kinds.page_budget(brief)
     if budget is not None and pages > budget:
         return [
             Problem(

@@ -26,6 +26,7 @@ from briefpress.core import i18n
 from briefpress.core.assets import ASSETS, THEME_DIR, THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import inside, read_input
+from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec, Config, ReportData, Spectrum
 from briefpress.data.select import group_by_country, resolve_sections, select
@@ -227,7 +228,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 def template_name(brief: BriefSpec) -> str:
-    return brief.template or f"{brief.kind}.html.j2"
+    kind = kinds.get(brief.kind)
+    return brief.template or (kind.template_name if kind else f"{brief.kind}.html.j2")
 
 
 def get_template(
@@ -256,7 +258,9 @@ def get_template(
 
 def stylesheet_links(brief: BriefSpec, project: Project, medium: Medium) -> list[str]:
     """Stylesheets relative to the brief's HTML: the theme's, then the project's own."""
-    links = [f"{medium.to_out}{ASSETS}/styles/{brief.kind}.css"]
+    kind = kinds.get(brief.kind)
+    sheet = kind.stylesheet_name if kind else f"{brief.kind}.css"
+    links = [f"{medium.to_out}{ASSETS}/styles/{sheet}"]
     styles_dir = project.root / "styles"
     if styles_dir.is_dir():
         links += [f"{medium.to_project}styles/{p.name}" for p in sorted(styles_dir.glob("*.css"))]
