@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 UV_VERSION := 0.13.9
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-send bench-import lock upgrade language-figures conformance
+.PHONY: build test check check-design lint bench images clean dist system-deps messages bench-letters bench-send bench-import bench-studio lock upgrade language-figures conformance
 
 build: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
@@ -85,6 +85,12 @@ lint: $(TEST_STAMP)
 check: $(STAMP)
 	$(BIN)/briefpress check --against ../shared/seeds/000_f3237e55bf94ab5f.txt
 
+# A designer's measures of every built brief, both editions (run `make build` first): page
+# fill, characters a line, hard hyphens, smallest type, grey text in print, figure
+# descriptions that repeat a title, words over words. Exit status 1 if a target is missed.
+check-design: $(STAMP)
+	$(BIN)/python scripts/check_design.py
+
 # Speed and memory figures, measured side by side (see docs/benchmarks.md). Not a test.
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
@@ -112,6 +118,15 @@ images: $(STAMP)
 
 clean:
 	rm -rf out/*.pdf out/*.html out/print out/assets out/letters out/thumbs
+
+# The wheel and the sdist, into dist/, for `pipx install` and `uv tool install` (see
+# docs/install.md): built with the locked setuptools, the wheel from the sdist, offline.
+dist: $(STAMP)
+	$(BIN)/python scripts/dist.py dist
+# Studio: ~20 changes saved through the studio's API, each timed to the updated preview of
+# a 4-page brief: median and 95th percentile (see docs/benchmarks.md, "Studio"). Not a test.
+bench-studio: $(STAMP)
+	$(BIN)/python bench/studio.py
 
 # Letters: a 4-page brief mailed to 1,000 and 10,000 generated recipients in both editions
 # (about 20 minutes on 2 cores): time, CPU a letter, cores busy, peak memory of the process

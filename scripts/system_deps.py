@@ -1,6 +1,6 @@
 """Check, and as root on Debian or Ubuntu install, the system packages a step needs.
 
-    python scripts/system_deps.py build   # WeasyPrint's libraries, at full quality and speed
+    python scripts/system_deps.py build   # WeasyPrint's libraries, the Noto fonts of every script
     python scripts/system_deps.py test    # the command-line tools the test suite drives
 
 pip installs every Python package from the lock file, but WeasyPrint loads Pango and
@@ -35,6 +35,12 @@ PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
 SUBSET_PACKAGES = ("libharfbuzz-subset0",)
 # hb_set_add_sorted_array, which WeasyPrint's HarfBuzz subsetting calls, is in 4.1.0.
 HARFBUZZ_MINIMUM = (4, 1, 0)
+# The fonts that print every script the brand fonts do not (src/briefpress/core/scripts.py):
+# Noto (SIL Open Font Licence). A family each package installs, to see whether it is there.
+FONT_PACKAGES = {
+    "fonts-noto-core": "Noto Sans Arabic",  # Arabic, Hebrew, Indic, Thai, Khmer, Ethiopic...
+    "fonts-noto-cjk": "Noto Sans CJK SC",  # Chinese, Japanese, Korean (about 90 MB)
+}
 
 # Commands the test suite runs, and the Debian package of each.
 TEST_TOOLS = {
@@ -62,6 +68,10 @@ AXE_SCRIPT = (
 )
 
 
+# The studio's browser test reads the same file.
+AXE_FILE = str(AXE_SCRIPT)
+
+
 def probe() -> int:
     """Load WeasyPrint's libraries as it does: 0 all there, 3 no subset library, 4 no Pango."""
     sink = io.StringIO()
@@ -77,20 +87,56 @@ def probe() -> int:
     return 0
 
 
+def installed_families() -> set[str]:
+    """The font families Fontconfig lists, as WeasyPrint will look them up."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    config = fontconfig.FcInitLoadConfigAndFonts()
+    families = set()
+    try:
+        fonts = fontconfig.FcConfigGetFonts(config, fontconfig.FcSetSystem)
+        value = ffi.new("FcChar8 **")
+        for i in range(fonts.nfont if fonts != ffi.NULL else 0):
+            if not fontconfig.FcPatternGetString(fonts.fonts[i], b"family", 0, value):
+                families.add(ffi.string(value[0]).decode("utf-8", "replace"))
+    finally:
+        fontconfig.FcConfigDestroy(config)
+    return families
+
+
+def probe_fonts() -> int:
+    """Print the font packages whose families Fontconfig does not list, one a line."""
+    families = installed_families()
+    for package, family in FONT_PACKAGES.items():
+        if family not in families:
+            print(package)
+    return 0
+
+
+def missing_fonts() -> list[str]:
+    """Font packages not installed, asked in a child process so that fonts installed a
+    moment ago are seen (Fontconfig caches what it found at start)."""
+    probe = subprocess.run(
+        [sys.executable, __file__, "probe-fonts"], check=False, capture_output=True, text=True
+    )
+    return probe.stdout.split() if probe.returncode == 0 else list(FONT_PACKAGES)
+
+
 def missing_for_build() -> tuple[list[str], list[str]]:
-    """Debian packages WeasyPrint cannot run without, and those it runs worse without.
+    """Debian packages WeasyPrint cannot run without, and those it runs worse without
+    (the subset library, and the fonts of scripts other than Latin, Greek and Cyrillic).
 
     The probe runs in a child process, so that a check after installing loads the
     libraries afresh rather than finding the first attempt's modules.
     """
     status = subprocess.run([sys.executable, __file__, "probe"], check=False).returncode
     if status == 4:
-        return list(PANGO_PACKAGES), list(SUBSET_PACKAGES)
+        return list(PANGO_PACKAGES), [*SUBSET_PACKAGES, *FONT_PACKAGES]
     if status == 3:
-        return [], list(SUBSET_PACKAGES)
+        return [], [*SUBSET_PACKAGES, *missing_fonts()]
     if status:
         raise SystemExit(status)  # WeasyPrint itself is not installed: pip's error says why
-    return [], []
+    return [], missing_fonts()
 
 
 def loads(library: str) -> bool:
@@ -149,10 +195,19 @@ def check_build() -> int:
             file=sys.stderr,
         )
         return 1
-    if recommended:
+    subset = [p for p in recommended if p in SUBSET_PACKAGES]
+    fonts = [p for p in recommended if p in FONT_PACKAGES]
+    if subset:
         print(
             "warning: HarfBuzz's subset library is missing, so WeasyPrint subsets fonts more "
-            f"slowly and warns for each one: install it with '{install_command(recommended)}'.",
+            f"slowly and warns for each one: install it with '{install_command(subset)}'.",
+            file=sys.stderr,
+        )
+    if fonts:
+        print(
+            "warning: without the Noto fonts, briefs in scripts other than Latin, Greek and "
+            "Cyrillic (Arabic, Hebrew, Devanagari, Thai, Chinese...) fail the glyph check: "
+            f"install them with '{install_command(fonts)}', or name fonts under brand: fonts:.",
             file=sys.stderr,
         )
     return 0
@@ -197,7 +252,8 @@ def check_test() -> int:
         )
     if not fetch_axe():
         print(
-            f"warning: the web edition's accessibility scan will skip: npm could not fetch "
+            f"warning: the accessibility scans (web edition, studio) will skip: npm could not "
+            f"fetch "
             f"{AXE_PACKAGE} into {AXE_SCRIPT.parent}.",
             file=sys.stderr,
         )
@@ -206,7 +262,7 @@ def check_test() -> int:
 
 def main(argv: list[str]) -> int:
     """Dispatch on the step named on the command line."""
-    steps = {"build": check_build, "test": check_test, "probe": probe}
+    steps = {"build": check_build, "test": check_test, "probe": probe, "probe-fonts": probe_fonts}
     if len(argv) != 1 or argv[0] not in steps:
         print("usage: system_deps.py build|test", file=sys.stderr)
         return 2

@@ -29,6 +29,7 @@ from briefpress.data.load import load_project
 from briefpress.data.model import Address, LetterSpec
 from briefpress.data.translations import localise
 from briefpress.editions import medium
+from briefpress.pdf.postcheck import pdf_facts
 from briefpress.render.glyphs import printed_text
 from briefpress.render.html import make_environment, render_brief
 from conftest import REPO, Result, copy_shipped, run_cli
@@ -286,7 +287,7 @@ def test_a_letter_closes_in_its_language(project: Path) -> None:
     brief = replace(brief, kind="letter", language="ru", letter=letter)
     html = render_brief(brief, loaded, medium("screen")).html
     assert "С уважением," in html and "Yours sincerely" not in html
-    assert "Уважаемый(-ая) Имя!" in html
+    assert "Уважаемый(-ая) <bdi>Имя</bdi>!" in html  # the name isolated from the text
 
 
 def test_a_translated_quote_is_labelled_as_a_translation(project: Path, cli: Cli) -> None:
@@ -326,11 +327,25 @@ def test_a_character_missing_from_the_fonts_fails_the_build(project: Path, cli: 
 
 def test_a_missing_glyph_in_a_translation_names_the_translation(project: Path, cli: Cli) -> None:
     set_language(project, "arcadia", "es")
-    add_translations(project, "es", 'countries:\n  arcadia:\n    summary: "阿卡迪亚"\n')
+    add_translations(project, "es", 'countries:\n  arcadia:\n    summary: "Arcadia 𝔄"\n')
     result = cli("build", "arcadia")
     assert result.code == 1
     assert "reports/mini-report/translations/es.yaml:3" in result.err
-    assert "U+963F" in result.err and "countries[arcadia].summary" in result.err
+    assert "U+1D504" in result.err and "countries[arcadia].summary" in result.err
+
+
+def test_text_in_another_script_prints_in_that_scripts_font(project: Path, cli: Cli) -> None:
+    """An Arabic and a Chinese name in an English brief: no glyph error, and the PDF
+    embeds the script fonts of the stack, never an unchosen fallback."""
+    path = project / "briefs/arcadia.yaml"
+    path.write_text(
+        path.read_text().replace("no sanctions", "no sanctions (عمّان, 北京)"), encoding="utf-8"
+    )
+    result = cli("build", "arcadia")
+    assert result.code == 0, result.err
+    fonts = pdf_facts((project / "out/arcadia.pdf").read_bytes()).fonts
+    assert any(f.startswith("Noto-Sans-Arabic") or "Naskh" in f for f in fonts), fonts
+    assert any("CJK" in f for f in fonts), fonts
 
 
 def test_printed_text_skips_what_is_not_drawn() -> None:
@@ -463,8 +478,9 @@ def test_study_country_briefs_print_the_report_in_their_language(
     label = i18n.translations(TRANSLATED_BRIEFS[brief_id]).gettext(i18n.TRANSLATED_LABEL)
     quotes = html.split('<figure class="quote')[1:]
     assert quotes
-    for figure in quotes:
-        assert label in figure.split("</figure>", 1)[0]
+    # Labelled once for the whole brief, not after each of its quotes and passages.
+    assert html.count('class="translation-credit"') == 1
+    assert label not in html
 
 
 def test_shipped_translations_are_complete() -> None:

@@ -30,11 +30,13 @@ from briefpress.build.cache import (
     BuildCache,
     brief_key,
     cache_name,
+    input_digest,
     inputs_digest,
     tree_digest,
 )
 from briefpress.build.gallery import publish_results, refresh_thumbnails
 from briefpress.build.results import BriefResult, output_path
+from briefpress.build.version import record as record_version
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.core.errors import BriefpressError, Problem, raise_if_errors
@@ -118,7 +120,11 @@ def _made_by_briefpress(folder: Path) -> bool:
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    """The cores this process may use: its affinity where the system has one (Linux),
+    else every core (macOS and Windows have no sched_getaffinity)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 @dataclass
@@ -141,17 +147,34 @@ class Build:
         self.assets_digest = tree_digest(assets, self.project.root / "styles")
         self.cache = BuildCache.load(self.project.out_dir)
         self.inputs_key = self.inputs()
-        brand = self.project.config.brand
-        self.fonts = (brand.body_font, brand.heading_font)
+        self.brand = self.project.config.brand
 
     def inputs(self) -> str:
-        """The digest of every file and option this build depends on."""
+        """The digest of every file and option this build depends on: the project's
+        folders, the theme, the files briefs link to from elsewhere in the project (the
+        logo, a brief's own stylesheet) and the date printed on every brief."""
         root = self.project.root
         folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
                    THEME_DIR, LOCALE_DIR]  # fmt: skip
+        linked = sorted({path for brief in self.project.briefs for path in self.linked(brief)})
         settings = repr((sorted(self.project.briefs), self.editions, self.strict,
-                         self.write_html))  # fmt: skip
-        return inputs_digest(folders, [root / CONFIG_FILE], settings)
+                         self.write_html, build_date().isoformat()))  # fmt: skip
+        return inputs_digest(folders, [root / CONFIG_FILE, *linked], settings)
+
+    def linked(self, brief_id: str) -> list[Path]:
+        """Project files a brief's HTML links to outside the folders every brief's key
+        covers: the brand's logos and the brief's own stylesheets. Their content is part
+        of the brief's key, so a new logo rebuilds the PDFs that show it."""
+        brand, root = self.project.config.brand, self.project.root
+        names = [brand.logo, brand.logo_print]
+        brief = self.project.briefs.get(brief_id)
+        names += brief.stylesheets if brief is not None else []
+        return [root / name for name in names if name]
+
+    def key(self, brief_id: str, html: str) -> str:
+        """A brief's cache key: its HTML, the theme and styles, and the files it links to."""
+        linked = "".join(input_digest(path) for path in self.linked(brief_id))
+        return brief_key(html, self.assets_digest + linked, self.strict)
 
     def unchanged(self) -> list[BriefResult] | None:
         """Every result, already fresh, when no input changed since the last clean build."""
@@ -205,7 +228,7 @@ class Build:
             html_path = edition.output(self.project.out_dir, brief.id, ".html")
             write_atomic(html_path, rendered.html.encode("utf-8"))
             self.cache.record(cache_name(brief.id, edition.name, ":html"), "", 0, html_path)
-        key = brief_key(rendered.html, self.assets_digest, self.strict)
+        key = self.key(brief.id, rendered.html)
         name = cache_name(brief.id, edition.name)
         pages = None if self.force else self.cache.fresh(name, key, result.output)
         if pages is not None:  # same HTML and fonts as a build that passed every check
@@ -217,11 +240,13 @@ class Build:
             self.cache.record(name, key, 0, result.output)
             return result, None
         data = self.project.reports.get(brief.report)
-        missing = check_glyphs(rendered.html, brief, data, self.project.root, self.fonts)
+        stacks = self.brand.stacks(brief.language)
+        missing = check_glyphs(rendered.html, brief, data, self.project.root, stacks)
         if missing:  # fail before WeasyPrint prints a box or falls back to another font
             result.problems.extend(missing)
             return result, None
-        job = PdfJob(rendered, result.output, self.project.root, self.fonts, self.strict)
+        fonts = stacks.families
+        job = PdfJob(rendered, result.output, self.project.root, fonts, self.strict)
         return result, (job, key)
 
     def run_jobs(
@@ -314,6 +339,7 @@ def build(
         )
         run.cache.set_inputs(run.inputs_key if clean else None)
         run.cache.save()
+        record_version(project.out_dir)
     if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
         prune_removed(run)
         publish_results(project, results, strict)

@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 import tinycss2.color3
 
 from briefpress.core.errors import Location, Problem
+from briefpress.core.scripts import known_script
 from briefpress.data.load import CONFIG_FILE, Project
 from briefpress.data.model import Brand, Colours
 
@@ -170,4 +171,36 @@ def _check_svg(path: Path, name: str, loc: Location) -> list[Problem]:
 def check_brand(project: Project) -> list[Problem]:
     """The brand's colours and logo, at their lines in briefpress.yaml."""
     brand = project.config.brand
-    return check_colours(brand.colours) + check_logos(brand, project.root)
+    problems = check_colours(brand.colours) + check_logos(brand, project.root)
+    return problems + check_fonts(brand, project.root)
+
+
+def check_fonts(brand: Brand, root: Path) -> list[Problem]:
+    """``fonts:`` names a font per ISO 15924 script code; a family found nowhere (not in
+    the theme, the project's fonts/ or styles/, nor installed) is a warning, since the
+    stack's other fonts may still print the script."""
+    from briefpress.core.fonts import shipped_families, system_fonts
+
+    problems = []
+    where = brand.locs.get("fonts") or _where(brand, "fonts")
+    known = shipped_families(root) | set(system_fonts())
+    for code, family in brand.fonts.items():
+        if not known_script(code):
+            problems.append(
+                Problem(
+                    where,
+                    f"fonts: {code!r} is not a script code",
+                    "an ISO 15924 code such as arab, hebr, deva, beng, thai, mymr, khmr, "
+                    "hans, jpan, kore, ethi, geor",
+                )
+            )
+        elif family not in known:
+            problems.append(
+                Problem(
+                    where,
+                    f"fonts: {code}: font {family!r} is not installed nor in the project",
+                    "put its .ttf or .otf files under fonts/, or install it",
+                    severity="warning",
+                )
+            )
+    return problems

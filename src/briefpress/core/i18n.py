@@ -36,6 +36,7 @@ from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup
 
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.scripts import direction
 
 DOMAIN = "briefpress"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
@@ -78,6 +79,33 @@ QUOTES: dict[str, tuple[str, str, str, str]] = {
     "fr": ("«\u202f", "\u202f»", "“", "”"),
 }
 DEFAULT_QUOTES = QUOTES["en"]
+
+# The digits of CLDR's numbering systems that a locale may use by default (Babel formats
+# with the separators of the locale's system but always writes 0-9).
+DIGITS = {
+    "arab": "٠١٢٣٤٥٦٧٨٩",
+    "arabext": "۰۱۲۳۴۵۶۷۸۹",
+    "beng": "০১২৩৪৫৬৭৮৯",
+    "deva": "०१२३४५६७८९",
+    "mymr": "၀၁၂၃၄၅၆၇၈၉",
+    "thai": "๐๑๒๓๔๕๖๗๘๙",
+    "khmr": "០១២៣៤៥៦៧៨៩",
+    "laoo": "໐໑໒໓໔໕໖໗໘໙",
+    "tibt": "༠༡༢༣༤༥༦༧༨༩",
+}
+
+# CSS counter styles with the same digits, for page numbers.
+COUNTER_STYLES = {
+    "arab": "arabic-indic",
+    "arabext": "persian",
+    "beng": "bengali",
+    "deva": "devanagari",
+    "mymr": "myanmar",
+    "thai": "thai",
+    "khmr": "khmer",
+    "laoo": "lao",
+    "tibt": "tibetan",
+}
 
 # Formats for a bare language follow the report and its publisher (British English),
 # not CLDR's default region (the United States); ``en-US`` still gets US dates.
@@ -221,12 +249,6 @@ class Language:
         renewed when its catalog file changes), so it sees one version of its catalog."""
         return translations(self.tag, self.dirs)
 
-    @property
-    def direction(self) -> str:
-        """``rtl`` for a language written right to left (Arabic, Hebrew...), else ``ltr``."""
-        found = parse_locale(self.tag)
-        return "rtl" if found is not None and found.character_order == "right-to-left" else "ltr"
-
     def gettext(self, message: str) -> str:
         return self.catalog.gettext(message)
 
@@ -248,18 +270,50 @@ class Language:
     def format_locale(self) -> str:
         return FORMAT_LOCALE.get(self.tag, self.tag.replace("-", "_"))
 
+    @cached_property
+    def numbering(self) -> str:
+        """CLDR's default numbering system of the locale: ``arabext`` for Persian, ``latn``
+        for most (and for a locale Babel does not know)."""
+        try:
+            locale = babel.Locale.parse(self.format_locale)
+        except (ValueError, TypeError, babel.UnknownLocaleError):
+            return "latn"
+        return str(locale.default_numbering_system)
+
+    @property
+    def counter_style(self) -> str:
+        """The CSS counter style that writes page numbers in the locale's digits."""
+        return COUNTER_STYLES.get(self.numbering, "decimal")
+
+    def digits(self, text: str) -> str:
+        """``text`` with 0-9 written in the locale's own digits (۱۲ for Persian)."""
+        own = DIGITS.get(self.numbering)
+        return text.translate(str.maketrans("0123456789", own)) if own else text
+
     def date(self, value: dt.date | str, form: str = "long") -> str:
         """A date as readers of this language write it ("24 de noviembre de 2026")."""
         if isinstance(value, str):
             value = dt.date.fromisoformat(value)
-        return babel.dates.format_date(value, form, locale=self.format_locale)
+        return self.digits(babel.dates.format_date(value, form, locale=self.format_locale))
 
     def number(self, value: float | int, decimals: int | None = None) -> str:
-        """A number with this language's digit grouping and decimal sign."""
+        """A number with this language's digit grouping, decimal sign and digits."""
+        system = "default"
         if decimals is None:
-            return babel.numbers.format_decimal(value, locale=self.format_locale)
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return babel.numbers.format_decimal(value, pattern, locale=self.format_locale)
+            text = babel.numbers.format_decimal(
+                value, locale=self.format_locale, numbering_system=system
+            )
+        else:
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            text = babel.numbers.format_decimal(
+                value, pattern, locale=self.format_locale, numbering_system=system
+            )
+        return self.digits(text)
+
+    @property
+    def direction(self) -> str:
+        """``rtl`` or ``ltr``: the brief's ``<html dir>``, from CLDR (core/scripts.py)."""
+        return direction(self.tag)
 
     def text_lang(self, value: Any) -> str:
         """The language of a printed value: report text knows it, anything else is ours."""
@@ -267,9 +321,15 @@ class Language:
 
     def lang_attr(self, value: Any) -> Markup:
         """`` lang="en"`` for report words left in English in another language's brief, so
-        hyphenation and screen readers treat them as English; empty otherwise."""
+        hyphenation and screen readers treat them as English, with `` dir="ltr"`` when
+        their direction differs (English in an Arabic brief); empty otherwise."""
         lang = self.text_lang(value)
-        return Markup(' lang="{}"').format(lang) if lang != self.tag else Markup("")
+        if lang == self.tag:
+            return Markup("")
+        way = direction(lang)
+        if way != self.direction:
+            return Markup(' lang="{}" dir="{}"').format(lang, way)
+        return Markup(' lang="{}"').format(lang)
 
     def edition_note(self, value: Any) -> str:
         """The label a report passage needs in this brief: a translation says so, English
@@ -298,6 +358,7 @@ def install(env: Any, tag: str, dirs: tuple[Path, ...] = SHIPPED) -> None:
         text_lang=language.text_lang,
         lang_attr=language.lang_attr,
         edition_note=language.edition_note,
+        text_dir=language.direction,
     )
     env.filters.update(
         format_date=language.date,

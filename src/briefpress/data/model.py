@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefpress.core.errors import Location
+from briefpress.core.scripts import FontStacks, font_stacks
 
 VERBATIM: dict[str, Any] = {"verbatim": True}
 EDITORIAL: dict[str, Any] = {"editorial": True}
@@ -482,7 +483,7 @@ class Colours:
     primary_cmyk: str = "100 75 20 40"
     accent_cmyk: str = "0 85 70 5"
     highlight_cmyk: str = "0 40 65 2"
-    ink_cmyk: str = "0 0 0 95"
+    ink_cmyk: str = "0 0 0 100"  # text: one solid ink (a print shop's 100% K)
     muted_cmyk: str = "20 10 0 60"
     tint_cmyk: str = "5 2 0 3"
     paper_cmyk: str = "0 0 0 0"
@@ -509,10 +510,25 @@ class Brand:
     colours: Colours = field(default_factory=Colours)
     body_font: str = "Noto Sans"
     heading_font: str = "Noto Serif"
+    # A font family per script (ISO 15924 code: ``arab``, ``deva``, ``hans``...), tried
+    # after the brand fonts and before the Noto fallback for that script (core/scripts.py).
+    fonts: dict[str, str] = field(default_factory=dict, hash=False)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
     )
+
+    def stacks(self, language: str) -> FontStacks:
+        """The font stacks of a brief in ``language``: brand fonts, then per script."""
+        return font_stacks(self.body_font, self.heading_font, self.fonts, language)
+
+    def every_family(self) -> tuple[str, ...]:
+        """Every family any brief may print with: the fonts a checked PDF may embed
+        whatever its language (a mailing's letters are in many)."""
+        families = [*self.stacks("en").families]
+        for language in ("zh-Hant", "ja", "ko"):
+            families += self.stacks(language).families
+        return tuple(dict.fromkeys(families))
 
 
 @dataclass(frozen=True)

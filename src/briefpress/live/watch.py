@@ -11,8 +11,8 @@ Which briefs a saved file can affect is decided from where the file is:
   then skips those whose HTML did not change, so no PDF is made for them);
 * ``templates/``, ``styles/``, ``briefpress.yaml``, the built-in theme: every
   brief (again, the cache makes the unaffected ones no-ops);
-* a brief's own extra stylesheet: that brief, rebuilt even if its HTML is the
-  same, because the cache key does not cover such files.
+* the brand's logo: every brief; a brief's own extra stylesheet: that brief (both
+  are part of the cache key of the briefs that link to them).
 
 A mistake does not stop the watcher: the brief it touches is marked failed
 with its ``file:line`` problems, and the other briefs still build.
@@ -75,8 +75,14 @@ class Affected:
         return cls(everything=True)
 
 
-def classify(paths: Iterable[Path], root: Path, cards: dict[str, BriefSpecInfo]) -> Affected:
-    """Turn changed paths into the briefs they can affect (see the module docstring)."""
+def classify(
+    paths: Iterable[Path],
+    root: Path,
+    cards: dict[str, BriefSpecInfo],
+    shared: tuple[str, ...] = (),
+) -> Affected:
+    """Turn changed paths into the briefs they can affect (see the module docstring);
+    ``shared`` names the other project files every brief links to (the logos)."""
     affected = Affected()
     root = root.resolve()
     for path in paths:
@@ -90,6 +96,9 @@ def classify(paths: Iterable[Path], root: Path, cards: dict[str, BriefSpecInfo])
         if not path.is_relative_to(root):
             continue
         parts = path.relative_to(root).parts
+        if "/".join(parts) in shared:
+            affected.everything = True
+            continue
         _classify_project_file(parts, cards, affected)
     return affected
 
@@ -147,6 +156,7 @@ class LiveBuilder:
         self.env = make_environment(self.root)
         self.cards: dict[str, BriefCard] = {}
         self.specs: dict[str, BriefSpecInfo] = {}
+        self.logos: tuple[str, ...] = ()  # project files every brief links to
         self.shared: list[Problem] = []
         self.project = Project(root=self.root)
         self.lock = threading.Lock()  # guards the cards: readers copy them under it
@@ -275,6 +285,8 @@ class LiveBuilder:
     def _load(self) -> tuple[Project, list[Problem]]:
         project = load_project(self.root, self.only)
         problems = validate_project(project)
+        brand = project.config.brand
+        self.logos = tuple(Path(n).as_posix() for n in (brand.logo, brand.logo_print) if n)
         self.project = project
         return project, problems
 
@@ -445,7 +457,7 @@ async def run_live(builder: LiveBuilder, hooks: Hooks, stop_event: Any = None) -
                 if hooks.since is not None:
                     paths += changed_since(builder.root, hooks.since)
                 hooks.on_ready()
-            queued.merge(classify(paths, builder.root, builder.specs))
+            queued.merge(classify(paths, builder.root, builder.specs, builder.logos))
             if queued:
                 wake.set()
 

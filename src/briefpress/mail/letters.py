@@ -38,7 +38,15 @@ from briefpress.checks.validate import validate_project, where
 from briefpress.core import i18n
 from briefpress.core.assets import publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import check_replaceable, csv_table, staged_folder, write_atomic
+from briefpress.core.files import (
+    check_replaceable,
+    csv_table,
+    portable_name,
+    spreadsheet_text,
+    staged_folder,
+    write_atomic,
+)
+from briefpress.core.fonts import StackCoverage
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data import kinds
 from briefpress.data.load import Project, load_brief, load_project
@@ -54,7 +62,7 @@ from briefpress.mail.recipients import (
 from briefpress.pdf.postcheck import check_pdf
 from briefpress.pdf.variable import FLOW_MARK, Templates
 from briefpress.pdf.weasy import SharedStyles
-from briefpress.render.glyphs import coverage, missing_glyphs
+from briefpress.render.glyphs import missing_glyphs, stack_coverage
 from briefpress.render.html import Rendered, build_date, make_environment, render_brief
 
 MAILING_FILE = "mailing.pdf"
@@ -314,7 +322,7 @@ def page_budget(job: LetterJob, pages: int) -> list[Problem]:
 
 def _cell(value: str) -> str:
     """A manifest value that a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return spreadsheet_text(value)
 
 
 def manifest_row(recipient: Recipient, file: str, pages: int) -> list[object]:
@@ -344,7 +352,7 @@ def slug(name: str) -> str:
 
 def file_name(recipient: Recipient, width: int) -> str:
     """``0007-maria-ejemplo.pdf``: the row number keeps files unique and in mailing order."""
-    return f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf"
+    return portable_name(f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf")
 
 
 # --- the mailing ----------------------------------------------------------------------
@@ -384,15 +392,19 @@ def glyph_check(project: Project) -> RowCheck:
     """A check of a recipient's row for characters the brand's fonts cannot print: caught
     by row, before any rendering, rather than as a fallback font in letter 734."""
     brand = project.config.brand
-    fonts = coverage(project.root, (brand.body_font, brand.heading_font))
+    by_language: dict[str, dict[str, StackCoverage]] = {}
 
     def check(r: Recipient) -> list[Problem]:
+        if r.language not in by_language:  # each font's map is read once per mailing
+            by_language[r.language] = stack_coverage(project.root, brand.stacks(r.language))
+        fonts = by_language[r.language]
         texts = [r.name, r.title or "", r.organisation or "", r.address, r.salutation or ""]
         return [
             Problem(
                 r.loc,
                 f"{missing.name} cannot be printed in {missing.family} (row {r.row})",
-                f"in {missing.sample!r}; choose fonts for this script in briefpress.yaml",
+                f"in {missing.sample!r}; name a font for this script under brand: fonts: "
+                "in briefpress.yaml",
             )
             for missing in missing_glyphs([*texts, r.note or ""], fonts)
         ]
@@ -477,8 +489,7 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
     """HTML for every letter (cheap: made here), with the file it goes to."""
     project = run.project
     env = make_environment(project.root, run.letter.language)
-    brand = project.config.brand
-    fonts = (brand.body_font, brand.heading_font)
+    fonts = project.config.brand.every_family()
     today = build_date()
     width = max(3, len(str(len(recipients))))
     checked: set[str] = set()

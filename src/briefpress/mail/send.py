@@ -28,7 +28,7 @@ from pathlib import Path
 from briefpress.checks.validate import validate_project
 from briefpress.core import i18n
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import csv_table, write_atomic
+from briefpress.core.files import csv_table, spreadsheet_text, write_atomic
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec
 from briefpress.mail.addresses import normalise
@@ -226,8 +226,7 @@ class Send:
             self.log.release_unknown()
         drafts = self.folder / DRAFTS
         drafts.mkdir(exist_ok=True)
-        brand = self.project.config.brand
-        fonts = (brand.body_font, brand.heading_font)
+        fonts = self.project.config.brand.every_family()
         traces = machine_traces(self.project.root)
         problems: list[Problem] = []
         # One sync for all the drafts' entries (see SendLog.batch); the plan is written a
@@ -458,7 +457,7 @@ def plan_row(recipient: Recipient, letter_file: LetterFile, action: str) -> list
 
 def _cell(value: str) -> str:
     """Text a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return spreadsheet_text(value)
 
 
 def table(columns: tuple[str, ...], rows: list[list[str]]) -> bytes:

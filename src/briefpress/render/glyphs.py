@@ -1,30 +1,29 @@
-"""Glyph check: every character a brief prints must be in the brand's fonts.
+"""Glyph check: every character a brief prints must be in a font of its stacks.
 
-A character missing from the fonts is either drawn from a fallback font (the
-post-check catches that in the PDF) or printed as an empty box. Checking the
-HTML before WeasyPrint runs lets the build fail first, naming the character and,
-where we can find it, the field, translation or catalog entry it came from.
+A brief prints with two font stacks (core/scripts.py): the brand's body or heading
+font, then a font per script (``brand.fonts``, then the Noto fallbacks this machine
+has). A character no font of a stack has would print as an empty box or in a font
+nobody chose (the post-check catches that in the PDF). Checking the HTML before
+WeasyPrint runs lets the build fail first, naming the character and, where we can
+find it, the field, translation or catalog entry it came from.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from briefpress.core.assets import THEME_FONTS
 from briefpress.core.errors import Location, Problem
-from briefpress.core.files import inside
+from briefpress.core.fonts import StackCoverage, font_files, shipped_coverage
 from briefpress.core.i18n import catalog_for, catalog_path
+from briefpress.core.scripts import FontStacks
 from briefpress.data.model import BriefSpec, ReportData
 
-FONT_SUFFIXES = (".ttf", ".otf")
 # Never drawn: control and format characters (soft hyphen, zero-width joiners) and
 # line or paragraph separators; WeasyPrint needs no glyph for them.
 INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
@@ -77,68 +76,29 @@ def printed_text(html: str) -> list[str]:
     return collector.texts
 
 
-def _family_name(path: Path) -> str | None:
-    from fontTools.ttLib import TTFont, TTLibError
-
-    try:
-        with TTFont(path, lazy=True) as font:
-            name = font["name"]
-            family = name.getDebugName(16) or name.getDebugName(1)
-    except (TTLibError, OSError, KeyError):
-        return None
-    return str(family) if family else None
-
-
-def _cmap(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
-
-
-@cache
-def _coverage_of(paths: tuple[Path, ...]) -> dict[str, frozenset[int]]:
-    """Per font family, the characters every one of its faces can draw."""
-    faces: dict[str, list[frozenset[int]]] = {}
-    for path in paths:
-        family = _family_name(path)
-        if family is not None:
-            faces.setdefault(family, []).append(_cmap(path))
-    return {family: frozenset.intersection(*sets) for family, sets in faces.items()}
-
-
-def font_files(project_root: Path) -> tuple[Path, ...]:
-    """The theme's fonts and any the project ships under fonts/ or styles/: regular
-    files inside the project or theme only (a named pipe called x.ttf would hang)."""
-    folders = [THEME_FONTS, project_root / "fonts", project_root / "styles"]
-    found = [
-        p
-        for folder in folders
-        if folder.is_dir()
-        for p in sorted(folder.rglob("*"))
-        if p.suffix.lower() in FONT_SUFFIXES
-        and _regular(p)
-        and inside(p, [project_root, THEME_FONTS])
-    ]
-    return tuple(found)
-
-
-def _regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        return False
-
-
 def coverage(project_root: Path, families: Iterable[str]) -> dict[str, frozenset[int]]:
     """The brand families we have files for; a family we cannot find is left to the
     post-check, which sees what WeasyPrint actually embedded."""
-    known = _coverage_of(font_files(project_root))
+    known = shipped_coverage(font_files(project_root))
     return {f: known[f] for f in dict.fromkeys(families) if f in known}
 
 
-def missing_glyphs(texts: Iterable[str], fonts: dict[str, frozenset[int]]) -> list[Missing]:
-    """Characters of ``texts`` that one of the ``fonts`` families cannot draw, once each."""
+def stack_coverage(project_root: Path, stacks: FontStacks) -> dict[str, StackCoverage]:
+    """Per stack (named by its brand font), what some font of it can draw: the fonts
+    the theme and project ship first, then those installed. A stack whose brand font
+    is nowhere is left to the post-check, which sees what WeasyPrint embedded."""
+    shipped = shipped_coverage(font_files(project_root))
+    found = {}
+    for stack in (stacks.body, stacks.heading):
+        covered = StackCoverage(stack, shipped)
+        if covered.available(stack[0]):
+            found[stack[0]] = covered
+    return found
+
+
+def missing_glyphs(texts: Iterable[str], fonts: Mapping[str, Container[int]]) -> list[Missing]:
+    """Characters of ``texts`` that one of the ``fonts`` (a family or a stack named by its
+    first family) cannot draw, once each."""
     found: dict[str, Missing] = {}
     for text in texts:
         for index, char in enumerate(text):
@@ -236,10 +196,10 @@ def check_glyphs(
     brief: BriefSpec,
     data: ReportData | None,
     project_root: Path,
-    families: Iterable[str],
+    stacks: FontStacks,
 ) -> list[Problem]:
-    """An error for each character of the brief that a brand font has no glyph for."""
-    fonts = coverage(project_root, families)
+    """An error for each character of the brief that no font of a stack has a glyph for."""
+    fonts = stack_coverage(project_root, stacks)
     if not fonts:
         return []
     problems = []
@@ -248,8 +208,11 @@ def check_glyphs(
         problems.append(
             Problem(
                 where,
-                f"character {missing.name} in {what} has no glyph in {missing.family}",
-                f"near “{missing.sample}”; use another character, or a brand font that has it",
+                f"character {missing.name} in {what} has no glyph in {missing.family} "
+                "or any font for its script",
+                f"near “{missing.sample}”; name a font for this script under brand: fonts: in "
+                "briefpress.yaml (see README, Languages), or install the Noto fonts "
+                "(python scripts/system_deps.py build)",
             )
         )
     return problems

@@ -54,22 +54,28 @@ class Rendered:
 
 
 def build_date(today: dt.date | None = None) -> dt.date:
-    """The date printed on briefs: from SOURCE_DATE_EPOCH when set, for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-        except (OverflowError, OSError, ValueError):
-            raise BriefpressError(
-                [
-                    Problem(
-                        Location("SOURCE_DATE_EPOCH"),
-                        f"the environment variable is {epoch.strip()[:30]!r}, not a date",
-                        "set it to seconds since 1970 (date +%s), or unset it",
-                    )
-                ]
-            ) from None
-    return today or dt.date.today()
+    """The date printed on briefs: from SOURCE_DATE_EPOCH when set, for reproducible builds.
+
+    A value that is not a whole number of seconds since 1970 (``abc``, ``-5``, ``1e9``)
+    stops the build with a located problem: ignoring it would print today's date on a
+    build its author meant to be reproducible. An empty value counts as unset."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return today or dt.date.today()
+    try:
+        if not (epoch.isascii() and epoch.isdigit()):
+            raise ValueError(epoch)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    except (OverflowError, OSError, ValueError):
+        raise BriefpressError(
+            [
+                Problem(
+                    Location("SOURCE_DATE_EPOCH"),
+                    f"the environment variable is {epoch[:30]!r}, not a date",
+                    "set it to seconds since 1970 (date +%s), or unset it",
+                )
+            ]
+        ) from None
 
 
 def make_environment(
@@ -94,7 +100,14 @@ def make_environment(
     i18n.install(env, language, i18n.catalog_dirs(project_root))
     env.globals["search_path"] = [str(p) for p in search]
     env.filters["paragraphs"] = paragraphs
+    env.globals["bdi"] = bdi
     return env
+
+
+def bdi(value: Any) -> Markup:
+    """A value put into a sentence (a name, a number, a date), isolated from the text
+    around it: a Latin name in an Arabic salutation keeps the comma where it belongs."""
+    return Markup("<bdi>{}</bdi>").format(value)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -278,18 +291,23 @@ def palette(config: Config, medium: Medium) -> dict[str, str]:
     values = {}
     for name in ("primary", "accent", "highlight", "ink", "muted", "tint", "paper"):
         if medium.cmyk:
-            c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{name}_cmyk").split())
+            # Small grey type is a screen of black dots on paper, ragged at 7 pt: in print
+            # the secondary text colour is the text ink itself, solid.
+            ink = "ink" if name == "muted" else name
+            c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{ink}_cmyk").split())
             values[name] = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
         else:
             values[name] = getattr(colours, name)
     return values
 
 
-def brand_css(config: Config, medium: Medium) -> Markup:
-    """CSS custom properties from the brand: sRGB on screen, CMYK in print."""
+def brand_css(config: Config, medium: Medium, language: str = i18n.SOURCE_LANGUAGE) -> Markup:
+    """CSS custom properties from the brand: sRGB on screen, CMYK in print; the font
+    stacks of the brief's language (the brand fonts, then a font for every script)."""
     lines = [f"--{name}: {value};" for name, value in palette(config, medium).items()]
-    lines.append(f"--body-font: '{config.brand.body_font}';")
-    lines.append(f"--heading-font: '{config.brand.heading_font}';")
+    stacks = config.brand.stacks(language)
+    lines.append(f"--body-font: {stacks.css(stacks.body)};")
+    lines.append(f"--heading-font: {stacks.css(stacks.heading)};")
     css = ":root { " + " ".join(lines) + " }"
     return Markup(css.replace("<", ""))  # trusted config, but never let it close <style>
 
@@ -353,13 +371,15 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "model": model,
         "themes": [data.themes[t] for t in brief.all_themes if t in data.themes],
         "brand": project.config.brand,
-        "brand_css": brand_css(project.config, medium) + Markup(language.quotes_css()),
+        "brand_css": brand_css(project.config, medium, brief.language)
+        + Markup(language.quotes_css()),
         "edition": medium.name,
         "medium": medium,
         "brief_template": template_name(brief),
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
         "dir": language.direction,
+        "counter_style": language.counter_style,
         "source_lang": i18n.SOURCE_LANGUAGE,
         "date": date,
         "date_iso": date.isoformat(),
@@ -442,4 +462,20 @@ def render_brief(
         where = template_frame(exc, project) or brief.loc
         message = f"template {template_name(brief)!r} failed: {type(exc).__name__}: {exc}"
         raise BriefpressError([Problem(where, message)]) from None
+    if not html.strip():
+        raise BriefpressError([empty_template(template, brief, project)])
     return Rendered(brief, medium, html, project.out_dir / medium.folder, ctx["sections"])
+
+
+def empty_template(template: jinja2.Template, brief: BriefSpec, project: Project) -> Problem:
+    """A brief's template that gave nothing but white space (an empty file, say): an
+    error at that file, never a blank PDF."""
+    where = (
+        Location(project.display(Path(template.filename)), 1) if template.filename else brief.loc
+    )
+    return Problem(
+        where,
+        f"template {template_name(brief)!r} produced an empty page: the file is empty or "
+        "prints nothing but white space",
+        "write the template (extend base.html.j2), or delete the file to use the theme's",
+    )

@@ -1,0 +1,147 @@
+"""Writing systems: a language's script and direction, and the fonts that print it.
+
+The brand's fonts (``body_font``, ``heading_font``) are chosen for the organisation's
+look and usually cover only Latin, Greek and Cyrillic. Every other script falls back to a
+font chosen for that script: the brand's own choice in ``brand.fonts`` (keyed by ISO 15924
+script code, as ``arab: "Noto Naskh Arabic"``), else a Noto family (SIL Open Font
+Licence; Debian's ``fonts-noto-core`` and ``fonts-noto-cjk``, which ``scripts/system_deps.py
+build`` installs). A brief's CSS ``font-family`` is then a stack: the brand font first,
+then the fonts of the brief's own script, then those of every other script, so an Arabic
+name quoted in an English brief prints too. Pango picks, character by character, the
+first font of the stack that has a glyph; the glyph check asks the same question of the
+same stack before WeasyPrint runs.
+
+The script and the direction of a language come from CLDR through Babel (likely
+subtags: ``ar`` is ``ar_Arab_EG``), so any language Babel knows works without a table here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+import babel
+from babel.core import get_global
+
+# ISO 15924 code -> (sans family, serif family): the Noto fallbacks, in the order a stack
+# tries them after the brief's own script. Latin, Greek and Cyrillic are the brand fonts'.
+SCRIPT_FONTS: dict[str, tuple[str, str]] = {
+    "arab": ("Noto Sans Arabic", "Noto Naskh Arabic"),
+    "hebr": ("Noto Sans Hebrew", "Noto Serif Hebrew"),
+    "deva": ("Noto Sans Devanagari", "Noto Serif Devanagari"),
+    "beng": ("Noto Sans Bengali", "Noto Serif Bengali"),
+    "guru": ("Noto Sans Gurmukhi", "Noto Serif Gurmukhi"),
+    "gujr": ("Noto Sans Gujarati", "Noto Serif Gujarati"),
+    "orya": ("Noto Sans Oriya", "Noto Sans Oriya"),  # no serif Oriya in fonts-noto-core
+    "taml": ("Noto Sans Tamil", "Noto Serif Tamil"),
+    "telu": ("Noto Sans Telugu", "Noto Serif Telugu"),
+    "knda": ("Noto Sans Kannada", "Noto Serif Kannada"),
+    "mlym": ("Noto Sans Malayalam", "Noto Serif Malayalam"),
+    "sinh": ("Noto Sans Sinhala", "Noto Serif Sinhala"),
+    "thai": ("Noto Sans Thai", "Noto Serif Thai"),
+    "laoo": ("Noto Sans Lao", "Noto Serif Lao"),
+    "khmr": ("Noto Sans Khmer", "Noto Serif Khmer"),
+    "mymr": ("Noto Sans Myanmar", "Noto Serif Myanmar"),
+    "ethi": ("Noto Sans Ethiopic", "Noto Serif Ethiopic"),
+    "geor": ("Noto Sans Georgian", "Noto Serif Georgian"),
+    "armn": ("Noto Sans Armenian", "Noto Serif Armenian"),
+    "hans": ("Noto Sans CJK SC", "Noto Serif CJK SC"),
+    "hant": ("Noto Sans CJK TC", "Noto Serif CJK TC"),
+    "jpan": ("Noto Sans CJK JP", "Noto Serif CJK JP"),
+    "kore": ("Noto Sans CJK KR", "Noto Serif CJK KR"),
+}
+# Scripts the brand fonts (Noto Sans and Serif, or any Latin family) are expected to cover.
+BRAND_SCRIPTS = frozenset({"latn", "grek", "cyrl"})
+# Han characters look different in Chinese, Japanese and Korean print: a stack holds the
+# one CJK family of the brief's language (Simplified Chinese for any other language).
+CJK = ("hans", "hant", "jpan", "kore")
+DEFAULT_CJK = "hans"
+# Scripts written without spaces between words, broken into lines at word boundaries.
+NO_SPACE_SCRIPTS = frozenset({"thai", "laoo", "khmr", "mymr", "hans", "hant", "jpan"})
+
+
+@cache
+def script_of(tag: str) -> str:
+    """The ISO 15924 code (lower case) a language is written in: ``arab`` for ``ar``,
+    ``hant`` for ``zh-TW``; ``latn`` for a tag CLDR does not know."""
+    parts = tag.replace("_", "-").split("-")
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            return part.lower()
+    likely = get_global("likely_subtags")
+    for key in ("_".join(parts[:2]), parts[0]):
+        found = likely.get(key) or likely.get(key.lower())
+        if found:
+            return str(found).split("_")[1].lower()
+    return "latn"
+
+
+@cache
+def direction(tag: str) -> str:
+    """``rtl`` for a language written right to left (Arabic, Persian, Urdu, Hebrew,
+    Pashto, Dhivehi, Yiddish...), else ``ltr``."""
+    try:
+        locale = babel.Locale.parse(tag.replace("-", "_"))
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        return "rtl" if script_of(tag) in {"arab", "hebr", "thaa", "syrc", "nkoo"} else "ltr"
+    return "rtl" if locale.text_direction == "rtl" else "ltr"
+
+
+def _cjk_of(script: str) -> str:
+    return script if script in CJK else DEFAULT_CJK
+
+
+@dataclass(frozen=True)
+class FontStacks:
+    """The font families a brief prints with, in the order Pango tries them."""
+
+    body: tuple[str, ...]
+    heading: tuple[str, ...]
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """Every family of both stacks, once: the fonts a finished PDF may embed."""
+        return tuple(dict.fromkeys(self.body + self.heading))
+
+    def css(self, stack: tuple[str, ...]) -> str:
+        return ", ".join("'{}'".format(f.replace("'", "").replace("<", "")) for f in stack)
+
+
+def _ordered_scripts(own: str) -> list[str]:
+    cjk = _cjk_of(own)
+    others = [s for s in SCRIPT_FONTS if s not in CJK or s == cjk]
+    return ([own] if own in SCRIPT_FONTS else []) + [s for s in others if s != own]
+
+
+def font_stacks(
+    body_font: str, heading_font: str, by_script: Mapping[str, str], language: str
+) -> FontStacks:
+    """Body and heading stacks for a brief in ``language``: the brand font, then the
+    brief's own script (the brand's font for it before Noto's), then every other script."""
+    own = script_of(language)
+    chosen = {code.lower(): family for code, family in by_script.items()}
+    body: list[str] = [body_font]
+    heading: list[str] = [heading_font]
+    if own in chosen:
+        body.append(chosen[own])
+        heading.append(chosen[own])
+    for script in _ordered_scripts(own):
+        sans, serif = SCRIPT_FONTS[script]
+        body += [chosen[script], sans] if script in chosen else [sans]
+        heading += [chosen[script], serif] if script in chosen else [serif]
+    for family in chosen.values():  # scripts without a Noto default here
+        body.append(family)
+        heading.append(family)
+    return FontStacks(tuple(dict.fromkeys(body)), tuple(dict.fromkeys(heading)))
+
+
+def known_script(code: str) -> bool:
+    """Whether ``code`` is an ISO 15924 script code CLDR knows (``arab``, ``Deva``)."""
+    return len(code) == 4 and code.isalpha() and code.lower() in _cldr_scripts()
+
+
+@cache
+def _cldr_scripts() -> frozenset[str]:
+    names = babel.Locale("en").scripts
+    return frozenset(str(code).lower() for code in names)

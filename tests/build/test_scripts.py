@@ -1,0 +1,148 @@
+"""Briefs and letters in every script: the fixture project tests/fixtures/scripts (a
+handout and a letter per language, fixture text written for the tests) built into the
+cities project with the default settings: no glyph error, no font but the stacks',
+PDF/UA, passages in another language tagged, logical text, right-to-left pages mirrored.
+
+Four languages build in the default run (Arabic, Hebrew, Thai, Japanese); the other
+nine in the test marked slow (pytest -m slow; about 40 s on a busy machine)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pypdfium2
+import pytest
+
+from briefpress.build.builder import build
+from briefpress.core.scripts import direction
+from briefpress.pdf.preflight import check_screen
+from conftest import CITIES, REPO
+
+SCRIPTS = REPO / "tests/fixtures/scripts/briefs"
+QUICK = ("ar", "he", "th", "ja")
+EVERY = ("ar", "fa", "he", "hi", "bn", "th", "my", "km", "zh", "ja", "ko", "am", "ka")
+OTHERS = tuple(language for language in EVERY if language not in QUICK)
+MM = 72 / 25.4
+
+
+def scripts_project(root: Path, languages: tuple[str, ...]) -> list[str]:
+    """The cities project with the handout and letter of each language; their ids."""
+    shutil.copytree(CITIES, root, ignore=shutil.ignore_patterns("out"))
+    ids = []
+    for language in languages:
+        for kind in ("handout", "letter"):
+            shutil.copy(SCRIPTS / f"{kind}-{language}.yaml", root / "briefs")
+            ids.append(f"{kind}-{language}")
+    return ids
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("scripts") / "project"
+    ids = scripts_project(root, QUICK)
+    results = build(root, ids, write_html=True, jobs=2)
+    return {r.brief.id: r for r in results}
+
+
+def assert_built(results: dict[str, Any]) -> None:
+    for brief_id, result in results.items():
+        assert result.written, (brief_id, [str(p) for p in result.problems])
+        assert not [p for p in result.problems if p.is_error], brief_id
+
+
+def test_every_quick_language_builds_with_its_scripts_fonts(quick: dict[str, Any]) -> None:
+    assert_built(quick)
+    fonts = pikepdf.open(quick["handout-ja"].output)
+    names = {str(f.get("/BaseFont")) for page in fonts.pages
+             for f in page.Resources.get("/Font", {}).values()}  # fmt: skip
+    assert any("CJK-JP" in n.replace(" ", "-") or "CJKjp" in n for n in names), names
+
+
+@pytest.mark.parametrize(
+    "brief_id",
+    ["handout-ar", "letter-he", "handout-th", "letter-ja"],
+)
+def test_each_passes_pdf_ua(quick: dict[str, Any], brief_id: str) -> None:
+    findings = check_screen(quick[brief_id].output.read_bytes())
+    assert not findings, [str(f) for f in findings]
+
+
+def test_the_document_carries_its_direction_and_english_passages_theirs(
+    quick: dict[str, Any],
+) -> None:
+    html = quick["handout-ar"].output.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in html
+    assert 'lang="en" dir="ltr"' in html  # the quote printed as in the English edition
+    with pikepdf.open(quick["handout-ar"].output) as pdf:
+        assert str(pdf.Root.Lang) == "ar"
+        langs = {str(o.Lang) for o in pdf.objects
+                 if isinstance(o, pikepdf.Dictionary) and "/S" in o and "/Lang" in o}  # fmt: skip
+    assert "en" in langs
+
+
+def text_boxes(path: Path) -> tuple[float, list[tuple[float, float, float, float]]]:
+    """The page's width and its text rectangles (left, bottom, right, top), in points."""
+    page = pypdfium2.PdfDocument(path)[0]
+    text = page.get_textpage()
+    return page.get_size()[0], [text.get_rect(i) for i in range(text.count_rects())]
+
+
+def test_right_to_left_pages_are_mirrored(quick: dict[str, Any]) -> None:
+    """Text blocks align to the right margin in Arabic and Hebrew, to the left in Japanese:
+    count the lines that end at the inline-end margin against those that start there."""
+    for brief_id in ("handout-ar", "letter-he", "handout-ja"):
+        width, boxes = text_boxes(quick[brief_id].output)
+        margin = 20 * MM
+        at_right = sum(1 for left, _, right, _ in boxes if right > width - margin - 2 * MM)
+        at_left = sum(1 for left, _, right, _ in boxes if left < margin + 2 * MM)
+        rtl = direction(brief_id.split("-")[1]) == "rtl"
+        assert (at_right > 2 * at_left) if rtl else (at_left > 2 * at_right), (
+            brief_id,
+            at_right,
+            at_left,
+        )
+
+
+def test_text_extracts_in_logical_order(quick: dict[str, Any]) -> None:
+    for brief_id, phrase in (
+        ("handout-ar", "النالوكسون ينقذ الأرواح عندما يكون متاحاً"),
+        ("handout-he", "נלוקסון מציל חיים כשהוא זמין"),
+        ("handout-ja", "ナロキソンは手元にあれば命を救う"),
+    ):
+        page = pypdfium2.PdfDocument(quick[brief_id].output)[0]
+        assert phrase in page.get_textpage().get_text_range(), brief_id
+
+
+def test_the_letters_address_window_stays_where_the_envelope_needs_it(
+    quick: dict[str, Any],
+) -> None:
+    """DIN 5008 B: the window is 20 mm from the sheet's left edge in a Hebrew letter too."""
+    page = pypdfium2.PdfDocument(quick["letter-he"].output)[0]
+    text = page.get_textpage()
+    search = text.search("רחל כהן")  # in the window, and again in the salutation
+    hits = []
+    while (hit := search.get_next()) is not None:
+        left, bottom, _, _ = text.get_charbox(hit[0])
+        hits.append((left, page.get_size()[1] - bottom))
+    in_window = [(x, y) for x, y in hits if 20 * MM <= x <= 110 * MM and 45 * MM <= y <= 90 * MM]
+    assert in_window, hits
+
+
+def test_locale_digits_and_direction_reach_the_page(quick: dict[str, Any]) -> None:
+    html = quick["letter-ar"].output.with_suffix(".html").read_text(encoding="utf-8")
+    assert "<bdi>" in html  # the date, isolated from the right-to-left text around it
+
+
+@pytest.mark.slow
+def test_every_other_script_builds(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    ids = scripts_project(root, OTHERS)
+    results = {r.brief.id: r for r in build(root, ids, jobs=2)}
+    assert_built(results)
+    for brief_id in ("handout-fa", "handout-hi", "handout-bn", "handout-my", "handout-km",
+                     "handout-zh", "handout-ko", "handout-am", "handout-ka"):  # fmt: skip
+        findings = check_screen(results[brief_id].output.read_bytes())
+        assert not findings, (brief_id, [str(f) for f in findings])
