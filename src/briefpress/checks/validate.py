@@ -8,6 +8,7 @@ from the data it names, and that nothing identifies a person.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from briefpress.checks.privacy import personal_identifiers
 from briefpress.core import i18n
 from briefpress.core.errors import Location, Problem
 from briefpress.data import kinds
-from briefpress.data.load import Project
+from briefpress.data.load import CONFIG_FILE, Project
 from briefpress.data.model import (
+    COLUMN_STYLES,
     PAPERS,
     SELECTABLE,
     TO_WRITE,
@@ -27,6 +29,7 @@ from briefpress.data.model import (
     ReportData,
     SectionSpec,
 )
+from briefpress.data.packs import available, load_pack, packs_of
 from briefpress.data.select import ORDERS, resolve_sections, select
 
 # (collection, attribute, target collection): every such reference must resolve.
@@ -43,9 +46,15 @@ REFERENCES = [
     ("findings", "quotes", "quotes"),
     ("recommendations", "themes", "themes"),
 ]
-# The study countries' languages and more: suggestions for a mistyped tag. Any tag Babel
-# knows is accepted; see check_language_tag.
-LANGUAGES = ("en", "es", "pt", "pt-PT", "pt-BR", "ru", "vi", "ky", "et", "nl", "nb", "fr")
+
+
+@functools.cache
+def known_languages() -> tuple[str, ...]:
+    """Every language tag Babel knows (``pt-PT``), for "did you mean" on a mistyped one;
+    any of them is accepted (see check_language_tag)."""
+    from babel.localedata import locale_identifiers
+
+    return tuple(sorted(tag.replace("_", "-") for tag in locale_identifiers()))
 
 
 def suggest(value: str, known: Iterable[str]) -> str | None:
@@ -83,6 +92,28 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def check_typology_columns(data: ReportData) -> list[Problem]:
+    """Each step's cells are in columns the report's spectrum declares, in a known style."""
+    spectrum = data.report.spectrum
+    columns = spectrum.columns if spectrum else []
+    problems = [
+        Problem(
+            where(column, "style"),
+            f"unknown column style {column.style!r}",
+            f"one of {', '.join(COLUMN_STYLES)}",
+        )
+        for column in columns
+        if column.style not in COLUMN_STYLES
+    ]
+    declared = [c.id for c in columns]
+    for model in data.models.values():
+        for name in model.columns:
+            if name not in declared:
+                hint = suggest(name, declared) or "declare it in report.yaml, spectrum: columns:"
+                problems.append(Problem(where(model, "columns"), f"unknown column {name!r}", hint))
+    return problems
+
+
 def check_references(data: ReportData) -> list[Problem]:
     problems: list[Problem] = []
     for source, attr, target in REFERENCES:
@@ -95,6 +126,7 @@ def check_references(data: ReportData) -> list[Problem]:
                     problems.append(unknown(where(record, attr), SINGULAR[target], value, known))
     sections = {s.id for s in data.report.sections}
     problems.extend(check_report_sections(data.report, sections))
+    problems.extend(check_typology_columns(data))
     for name in ("quotes", "findings", "literature", "sources", "recommendations"):
         for record in data.collection(name).values():
             if record.section is not None and record.section not in sections:
@@ -148,18 +180,21 @@ def declared_names(data: ReportData, brand_names: Iterable[str] = ()) -> list[st
     return [n for n in names if n and n.strip()]
 
 
-def check_anonymity(data: ReportData, brand_names: Iterable[str] = ()) -> list[Problem]:
+def check_anonymity(
+    data: ReportData, brand_names: Iterable[str] = (), words: Iterable[str] = ()
+) -> list[Problem]:
     """The report promised respondents anonymity: attributions name no person.
 
     What the data declares (organisations, places, the publisher, ``allow``) is never
     flagged; e-mail addresses, phone numbers and undeclared person-like names are.
+    ``words`` are the words of organisation names in the project's packs.
     """
     problems = []
     allowed = declared_names(data, brand_names)
     for quote in data.quotes.values():
         for field_name in ("attribution", "note"):
             text = getattr(quote, field_name) or ""
-            for found in personal_identifiers(text, allowed):
+            for found in personal_identifiers(text, allowed, words):
                 problems.append(
                     Problem(
                         where(quote, field_name),
@@ -170,7 +205,7 @@ def check_anonymity(data: ReportData, brand_names: Iterable[str] = ()) -> list[P
     for org in data.organisations.values():
         # An organisation's name is declared by being one: only contact details are flagged.
         for attr in ("short", "name"):
-            for found in personal_identifiers(getattr(org, attr) or "", allowed):
+            for found in personal_identifiers(getattr(org, attr) or "", allowed, words):
                 problems.append(
                     Problem(
                         where(org, attr),
@@ -356,7 +391,10 @@ def check_letter_languages(brief: BriefSpec) -> list[Problem]:
     problems = []
     for tag, text in brief.letter.translations.items():
         if i18n.parse_locale(tag) is None:
-            hint = suggest(tag.replace("_", "-"), LANGUAGES) or "a BCP 47 tag such as es or pt-PT"
+            hint = (
+                suggest(tag.replace("_", "-"), known_languages())
+                or "a BCP 47 tag such as es or pt-PT"
+            )
             problems.append(Problem(text.loc, f"unknown language {tag!r}", hint))
         elif i18n.base_language(tag) == i18n.base_language(brief.language):
             problems.append(
@@ -375,7 +413,9 @@ def check_language_tag(brief: BriefSpec, dirs: tuple[Path, ...] = i18n.SHIPPED) 
     words stay in English (so ``--strict`` refuses to ship such a brief)."""
     tag = brief.language
     if i18n.parse_locale(tag) is None:
-        hint = suggest(tag.replace("_", "-"), LANGUAGES) or "a BCP 47 tag such as es or pt-PT"
+        hint = (
+            suggest(tag.replace("_", "-"), known_languages()) or "a BCP 47 tag such as es or pt-PT"
+        )
         return [Problem(where(brief, "language"), f"unknown language {tag!r}", hint)]
     if i18n.catalog_for(tag, dirs) is None and i18n.base_language(tag) != i18n.SOURCE_LANGUAGE:
         shipped = ", ".join(c.replace("_", "-") for c in i18n.catalog_languages(dirs))
@@ -437,13 +477,27 @@ def check_section(section: Any, data: ReportData) -> list[Problem]:
     return problems
 
 
+def check_packs(project: Project) -> list[Problem]:
+    """Every pack briefpress.yaml switches on is one briefpress ships."""
+    config = project.config
+    problems = []
+    for name in config.packs:
+        if load_pack(name) is None:
+            known = available()
+            hint = suggest(name, known) or f"the packs are: {', '.join(known) or 'none'}"
+            where = Location(CONFIG_FILE)
+            problems.append(Problem(where, f"no pack {name!r}", hint))
+    return problems
+
+
 def validate_project(project: Project) -> list[Problem]:
     """Every problem in the project: loading, references, anonymity, briefs."""
-    problems = list(project.problems) + check_brand(project)
+    problems = list(project.problems) + check_brand(project) + check_packs(project)
     brand = project.config.brand
+    words = [w for pack in packs_of(project.config.packs) for w in pack.organisation_words]
     for data in project.reports.values():
         problems.extend(check_references(data))
-        problems.extend(check_anonymity(data, [brand.organisation, brand.short or ""]))
+        problems.extend(check_anonymity(data, [brand.organisation, brand.short or ""], words))
     for brief in project.briefs.values():
         problems.extend(check_brief(brief, project))
     return problems

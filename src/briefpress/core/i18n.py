@@ -50,12 +50,6 @@ def N_(message: str) -> str:
 
 # Labels printed beside report words that a brief shows in a language other than its own.
 TRANSLATED_LABEL = N_("translated from the English edition")
-# Printed once in a brief that shows translated report text: who translated it (when the
-# translations file says) and which text is authoritative.
-CREDIT_DEFAULT = N_(
-    "Report passages translated for this brief; the English edition is the authoritative text."
-)
-CREDIT_BY = N_("Translated from English by %(by)s. The English edition is the authoritative text.")
 ORIGINAL_LABEL = N_("as printed in the English edition")
 CLOSING = N_("Yours sincerely,")
 

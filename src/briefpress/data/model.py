@@ -19,8 +19,8 @@ EDITORIAL: dict[str, Any] = {"editorial": True}
 # brief in another language may show translated (reports/<id>/translations/<lang>.yaml).
 TEXT: dict[str, Any] = {"text": True}
 NOWHERE = Location("<none>")
-# A report about cities or regions may say ``place:`` (``places:``) where INPUD's says
-# ``country:`` (``countries:``): the same field under the report's own word.
+# A report about cities or regions may say ``place:`` (``places:``) where a report on
+# countries says ``country:`` (``countries:``): the same field under the report's own word.
 PLACE: dict[str, Any] = {"alias": "place"}
 PLACES: dict[str, Any] = {"alias": "places"}
 # A field a person still has to write.  ``briefpress import`` puts it as the
@@ -61,22 +61,42 @@ class Position:
 
 
 @dataclass(frozen=True)
+class TypologyColumn:
+    """A column of the overview's table of the typology, as the report's table has it:
+    its heading in the report's words, and how its values print (``list``: joined by
+    commas; ``yes-no``: a short answer, centred)."""
+
+    id: str
+    label: str = field(metadata=TEXT)
+    style: str = "list"
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
+
+
+COLUMN_STYLES = ("list", "yes-no")
+
+
+@dataclass(frozen=True)
 class Spectrum:
     """How a report's typology (the steps in models.yaml) is named, for the spectrum figure.
 
     Every word the figure prints around the step names comes from here, so a report
     with another typology, or with none (no models.yaml: no figure), prints its own.
-    ``name`` and ``step`` are written as in running text ("models of decriminalisation").
+    ``name`` and ``step`` are written as in running text ("types of tenure").
     """
 
     name: str = field(metadata=TEXT)
     step: str = field(metadata=TEXT)
     steps_caption: str | None = field(default=None, metadata=TEXT)
     caption: str | None = field(default=None, metadata=TEXT)
-    source: str | None = field(default=None, metadata=TEXT)  # e.g. "Table 1"
+    source: str | None = field(default=None, metadata=TEXT)  # where the report has it
     section: str | None = None
     baseline: str | None = field(default=None, metadata=TEXT)  # label of position.baseline
     goal: str | None = field(default=None, metadata=TEXT)  # label of position.goal
+    # The report's table of its typology: the columns each step fills (Model.columns).
+    columns: list[TypologyColumn] = field(default_factory=list)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -185,9 +205,8 @@ class Model:
     # The places on this step (``members:`` in YAML says the same).
     study_countries: list[str] = field(default_factory=list, metadata={"alias": "members"})
     description: str | None = field(default=None, metadata=EDITORIAL)
-    legal_basis: list[str] = field(default_factory=list)
-    diversion: bool | None = None
-    sanctions: bool | None = None
+    # This step's cells in the report's table, by column (report.yaml spectrum.columns).
+    columns: dict[str, list[str]] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list, metadata=VERBATIM)
     implementation: str | None = field(default=None, metadata=VERBATIM)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
@@ -566,4 +585,6 @@ class MailSettings:
 class Config:
     brand: Brand = field(default_factory=Brand)
     language_terms: list[str] = field(default_factory=list)
+    # Packs switched on (src/briefpress/packs/): the vocabulary of a field of work.
+    packs: list[str] = field(default_factory=list)
     mail: MailSettings | None = None

@@ -7,7 +7,7 @@ is written to ``out/mail/<id>/drafts/`` as an ``.eml`` file together with
 draft, in row order, is handed to the SMTP server exactly as written, one at a
 time (a mailing of 10,000 holds one message in memory, not 10,000).
 
-The send log (:mod:`briefpress.sendlog`) records each recipient's state before
+The send log (:mod:`briefpress.mail.log`) records each recipient's state before
 each step, so the process may be stopped at any moment, by Ctrl-C or a crash,
 and run again: it sends only to those not yet sent, and never again to one
 whose message may have arrived.
