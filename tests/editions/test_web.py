@@ -145,6 +145,9 @@ def check_from_disk(root: Path) -> None:
 def test_every_brief_has_a_page_and_the_index_links_them(sites: list[Path]) -> None:
     for root in sites:
         check_pages_and_index(root)
+        gallery = (root / "out/index.html").read_text(encoding="utf-8")  # the build's own
+        for brief in (root / "briefs").glob("*.yaml"):
+            assert f'href="web/{brief.stem}.html"' in gallery
 
 
 def test_pages_are_valid_and_say_their_language(sites: list[Path]) -> None:
