@@ -127,6 +127,10 @@ def check_references(data: ReportData) -> list[Problem]:
     sections = {s.id for s in data.report.sections}
     problems.extend(check_report_sections(data.report, sections))
     problems.extend(check_typology_columns(data))
+    if i18n.parse_locale(data.report.language) is None:
+        tag = data.report.language
+        hint = suggest(tag.replace("_", "-"), known_languages()) or "a BCP 47 tag such as en or fr"
+        problems.append(Problem(where(data.report, "language"), f"unknown language {tag!r}", hint))
     for name in ("quotes", "findings", "literature", "sources", "recommendations"):
         for record in data.collection(name).values():
             if record.section is not None and record.section not in sections:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefpress.core.errors import Location
+from briefpress.core.i18n import SOURCE_LANGUAGE
 from briefpress.core.scripts import FontStacks, font_stacks
 
 VERBATIM: dict[str, Any] = {"verbatim": True}
@@ -133,6 +134,9 @@ class Report:
     asks_title: str | None = field(default=None, metadata=TEXT)
     # Names the anonymity check must accept although nothing else declares them.
     allow: list[str] = field(default_factory=list)
+    # The language its data is written in (a BCP 47 tag): briefs in another language show
+    # its words translated (translations/<tag>.yaml) or labelled as the original edition's.
+    language: str = SOURCE_LANGUAGE
     methodology: Methodology | None = None
     position: Position | None = None
     spectrum: Spectrum | None = None

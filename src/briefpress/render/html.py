@@ -350,11 +350,26 @@ def translation_credit(
     return (source.credit if source else None) or TranslationCredit()
 
 
+def credit_context(
+    brief: BriefSpec, data: ReportData, shown: list[Any], language: i18n.Language
+) -> dict[str, Any]:
+    """The translation notice a brief prints once, if any, and its sentence."""
+    credit = translation_credit(brief, data, shown)
+    if credit is None:
+        line = ""
+    elif credit.by:
+        line = language.report_label(i18n.CREDIT_BY) % {"by": credit.by}
+    else:
+        line = language.report_label(i18n.CREDIT_DEFAULT)
+    return {"translation_credit": credit, "credit_line": line}
+
+
 def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any]:
     """What a template sees: report records in the brief's language (translated where
-    a translation exists, marked as English where not), and the brief's own fields."""
+    a translation exists, marked as the original's where not), and the brief's own fields."""
     data: ReportData = localise(project.reports[brief.report], brief.language)
-    language = i18n.Language(brief.language, i18n.catalog_dirs(project.root))
+    dirs = i18n.catalog_dirs(project.root)
+    language = i18n.Language(brief.language, dirs, data.report.language)
     sections = resolve_sections(brief, data.report)
     selected = {s.name: select(data.collection(s.from_ or s.name), s) for s in sections}
     country = data.countries.get(brief.country or "")
@@ -380,7 +395,9 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "lang": brief.language,
         "dir": language.direction,
         "counter_style": language.counter_style,
-        "source_lang": i18n.SOURCE_LANGUAGE,
+        "source_lang": data.report.language,
+        "edition_note": language.edition_note,  # the labels name the report's own edition
+        "original_heading": language.report_label(i18n.ORIGINAL_HEADING),
         "date": date,
         "date_iso": date.isoformat(),
         "stylesheets": stylesheet_links(brief, project, medium),
@@ -397,7 +414,7 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "logo": logo_link(project, medium),
         "spectrum": data.report.spectrum
         or Spectrum(name=language.gettext(STEPS), step=language.gettext(STEP)),
-        "translation_credit": translation_credit(brief, project.reports[brief.report], shown),
+        **credit_context(brief, project.reports[brief.report], shown, language),
     }
 
 
