@@ -92,6 +92,12 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def other_kinds() -> str:
+    """The kinds a letter may accompany (those no mailing sends), as a reader lists them."""
+    names = [k.name for k in kinds.registry().values() if not k.mailed]
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 def check_typology_columns(data: ReportData) -> list[Problem]:
     """Each step's cells are in columns the report's spectrum declares, in a known style."""
     spectrum = data.report.spectrum
@@ -378,12 +384,12 @@ def check_letter(brief: BriefSpec, project: Project) -> list[Problem]:
         problems.append(
             unknown(where(letter, "accompanies"), "brief", target, dict.fromkeys(known))
         )
-    elif target == brief.id or (loaded is not None and loaded.kind == "letter"):
+    elif target == brief.id or (loaded is not None and kinds.is_mailed(loaded)):
         problems.append(
             Problem(
                 where(letter, "accompanies"),
                 f"a letter accompanies a brief, and {target!r} is a letter",
-                "name a country, theme, overview or handout brief",
+                f"name a brief of another kind: {other_kinds()}",
             )
         )
     return problems

@@ -377,7 +377,7 @@ def letter_problems(project: Project, letter_id: str) -> list[Problem]:
     brief = project.briefs.get(letter_id)
     if brief is None:
         return []  # its load problems are reported already
-    if brief.kind != "letter" or brief.letter is None:
+    if not kinds.is_mailed(brief) or brief.letter is None:
         return [
             Problem(
                 where(brief, "kind"),

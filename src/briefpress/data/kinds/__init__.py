@@ -14,7 +14,7 @@ import pkgutil
 from briefpress.data.kinds.base import Kind
 from briefpress.data.model import BriefSpec
 
-__all__ = ["Kind", "get", "names", "page_budget", "registry"]
+__all__ = ["Kind", "get", "is_mailed", "names", "page_budget", "registry"]
 
 
 @functools.cache
@@ -36,6 +36,12 @@ def names() -> tuple[str, ...]:
 def get(name: str) -> Kind | None:
     """The kind called ``name``; None for an unknown one (validation reports it)."""
     return registry().get(name)
+
+
+def is_mailed(brief: BriefSpec) -> bool:
+    """Whether a brief is of a kind a mailing sends, one per recipient (a letter)."""
+    kind = get(brief.kind)
+    return kind is not None and kind.mailed
 
 
 def page_budget(brief: BriefSpec) -> int | None:

@@ -57,6 +57,7 @@ class Kind:
     has_content: Callable[[BriefSpec, Mapping[str, list[Any]]], bool] = shows_records
     report_labels: tuple[str, ...] = ()  # report.yaml labels it prints beyond the place words
     report_apparatus: bool = True  # prints the report's section headings and names
+    mailed: bool = False  # sent one per recipient by a mailing (and accompanies a brief)
     spectrum: bool = True  # may draw the report's typology
     template: str = ""  # default: <name>.html.j2, in the project's templates or the theme
     stylesheet: str = ""  # default: <name>.css, in the theme's styles

@@ -59,4 +59,5 @@ KIND = Kind(
     starter=starter,
     has_content=has_content,
     report_apparatus=False,
+    mailed=True,
 )
