@@ -13,27 +13,8 @@ from typing import Any
 from briefpress.core.errors import Location
 from briefpress.core.i18n import SOURCE_LANGUAGE
 from briefpress.core.scripts import FontStacks, font_stacks
-
-VERBATIM: dict[str, Any] = {"verbatim": True}
-EDITORIAL: dict[str, Any] = {"editorial": True}
-# Names and headings: neither the report's sentences nor ours, but printed words that a
-# brief in another language may show translated (reports/<id>/translations/<lang>.yaml).
-TEXT: dict[str, Any] = {"text": True}
-NOWHERE = Location("<none>")
-# A report about cities or regions may say ``place:`` (``places:``) where a report on
-# countries says ``country:`` (``countries:``): the same field under the report's own word.
-PLACE: dict[str, Any] = {"alias": "place"}
-PLACES: dict[str, Any] = {"alias": "places"}
-# A field a person still has to write.  ``briefpress import`` puts it as the
-# value of required fields it cannot fill and at the start of a comment on
-# each such line ("# TO WRITE: ..."); ``briefpress check`` lists those lines,
-# and neither references nor verbatim checks complain about the value itself.
-TO_WRITE = "TO WRITE"
-
-
-# Internal fields are filled by the loader, not by YAML: where a record and each of
-# its values are written, so that errors can point at the exact line.
-INTERNAL: dict[str, Any] = {"internal": True}
+from briefpress.data.fields import EDITORIAL, INTERNAL, NOWHERE, PLACE, PLACES, TEXT, VERBATIM
+from briefpress.data.fields import TO_WRITE as TO_WRITE  # the importer's marker, re-exported
 
 
 @dataclass(frozen=True)
@@ -63,17 +44,13 @@ class Position:
 
 @dataclass(frozen=True)
 class TypologyColumn:
-    """A column of the overview's table of the typology, as the report's table has it:
-    its heading in the report's words, and how its values print (``list``: joined by
-    commas; ``yes-no``: a short answer, centred)."""
+    """A column of the report's table of its typology: its heading in the report's words,
+    and how its cells print (``list``: joined by commas; ``yes-no``: short, centred)."""
 
     id: str
     label: str = field(metadata=TEXT)
     style: str = "list"
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
-    locs: dict[str, Location] = field(
-        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
-    )
 
 
 COLUMN_STYLES = ("list", "yes-no")
@@ -122,6 +99,8 @@ class Report:
     licence: str | None = None
     subtitle: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # The language the report is written in (a BCP 47 code): its quotes are in it.
+    language: str = SOURCE_LANGUAGE
     # What the report calls the places its voices come from, as in running text
     # ("country"/"countries", "city"/"cities"); briefs print these words.
     place_label: str | None = field(default=None, metadata=TEXT)
@@ -134,9 +113,6 @@ class Report:
     asks_title: str | None = field(default=None, metadata=TEXT)
     # Names the anonymity check must accept although nothing else declares them.
     allow: list[str] = field(default_factory=list)
-    # The language its data is written in (a BCP 47 tag): briefs in another language show
-    # its words translated (translations/<tag>.yaml) or labelled as the original edition's.
-    language: str = SOURCE_LANGUAGE
     methodology: Methodology | None = None
     position: Position | None = None
     spectrum: Spectrum | None = None
@@ -242,6 +218,8 @@ class Quote:
     organisation: str | None = None
     subsection: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # The town (or other place below the country) the attribution names, as printed.
+    location: str | None = None
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -475,6 +453,8 @@ class BriefSpec:
     # Another language's brief: the English edition's words under each translated quote.
     bilingual: bool = False
     letter: LetterSpec | None = None
+    # One of LAYOUTS: the look of this brief, when not the project's (briefpress.yaml).
+    layout: str | None = None
     sections: list[SectionSpec] = field(default_factory=list)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -517,6 +497,19 @@ class Colours:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """How a reader reaches the organisation, printed on a brief's back page."""
+
+    address: str | None = None
+    email: str | None = None
+    web: str | None = None
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
+
+
+@dataclass(frozen=True)
 class Brand:
     """Everything that makes a brief look like one organisation's: kept in one place."""
 
@@ -530,6 +523,8 @@ class Brand:
     # print file takes no RGB (without it the print edition prints ``logo``).
     logo_print: str | None = None
     licence: str | None = None
+    # The back page's contact block; ``email``, ``address`` and ``url`` fill what it omits.
+    contact: Contact | None = None
     colours: Colours = field(default_factory=Colours)
     body_font: str = "Noto Sans"
     heading_font: str = "Noto Serif"
@@ -585,9 +580,15 @@ class MailSettings:
     )
 
 
+# The looks a project chooses in briefpress.yaml (`layout:`), each a class on <body> that
+# the theme's sheets style (layouts.css): no CSS to write.
+LAYOUTS = ("classic", "magazine")
+
+
 @dataclass(frozen=True)
 class Config:
     brand: Brand = field(default_factory=Brand)
+    layout: str = "classic"
     language_terms: list[str] = field(default_factory=list)
     # Packs switched on (src/briefpress/packs/): the vocabulary of a field of work.
     packs: list[str] = field(default_factory=list)

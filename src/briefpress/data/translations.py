@@ -37,7 +37,8 @@ from typing import Any
 from briefpress.core.errors import Location, Problem
 from briefpress.core.i18n import LocalText, base_language, parse_locale
 from briefpress.data import kinds
-from briefpress.data.model import EDITORIAL, RECORD_FILES, BriefSpec, Report, ReportData
+from briefpress.data.fields import EDITORIAL
+from briefpress.data.model import RECORD_FILES, BriefSpec, Report, ReportData
 from briefpress.data.schema import Builder, yaml_name
 from briefpress.data.select import resolve_sections, select
 from briefpress.data.yamlload import YamlDocument, load_yaml

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from briefpress.build.results import BriefResult
 from briefpress.core.errors import Problem, grouped_warnings
+from briefpress.core.signals import request_stop
 from briefpress.live.watch import Affected, Hooks, LiveBuilder, Rebuild, run_live
 
 
@@ -83,6 +84,8 @@ def first_build(builder: LiveBuilder, terminal: Terminal, jobs: int, force: bool
     if force:
         affected.forced = set(builder.brief_ids())
     terminal.rebuild(builder.rebuild(affected, jobs=jobs, on_result=terminal.result))
+    if builder.stopped:
+        raise KeyboardInterrupt
     builder.warm()
     return started
 
@@ -106,4 +109,18 @@ def watch_build(
     try:
         anyio.run(run_live, builder, hooks)
     except KeyboardInterrupt:
+        if finish_rebuild(builder):  # stopped in the middle of a rebuild: exit as a stop
+            raise
         terminal.echo("Stopped watching.")
+
+
+def finish_rebuild(builder: LiveBuilder) -> bool:
+    """After a stop signal, end a rebuild still running in its worker thread: its workers
+    are stopped and it makes no further brief; True when one was running.
+
+    The thread outlives the event loop that started it, and the stop flag is cleared
+    when the command ends, so it is ended here, while the flag still stands."""
+    busy = builder.rebuilding.locked()
+    request_stop()
+    with builder.rebuilding:  # the thread stops at the next brief (or when its pool dies)
+        return busy or builder.stopped

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from briefpress import editions as registry
-from briefpress.build.builder import RENDERERS, Build, warm_renderer
+from briefpress.build.builder import RENDERERS, Build, warm_renderer, write_error
 from briefpress.build.cache import cache_name
 from briefpress.build.gallery import BriefCard, apply_result, new_card, refresh_files, write_gallery
 from briefpress.build.results import BriefResult, output_path
@@ -162,6 +162,7 @@ class LiveBuilder:
         self.lock = threading.Lock()  # guards the cards: readers copy them under it
         self.rebuilding = threading.Lock()  # one rebuild at a time
         self.on_change: Callable[[], None] = lambda: None
+        self.stopped = False  # a stop signal ended a rebuild midway
 
     @property
     def gallery(self) -> bool:
@@ -199,8 +200,13 @@ class LiveBuilder:
                 return self._rebuild(affected, jobs, on_result)
             except BriefpressError as exc:  # a problem outside any brief, e.g. out/ not ours
                 return self._stopped(exc.problems)
+            except OSError as exc:  # out/ cannot be written: a full disk, say
+                return self._stopped(write_error(exc, self.project).problems)
             except Exception as exc:
                 return self._crashed(exc)
+            except KeyboardInterrupt:  # a stop signal: no brief after this one is made
+                self.stopped = True  # the caller decides (this may be a worker thread)
+                return Rebuild()
 
     def _crashed(self, exc: Exception) -> Rebuild:
         if not interrupted():  # a stop signal breaks the workers: that is no bug
