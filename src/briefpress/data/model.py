@@ -13,16 +13,8 @@ from typing import Any
 from briefpress.core.errors import Location
 from briefpress.core.i18n import SOURCE_LANGUAGE
 from briefpress.core.scripts import FontStacks, font_stacks
-from briefpress.data.fields import (
-    EDITORIAL,
-    INTERNAL,
-    NOWHERE,
-    PARAGRAPHS,
-    PLACE,
-    PLACES,
-    TEXT,
-    VERBATIM,
-)
+from briefpress.data import fields
+from briefpress.data.fields import EDITORIAL, INTERNAL, NOWHERE, PLACE, PLACES, TEXT, VERBATIM
 from briefpress.data.fields import TO_WRITE as TO_WRITE  # the importer's marker, re-exported
 
 
@@ -221,7 +213,7 @@ class Quote:
     order: int
     # One paragraph, or several: YAML may give a list of paragraphs, joined here with a
     # blank line (templates print each as a paragraph; verification finds each).
-    text: str = field(metadata=PARAGRAPHS)
+    text: str = field(metadata=fields.PARAGRAPHS)
     country: str = field(metadata=PLACE)
     attribution: str = field(metadata=VERBATIM)
     section: str
