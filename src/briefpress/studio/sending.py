@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from briefpress.channels.drafts import mail_folder
@@ -25,7 +27,9 @@ from briefpress.channels.log import LOG_FILE, STATES, open_log
 from briefpress.core.errors import BriefpressError
 from briefpress.data.load import Project
 from briefpress.studio import records
+from briefpress.studio.mailing import Busy, Mailings
 from briefpress.studio.pages import Pages
+from briefpress.studio.recipientlists import Refusal, listing
 from briefpress.studio.store import Refused, check_id
 from briefpress.studio.team import current_user
 
@@ -72,12 +76,22 @@ def may_send() -> bool:
     return user is None or user["role"] == "sender"
 
 
+DRAFT = re.compile(r"[^/\\\x00-\x1f.][^/\\\x00-\x1f]{0,200}\.eml")  # a file name, never a path
+
+
+def letter_ids(project: Project, root: Path) -> list[str]:
+    """The project's letters (briefs with a ``letter:``) and any mailing with a log."""
+    letters = {i for i, b in project.briefs.items() if getattr(b, "letter", None) is not None}
+    return sorted(letters | set(mailings(root)))
+
+
 class Sending:
-    """The Sending pages and their JSON."""
+    """The Sending pages and their JSON: dry runs, sends, their progress and the log."""
 
     def __init__(self, root: Path, pages: Pages) -> None:
         self.root = root
         self.pages = pages
+        self.mailings = Mailings(root)
 
     def hook_pages(self, env: jinja2.Environment) -> None:
         env.globals["may_send"] = may_send
@@ -87,37 +101,51 @@ class Sending:
             Route("/sending", self.index),
             Route("/sending/{letter_id}", self.letter),
             Route("/api/send/{letter_id}/log", self.log_json),
+            Route("/api/send/{letter_id}/job", self.job_json),
+            Route("/api/send/{letter_id}/dry-run", self.dry_run, methods=["POST"]),
+            Route("/api/send/{letter_id}/start", self.start, methods=["POST"]),
+            Route("/api/send/{letter_id}/stop", self.stop, methods=["POST"]),
+            Route("/api/send/{letter_id}/drafts/{name}", self.draft),
         ]
 
     async def index(self, request: Request) -> Response:
         project, _ = await asyncio.to_thread(records.load, self.root)
-        found = await asyncio.to_thread(mailings, self.root)
+        found = await asyncio.to_thread(letter_ids, project, self.root)
         return self.pages.render(
-            "sending.html.j2", project, title="Sending", mailings=found, log=None
+            "sending.html.j2", project, title="Sending", mailings=found, letter=None
         )
 
     async def letter(self, request: Request) -> Response:
         project, _ = await asyncio.to_thread(records.load, self.root)
+        letter_id = request.path_params["letter_id"]
+        log, error = None, None
         try:
-            log = await asyncio.to_thread(send_log, self.root, request.path_params["letter_id"])
+            known = await asyncio.to_thread(letter_ids, project, self.root)
+            if check_id(letter_id, "letter's id") not in known:
+                raise Refused(f"no letter {letter_id!r} in briefs/")
+            if letter_id in mailings(self.root):
+                log = await asyncio.to_thread(send_log, self.root, letter_id)
         except (Refused, BriefpressError) as exc:
-            return self.pages.render(
-                "sending.html.j2",
-                project,
-                404,
-                title="Sending",
-                mailings=[],
-                log=None,
-                error=str(exc),
-            )
-        return self.pages.render(
+            error = str(exc)
+        job = self.mailings.job(letter_id)
+        files = await asyncio.to_thread(listing, self.root)
+        running = job is not None and job.json()["running"]
+        response = self.pages.render(
             "sending.html.j2",
             project,
-            title=f"Sending {log['letter']}",
+            404 if error else 200,
+            title=f"Sending {letter_id}",
             mailings=[],
+            letter=None if error else letter_id,
             log=log,
             states=STATES,
+            job=job.json() if job else None,
+            files=files,
+            **({"error": error} if error else {}),
         )
+        if running:
+            response.headers["Refresh"] = "3"  # the page follows the send, without script
+        return response
 
     async def log_json(self, request: Request) -> Response:
         try:
@@ -125,3 +153,78 @@ class Sending:
         except (Refused, BriefpressError) as exc:
             return JSONResponse({"error": str(exc)}, 404)
         return JSONResponse(log, headers={"Cache-Control": "no-store"})
+
+    async def job_json(self, request: Request) -> Response:
+        job = self.mailings.job(request.path_params["letter_id"])
+        body = job.json() if job else {"state": "none", "running": False}
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    async def dry_run(self, request: Request) -> Response:
+        body = await small_json(request)
+        try:
+            plan = await asyncio.to_thread(
+                self.mailings.dry_run,
+                request.path_params["letter_id"],
+                str(body.get("recipients", "")),
+            )
+        except (Refused, Refusal, Busy) as exc:
+            return JSONResponse({"error": str(exc)}, 409 if isinstance(exc, Busy) else 404)
+        except BriefpressError as exc:
+            problems = [str(p) for p in exc.problems]
+            return JSONResponse({"error": str(exc), "problems": problems}, 422)
+        return JSONResponse(plan)
+
+    async def start(self, request: Request) -> Response:
+        """A send, confirmed by the number of messages typed; it runs on without the page."""
+        body = await small_json(request)
+        confirm = body.get("confirm")
+        if not isinstance(confirm, int) or isinstance(confirm, bool):
+            return JSONResponse({"error": "type the number of messages to send"}, 422)
+        password = body.get("password") or None
+        user = current_user()
+        try:
+            job = self.mailings.start(
+                request.path_params["letter_id"],
+                str(body.get("recipients", "")),
+                confirm,
+                str(password) if password else None,
+                user["name"] if user else None,
+            )
+        except (Refused, Refusal) as exc:
+            return JSONResponse({"error": str(exc)}, 404)
+        except Busy as exc:
+            return JSONResponse({"error": str(exc)}, 409)
+        return JSONResponse(job.json(), 202)
+
+    async def stop(self, request: Request) -> Response:
+        stopped = self.mailings.stop(request.path_params["letter_id"])
+        return JSONResponse({"stopping": stopped}, 202 if stopped else 409)
+
+    async def draft(self, request: Request) -> Response:
+        """A draft of the last dry run, to open in a mail program: a sender's download."""
+        name = request.path_params["name"]
+        try:
+            folder = mail_folder(
+                Project(root=self.root), check_id(request.path_params["letter_id"], "letter")
+            )
+        except (Refused, BriefpressError):
+            return JSONResponse({"error": "not found"}, 404)
+        path = folder / "drafts" / name
+        if not DRAFT.fullmatch(name) or ".." in name or not path.is_file():
+            return JSONResponse({"error": "not found"}, 404)
+        headers = {
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        }
+        return FileResponse(path, media_type="message/rfc822", headers=headers)
+
+
+async def small_json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > 16 * 1024:
+        return {}
+    try:
+        value = json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
