@@ -146,3 +146,46 @@ def test_stopping_a_send_is_ctrl_c_and_a_new_send_goes_on(project: Path, server:
         assert sorted(r.rcpt_tos[0] for r in server.mailbox.received) == sorted(
             row[4] for row in PEOPLE[1:]
         )
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def test_in_chromium_dry_run_send_and_reopen(project: Path, server: Server, tmp_path: Path) -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the browser test, but Debian's chromium is missing")
+        pytest.skip("needs Debian's chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    server.mailbox.hold_data = {2}  # the third message waits: the tab closes meanwhile
+    with studio(project) as running, sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = chromium.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(30_000)
+            page.goto(running.url + "/sending/letter")
+            page.get_by_label("Recipients file").select_option("mps.xlsx")
+            page.get_by_role("button", name="Dry run").click()
+            drafts = page.locator("ul.drafts a")
+            drafts.first.wait_for()
+            assert drafts.count() == 5
+            assert "row 3: Chen Wei (SAMPLE) <chen@example.org>" in drafts.nth(2).inner_text()
+            page.get_by_label("Type the number of messages to send").fill("5")
+            page.get_by_role("button", name="Send").click()
+            page.locator("#job-state").wait_for()
+            assert server.mailbox.holding.wait(60)
+            page.close()  # the tab closes mid-send
+
+            server.mailbox.release.set()
+            wait_for(running, lambda j: not j["running"])
+            page = chromium.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(running.url + "/sending/letter")
+            assert page.locator("#job-state").inner_text() == "done"
+            assert "5 of 5 sent" in page.locator("#job").inner_text()
+            assert page.locator("table.send-log tbody tr.state-sent").count() == 5
+            page.screenshot(path=str(tmp_path / "sending.png"), full_page=True)
+        finally:
+            chromium.close()
+    assert len(server.mailbox.received) == 5
