@@ -168,10 +168,12 @@ def test_in_chromium_dry_run_send_and_reopen(project: Path, server: Server, tmp_
             page.goto(running.url + "/sending/letter")
             page.get_by_label("Recipients file").select_option("mps.xlsx")
             page.get_by_role("button", name="Dry run").click()
-            drafts = page.locator("ul.drafts a")
+            drafts = page.locator("ul.drafts li")
             drafts.first.wait_for()
             assert drafts.count() == 5
             assert "row 3: Chen Wei (SAMPLE) <chen@example.org>" in drafts.nth(2).inner_text()
+            letter = page.get_by_role("link", name="Chen Wei (SAMPLE)'s letter (PDF)")
+            assert letter.get_attribute("href") == "/api/letters/letter/3.pdf"
             page.get_by_label("Type the number of messages to send").fill("5")
             page.get_by_role("button", name="Send").click()
             page.locator("#job-state").wait_for()
@@ -189,3 +191,33 @@ def test_in_chromium_dry_run_send_and_reopen(project: Path, server: Server, tmp_
         finally:
             chromium.close()
     assert len(server.mailbox.received) == 5
+
+
+def test_a_recipients_own_letter_is_shown_to_a_sender_by_row(project: Path) -> None:
+    with studio(project) as running:
+        letter = running.get("/api/letters/letter/3.pdf")
+        assert letter.status == 200 and letter.body.startswith(b"%PDF")
+        made = project / "out/letters/letter/003-chen-wei-sample.pdf"
+        assert letter.body == made.read_bytes()
+        assert running.get("/api/letters/letter/9.pdf").status == 404
+        assert running.get("/api/letters/..%2Fletter/3.pdf").status == 404
+        assert running.get("/out/letters/letter/003-chen-wei-sample.pdf").status == 404
+
+
+def test_unknown_messages_are_sent_again_only_when_asked(project: Path, server: Server) -> None:
+    server.mailbox.drop_after_data = {1}  # the second message is kept, its answer lost
+    with studio(project) as running:
+        start = {"recipients": "mps.xlsx", "confirm": 5}
+        running.write("POST", "/api/send/letter/start", start)
+        job = wait_for(running, lambda j: not j["running"])
+        assert job["counts"].get("unknown") == 1, job
+        plan = running.write("POST", "/api/send/letter/dry-run", {"recipients": "mps.xlsx"}).json
+        assert plan["count"] == 0 and [u["row"] for u in plan["unknown"]] == [2]
+        assert "whose fate is unknown" in running.get("/sending/letter").body.decode()
+        again = {"recipients": "mps.xlsx", "resend_unknown": True}
+        plan = running.write("POST", "/api/send/letter/dry-run", again).json
+        assert plan["count"] == 1 and plan["to_send"][0]["row"] == 2
+        running.write("POST", "/api/send/letter/start", {**again, "confirm": 1})
+        job = wait_for(running, lambda j: not j["running"])
+        assert job["state"] == "done" and job["counts"] == {"sent": 1}
+    assert [r.rcpt_tos[0] for r in server.mailbox.received].count("bjorn@example.org") == 2

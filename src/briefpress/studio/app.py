@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from briefpress.core.errors import BriefpressError
 from briefpress.live.serve import LOCAL_HOSTS, PreviewServer, listen
 from briefpress.studio.api import Api
+from briefpress.studio.letterfiles import LetterFiles
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
 from briefpress.studio.recipientlists import Recipients
@@ -65,6 +66,7 @@ def create_app(
         *(team.routes() if team else []),
         *sending.routes(),
         *Recipients(files.root, pages).routes(),
+        *LetterFiles(files.root).routes(),
         *api.routes(),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

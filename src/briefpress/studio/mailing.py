@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.channels.consent import Consent
-from briefpress.channels.drafts import Plan
+from briefpress.channels.drafts import Options, Plan
 from briefpress.channels.events import SendEvent
 from briefpress.channels.send import Delivery, deliver
 from briefpress.core.errors import BriefpressError
@@ -108,11 +108,13 @@ class Mailings:
     def recipients_path(self, name: str) -> Path:
         return self.root / FOLDER / check_name(name)
 
-    def dry_run(self, letter: str, recipients: str) -> dict[str, Any]:
-        """Drafts and plan written (out/mail/<letter>/), nothing sent: what a send would do."""
+    def dry_run(self, letter: str, recipients: str, resend_unknown: bool = False) -> dict[str, Any]:
+        """Drafts and plan written (out/mail/<letter>/), nothing sent: what a send would do.
+        ``resend_unknown``: the officer checked that the ``unknown`` messages did not arrive."""
         letter = check_id(letter, "letter's id")
         self.refuse_if_running(letter)
-        delivery = deliver(self.root, letter, self.recipients_path(recipients), Consent.DRY_RUN)
+        path, options = self.recipients_path(recipients), Options(resend_unknown=resend_unknown)
+        delivery = deliver(self.root, letter, path, Consent.DRY_RUN, options=options)
         return plan_json(delivery.plan)
 
     def refuse_if_running(self, letter: str) -> None:
@@ -122,7 +124,13 @@ class Mailings:
                 raise Busy(f"a send of {letter} is running: stop it first, or wait")
 
     def start(
-        self, letter: str, recipients: str, confirm: int, password: str | None, user: str | None
+        self,
+        letter: str,
+        recipients: str,
+        confirm: int,
+        password: str | None,
+        user: str | None,
+        resend_unknown: bool = False,
     ) -> Job:
         """A send in its own thread; it sends only if ``confirm`` is the number of messages
         the plan has (the officer typed it), else it is a dry run."""
@@ -133,11 +141,15 @@ class Mailings:
             if running is not None and running.state in ("preparing", "sending"):
                 raise Busy(f"a send of {letter} is running already")
             job = self.jobs[letter] = Job(letter, recipients, user)
-        thread = threading.Thread(target=self.run, args=(job, path, confirm, password), daemon=True)
+        thread = threading.Thread(
+            target=self.run, args=(job, path, confirm, password, resend_unknown), daemon=True
+        )
         thread.start()
         return job
 
-    def run(self, job: Job, path: Path, confirm: int, password: str | None) -> None:
+    def run(
+        self, job: Job, path: Path, confirm: int, password: str | None, resend_unknown: bool
+    ) -> None:
         def confirmed(plan: Plan) -> bool:
             job.total = len(plan.to_send)
             if job.total != confirm:
@@ -157,6 +169,7 @@ class Mailings:
                 confirm=confirmed,
                 environ=os.environ,
                 ask_secret=ask,
+                options=Options(resend_unknown=resend_unknown),
             )
             self.finished(job, delivery)
         except Stopped:

@@ -166,6 +166,7 @@ class Sending:
                 self.mailings.dry_run,
                 request.path_params["letter_id"],
                 str(body.get("recipients", "")),
+                body.get("resend_unknown") is True,
             )
         except (Refused, Refusal, Busy) as exc:
             return JSONResponse({"error": str(exc)}, 409 if isinstance(exc, Busy) else 404)
@@ -189,6 +190,7 @@ class Sending:
                 confirm,
                 str(password) if password else None,
                 user["name"] if user else None,
+                body.get("resend_unknown") is True,
             )
         except (Refused, Refusal) as exc:
             return JSONResponse({"error": str(exc)}, 404)

@@ -13,6 +13,10 @@ async function post(path, body) {
   return { ok: response.ok, answer };
 }
 
+function resendUnknown() {
+  return Boolean(document.querySelector('input[name="resend_unknown"]')?.checked);
+}
+
 function show(element, text) {
   element.textContent = text;
   element.hidden = !text;
@@ -37,7 +41,10 @@ function showPlan(plan) {
       const li = el("li");
       const link = el("a", `row ${item.row}: ${item.name} <${item.email}>`);
       link.href = `${base}/drafts/${encodeURIComponent(item.draft)}`;
-      li.append(link);
+      const pdf = el("a", "letter (PDF)");
+      pdf.href = `/api/letters/${encodeURIComponent(letter)}/${item.row}.pdf`;
+      pdf.setAttribute("aria-label", `${item.name}'s letter (PDF)`);
+      li.append(link, " · ", pdf);
       list.append(li);
     }
     box.append(list);
@@ -56,7 +63,9 @@ dry?.addEventListener("submit", async (event) => {
   button.disabled = true;
   show(document.getElementById("plan"), "Making the drafts…");
   try {
-    const { ok, answer } = await post("/dry-run", { recipients: dry.recipients.value });
+    const { ok, answer } = await post("/dry-run", {
+      recipients: dry.recipients.value, resend_unknown: resendUnknown(),
+    });
     if (ok) showPlan(answer);
     else {
       show(document.getElementById("plan"), "");
@@ -78,6 +87,7 @@ send?.addEventListener("submit", async (event) => {
   }
   const { ok, answer } = await post("/start", {
     recipients: dry.recipients.value, confirm, password: send.password.value,
+    resend_unknown: resendUnknown(),
   });
   send.password.value = "";
   if (ok) window.location.reload();
