@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from briefpress.data.kinds import page_budget
 from briefpress.data.load import load_project
 from briefpress.data.model import Quote
 from briefpress.data.select import resolve_sections, select
 from briefpress.data.translations import localise
-from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET
+from briefpress.editions import medium
 from briefpress.render.html import context
 from conftest import REPO
 
@@ -55,7 +56,7 @@ def selected_quotes(root: Path, brief_id: str) -> list[Quote]:
 def fit_candidates(root: Path, brief_id: str) -> list[str]:
     """The elements the brief's template lets the build leave out to fit its pages."""
     project = load_project(root, [brief_id])
-    return list(context(project.briefs[brief_id], project, "screen")["fit_order"])
+    return list(context(project.briefs[brief_id], project, medium("screen"))["fit_order"])
 
 
 def test_the_default_set_is_complete() -> None:
@@ -80,7 +81,7 @@ def test_brief_builds_within_budget(built: dict[str, Any], brief_id: str) -> Non
     result = built["results"][brief_id]
     assert not result.failed(strict=True), [str(p) for p in result.problems]
     pages = len(PdfReader(result.output).pages)
-    budget = result.brief.max_pages or DEFAULT_PAGE_BUDGET[result.brief.kind]
+    budget = page_budget(result.brief)
     assert 1 <= pages <= budget
     if result.brief.kind == "handout":
         assert pages == 1

@@ -18,9 +18,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.data import kinds
 from briefpress.pdf import fit
 from briefpress.pdf.finish import finish
-from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET
 from briefpress.pdf.tagging import TagFinisher
 from briefpress.render.html import Rendered
 
@@ -183,7 +183,7 @@ class PdfRenderer:
         document = self.layout(rendered, html, options)
         candidates = fit.droppable(html)
         brief = rendered.brief
-        budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
+        budget = kinds.page_budget(brief)
         least = brief.min_pages or 1
         dropped: list[str] = []
         for _round in range(fit.MAX_ROUNDS if candidates else 0):

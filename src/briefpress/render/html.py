@@ -26,6 +26,7 @@ from briefpress.core import i18n
 from briefpress.core.assets import ASSETS, THEME_DIR, THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import inside, read_input
+from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec, Config, ReportData, Spectrum
 from briefpress.data.select import group_by_country, resolve_sections, select
@@ -240,7 +241,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 def template_name(brief: BriefSpec) -> str:
-    return brief.template or f"{brief.kind}.html.j2"
+    kind = kinds.get(brief.kind)
+    return brief.template or (kind.template_name if kind else f"{brief.kind}.html.j2")
 
 
 def get_template(
@@ -269,7 +271,9 @@ def get_template(
 
 def stylesheet_links(brief: BriefSpec, project: Project, medium: Medium) -> list[str]:
     """Stylesheets relative to the brief's HTML: the theme's, then the project's own."""
-    links = [f"{medium.to_out}{ASSETS}/styles/{brief.kind}.css"]
+    kind = kinds.get(brief.kind)
+    sheet = kind.stylesheet_name if kind else f"{brief.kind}.css"
+    links = [f"{medium.to_out}{ASSETS}/styles/{sheet}"]
     styles_dir = project.root / "styles"
     if styles_dir.is_dir():
         links += [f"{medium.to_project}styles/{p.name}" for p in sorted(styles_dir.glob("*.css"))]
@@ -348,11 +352,26 @@ def translation_credit(
     return (source.credit if source else None) or TranslationCredit()
 
 
+def credit_context(
+    brief: BriefSpec, data: ReportData, shown: list[Any], language: i18n.Language
+) -> dict[str, Any]:
+    """The translation notice a brief prints once, if any, and its sentence."""
+    credit = translation_credit(brief, data, shown)
+    if credit is None:
+        line = ""
+    elif credit.by:
+        line = language.report_label(i18n.CREDIT_BY) % {"by": credit.by}
+    else:
+        line = language.report_label(i18n.CREDIT_DEFAULT)
+    return {"translation_credit": credit, "credit_line": line}
+
+
 def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any]:
     """What a template sees: report records in the brief's language (translated where
-    a translation exists, marked as English where not), and the brief's own fields."""
+    a translation exists, marked as the original's where not), and the brief's own fields."""
     data: ReportData = localise(project.reports[brief.report], brief.language)
-    language = i18n.Language(brief.language, i18n.catalog_dirs(project.root))
+    dirs = i18n.catalog_dirs(project.root)
+    language = i18n.Language(brief.language, dirs, data.report.language)
     sections = resolve_sections(brief, data.report)
     selected = {s.name: select(data.collection(s.from_ or s.name), s) for s in sections}
     country = data.countries.get(brief.country or "")
@@ -378,7 +397,9 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "lang": brief.language,
         "dir": language.direction,
         "counter_style": language.counter_style,
-        "source_lang": i18n.SOURCE_LANGUAGE,
+        "source_lang": data.report.language,
+        "edition_note": language.edition_note,  # the labels name the report's own edition
+        "original_heading": language.report_label(i18n.ORIGINAL_HEADING),
         "date": date,
         "date_iso": date.isoformat(),
         "stylesheets": stylesheet_links(brief, project, medium),
@@ -395,7 +416,7 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "logo": logo_link(project, medium),
         "spectrum": data.report.spectrum
         or Spectrum(name=language.gettext(STEPS), step=language.gettext(STEP)),
-        "translation_credit": translation_credit(brief, project.reports[brief.report], shown),
+        **credit_context(brief, project.reports[brief.report], shown, language),
         "key_message": key_message(brief, selected),
         "place_asks": place_asks(data, country) if country and not brief.ask else [],
         "pull_quote": pull_quote(selected.get("quotes", [])),
