@@ -151,7 +151,8 @@ TRAVERSALS = [
 ]
 
 
-def test_nothing_outside_out_is_served(server: Server) -> None:
+def test_nothing_outside_out_is_served(server: Server, project: Path) -> None:
+    assert_no_personal_data(server, project)  # the same server: one start for both
     for target in TRAVERSALS:
         status, body = raw_get(server.url, target)
         assert status in (400, 404), (target, status)
@@ -202,7 +203,7 @@ PERSONAL_TARGETS = [
 ]
 
 
-def test_personal_data_is_never_served(server: Server, project: Path) -> None:
+def assert_no_personal_data(server: Server, project: Path) -> None:
     """Nothing under out/mail/ or out/letters/ leaves the server, however it is asked
     for, and the pages never link there."""
     for target in PERSONAL_TARGETS:

@@ -19,13 +19,13 @@ from briefpress.build.results import BriefResult
 from briefpress.core.assets import THEME_STYLES, THEME_TEMPLATES
 from briefpress.core.errors import Location, Problem
 from briefpress.data.model import BriefSpec
+from briefpress.live.terminal import Terminal
 from briefpress.live.watch import (
     Affected,
     BriefSpecInfo,
     Hooks,
     LiveBuilder,
     Rebuild,
-    Terminal,
     classify,
     run_live,
 )
@@ -57,6 +57,21 @@ def test_report_data_affects_the_briefs_of_that_report(tmp_path: Path) -> None:
 )
 def test_templates_styles_and_config_affect_every_brief(tmp_path: Path, name: str) -> None:
     assert affected(tmp_path, name).everything
+
+
+@pytest.mark.parametrize("name", ["briefs", "reports", "templates", "styles"])
+def test_a_source_folder_renamed_away_and_back_affects_every_brief(
+    tmp_path: Path, name: str
+) -> None:
+    assert affected(tmp_path, name).everything
+
+
+def test_a_report_folder_renamed_affects_its_briefs(tmp_path: Path) -> None:
+    assert affected(tmp_path, "reports/mini-report").briefs == {"arcadia", "fines"}
+
+
+def test_the_logo_affects_every_brief(tmp_path: Path) -> None:
+    assert classify([tmp_path / "art" / "logo.svg"], tmp_path, SPECS, ("art/logo.svg",)).everything
 
 
 def test_the_built_in_theme_affects_every_brief(tmp_path: Path) -> None:

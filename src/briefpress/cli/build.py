@@ -70,7 +70,7 @@ def build_cmd(
     if watch and as_json:
         raise click.UsageError("--json reports one build; --watch keeps building")
     if watch:
-        from briefpress.live.watch import watch_build
+        from briefpress.live.terminal import watch_build
 
         only = list(ids) or None
         editions = _editions(edition)

@@ -45,7 +45,8 @@ from briefpress.build.thumbs import PAGE_WIDTH
 from briefpress.core.assets import ASSETS
 from briefpress.core.errors import BriefpressError
 from briefpress.core.signals import STOP_SIGNALS, request_stop
-from briefpress.live.watch import Hooks, LiveBuilder, Terminal, first_build, run_live
+from briefpress.live.terminal import Terminal, first_build
+from briefpress.live.watch import Hooks, LiveBuilder, run_live
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream

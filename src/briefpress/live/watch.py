@@ -41,13 +41,14 @@ from briefpress.build.results import BriefResult, output_path
 from briefpress.build.thumbs import Thumbnails
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, THEME_TEMPLATES
-from briefpress.core.errors import BriefpressError, Location, Problem, grouped_warnings
+from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import printable
-from briefpress.core.signals import interrupted, request_stop
+from briefpress.core.signals import interrupted
 from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.render.html import make_environment
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+RETRIES = 2  # rebuilds tried again when out/ vanished under them (it is made afresh)
 
 
 @dataclass
@@ -115,9 +116,12 @@ def _classify_project_file(
     parts: tuple[str, ...], cards: dict[str, BriefSpecInfo], affected: Affected
 ) -> None:
     top = parts[0] if parts else ""
-    if top == "briefs" and len(parts) == 2 and parts[1].endswith(".yaml"):
+    if len(parts) == 1 and top in ("briefs", "reports", "templates", "styles"):
+        affected.everything = True  # the folder itself came, went or was renamed back
+        affected.templates |= top == "templates"
+    elif top == "briefs" and len(parts) == 2 and parts[1].endswith(".yaml"):
         affected.briefs.add(Path(parts[1]).stem)
-    elif top == "reports" and len(parts) >= 3:
+    elif top == "reports" and len(parts) >= 2:
         affected.briefs |= {bid for bid, info in cards.items() if info.report == parts[1]}
     elif top in ("templates", "styles") or parts == (CONFIG_FILE,):
         affected.everything = True
@@ -196,17 +200,22 @@ class LiveBuilder:
         any other, and the next save tries again.
         """
         with self.rebuilding:
-            try:
-                return self._rebuild(affected, jobs, on_result)
-            except BriefpressError as exc:  # a problem outside any brief, e.g. out/ not ours
-                return self._stopped(exc.problems)
-            except OSError as exc:  # out/ cannot be written: a full disk, say
-                return self._stopped(write_error(exc, self.project).problems)
-            except Exception as exc:
-                return self._crashed(exc)
-            except KeyboardInterrupt:  # a stop signal: no brief after this one is made
-                self.stopped = True  # the caller decides (this may be a worker thread)
-                return Rebuild()
+            for attempt in range(RETRIES + 1):
+                try:
+                    return self._rebuild(affected, jobs, on_result)
+                except BriefpressError as exc:  # outside any brief, e.g. out/ not ours
+                    return self._stopped(exc.problems)
+                except FileNotFoundError as exc:  # out/ deleted while it was written
+                    if attempt == RETRIES:
+                        return self._stopped(write_error(exc, self.project).problems)
+                except OSError as exc:  # out/ cannot be written: a full disk, say
+                    return self._stopped(write_error(exc, self.project).problems)
+                except Exception as exc:
+                    return self._crashed(exc)
+                except KeyboardInterrupt:  # a stop signal: no brief after this one is made
+                    self.stopped = True  # the caller decides (this may be a worker thread)
+                    return Rebuild()
+            raise AssertionError("unreachable")
 
     def _crashed(self, exc: Exception) -> Rebuild:
         if not interrupted():  # a stop signal breaks the workers: that is no bug
@@ -509,118 +518,3 @@ def innermost(exc: BaseException) -> BaseException:
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
     return exc
-
-
-# --- the terminal ----------------------------------------------------------------
-
-
-class Terminal:
-    """What a watcher prints: one line per brief made or failed, problems as file:line."""
-
-    def __init__(self, root: Path, strict: bool, echo: Callable[..., None] | None = None) -> None:
-        import click
-
-        self.root = root.resolve()
-        self.strict = strict
-        self.echo = echo or click.echo
-        self.warnings: list[tuple[str, Problem]] = []  # this rebuild's, shown once at its end
-
-    def stamp(self) -> str:
-        return dt.datetime.now().strftime("%H:%M:%S")
-
-    def hooks(self, since: float | None) -> Hooks:
-        return Hooks(self.rebuild, self.result, since=since, on_notice=self.notice)
-
-    def notice(self, text: str) -> None:
-        self.echo(f"{self.stamp()} {text}", err=True)
-
-    def result(self, result: BriefResult) -> None:
-        """Each PDF as it is made (briefs found up to date are only counted, at the end)."""
-        if result.fresh:
-            return
-        output = result.output
-        shown = output.relative_to(self.root) if output.is_relative_to(self.root) else output
-        if result.failed(self.strict):
-            self.echo(f"{self.stamp()} FAILED {result.brief.id} ({result.edition})", err=True)
-        else:
-            plural = "s" if result.pages != 1 else ""
-            self.echo(f"{self.stamp()} built  {shown} ({result.pages} page{plural})")
-        for problem in result.problems:
-            if problem.is_error or self.strict:
-                self.echo(f"  {problem}", err=True)
-            else:
-                self.warnings.append((result.brief.id, problem))
-
-    def rebuild(self, outcome: Rebuild) -> None:
-        """Briefs whose input is wrong, then a one-line summary."""
-        shared = {str(p) for p in outcome.shared}
-        stopping = [p for p in outcome.shared if p.is_error or self.strict]
-        if stopping:
-            self.echo(f"{self.stamp()} problems that stop every brief using these files:", err=True)
-        for problem in stopping:
-            self.echo(f"  {problem}", err=True)
-        for card in outcome.blocked:
-            self.echo(f"{self.stamp()} FAILED {card.id} (not built)", err=True)
-            for problem in card.problems:
-                if str(problem) not in shared:
-                    self.echo(f"  {problem}", err=True)
-        for line in grouped_warnings(self.warnings):
-            self.echo(line, err=True)
-        self.warnings.clear()
-        failed = len(outcome.blocked) + sum(1 for r in outcome.results if r.failed(self.strict))
-        fresh = sum(1 for r in outcome.results if r.fresh)
-        built = len(outcome.results) - fresh - (failed - len(outcome.blocked))
-        if not outcome.results and not outcome.blocked:
-            self.echo(f"{self.stamp()} no brief affected")
-            return
-        summary = f"{built} built, {failed} failed, {fresh} up to date"
-        self.echo(f"{self.stamp()} {summary} ({outcome.seconds:.1f} s)")
-
-
-def first_build(builder: LiveBuilder, terminal: Terminal, jobs: int, force: bool) -> float:
-    """Build everything once (in parallel), then warm up; returns when it started."""
-    started = time.time()
-    affected = Affected.all()
-    if force:
-        affected.forced = set(builder.brief_ids())
-    terminal.rebuild(builder.rebuild(affected, jobs=jobs, on_result=terminal.result))
-    if builder.stopped:
-        raise KeyboardInterrupt
-    builder.warm()
-    return started
-
-
-def watch_build(
-    root: Path,
-    only: list[str] | None,
-    editions: tuple[str, ...],
-    strict: bool,
-    write_html: bool,
-    jobs: int,
-    force: bool = False,
-) -> None:
-    """``briefpress build --watch``: build, then rebuild on every save until Ctrl-C."""
-    import anyio
-
-    builder = LiveBuilder(root, editions, strict, write_html, only)
-    terminal = Terminal(root, strict)
-    hooks = terminal.hooks(since=first_build(builder, terminal, jobs, force))
-    hooks.on_ready = lambda: terminal.echo("Watching for changes; press Ctrl-C to stop.")
-    try:
-        anyio.run(run_live, builder, hooks)
-    except KeyboardInterrupt:
-        if finish_rebuild(builder):  # stopped in the middle of a rebuild: exit as a stop
-            raise
-        terminal.echo("Stopped watching.")
-
-
-def finish_rebuild(builder: LiveBuilder) -> bool:
-    """After a stop signal, end a rebuild still running in its worker thread: its workers
-    are stopped and it makes no further brief; True when one was running.
-
-    The thread outlives the event loop that started it, and the stop flag is cleared
-    when the command ends, so it is ended here, while the flag still stands."""
-    busy = builder.rebuilding.locked()
-    request_stop()
-    with builder.rebuilding:  # the thread stops at the next brief (or when its pool dies)
-        return busy or builder.stopped
