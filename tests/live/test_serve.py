@@ -176,6 +176,7 @@ def plant_personal_data(out: Path) -> None:
     os.symlink(out / "mail", out / "inbox")
     os.symlink(out / "mail/letter/plan.csv", out / "plan.csv")
     os.symlink(out / "letters/letter/0001-ana-perez.pdf", out / "summary.pdf")
+    os.link(out / "mail/letter/send-log.sqlite", out / "log.sqlite")
 
 
 PERSONAL_TARGETS = [
@@ -199,6 +200,7 @@ PERSONAL_TARGETS = [
     "/out/letters/letter/0001-ana-perez.pdf",
     "/out/LETTERS/letter/manifest.csv",
     "/out/summary.pdf",
+    "/out/log.sqlite",
     "/mail/letter/plan.csv",
 ]
 
