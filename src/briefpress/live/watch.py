@@ -448,69 +448,87 @@ async def run_live(builder: LiveBuilder, hooks: Hooks, stop_event: Any = None) -
     loop stays free (for the preview server's pages). Once the watcher is up,
     files saved since ``hooks.since`` (during the first build) are caught up on.
     """
-    import anyio
-    from watchfiles import awatch
+    await LiveLoop(builder, hooks, stop_event).run()
 
-    queued = Affected()
-    wake = anyio.Event()
-    ready = False
 
-    async def watch_once() -> None:
-        nonlocal ready
+class LiveLoop:
+    """The watcher and the rebuilding worker of :func:`run_live`, and what they share:
+    the saves not yet rebuilt and the event that wakes the worker."""
+
+    def __init__(self, builder: LiveBuilder, hooks: Hooks, stop_event: Any) -> None:
+        import anyio
+
+        self.builder, self.hooks, self.stop_event = builder, hooks, stop_event
+        self.queued = Affected()
+        self.wake = anyio.Event()
+        self.ready = False
+
+    async def run(self) -> None:
+        import anyio
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(self.watcher, tasks.cancel_scope)
+            tasks.start_soon(self.worker)
+
+    async def watch_once(self) -> None:
+        from watchfiles import awatch
+
+        builder = self.builder
         async for changes in awatch(
             *watch_paths(builder.root),
             watch_filter=watch_filter(builder.root),
-            stop_event=stop_event,
+            stop_event=self.stop_event,
             step=50,
             debounce=800,
             rust_timeout=IDLE_TICK,
             yield_on_timeout=True,
         ):
             paths = [Path(p) for _, p in changes]
-            if not ready:
-                ready = True
-                if hooks.since is not None:
-                    paths += changed_since(builder.root, hooks.since)
-                hooks.on_ready()
-            queued.merge(classify(paths, builder.root, builder.specs, builder.logos))
-            if queued:
-                wake.set()
+            if not self.ready:
+                self.ready = True
+                if self.hooks.since is not None:
+                    paths += changed_since(builder.root, self.hooks.since)
+                self.hooks.on_ready()
+            self.queued.merge(classify(paths, builder.root, builder.specs, builder.logos))
+            if self.queued:
+                self.wake.set()
 
-    async def watcher() -> None:
+    async def watcher(self, scope: Any) -> None:
         """Watch until stopped. watchfiles gives up on some events (a file name that is
         not UTF-8, a watched folder that vanished): say so, watch again, and rebuild
         everything, since saves may have been missed meanwhile."""
+        import anyio
+
         pause, last = 0.5, ""
         while True:
             try:
-                await watch_once()
+                await self.watch_once()
                 break  # the stop event was set
             except Exception as exc:
-                if stop_event is not None and stop_event.is_set():
+                if self.stop_event is not None and self.stop_event.is_set():
                     break
                 reason = printable(str(innermost(exc)))
                 if reason != last:  # the same cause again is not news
-                    hooks.on_notice(f"the file watcher stopped ({reason}); watching again")
+                    self.hooks.on_notice(f"the file watcher stopped ({reason}); watching again")
                 last = reason
-                queued.merge(Affected.all())
-                wake.set()
+                self.queued.merge(Affected.all())
+                self.wake.set()
                 await anyio.sleep(pause)
                 pause = min(pause * 2, 5.0)
-        tasks.cancel_scope.cancel()
+        scope.cancel()
 
-    async def worker() -> None:
-        nonlocal wake, queued
+    async def worker(self) -> None:
+        import anyio
+
         while True:
-            await wake.wait()
-            wake = anyio.Event()
-            job, queued = queued, Affected()
+            await self.wake.wait()
+            self.wake = anyio.Event()
+            job, self.queued = self.queued, Affected()
             if job:
-                rebuild = functools.partial(builder.rebuild, job, on_result=hooks.on_result)
-                hooks.on_rebuild(await anyio.to_thread.run_sync(rebuild))
-
-    async with anyio.create_task_group() as tasks:
-        tasks.start_soon(watcher)
-        tasks.start_soon(worker)
+                rebuild = functools.partial(
+                    self.builder.rebuild, job, on_result=self.hooks.on_result
+                )
+                self.hooks.on_rebuild(await anyio.to_thread.run_sync(rebuild))
 
 
 def innermost(exc: BaseException) -> BaseException:
