@@ -16,10 +16,10 @@ from conftest import run_cli
 URL = re.compile(r"Studio open at (http://127\.0\.0\.1:\d+/)")
 
 
-def test_other_hosts_are_refused_without_a_login(project: Path) -> None:
+def test_other_hosts_are_refused_without_users(project: Path) -> None:
     result = run_cli(["-C", str(project), "studio", "--host", "0.0.0.0"])
     assert result.code == 1
-    assert "listens on this machine only" in result.err and "Traceback" not in result.err
+    assert "needs a login: add a user first" in result.err and "Traceback" not in result.err
 
 
 def test_port_0_picks_a_free_port_and_ctrl_c_stops_it(project: Path) -> None:

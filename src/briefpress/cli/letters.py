@@ -17,8 +17,8 @@ from briefpress.cli.app import Context, cli, complete_brief_ids, letter_options
     "recipients_file",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="CSV or YAML (name, title, organisation, address; salutation, language, note), "
-    "relative to the project.",
+    help="CSV, YAML, .xlsx or .ods (name, title, organisation, address; salutation, language, "
+    "note), relative to the project; a sheet by name: list.xlsx#Sheet (default: the first).",
 )
 @click.option(
     "--out",

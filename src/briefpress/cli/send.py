@@ -32,7 +32,8 @@ from briefpress.cli.progress import Bar
     "--recipients",
     "recipients_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="CSV or YAML as for letters, with an email column (and optionally cc).",
+    help="CSV, YAML, .xlsx or .ods (list.xlsx#Sheet) as for letters, with an email column "
+    "(and optionally cc).",
 )
 @click.option("--dry-run", is_flag=True, help="Write the drafts and the plan; send nothing.")
 @click.option("--yes", is_flag=True, help="Send without asking (for scripts).")

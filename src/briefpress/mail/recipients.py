@@ -1,4 +1,4 @@
-"""Recipients of a mailing: a CSV or YAML file read into checked rows.
+"""Recipients of a mailing: a CSV, YAML, .xlsx or .ods file read into checked rows.
 
 The file is read as a table by :mod:`briefpress.mail.tables`; here each row is
 checked (names, addresses, languages, duplicates) into a :class:`Recipient`. Every

@@ -1,8 +1,10 @@
-"""Recipients files as tables: a CSV or YAML file read into raw rows, with their places.
+"""Recipients files as tables: a CSV, YAML or spreadsheet file read into raw rows, with
+their places.
 
 People keep mailing lists in spreadsheets, so the CSV reader accepts what spreadsheets
 write (a byte-order mark, ``;`` or tab separators, quoted multi-line addresses, old Mac
-line ends) and the YAML reader accepts a list of mappings. A row keeps the line it starts
+line ends), the YAML reader accepts a list of mappings, and a sheet of an .xlsx or .ods
+file is read as a CSV table (:mod:`briefpress.mail.sheets`). A row keeps the line it starts
 on; what is wrong with the file itself (its encoding, its header, a NUL) is a problem at
 its line. Checking a row's values is :mod:`briefpress.mail.recipients`' job.
 """
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from briefpress.core.errors import Location, Problem
 from briefpress.data.yamlload import MAX_BYTES, parse_yaml
+from briefpress.mail.sheets import MAX_FILE, SheetError, column_letter, sheet_table, split_sheet
 
 if TYPE_CHECKING:
     import _csv
@@ -63,10 +66,16 @@ class Source:
     path: Path
     display: str
     data: bytes | None
+    sheet: str | None = None  # the sheet named after ``#`` (``list.xlsx#Council``)
 
     @property
     def yaml(self) -> bool:
         return self.path.suffix.lower() in (".yaml", ".yml")
+
+    @property
+    def spreadsheet(self) -> str | None:
+        suffix = self.path.suffix.lower()
+        return suffix if suffix in (".xlsx", ".ods") else None
 
     def rows(self, problems: list[Problem], digest: hashlib.blake2b) -> Iterator[RawRow]:
         """The file's rows, read now; what is wrong with them goes to ``problems``."""
@@ -75,6 +84,10 @@ class Source:
                 raw = handle.read(MAX_BYTES + 1)
                 digest.update(raw)
                 yield from yaml_rows(raw, self.display, problems)
+            elif self.spreadsheet:
+                raw = handle.read(MAX_FILE + 1)
+                digest.update(raw)
+                yield from sheet_rows(raw, self.spreadsheet, self.sheet, self.display, problems)
             else:
                 yield from csv_rows(binary_lines(handle, digest), self.display, problems)
 
@@ -83,15 +96,18 @@ class Source:
 
 
 def open_source(path: Path, display: str, problems: list[Problem]) -> Source | None:
-    """The file as a :class:`Source`, or None with the reason in ``problems``."""
+    """The file as a :class:`Source`, or None with the reason in ``problems``;
+    ``list.xlsx#Council`` names a sheet of a spreadsheet."""
     where = Location(display)
+    name, sheet = split_sheet(path.name)
+    path = path.with_name(name)
     try:
         if path.is_dir():
             problems.append(Problem(where, "this is a folder, not a recipients file"))
             return None
         if stat.S_ISREG(path.stat().st_mode):
             with path.open("rb"):
-                return Source(path, display, None)  # readable: it is read in each pass
+                return Source(path, display, None, sheet)  # readable: read in each pass
         with path.open("rb") as handle:  # a pipe may be meant (<(...)); /dev/zero is not
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -103,7 +119,7 @@ def open_source(path: Path, display: str, problems: list[Problem]) -> Source | N
     if len(data) > MAX_BYTES:
         problems.append(Problem(where, f"the file is larger than {MAX_BYTES} bytes"))
         return None
-    return Source(path, display, data)
+    return Source(path, display, data, sheet)
 
 
 class LineTooLong(Exception):
@@ -303,6 +319,38 @@ def _csv_body(
             elif column == "" and value.strip():
                 problems.append(row_problem(row, "a value in a column without a name"))
         yield row
+
+
+# --- spreadsheets ----------------------------------------------------------------------
+
+
+def sheet_rows(
+    raw: bytes, suffix: str, sheet: str | None, display: str, problems: list[Problem]
+) -> Iterator[RawRow]:
+    """Rows of a spreadsheet's sheet, its first row the header, each located at the sheet
+    and row number the spreadsheet shows (``list.xlsx#Council``, row 4)."""
+    try:
+        name, table = sheet_table(raw, suffix, sheet)
+        where = f"{split_sheet(display)[0]}#{name}"
+        columns, header_problems = check_header(next(table, []), where)
+        problems += header_problems
+        number = 0
+        for line, values in enumerate(table, start=2):
+            if not any(v.strip() for v in values):
+                continue  # a blank row between rows
+            number += 1
+            row = RawRow(number, Location(where, line))
+            for index, value in enumerate(values):
+                column = columns[index] if index < len(columns) else ""
+                if column:
+                    row.values[column] = value
+                elif column == "" and value.strip():
+                    spot = Location(where, line, index + 1)
+                    message = f"a value in column {column_letter(index + 1)}, which has no name"
+                    problems.append(Problem(spot, f"{message} (row {number})"))
+            yield row
+    except SheetError as exc:
+        problems.append(Problem(Location(display), str(exc)))
 
 
 # --- YAML --------------------------------------------------------------------------

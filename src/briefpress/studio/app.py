@@ -5,7 +5,8 @@ studio's own CSS and JavaScript modules (``static/``). Files are served from
 ``static/`` only; built PDFs reach the page through the preview route, never as
 files from ``out/``, so nothing under ``out/mail/`` (names and addresses of a
 mailing) can ever be served. It listens on 127.0.0.1 unless told otherwise and
-answers only to local host names.
+answers only to local host names; on another address it runs in team mode (team.py),
+behind a login, and refuses to start without users.
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ from starlette.staticfiles import StaticFiles
 from briefpress.core.errors import BriefpressError
 from briefpress.live.serve import LOCAL_HOSTS, PreviewServer, listen
 from briefpress.studio.api import Api
+from briefpress.studio.letterfiles import LetterFiles
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
+from briefpress.studio.recipientlists import Recipients
 from briefpress.studio.security import CsrfGuard, Session
+from briefpress.studio.sending import Sending
 from briefpress.studio.store import ProjectFiles
+from briefpress.studio.team_app import TeamMode, team_serving
 
 STATIC = Path(__file__).parent / "static"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -38,13 +43,18 @@ def create_app(
     root: Path,
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS,
     warm: bool = True,
+    team: TeamMode | None = None,
 ) -> Starlette:
-    """The studio over the project at ``root``."""
+    """The studio over the project at ``root``; ``team``: behind a login (team mode)."""
     files = ProjectFiles(root)
-    session = Session()
+    session = team.session if team else Session()
     previewer = Previewer(files.root)
     api = Api(files, session, previewer)
     pages = Pages(files, session)
+    sending = Sending(files.root, pages)
+    sending.hook_pages(pages.env)
+    if team:
+        team.hook_pages(pages.env)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -53,12 +63,17 @@ def create_app(
         yield
 
     routes = [
+        *(team.routes() if team else []),
+        *sending.routes(),
+        *Recipients(files.root, pages).routes(),
+        *LetterFiles(files.root).routes(),
         *api.routes(),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
+        *(team.middleware() if team else []),
         Middleware(CsrfGuard, session=session),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
@@ -66,24 +81,33 @@ def create_app(
     return app
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the studio until Ctrl-C; ``port`` 0 picks a free port. Prints the address."""
+def serve(
+    root: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    tls: tuple[Path, Path] | None = None,
+    team: bool = False,
+) -> None:
+    """Run the studio until Ctrl-C; ``port`` 0 picks a free port. Prints the address.
+    ``tls``: a certificate and its key, for https; ``team``: a login even on loopback
+    (behind a reverse proxy on this machine)."""
     if not (root / "briefs").is_dir():
         raise BriefpressError(
             "no briefs/ folder here: this is not a briefpress project "
             "(start one with: briefpress init, or name one with -C DIR)"
         )
-    if host not in LOOPBACK:
-        raise BriefpressError(
-            f"the studio listens on this machine only (127.0.0.1), not on {host}: it has "
-            "no login yet, and anyone who can reach it could change the project"
-        )
+    mode, hosts, options = team_serving(root, host, LOOPBACK, tls, team)
     sock = listen(host, port)
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{sock.getsockname()[1]}/"
-    app = create_app(root, (*LOCAL_HOSTS, host))
+    url = f"{'https' if tls else 'http'}://{shown}:{sock.getsockname()[1]}/"
+    app = create_app(root, hosts or (*LOCAL_HOSTS, host), team=mode)
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, timeout_graceful_shutdown=2, lifespan="on"
+        app,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=2,
+        lifespan="on",
+        **options,
     )
     print(f"Studio open at {url} (Ctrl-C to stop)", flush=True)
     PreviewServer(config, on_exit=lambda: None).run(sockets=[sock])

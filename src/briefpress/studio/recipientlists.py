@@ -1,0 +1,200 @@
+"""The studio's Recipients pages: a recipients file uploaded into ``briefs/recipients/``
+and shown as a table, every problem on its row.
+
+An officer's mailing list is a spreadsheet or a CSV export; the checks ``letters`` and
+``send`` make (addresses, duplicates, header injection, languages) are the ones shown
+here, read by the same code (mail/recipients.py), so a list the page shows clean is one
+the commands accept. The rows are names and addresses: the routes are a sender's
+(team.py's ``ROUTE_ROLES``), and the files are never served as files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from briefpress.core.errors import Problem
+from briefpress.core.files import name_problem, write_atomic
+from briefpress.core.i18n import SOURCE_LANGUAGE
+from briefpress.mail.recipients import load_recipients
+from briefpress.mail.sheets import MAX_FILE
+from briefpress.mail.tables import COLUMNS, open_source
+from briefpress.studio import records
+from briefpress.studio.pages import Pages
+
+FOLDER = Path("briefs") / "recipients"
+SUFFIXES = (".csv", ".yaml", ".yml", ".xlsx", ".ods")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}")
+MAX_SHOWN = 2000  # rows in the page's table; the checks still read them all
+ZIP = b"PK\x03\x04"
+
+
+class Refusal(Exception):
+    """An upload or a name the studio will not take, with its HTTP status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def check_name(name: str) -> str:
+    """A recipients file's name: a plain file name with a known suffix, never a path."""
+    if not NAME.fullmatch(name) or ".." in name or name_problem(name):
+        raise Refusal(f"{name[:60]!r} is not a file name briefpress accepts", 404)
+    if not name.lower().endswith(SUFFIXES):
+        raise Refusal(f"a recipients file is {', '.join(SUFFIXES)}", 415)
+    return name
+
+
+def listing(root: Path) -> list[str]:
+    folder = root / FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.name for p in folder.iterdir() if p.is_file() and p.name.lower().endswith(SUFFIXES)
+    )
+
+
+def save(root: Path, name: str, data: bytes, replace: bool) -> str:
+    """Write an uploaded recipients file whole; an existing one only when asked."""
+    name = check_name(name)
+    if not data:
+        raise Refusal("the file is empty", 415)
+    if len(data) > MAX_FILE:
+        raise Refusal(f"the file is larger than {MAX_FILE // 2**20} MB", 413)
+    spreadsheet = name.lower().endswith((".xlsx", ".ods"))
+    if spreadsheet != data.startswith(ZIP):
+        raise Refusal(f"the file is named {Path(name).suffix} but is not one", 415)
+    path = root / FOLDER / name
+    if path.exists() and not replace:
+        raise Refusal(f"{FOLDER / name} exists already: replace it, or rename yours", 409)
+    write_atomic(path, data)
+    return name
+
+
+def table(root: Path, name: str) -> dict[str, Any]:
+    """The file's rows with their values and their own problems; the file's problems."""
+    name = check_name(name)
+    path, display = root / FOLDER / name, f"{FOLDER.as_posix()}/{name}"
+    if not path.is_file():
+        raise Refusal(f"no recipients file {display}", 404)
+    _, problems = load_recipients(path, display, SOURCE_LANGUAGE)
+    rows: list[dict[str, Any]] = []
+    by_line: dict[tuple[str, int | None], dict[str, Any]] = {}
+    source = open_source(path, display, [])
+    if source is not None:
+        for raw in source.rows([], hashlib.blake2b()):
+            if len(rows) >= MAX_SHOWN:
+                break
+            shown: dict[str, Any] = {
+                "row": raw.row,
+                "line": raw.loc.line,
+                "values": raw.values,
+                "problems": [],
+            }
+            rows.append(shown)
+            by_line[(raw.loc.file, raw.loc.line)] = shown
+    general: list[dict[str, Any]] = []
+    for problem in problems:
+        found = by_line.get((problem.location.file, problem.location.line))
+        (found["problems"] if found else general).append(described(problem))
+    columns = [c for c in COLUMNS if any(c in r["values"] for r in rows)]
+    errors = sum(1 for p in problems if p.is_error)
+    return {"file": name, "columns": columns, "rows": rows, "problems": general, "errors": errors}
+
+
+def described(problem: Problem) -> dict[str, Any]:
+    return {
+        "where": str(problem.location),
+        "message": problem.message,
+        "hint": problem.hint,
+        "severity": problem.severity,
+    }
+
+
+class Recipients:
+    """The Recipients pages and their JSON API."""
+
+    def __init__(self, root: Path, pages: Pages) -> None:
+        self.root = root
+        self.pages = pages
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/recipients", self.index),
+            Route("/recipients/{name}", self.page),
+            Route("/api/recipients", self.files_json),
+            Route("/api/recipients", self.upload, methods=["POST"]),
+            Route("/api/recipients/{name}", self.table_json),
+        ]
+
+    async def index(self, request: Request) -> Response:
+        project, _ = await asyncio.to_thread(records.load, self.root)
+        files = await asyncio.to_thread(listing, self.root)
+        return self.pages.render(
+            "recipients.html.j2",
+            project,
+            title="Recipients",
+            files=files,
+            table=None,
+            limit=MAX_FILE // 2**20,
+        )
+
+    async def page(self, request: Request) -> Response:
+        project, _ = await asyncio.to_thread(records.load, self.root)
+        try:
+            shown = await asyncio.to_thread(table, self.root, request.path_params["name"])
+        except Refusal as exc:
+            return self.pages.render(
+                "recipients.html.j2",
+                project,
+                exc.status,
+                title="Recipients",
+                files=[],
+                table=None,
+                error=str(exc),
+                limit=MAX_FILE // 2**20,
+            )
+        return self.pages.render(
+            "recipients.html.j2",
+            project,
+            title=f"Recipients: {shown['file']}",
+            files=[],
+            table=shown,
+            limit=MAX_FILE // 2**20,
+        )
+
+    async def files_json(self, request: Request) -> Response:
+        files = await asyncio.to_thread(listing, self.root)
+        return JSONResponse({"files": files}, headers={"Cache-Control": "no-store"})
+
+    async def table_json(self, request: Request) -> Response:
+        try:
+            shown = await asyncio.to_thread(table, self.root, request.path_params["name"])
+        except Refusal as exc:
+            return JSONResponse({"error": str(exc)}, exc.status)
+        return JSONResponse(shown, headers={"Cache-Control": "no-store"})
+
+    async def upload(self, request: Request) -> Response:
+        """A recipients file from the page (multipart: ``file``, optional ``replace``)."""
+        if int(request.headers.get("content-length") or 0) > MAX_FILE + 64 * 1024:
+            return JSONResponse({"error": f"the file is larger than {MAX_FILE // 2**20} MB"}, 413)
+        try:
+            async with request.form(max_files=1, max_fields=2, max_part_size=MAX_FILE) as form:
+                sent = form.get("file")
+                if not isinstance(sent, UploadFile) or not sent.filename:
+                    raise Refusal("choose a recipients file to upload", 415)
+                data = await sent.read(MAX_FILE + 1)
+                name, replace = sent.filename, form.get("replace") == "1"
+            saved = await asyncio.to_thread(save, self.root, name, data, replace)
+        except Refusal as exc:
+            return JSONResponse({"error": str(exc)}, exc.status)
+        return JSONResponse({"file": saved, "url": f"/recipients/{saved}"}, 201)

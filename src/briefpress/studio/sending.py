@@ -1,0 +1,232 @@
+"""The studio's Sending pages: each mailing's send log as a table, for senders only.
+
+The send log (``out/mail/<id>/send-log.sqlite``) says who was sent their letter, who
+failed and why, and whose message may or may not have left (unknown). An officer needs
+that without a terminal, but the folder holds names and addresses: so the studio never
+serves it as a file; these pages read it through the channel's own log API and show it
+to those whose role allows (team.py's ``ROUTE_ROLES``: ``/sending`` and ``/api/send``
+are a sender's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from briefpress.channels.drafts import mail_folder
+from briefpress.channels.log import LOG_FILE, STATES, open_log
+from briefpress.core.errors import BriefpressError
+from briefpress.data.load import Project
+from briefpress.studio import records
+from briefpress.studio.mailing import Busy, Mailings
+from briefpress.studio.pages import Pages
+from briefpress.studio.recipientlists import Refusal, listing
+from briefpress.studio.store import Refused, check_id
+from briefpress.studio.team import current_user
+
+
+def mailings(root: Path) -> list[str]:
+    """The letters that have a send log, by id."""
+    folder = root / "out" / "mail"
+    if not folder.is_dir():
+        return []
+    return sorted(p.parent.name for p in folder.glob(f"*/{LOG_FILE}") if p.is_file())
+
+
+def send_log(root: Path, letter_id: str) -> dict[str, Any]:
+    """One mailing's counts by state and every recipient's line, as JSON."""
+    project = Project(root=root)
+    folder = mail_folder(project, check_id(letter_id, "letter's id"))
+    if not (folder / LOG_FILE).is_file():
+        raise Refused(f"no send log for {letter_id!r} yet")
+    with open_log(folder, display=project.display(folder / LOG_FILE)) as log:
+        entries = [
+            {
+                "row": e.row,
+                "name": e.name,
+                "email": e.email,
+                "state": e.state,
+                "attempts": e.attempts,
+                "answer": e.answer or "",
+                "finished": when(e.finished),
+            }
+            for e in sorted(log.entries(), key=lambda e: e.row)
+        ]
+        return {"letter": letter_id, "counts": log.counts(), "entries": entries}
+
+
+def when(stamp: float | None) -> str:
+    if stamp is None:
+        return ""
+    return dt.datetime.fromtimestamp(stamp, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def may_send() -> bool:
+    """Whether this request's person may see recipients and sending (always, alone)."""
+    user = current_user()
+    return user is None or user["role"] == "sender"
+
+
+DRAFT = re.compile(r"[^/\\\x00-\x1f.][^/\\\x00-\x1f]{0,200}\.eml")  # a file name, never a path
+
+
+def letter_ids(project: Project, root: Path) -> list[str]:
+    """The project's letters (briefs with a ``letter:``) and any mailing with a log."""
+    letters = {i for i, b in project.briefs.items() if getattr(b, "letter", None) is not None}
+    return sorted(letters | set(mailings(root)))
+
+
+class Sending:
+    """The Sending pages and their JSON: dry runs, sends, their progress and the log."""
+
+    def __init__(self, root: Path, pages: Pages) -> None:
+        self.root = root
+        self.pages = pages
+        self.mailings = Mailings(root)
+
+    def hook_pages(self, env: jinja2.Environment) -> None:
+        env.globals["may_send"] = may_send
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/sending", self.index),
+            Route("/sending/{letter_id}", self.letter),
+            Route("/api/send/{letter_id}/log", self.log_json),
+            Route("/api/send/{letter_id}/job", self.job_json),
+            Route("/api/send/{letter_id}/dry-run", self.dry_run, methods=["POST"]),
+            Route("/api/send/{letter_id}/start", self.start, methods=["POST"]),
+            Route("/api/send/{letter_id}/stop", self.stop, methods=["POST"]),
+            Route("/api/send/{letter_id}/drafts/{name}", self.draft),
+        ]
+
+    async def index(self, request: Request) -> Response:
+        project, _ = await asyncio.to_thread(records.load, self.root)
+        found = await asyncio.to_thread(letter_ids, project, self.root)
+        return self.pages.render(
+            "sending.html.j2", project, title="Sending", mailings=found, letter=None
+        )
+
+    async def letter(self, request: Request) -> Response:
+        project, _ = await asyncio.to_thread(records.load, self.root)
+        letter_id = request.path_params["letter_id"]
+        log, error = None, None
+        try:
+            known = await asyncio.to_thread(letter_ids, project, self.root)
+            if check_id(letter_id, "letter's id") not in known:
+                raise Refused(f"no letter {letter_id!r} in briefs/")
+            if letter_id in mailings(self.root):
+                log = await asyncio.to_thread(send_log, self.root, letter_id)
+        except (Refused, BriefpressError) as exc:
+            error = str(exc)
+        job = self.mailings.job(letter_id)
+        files = await asyncio.to_thread(listing, self.root)
+        running = job is not None and job.json()["running"]
+        response = self.pages.render(
+            "sending.html.j2",
+            project,
+            404 if error else 200,
+            title=f"Sending {letter_id}",
+            mailings=[],
+            letter=None if error else letter_id,
+            log=log,
+            states=STATES,
+            job=job.json() if job else None,
+            files=files,
+            **({"error": error} if error else {}),
+        )
+        if running:
+            response.headers["Refresh"] = "3"  # the page follows the send, without script
+        return response
+
+    async def log_json(self, request: Request) -> Response:
+        try:
+            log = await asyncio.to_thread(send_log, self.root, request.path_params["letter_id"])
+        except (Refused, BriefpressError) as exc:
+            return JSONResponse({"error": str(exc)}, 404)
+        return JSONResponse(log, headers={"Cache-Control": "no-store"})
+
+    async def job_json(self, request: Request) -> Response:
+        job = self.mailings.job(request.path_params["letter_id"])
+        body = job.json() if job else {"state": "none", "running": False}
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    async def dry_run(self, request: Request) -> Response:
+        body = await small_json(request)
+        try:
+            plan = await asyncio.to_thread(
+                self.mailings.dry_run,
+                request.path_params["letter_id"],
+                str(body.get("recipients", "")),
+                body.get("resend_unknown") is True,
+            )
+        except (Refused, Refusal, Busy) as exc:
+            return JSONResponse({"error": str(exc)}, 409 if isinstance(exc, Busy) else 404)
+        except BriefpressError as exc:
+            problems = [str(p) for p in exc.problems]
+            return JSONResponse({"error": str(exc), "problems": problems}, 422)
+        return JSONResponse(plan)
+
+    async def start(self, request: Request) -> Response:
+        """A send, confirmed by the number of messages typed; it runs on without the page."""
+        body = await small_json(request)
+        confirm = body.get("confirm")
+        if not isinstance(confirm, int) or isinstance(confirm, bool):
+            return JSONResponse({"error": "type the number of messages to send"}, 422)
+        password = body.get("password") or None
+        user = current_user()
+        try:
+            job = self.mailings.start(
+                request.path_params["letter_id"],
+                str(body.get("recipients", "")),
+                confirm,
+                str(password) if password else None,
+                user["name"] if user else None,
+                body.get("resend_unknown") is True,
+            )
+        except (Refused, Refusal) as exc:
+            return JSONResponse({"error": str(exc)}, 404)
+        except Busy as exc:
+            return JSONResponse({"error": str(exc)}, 409)
+        return JSONResponse(job.json(), 202)
+
+    async def stop(self, request: Request) -> Response:
+        stopped = self.mailings.stop(request.path_params["letter_id"])
+        return JSONResponse({"stopping": stopped}, 202 if stopped else 409)
+
+    async def draft(self, request: Request) -> Response:
+        """A draft of the last dry run, to open in a mail program: a sender's download."""
+        name = request.path_params["name"]
+        try:
+            folder = mail_folder(
+                Project(root=self.root), check_id(request.path_params["letter_id"], "letter")
+            )
+        except (Refused, BriefpressError):
+            return JSONResponse({"error": "not found"}, 404)
+        path = folder / "drafts" / name
+        if not DRAFT.fullmatch(name) or ".." in name or not path.is_file():
+            return JSONResponse({"error": "not found"}, 404)
+        headers = {
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{name}"',
+        }
+        return FileResponse(path, media_type="message/rfc822", headers=headers)
+
+
+async def small_json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > 16 * 1024:
+        return {}
+    try:
+        value = json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

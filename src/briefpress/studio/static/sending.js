@@ -1,0 +1,100 @@
+// The Sending page: a dry run listed with its drafts, then a send confirmed by its count.
+const token = document.querySelector('meta[name="csrf-token"]').content;
+const letter = document.getElementById("letter-id")?.textContent;
+const base = `/api/send/${encodeURIComponent(letter)}`;
+
+async function post(path, body) {
+  const response = await fetch(base + path, {
+    method: "POST",
+    headers: { "X-CSRF-Token": token, "Content-Type": "application/json" },
+    body: JSON.stringify(body || {}),
+  });
+  const answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+  return { ok: response.ok, answer };
+}
+
+function resendUnknown() {
+  return Boolean(document.querySelector('input[name="resend_unknown"]')?.checked);
+}
+
+function show(element, text) {
+  element.textContent = text;
+  element.hidden = !text;
+}
+
+function el(tag, text) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function showPlan(plan) {
+  const box = document.getElementById("plan");
+  box.replaceChildren();
+  box.append(el("p", `${plan.count} message${plan.count === 1 ? "" : "s"} to send` +
+    (plan.already_sent ? `; ${plan.already_sent} already sent (not sent again)` : "") + "."));
+  for (const w of plan.warnings) box.append(el("p", w));
+  if (plan.count) {
+    const list = el("ul");
+    list.className = "drafts";
+    for (const item of plan.to_send) {
+      const li = el("li");
+      const link = el("a", `row ${item.row}: ${item.name} <${item.email}>`);
+      link.href = `${base}/drafts/${encodeURIComponent(item.draft)}`;
+      const pdf = el("a", "letter (PDF)");
+      pdf.href = `/api/letters/${encodeURIComponent(letter)}/${item.row}.pdf`;
+      pdf.setAttribute("aria-label", `${item.name}'s letter (PDF)`);
+      li.append(link, " · ", pdf);
+      list.append(li);
+    }
+    box.append(list);
+  }
+  const panel = document.getElementById("send-panel");
+  document.getElementById("send-count").textContent = String(plan.count);
+  panel.hidden = plan.count === 0;
+}
+
+const dry = document.getElementById("dry-run");
+dry?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const problem = document.getElementById("dry-problem");
+  show(problem, "");
+  const button = dry.querySelector("button");
+  button.disabled = true;
+  show(document.getElementById("plan"), "Making the drafts…");
+  try {
+    const { ok, answer } = await post("/dry-run", {
+      recipients: dry.recipients.value, resend_unknown: resendUnknown(),
+    });
+    if (ok) showPlan(answer);
+    else {
+      show(document.getElementById("plan"), "");
+      show(problem, [answer.error, ...(answer.problems || [])].join("\n"));
+    }
+  } finally {
+    button.disabled = false;
+  }
+});
+
+const send = document.getElementById("send");
+send?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const problem = document.getElementById("send-problem");
+  const confirm = Number.parseInt(send.confirm.value, 10);
+  if (Number.isNaN(confirm)) {
+    show(problem, "Type the number of messages to send.");
+    return;
+  }
+  const { ok, answer } = await post("/start", {
+    recipients: dry.recipients.value, confirm, password: send.password.value,
+    resend_unknown: resendUnknown(),
+  });
+  send.password.value = "";
+  if (ok) window.location.reload();
+  else show(problem, answer.error);
+});
+
+document.getElementById("stop-send")?.addEventListener("click", async () => {
+  await post("/stop");
+  window.location.reload();
+});

@@ -1,0 +1,174 @@
+"""The Recipients page: a spreadsheet uploaded into briefs/recipients/ and shown as a
+table, each problem on its row; a sender's page only."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from openpyxl import Workbook
+from running import Answer
+from teamclient import OPENER, Client, team_studio
+
+from briefpress.studio import auth
+
+PASSWORD = "a sender's long password"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PEOPLE = [
+    ["name", "title", "organisation", "address", "email", "language"],
+    [
+        "Wanjiru Kamau",
+        "Senator",
+        "Senate of Kenya",
+        "Parliament Road\nNairobi",
+        "wk@example.ke",
+        "en",
+    ],
+    ["Tomás Ortega", "Diputado", "Congreso", "Calle Mayor 1\nMadrid", "to@example.es", "es"],
+    ["Lena Weber", "MdB", "Bundestag", "Platz der Republik 1\nBerlin", "lena.weber@", "en"],
+    [
+        "Priya Nair",
+        "MLA",
+        "Kerala Assembly",
+        "Vikas Bhavan\nThiruvananthapuram",
+        "pn@example.in",
+        "en",
+    ],
+    ["Sione Tupou", "MP", "Legislative Assembly", "Nuku'alofa", "st@example.to", "en"],
+]
+
+
+def workbook(path: Path, rows: list[list[Any]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Mailing"
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def upload(client: Client, name: str, data: bytes, replace: bool = False) -> Answer:
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    ]
+    if replace:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="replace"\r\n\r\n1\r\n'.encode()
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    headers = {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "X-CSRF-Token": client.token,
+    }
+    request = urllib.request.Request(client.url + "/api/recipients", data=body, method="POST")
+    for key, value in {**headers, "Cookie": client.cookie}.items():
+        request.add_header(key, value)
+    try:
+        with OPENER.open(request, timeout=60) as response:
+            return Answer(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, dict(error.headers), error.read())
+
+
+@pytest.fixture
+def team(cities: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
+    auth.add_user(cities, "sam", "sender", PASSWORD)
+    auth.add_user(cities, "eve", "editor", PASSWORD)
+    return cities
+
+
+@pytest.fixture
+def url(team: Path) -> Iterator[str]:
+    with team_studio(team) as running:
+        yield running
+
+
+def test_an_uploaded_spreadsheet_is_a_table_with_problems_on_their_rows(
+    url: str, team: Path, tmp_path: Path
+) -> None:
+    sender = Client(url)
+    sender.login("sam", PASSWORD)
+    data = workbook(tmp_path / "mps.xlsx", PEOPLE).read_bytes()
+    answer = upload(sender, "mps.xlsx", data)
+    assert answer.status == 201, answer.body
+    assert (team / "briefs/recipients/mps.xlsx").read_bytes() == data
+    table = sender.get("/api/recipients/mps.xlsx").json
+    assert [r["values"]["name"] for r in table["rows"]] == [p[0] for p in PEOPLE[1:]]
+    assert table["rows"][0]["values"]["address"] == "Parliament Road\nNairobi"
+    troubled = {r["row"]: r["problems"] for r in table["rows"] if r["problems"]}
+    assert list(troubled) == [3]
+    assert "'lena.weber@': not an e-mail address" in troubled[3][0]["message"]
+    assert troubled[3][0]["where"] == "briefs/recipients/mps.xlsx#Mailing:4"
+    assert table["errors"] == 1 and table["problems"] == []
+    page = sender.get("/recipients/mps.xlsx").body.decode()
+    assert '<tr class="bad" id="row-3">' in page and "1 problem to fix" in page
+    assert "mps.xlsx" in sender.get("/recipients").body.decode()
+
+    # The fixed file replaces it only when asked; then the table is clean.
+    fixed = [row[:] for row in PEOPLE]
+    fixed[3][4] = "lena.weber@example.de"
+    data = workbook(tmp_path / "fixed.xlsx", fixed).read_bytes()
+    assert upload(sender, "mps.xlsx", data).status == 409
+    assert upload(sender, "mps.xlsx", data, replace=True).status == 201
+    assert sender.get("/api/recipients/mps.xlsx").json["errors"] == 0
+
+
+def test_uploads_are_checked_and_kept_from_editors(url: str, team: Path) -> None:
+    sender, editor = Client(url), Client(url)
+    sender.login("sam", PASSWORD)
+    editor.login("eve", PASSWORD)
+    assert upload(sender, "people.exe", b"MZ").status == 415
+    assert upload(sender, "people.xlsx", b"name,title\n").status == 415  # not a spreadsheet
+    assert upload(sender, "..csv", b"a").status == 404
+    assert upload(editor, "people.csv", b"name\n").status == 403
+    assert editor.get("/recipients").status == 403
+    assert editor.get("/api/recipients").status == 403
+    no_token = Client(url, cookie=sender.cookie)  # the cookie, but not the page's token
+    assert upload(no_token, "people.csv", b"name\n").status == 403
+    assert not (team / "briefs/recipients/people.csv").exists()
+    assert sender.get("/api/recipients/..%2Fbriefpress.yaml").status == 404
+
+
+def test_in_chromium_a_sender_uploads_and_sees_row_3(url: str, tmp_path: Path) -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the browser test, but Debian's chromium is missing")
+        pytest.skip("needs Debian's chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    people = workbook(tmp_path / "council.xlsx", PEOPLE)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = chromium.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(20_000)
+            page.goto(url + "/recipients")
+            assert "/login?next=%2Frecipients" in page.url
+            page.get_by_label("Name").fill("sam")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url(url + "/recipients")
+            page.get_by_label("Recipients file").set_input_files(str(people))
+            page.get_by_role("button", name="Upload").click()
+            page.wait_for_url(url + "/recipients/council.xlsx")
+            row = page.locator("#row-3")
+            assert "not an e-mail address" in row.inner_text()
+            assert page.locator("tr.bad").count() == 1
+            page.screenshot(path=str(tmp_path / "recipients.png"), full_page=True)
+        finally:
+            chromium.close()
