@@ -10,6 +10,7 @@ that layout (`layout:`), and named <brief>-<layout>-<page>.png.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -33,7 +34,8 @@ def copy_with_layout(target: Path, layout: str) -> Path:
         if (REPO / name).is_dir():
             shutil.copytree(REPO / name, target / name)
     config = (REPO / "briefpress.yaml").read_text(encoding="utf-8")
-    (target / "briefpress.yaml").write_text(config + f"\nlayout: {layout}\n", encoding="utf-8")
+    config = re.sub(r"(?m)^layout:.*$", "", config) + f"\nlayout: {layout}\n"
+    (target / "briefpress.yaml").write_text(config, encoding="utf-8")
     return target
 
 

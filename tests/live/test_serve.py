@@ -151,7 +151,8 @@ TRAVERSALS = [
 ]
 
 
-def test_nothing_outside_out_is_served(server: Server) -> None:
+def test_nothing_outside_out_is_served(server: Server, project: Path) -> None:
+    assert_no_personal_data(server, project)  # the same server: one start for both
     for target in TRAVERSALS:
         status, body = raw_get(server.url, target)
         assert status in (400, 404), (target, status)
@@ -175,6 +176,7 @@ def plant_personal_data(out: Path) -> None:
     os.symlink(out / "mail", out / "inbox")
     os.symlink(out / "mail/letter/plan.csv", out / "plan.csv")
     os.symlink(out / "letters/letter/0001-ana-perez.pdf", out / "summary.pdf")
+    os.link(out / "mail/letter/send-log.sqlite", out / "log.sqlite")
 
 
 PERSONAL_TARGETS = [
@@ -198,11 +200,12 @@ PERSONAL_TARGETS = [
     "/out/letters/letter/0001-ana-perez.pdf",
     "/out/LETTERS/letter/manifest.csv",
     "/out/summary.pdf",
+    "/out/log.sqlite",
     "/mail/letter/plan.csv",
 ]
 
 
-def test_personal_data_is_never_served(server: Server, project: Path) -> None:
+def assert_no_personal_data(server: Server, project: Path) -> None:
     """Nothing under out/mail/ or out/letters/ leaves the server, however it is asked
     for, and the pages never link there."""
     for target in PERSONAL_TARGETS:

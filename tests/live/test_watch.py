@@ -59,6 +59,21 @@ def test_templates_styles_and_config_affect_every_brief(tmp_path: Path, name: st
     assert affected(tmp_path, name).everything
 
 
+@pytest.mark.parametrize("name", ["briefs", "reports", "templates", "styles"])
+def test_a_source_folder_renamed_away_and_back_affects_every_brief(
+    tmp_path: Path, name: str
+) -> None:
+    assert affected(tmp_path, name).everything
+
+
+def test_a_report_folder_renamed_affects_its_briefs(tmp_path: Path) -> None:
+    assert affected(tmp_path, "reports/mini-report").briefs == {"arcadia", "fines"}
+
+
+def test_the_logo_affects_every_brief(tmp_path: Path) -> None:
+    assert classify([tmp_path / "art" / "logo.svg"], tmp_path, SPECS, ("art/logo.svg",)).everything
+
+
 def test_the_built_in_theme_affects_every_brief(tmp_path: Path) -> None:
     found = classify([THEME_TEMPLATES / "base.html.j2"], tmp_path, SPECS)
     assert found.everything and found.templates

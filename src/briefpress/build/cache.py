@@ -115,15 +115,6 @@ def cache_name(brief_id: str, edition: str, suffix: str = "") -> str:
     return f"{brief_id}:{edition}{suffix}"
 
 
-def output_facts(output: Path) -> tuple[int, str] | None:
-    """Size and SHA-256 of an output that is a regular file; None for anything else."""
-    info = _stat(output)
-    if info is None:
-        return None
-    digest = file_digest(output)
-    return None if digest.startswith("unreadable") else (info.st_size, digest)
-
-
 def _stat(output: Path) -> os.stat_result | None:
     """The output's own facts (a symbolic link is never a recorded output)."""
     try:

@@ -24,6 +24,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -266,7 +267,8 @@ class OutputFiles(StaticFiles):
     ``out/mail/`` or ``out/letters/`` (send plans, drafts, the send log, personal
     letters: names and e-mail addresses). The check is made on the path as asked, in
     any case, and again on the file it leads to, every link followed, so neither ``..``,
-    percent-encoding nor a symbolic link planted in ``out/`` reaches those folders. A
+    percent-encoding nor a symbolic link planted in ``out/`` reaches those folders (nor
+    a hard link: a file with several names is not served). A
     missing ``out/`` (deleted while serving) is "not found" too, until the next build
     makes it again."""
 
@@ -280,6 +282,8 @@ class OutputFiles(StaticFiles):
         real = os.path.relpath(os.path.realpath(full_path), root)
         if real.startswith("..") or not servable(real):
             return "", None
+        if stat.S_ISREG(found.st_mode) and found.st_nlink > 1:
+            return "", None  # a hard link may be a personal file under another name
         return full_path, found
 
     async def check_config(self) -> None:

@@ -1,5 +1,9 @@
-"""What a watcher prints, and ``build --watch``: the live builder and its loop driven
-from a terminal (the preview server drives the same loop from its pages)."""
+"""What ``briefpress build --watch`` and ``serve`` print, and how a watch starts and stops.
+
+The watching itself (what a save affects, the rebuilds, the file watcher) is watch.py;
+this module is the terminal's side: a line per brief made or failed, problems as
+``file:line``, the first build, and a stop that ends a rebuild under way.
+"""
 
 from __future__ import annotations
 

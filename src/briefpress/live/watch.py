@@ -48,6 +48,7 @@ from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.render.html import make_environment
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+RETRIES = 2  # rebuilds tried again when out/ vanished under them (it is made afresh)
 
 
 @dataclass
@@ -115,9 +116,12 @@ def _classify_project_file(
     parts: tuple[str, ...], cards: dict[str, BriefSpecInfo], affected: Affected
 ) -> None:
     top = parts[0] if parts else ""
-    if top == "briefs" and len(parts) == 2 and parts[1].endswith(".yaml"):
+    if len(parts) == 1 and top in ("briefs", "reports", "templates", "styles"):
+        affected.everything = True  # the folder itself came, went or was renamed back
+        affected.templates |= top == "templates"
+    elif top == "briefs" and len(parts) == 2 and parts[1].endswith(".yaml"):
         affected.briefs.add(Path(parts[1]).stem)
-    elif top == "reports" and len(parts) >= 3:
+    elif top == "reports" and len(parts) >= 2:
         affected.briefs |= {bid for bid, info in cards.items() if info.report == parts[1]}
     elif top in ("templates", "styles") or parts == (CONFIG_FILE,):
         affected.everything = True
@@ -196,17 +200,22 @@ class LiveBuilder:
         any other, and the next save tries again.
         """
         with self.rebuilding:
-            try:
-                return self._rebuild(affected, jobs, on_result)
-            except BriefpressError as exc:  # a problem outside any brief, e.g. out/ not ours
-                return self._stopped(exc.problems)
-            except OSError as exc:  # out/ cannot be written: a full disk, say
-                return self._stopped(write_error(exc, self.project).problems)
-            except Exception as exc:
-                return self._crashed(exc)
-            except KeyboardInterrupt:  # a stop signal: no brief after this one is made
-                self.stopped = True  # the caller decides (this may be a worker thread)
-                return Rebuild()
+            for attempt in range(RETRIES + 1):
+                try:
+                    return self._rebuild(affected, jobs, on_result)
+                except BriefpressError as exc:  # outside any brief, e.g. out/ not ours
+                    return self._stopped(exc.problems)
+                except FileNotFoundError as exc:  # out/ deleted while it was written
+                    if attempt == RETRIES:
+                        return self._stopped(write_error(exc, self.project).problems)
+                except OSError as exc:  # out/ cannot be written: a full disk, say
+                    return self._stopped(write_error(exc, self.project).problems)
+                except Exception as exc:
+                    return self._crashed(exc)
+                except KeyboardInterrupt:  # a stop signal: no brief after this one is made
+                    self.stopped = True  # the caller decides (this may be a worker thread)
+                    return Rebuild()
+            raise AssertionError("unreachable")
 
     def _crashed(self, exc: Exception) -> Rebuild:
         if not interrupted():  # a stop signal breaks the workers: that is no bug
