@@ -27,6 +27,7 @@ from briefpress.core.errors import BriefpressError
 from briefpress.live.serve import LOCAL_HOSTS, PreviewServer, listen
 from briefpress.studio.api import Api
 from briefpress.studio.letterfiles import LetterFiles
+from briefpress.studio.mailsettings import MailSettingsRoutes
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
 from briefpress.studio.recipientlists import Recipients
@@ -67,6 +68,7 @@ def create_app(
         *sending.routes(),
         *Recipients(files.root, pages).routes(),
         *LetterFiles(files.root).routes(),
+        *MailSettingsRoutes(files).routes(),
         *api.routes(),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

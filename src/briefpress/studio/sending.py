@@ -26,11 +26,11 @@ from briefpress.channels.drafts import mail_folder
 from briefpress.channels.log import LOG_FILE, STATES, open_log
 from briefpress.core.errors import BriefpressError
 from briefpress.data.load import Project
-from briefpress.studio import records
+from briefpress.studio import mailsettings, records
 from briefpress.studio.mailing import Busy, Mailings
 from briefpress.studio.pages import Pages
 from briefpress.studio.recipientlists import Refusal, listing
-from briefpress.studio.store import Refused, check_id
+from briefpress.studio.store import ProjectFiles, Refused, check_id
 from briefpress.studio.team import current_user
 
 
@@ -111,8 +111,15 @@ class Sending:
     async def index(self, request: Request) -> Response:
         project, _ = await asyncio.to_thread(records.load, self.root)
         found = await asyncio.to_thread(letter_ids, project, self.root)
+        settings = await asyncio.to_thread(mailsettings.current, ProjectFiles(self.root))
         return self.pages.render(
-            "sending.html.j2", project, title="Sending", mailings=found, letter=None
+            "sending.html.j2",
+            project,
+            title="Sending",
+            mailings=found,
+            letter=None,
+            mail=settings,
+            security=mailsettings.SECURITY,
         )
 
     async def letter(self, request: Request) -> Response:

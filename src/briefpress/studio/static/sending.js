@@ -98,3 +98,26 @@ document.getElementById("stop-send")?.addEventListener("click", async () => {
   await post("/stop");
   window.location.reload();
 });
+
+const settings = document.getElementById("mail-settings");
+settings?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const problems = document.getElementById("mail-problems");
+  problems.replaceChildren();
+  problems.hidden = true;
+  const values = Object.fromEntries(new FormData(settings).entries());
+  const response = await fetch("/api/sending/settings", {
+    method: "POST",
+    headers: { "X-CSRF-Token": token, "Content-Type": "application/json" },
+    body: JSON.stringify({ ...values, etag: settings.dataset.etag }),
+  });
+  const answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+  if (response.ok) {
+    settings.dataset.etag = answer.etag;
+    document.getElementById("status").textContent = "Mail settings saved";
+    return;
+  }
+  const lines = answer.problems?.length ? answer.problems.map((p) => p.message) : [answer.error];
+  for (const line of lines) problems.append(el("li", line));
+  problems.hidden = false;
+});
