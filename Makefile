@@ -115,6 +115,7 @@ language-figures: $(STAMP)
 # Screenshots of the studio at a laptop's and a phone's width, for docs/studio.md.
 studio-images: $(STAMP)
 	$(BIN)/python scripts/studio_images.py
+	$(BIN)/python scripts/studio_mail_images.py
 
 # Page images of one brief of each kind, committed under docs/pages/ for review.
 images: $(STAMP)

@@ -224,3 +224,26 @@ def test_behind_an_https_proxy_the_cookie_is_secure(url: str) -> None:
     )
     assert answer.status == 200
     assert "secure" in answer.headers["set-cookie"].lower().split("; ")
+
+
+def test_the_failures_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "MAX_TRACKED", 3)
+    limits = auth.RateLimit()
+    for name in ("a", "b", "c", "d"):
+        limits.failed((name, "client"))
+    assert list(limits.failures) == [("b", "client"), ("c", "client"), ("d", "client")]
+
+
+def test_logging_out_from_the_page(url: str) -> None:
+    client = Client(url)
+    client.login("amina", EDITOR_PASSWORD)
+    form = f"csrf_token={client.token}".encode()
+    request = urllib.request.Request(url + "/logout", data=form, method="POST")
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    request.add_header("Cookie", client.cookie)
+    try:
+        OPENER.open(request, timeout=30)
+        raise AssertionError("expected a redirect")
+    except urllib.error.HTTPError as redirect:
+        assert redirect.code == 303 and redirect.headers["location"] == "/login"
+    assert client.get("/api/session").status == 401

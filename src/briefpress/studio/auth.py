@@ -38,6 +38,7 @@ MIN_PASSWORD = 10
 IDLE = 8 * 3600  # seconds a session lasts without a request
 LIFETIME = 12 * 3600  # seconds a session lasts at most: a working day
 MAX_FAILURES = 5
+MAX_TRACKED = 10_000  # (name, client) pairs with failures remembered, the oldest dropped
 COOL_DOWN = 60.0  # seconds; doubled for each further failure, up to an hour
 HASHER = PasswordHasher()
 # A password that is not a user's is still hashed against this, so a wrong name takes
@@ -200,8 +201,10 @@ class RateLimit:
 
     def failed(self, key: tuple[str, str]) -> None:
         with self.lock:
-            count, _ = self.failures.get(key, (0, 0.0))
-            self.failures[key] = (count + 1, time.monotonic())
+            count, _ = self.failures.pop(key, (0, 0.0))
+            self.failures[key] = (count + 1, time.monotonic())  # now the newest
+            while len(self.failures) > MAX_TRACKED:  # invented names cannot fill memory
+                del self.failures[next(iter(self.failures))]
 
     def succeeded(self, key: tuple[str, str]) -> None:
         with self.lock:

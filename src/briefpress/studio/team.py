@@ -199,6 +199,8 @@ class TeamGuard:
 
     async def credentials(self, request: Request, api: bool) -> tuple[str, str, str]:
         """Name, password and the page to go to, from JSON or from the login form."""
+        if int(request.headers.get("content-length") or 0) > MAX_LOGIN_BODY:
+            return "", "", "/"  # not read at all
         body = await request.body()
         if len(body) > MAX_LOGIN_BODY:
             return "", "", "/"
