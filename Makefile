@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 UV_VERSION := 0.13.9
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test check lint bench images clean system-deps messages bench-letters bench-send bench-import lock upgrade language-figures conformance
+.PHONY: build test check lint bench images clean dist system-deps messages bench-letters bench-send bench-import bench-studio lock upgrade language-figures conformance
 
 build: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
@@ -110,6 +110,15 @@ images: $(STAMP)
 
 clean:
 	rm -rf out/*.pdf out/*.html out/print out/assets out/letters out/thumbs
+
+# The wheel and the sdist, into dist/, for `pipx install` and `uv tool install` (see
+# docs/install.md): built with the locked setuptools, the wheel from the sdist, offline.
+dist: $(STAMP)
+	$(BIN)/python scripts/dist.py dist
+# Studio: ~20 changes saved through the studio's API, each timed to the updated preview of
+# a 4-page brief: median and 95th percentile (see docs/benchmarks.md, "Studio"). Not a test.
+bench-studio: $(STAMP)
+	$(BIN)/python bench/studio.py
 
 # Letters: a 4-page brief mailed to 1,000 and 10,000 generated recipients in both editions
 # (about 20 minutes on 2 cores): time, CPU a letter, cores busy, peak memory of the process

@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO / "tests" / "fixtures" / "import"))
 
 import make_report  # noqa: E402
 
-from briefpress.checks.verify import normalise_text  # noqa: E402
+from briefpress.source.text import normalise_text  # noqa: E402
 
 
 def _n(text: Any) -> str:

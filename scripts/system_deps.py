@@ -24,8 +24,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import warnings
+from pathlib import Path
 
 # WeasyPrint runs only with these: Pango pulls in GLib, HarfBuzz and Fontconfig.
 PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
@@ -53,6 +55,50 @@ TEST_TOOLS = {
 # driver, which drives chromium in the browser test, needs libatomic (a minimal Debian
 # lacks it).
 TEST_LIBRARIES = {"libatomic.so.1": "libatomic1"}
+
+# axe-core's browser script, which the web edition's test runs in chromium: one file from
+# the npm registry's tarball (npm pack downloads it; nothing is installed or built). The
+# test looks for it here and skips its accessibility scan when it is absent.
+AXE_PACKAGE = "axe-core@4"
+AXE_SCRIPT = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "briefpress"
+    / "axe-core"
+    / "axe.min.js"
+)
+
+
+# axe-core, the accessibility checker the studio's browser test runs in each page: one
+# file from the npm registry, kept outside the repository (tests skip the scan without it).
+AXE_FILE = os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "briefpress", "axe.min.js"
+)
+
+
+def fetch_axe() -> bool:
+    """``npm pack axe-core@4`` into the cache, keeping only ``axe.min.js``."""
+    if os.path.isfile(AXE_FILE):
+        return True
+    if not shutil.which("npm"):
+        return False
+    import tarfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        command = ["npm", "pack", "axe-core@4", "--silent", "--pack-destination", folder]
+        if subprocess.run(command, capture_output=True, check=False, timeout=300).returncode:
+            return False
+        packed = [name for name in os.listdir(folder) if name.endswith(".tgz")]
+        if not packed:
+            return False
+        with tarfile.open(os.path.join(folder, packed[0])) as archive:
+            member = archive.extractfile("package/axe.min.js")
+            if member is None:
+                return False
+            os.makedirs(os.path.dirname(AXE_FILE), exist_ok=True)
+            with open(AXE_FILE + ".tmp", "wb") as out:
+                out.write(member.read())
+            os.replace(AXE_FILE + ".tmp", AXE_FILE)
+    return True
 
 
 def probe() -> int:
@@ -196,15 +242,49 @@ def check_build() -> int:
     return 0
 
 
+def fetch_axe() -> bool:
+    """Keep axe-core's ``axe.min.js`` in the cache folder (see AXE_SCRIPT); True if there."""
+    if AXE_SCRIPT.is_file():
+        return True
+    npm = shutil.which("npm")
+    if npm is None:
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        command = [npm, "pack", AXE_PACKAGE, "--pack-destination", folder, "--silent"]
+        if subprocess.run(command, capture_output=True, check=False).returncode:
+            return False
+        tarballs = sorted(Path(folder).glob("axe-core-*.tgz"))
+        if not tarballs:
+            return False
+        with tarfile.open(tarballs[0]) as tar:
+            member = tar.extractfile("package/axe.min.js")
+            script = member.read() if member is not None else b""
+    if not script:
+        return False
+    AXE_SCRIPT.parent.mkdir(parents=True, exist_ok=True)
+    partial = AXE_SCRIPT.with_suffix(".part")
+    partial.write_bytes(script)
+    partial.replace(AXE_SCRIPT)  # whole or not at all
+    return True
+
+
 def check_test() -> int:
     """Exit status for ``make test``: always 0; the tests say what they skip."""
     missing = missing_for_test()
     if missing and can_apt_get() and apt_get_install(missing):
         missing = missing_for_test()
+    if not fetch_axe():
+        print("warning: axe-core could not be fetched with npm: the accessibility scan will skip.")
     if missing:
         print(
             f"warning: the tests that need {', '.join(missing)} will skip: "
             f"install them with '{install_command(missing)}'.",
+            file=sys.stderr,
+        )
+    if not fetch_axe():
+        print(
+            f"warning: the web edition's accessibility scan will skip: npm could not fetch "
+            f"{AXE_PACKAGE} into {AXE_SCRIPT.parent}.",
             file=sys.stderr,
         )
     return 0

@@ -138,3 +138,50 @@ def test_no_import_cycles() -> None:
 )
 def test_cycle_finder_finds_cycles(edges: dict[str, set[str]], cyclic: bool) -> None:
     assert (find_cycle(edges) is not None) == cyclic
+
+
+def string_literals(path: Path) -> Iterator[tuple[int, str]]:
+    """The string constants of a module that are values (docstrings aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    for node in ast.walk(tree):
+        is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if is_text and id(node) not in docstrings:
+            yield node.lineno, node.value
+
+
+# The same word meaning something else: src/briefpress/web/ holds the gallery's and the
+# preview's own page templates (not the web edition).
+NOT_AN_EDITION = {("build/gallery.py", "web")}
+
+
+def test_edition_names_live_only_in_the_edition_registry() -> None:
+    """A new edition is one module in editions/: no other module names an edition, so
+    none needs editing (the builder, cache, gallery, preview and commands look it up)."""
+    from briefpress import editions
+
+    names = set(editions.names())
+    assert {"screen", "print", "web"} <= names
+    registry = SRC / "editions"
+    found = [
+        f"{path.relative_to(SRC)}:{line}: {value!r}"
+        for path in sorted(SRC.rglob("*.py"))
+        if not path.is_relative_to(registry)
+        for line, value in string_literals(path)
+        if value in names and (path.relative_to(SRC).as_posix(), value) not in NOT_AN_EDITION
+    ]
+    quoted = {f'"{n}"' for n in names} | {f"'{n}'" for n in names}
+    found += [
+        f"{path.relative_to(SRC)}: {word}"
+        for path in sorted(SRC.rglob("*.j2"))
+        for word in quoted
+        if word in path.read_text(encoding="utf-8")
+    ]
+    assert not found, "edition names outside briefpress/editions/:\n" + "\n".join(found)

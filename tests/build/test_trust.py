@@ -12,9 +12,11 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from briefpress.build.cache import CACHE_FILE, BuildCache, cache_name
 from briefpress.core.files import OWNER_FILE
-from conftest import Result, build_states
+from conftest import Result, build_states, run_cli
 
 Cli = Callable[..., Result]
 # Builds run with -j1: in this process, so WeasyPrint stays warm from one build to the next.
@@ -97,3 +99,50 @@ def test_leftovers_of_a_killed_build_are_removed(project: Path, cli: Cli) -> Non
     leftover.write_bytes(b"half a PDF")
     assert cli("build", "fines", "-j1").code == 0
     assert not leftover.exists()
+
+
+def test_a_new_logo_or_date_rebuilds_what_shows_it(
+    cities: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The logo (a file outside the folders every brief depends on) and the date printed
+    on each brief are inputs too: a PDF with the old logo or date is never "up to date"."""
+
+    def states() -> dict[str, str]:
+        return build_states(run_cli(["-C", str(cities), "build", "-j1", "letter"]))
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert states() == {"letter": "built"}
+    assert states() == {"letter": "fresh"}
+    logo = cities / "logo.svg"
+    logo.write_text(logo.read_text().replace("#0b5d5b", "#5d0b0b"))
+    assert states() == {"letter": "built"}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert states() == {"letter": "built"}
+    assert states() == {"letter": "fresh"}
+
+
+def test_outputs_are_checked_like_gits_index(
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An output whose size, times and inode are those recorded is not read again; one
+    changed in place, even to the same size, is hashed and found changed."""
+    from briefpress.build import cache as cache_module
+
+    cli("build", "fines", "-j1")
+    out = project / "out"
+    cache = BuildCache.load(out)
+    cache.saved_ns = 1 << 62  # not racy: the cache file is newer than every output
+    real_digest = cache_module.file_digest
+
+    def no_reading(path: Path) -> str:
+        raise AssertionError(f"{path} was read")
+
+    monkeypatch.setattr(cache_module, "file_digest", no_reading)
+    assert cache.verified(cache_name("fines", "screen"), out / "fines.pdf")
+    monkeypatch.setattr(cache_module, "file_digest", real_digest)
+    pdf = bytearray((out / "fines.pdf").read_bytes())
+    pdf[-20] ^= 1  # the same size, written in place: only the times tell
+    with (out / "fines.pdf").open("r+b") as handle:
+        handle.write(pdf)
+    assert not BuildCache.load(out).verified(cache_name("fines", "screen"), out / "fines.pdf")
+    assert build_states(cli("build", "fines", "-j1")) == {"fines": "built"}

@@ -139,12 +139,13 @@ def test_new_fields_report_their_mistakes(cities: Path) -> None:
 
 def test_the_print_edition_takes_the_cmyk_logo(cities: Path) -> None:
     from briefpress.data.load import load_project
+    from briefpress.editions import medium
     from briefpress.render.html import render_brief
 
     project = load_project(cities, ["handout"])
     brief = project.briefs["handout"]
-    assert 'src="../logo.svg"' in render_brief(brief, project, "screen").html
-    assert 'src="../../logo-print.svg"' in render_brief(brief, project, "print").html
+    assert 'src="../logo.svg"' in render_brief(brief, project, medium("screen")).html
+    assert 'src="../../logo-print.svg"' in render_brief(brief, project, medium("print")).html
     replace(cities, "briefpress.yaml", "  logo_print: logo-print.svg", "  logo_print: small.png")
     code, out = check(cities)
     assert code == 1 and "logo_print 'small.png' does not exist" in out

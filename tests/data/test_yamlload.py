@@ -80,3 +80,28 @@ def test_empty_document_is_none_not_an_error() -> None:
 def test_dates_stay_text() -> None:
     doc, _ = parse_yaml("date: 2021-06-01\n", "f.yaml")
     assert doc is not None and doc.data == {"date": "2021-06-01"}
+
+
+def test_common_typing_mistakes_are_explained_with_a_hint() -> None:
+    colon = only_problem("title: Arcadia: no sanctions\nkind: country\n")
+    assert colon.startswith("f.yaml:1:")
+    assert "a colon followed by a space inside a value" in colon
+    assert 'title: "Arcadia: no sanctions"' in colon
+    tab = only_problem("report: x\n\tkind: country\n")
+    assert tab.startswith("f.yaml:2:") and "a tab character where YAML expects spaces" in tab
+    unclosed = only_problem('title: "unclosed\nkind: x\n')
+    assert "opened with a quotation mark at line 1 is never closed" in unclosed
+    indent = only_problem("a:\n  - b\n c: d\n")
+    assert "indentation of this line does not match" in indent
+
+
+def test_language_no_read_as_false_gets_a_hint() -> None:
+    from briefpress.data.schema import Builder
+
+    doc, _ = parse_yaml("language: no\n", "f.yaml")
+    assert doc is not None
+    builder = Builder(doc)
+    builder.scalar(str, doc.data["language"], ("language",))
+    (problem,) = builder.problems
+    assert str(problem).startswith("f.yaml:1:11: error: expected text, found false")
+    assert problem.hint is not None and 'language: "no"' in problem.hint

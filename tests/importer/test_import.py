@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from briefpress.checks.verify import normalise_text, unmark, vocabulary
+from briefpress.source.clean import unmark, vocabulary
+from briefpress.source.text import normalise_text
 from conftest import REPO, run_cli
 
 sys.path.insert(0, str(REPO / "tests" / "fixtures" / "import"))

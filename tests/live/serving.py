@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 START_TIMEOUT = 60.0
-URL_RE = re.compile(r"at (http://127\.0\.0\.1:\d+/)")
+URL_RE = re.compile(r"at (http://(?:127\.0\.0\.1|\[::1\]):\d+/)")
 
 
 @dataclass

@@ -115,6 +115,7 @@ def server(project: Path) -> Iterator[Server]:
     claim_folder(project / "out")  # briefpress's out/, with hostile links planted in it
     os.symlink(project / "secret.txt", project / "out/leak.txt")
     os.symlink(project, project / "out/up")
+    plant_personal_data(project / "out")
     with serving(project) as running:
         yield running
 
@@ -160,6 +161,61 @@ def test_nothing_outside_out_is_served(server: Server) -> None:
     assert status == 200 and body.startswith(b"%PDF")
 
 
+PERSONAL = "ana.perez@example.org"
+
+
+def plant_personal_data(out: Path) -> None:
+    """What a mailing leaves under out/: plans, drafts, the send log, personal letters;
+    and links planted in out/ that lead there."""
+    for name in ("mail/letter/plan.csv", "mail/letter/drafts/0001.eml",
+                 "mail/letter/send-log.sqlite", "letters/letter/manifest.csv",
+                 "letters/letter/0001-ana-perez.pdf"):  # fmt: skip
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(f"Ana Perez <{PERSONAL}>")
+    os.symlink(out / "mail", out / "inbox")
+    os.symlink(out / "mail/letter/plan.csv", out / "plan.csv")
+    os.symlink(out / "letters/letter/0001-ana-perez.pdf", out / "summary.pdf")
+
+
+PERSONAL_TARGETS = [
+    "/out/mail/letter/plan.csv",
+    "/out/mail/letter/drafts/0001.eml",
+    "/out/mail/letter/send-log.sqlite",
+    "/out/mail/",
+    "/out/MAIL/letter/plan.csv",
+    "/out/Mail/letter/plan.csv",
+    "/out/%6dail/letter/plan.csv",
+    "/out/%4D%41%49%4C/letter/plan.csv",
+    "/out/assets/../mail/letter/plan.csv",
+    "/out/assets/%2e%2e/mail/letter/plan.csv",
+    "/out/assets%2f..%2fmail%2fletter%2fplan.csv",
+    "/out//mail/letter/plan.csv",
+    "/out/./mail/letter/plan.csv",
+    "/out/mail%2fletter%2fplan.csv",
+    "/out/inbox/letter/plan.csv",
+    "/out/plan.csv",
+    "/out/letters/letter/manifest.csv",
+    "/out/letters/letter/0001-ana-perez.pdf",
+    "/out/LETTERS/letter/manifest.csv",
+    "/out/summary.pdf",
+    "/mail/letter/plan.csv",
+]
+
+
+def test_personal_data_is_never_served(server: Server, project: Path) -> None:
+    """Nothing under out/mail/ or out/letters/ leaves the server, however it is asked
+    for, and the pages never link there."""
+    for target in PERSONAL_TARGETS:
+        status, body = raw_get(server.url, target)
+        assert status in (400, 404), (target, status)
+        assert PERSONAL.encode() not in body, target
+    for page in ("/", "/brief/arcadia", "/api/briefs"):
+        status, body = raw_get(server.url, page)
+        assert status == 200 and b"mail/" not in body and b"letters/" not in body, page
+    gallery = (project / "out" / "index.html").read_text()
+    assert "mail/" not in gallery and "letters/" not in gallery
+
+
 def test_event_stream_announces_the_current_version(server: Server) -> None:
     address = urlsplit(server.url)
     with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
@@ -173,3 +229,20 @@ def test_event_stream_announces_the_current_version(server: Server) -> None:
             data += response.read1(1024)
     line = next(x for x in data.decode().splitlines() if x.startswith("data:"))
     assert isinstance(json.loads(line.removeprefix("data:"))["version"], int)
+
+
+def test_an_ipv6_loopback_preview_answers_at_the_url_it_prints(project: Path) -> None:
+    with serving(project, "--host", "::1") as server:
+        assert server.url.startswith("http://[::1]:")
+        status, _, body = fetch(server.url)
+        assert status == 200 and b"arcadia" in body.lower()
+        assert fetch(server.url + "out/arcadia.pdf")[2].startswith(b"%PDF")
+        assert "warning" not in server.log
+
+
+def test_serving_beyond_this_machine_is_said_plainly() -> None:
+    from briefpress.live.serve import exposed_warning, loopback
+
+    assert all(loopback(h) for h in ("127.0.0.1", "::1", "localhost", "127.0.0.2"))
+    assert not any(loopback(h) for h in ("0.0.0.0", "::", "192.168.1.4", "example.org"))
+    assert "anyone who can reach it" in exposed_warning("0.0.0.0")

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.data.load import load_project
+from briefpress.editions import medium
 from briefpress.mail.letters import FLOW_MARK_HTML, head_of, mail, personalise
 from briefpress.mail.recipients import load_recipients
 from briefpress.pdf.finish import kids_of
@@ -392,7 +393,7 @@ def test_stylesheets_parsed_once_give_the_same_pages(letter_project: Path, editi
     """Letters reuse parsed stylesheets; the pages must be those of a plain render."""
     project = load_project(letter_project, ["letter"])
     publish_theme(project.out_dir)
-    rendered = render_brief(project.briefs["letter"], project, edition)
+    rendered = render_brief(project.briefs["letter"], project, medium(edition))
     renderer = PdfRenderer(letter_project, extra_roots=[THEME_DIR])
     plain, plain_pages, _ = renderer.render(rendered)
     shared, shared_pages, _ = renderer.render(rendered, renderer.shared_styles(rendered))
@@ -574,7 +575,7 @@ def test_every_letter_of_a_mailing_draws_as_its_whole_render(
     assert [r["name"] for r in rows] == [r.name for r in recipients] and mailing.letters == 7
     for row, person in zip(rows, recipients, strict=True):
         letter = personalise(project.briefs["letter"], person, build_date())
-        whole, pages, _ = renderer.render(render_brief(letter, project, "screen"))
+        whole, pages, _ = renderer.render(render_brief(letter, project, medium("screen")))
         number, file = row["row"], mailing.folder / row["file"]
         (tmp_path / f"{number}.pdf").write_bytes(whole)
         expected = page_images(tmp_path / f"{number}.pdf", pages, tmp_path / f"whole{number}")
@@ -605,7 +606,7 @@ def test_a_project_letter_template_without_the_flow_mark_is_rendered_whole(
     project = load_project(letter_project, ["letter"])
     recipients = list(load_recipients(csv_file, "mixed.csv", "en")[0])
     letter = personalise(project.briefs["letter"], recipients[1], build_date())
-    assert head_of(render_brief(letter, project, "screen")) is None
+    assert head_of(render_brief(letter, project, medium("screen"))) is None
     mailing = mail(letter_project, "letter", csv_file)
     assert mailing.letters == len(recipients) == 7
     for row, person in zip(manifest(mailing.folder), recipients, strict=True):

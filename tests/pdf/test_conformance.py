@@ -10,6 +10,7 @@ from typing import Any
 import pikepdf
 import pytest
 
+from briefpress.editions import medium
 from briefpress.pdf.finish import finish, neutral_rgb_to_grey
 from briefpress.pdf.preflight import Painter, check_print, check_screen
 from briefpress.pdf.tagging import TagFinisher
@@ -45,7 +46,7 @@ def test_other_language_passages_carry_lang_and_headers_scope() -> None:
     document = weasyprint.HTML(string=html).render(pdf_tags=True)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, finisher=finisher)
     assert not finisher.mismatch
-    with pikepdf.open(io.BytesIO(finish(pdf, "screen"))) as doc:
+    with pikepdf.open(io.BytesIO(finish(pdf, medium("screen")))) as doc:
         elems = [o for o in doc.objects if isinstance(o, pikepdf.Dictionary) and "/S" in o]
         langs = [str(o.Lang) for o in elems if "/Lang" in o]
         scopes = sorted(str(o.A.Scope) for o in elems if o.get("/S") == "/TH")
@@ -87,4 +88,4 @@ def test_neutral_rgb_becomes_grey_and_chromatic_rgb_stays() -> None:
 
 
 def test_screen_check_fails_an_untagged_pdf() -> None:
-    assert check_screen(finish(minimal_pdf(b"0 g 0 0 10 10 re f"), "screen"))
+    assert check_screen(finish(minimal_pdf(b"0 g 0 0 10 10 re f"), medium("screen")))

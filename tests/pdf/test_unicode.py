@@ -6,6 +6,7 @@ import io
 
 import pikepdf
 
+from briefpress.editions import medium
 from briefpress.pdf.finish import finish
 from briefpress.pdf.weasy import import_weasyprint
 
@@ -26,6 +27,6 @@ def test_a_thai_sara_am_reads_as_its_characters() -> None:
     html = "<html lang='th'><p style=\"font-family: 'Noto Sans Thai'\">ทำงาน</p></html>"
     pdf = weasyprint.HTML(string=html).write_pdf()
     assert any(b"<>" in m for m in to_unicode_maps(pdf))  # the gap this fills
-    maps = to_unicode_maps(finish(pdf, "screen"))
+    maps = to_unicode_maps(finish(pdf, medium("screen")))
     assert not any(b"<>" in m for m in maps)
     assert any(b"<0E4D>" in m for m in maps)

@@ -18,6 +18,7 @@ import pytest
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.core.errors import Location
 from briefpress.data.load import Project, load_project
+from briefpress.editions import medium
 from briefpress.mail.letters import FLOW_MARK_HTML, head_of, personalise
 from briefpress.mail.recipients import Recipient
 from briefpress.pdf.preflight import check_print, check_screen
@@ -91,7 +92,7 @@ class Letters:
     def rendered(self, who: Recipient, edition: str = "screen") -> Rendered:
         letter = personalise(self.project.briefs["letter"], who, TODAY)
         env = make_environment(self.project.root, letter.language)
-        return render_brief(letter, self.project, edition, env)
+        return render_brief(letter, self.project, medium(edition), env)
 
     def pdf(self, rendered: Rendered) -> bytes:
         """A letter (or its head) as a mailing renders it: marks kept, streams plain."""
@@ -259,7 +260,7 @@ def test_a_letter_without_the_flow_mark_is_not_a_template(letters: Letters) -> N
     assert head_of(rendered) is not None
     unmarked = Rendered(
         rendered.brief,
-        rendered.edition,
+        rendered.medium,
         rendered.html.replace(FLOW_MARK_HTML, ""),
         rendered.base_dir,
         rendered.selected,

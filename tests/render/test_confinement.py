@@ -17,6 +17,7 @@ import pytest
 from briefpress.core.assets import THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError
 from briefpress.data.load import load_project
+from briefpress.editions import medium
 from briefpress.render.html import make_environment, render_brief
 
 SECRET = "SECRET-OUTSIDE-THE-PROJECT"
@@ -26,7 +27,7 @@ def render(project: Path, brief_id: str = "arcadia") -> str:
     loaded = load_project(project)
     assert not [p for p in loaded.problems if p.is_error], loaded.problems
     env = make_environment(project)
-    return render_brief(loaded.briefs[brief_id], loaded, "screen", env).html
+    return render_brief(loaded.briefs[brief_id], loaded, medium("screen"), env).html
 
 
 def problems(project: Path) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 
 from briefpress.data.load import load_project
 from briefpress.data.model import Country, Fact, Model
+from briefpress.editions import medium
 from briefpress.render import visuals
 from briefpress.render.html import palette, render_brief
 
@@ -116,9 +117,9 @@ def svg_colours(html: str, css_class: str) -> set[str]:
 @pytest.mark.parametrize("edition", ["screen", "print"])
 def test_every_colour_a_figure_paints_comes_from_the_palette(project: Path, edition: str) -> None:
     loaded = load_project(project, ["arcadia"])
-    html = render_brief(loaded.briefs["arcadia"], loaded, edition).html
+    html = render_brief(loaded.briefs["arcadia"], loaded, medium(edition)).html
     colours = svg_colours(html, "spectrum")
-    assert colours <= set(palette(loaded.config, edition).values()), colours
+    assert colours <= set(palette(loaded.config, medium(edition)).values()), colours
     if edition == "print":
         assert all(c.startswith("device-cmyk(") for c in colours), colours
     label = re.search(r'<svg[^>]*class="spectrum"[^>]*aria-label="([^"]*)"', html)

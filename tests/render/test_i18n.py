@@ -28,6 +28,7 @@ from briefpress.core import i18n
 from briefpress.data.load import load_project
 from briefpress.data.model import Address, LetterSpec
 from briefpress.data.translations import localise
+from briefpress.editions import medium
 from briefpress.pdf.postcheck import pdf_facts
 from briefpress.render.glyphs import printed_text
 from briefpress.render.html import make_environment, render_brief
@@ -267,8 +268,8 @@ def test_one_environment_renders_briefs_in_several_languages(project: Path) -> N
     set_language(project, "arcadia", "ru")
     loaded = load_project(project)
     env = make_environment(project)  # an English environment, as watchers keep one
-    russian = render_brief(loaded.briefs["arcadia"], loaded, "screen", env).html
-    english = render_brief(loaded.briefs["fines"], loaded, "screen", env).html
+    russian = render_brief(loaded.briefs["arcadia"], loaded, medium("screen"), env).html
+    english = render_brief(loaded.briefs["fines"], loaded, medium("screen"), env).html
     assert '<html lang="ru" dir="ltr">' in russian and "Коротко" in russian
     assert '<html lang="en" dir="ltr">' in english and "Key findings" in english
     assert 'quotes: "«" "»"' in russian
@@ -284,7 +285,7 @@ def test_a_letter_closes_in_its_language(project: Path) -> None:
         signature=Address(name="Подпись"),
     )
     brief = replace(brief, kind="letter", language="ru", letter=letter)
-    html = render_brief(brief, loaded, "screen").html
+    html = render_brief(brief, loaded, medium("screen")).html
     assert "С уважением," in html and "Yours sincerely" not in html
     assert "Уважаемый(-ая) <bdi>Имя</bdi>!" in html  # the name isolated from the text
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefpress.data.load import load_project
+from briefpress.editions import medium
 from briefpress.render.html import render_brief
 from conftest import Result
 
@@ -35,7 +36,7 @@ def setup(project: Path, translations: str, brief_extra: str = "") -> None:
 def html_of(project: Path, brief: str = "arcadia") -> str:
     loaded = load_project(project)
     assert not [p for p in loaded.problems if p.is_error], loaded.problems
-    return render_brief(loaded.briefs[brief], loaded, "screen").html
+    return render_brief(loaded.briefs[brief], loaded, medium("screen")).html
 
 
 def test_a_translated_brief_says_once_that_english_is_authoritative(project: Path) -> None:

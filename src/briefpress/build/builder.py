@@ -24,16 +24,19 @@ from pathlib import Path
 
 import jinja2
 
+from briefpress import editions
 from briefpress.build.cache import (
     CACHE_FILE,
     BuildCache,
     brief_key,
     cache_name,
+    input_digest,
     inputs_digest,
     tree_digest,
 )
-from briefpress.build.gallery import publish_results
+from briefpress.build.gallery import publish_results, refresh_thumbnails
 from briefpress.build.results import BriefResult, output_path
+from briefpress.build.version import record as record_version
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.core.errors import BriefpressError, Problem, raise_if_errors
@@ -41,6 +44,8 @@ from briefpress.core.files import claim_folder, clean_temporaries, write_atomic
 from briefpress.core.i18n import LOCALE_DIR
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import CONFIG_FILE, Project, load_project
+from briefpress.data.model import BriefSpec
+from briefpress.editions import Edition, Finishing
 from briefpress.pdf.postcheck import check_pdf
 from briefpress.pdf.weasy import PdfRenderer
 from briefpress.render.glyphs import check_glyphs
@@ -115,7 +120,11 @@ def _made_by_briefpress(folder: Path) -> bool:
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    """The cores this process may use: its affinity where the system has one (Linux),
+    else every core (macOS and Windows have no sched_getaffinity)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 @dataclass
@@ -123,7 +132,7 @@ class Build:
     """One build run: which briefs are stale, and making their PDFs."""
 
     project: Project
-    editions: tuple[str, ...] = ("screen",)
+    editions: tuple[str, ...] = ()  # none: the default edition
     strict: bool = False
     write_html: bool = False
     force: bool = False
@@ -131,6 +140,7 @@ class Build:
     env: jinja2.Environment | None = None  # a watcher passes its warm environment
 
     def __post_init__(self) -> None:
+        self.editions = editions.expand(self.editions or (editions.default().name,))
         claim_out(self.project)
         self.env = self.env or make_environment(self.project.root)
         assets = publish_theme(self.project.out_dir)
@@ -140,13 +150,31 @@ class Build:
         self.brand = self.project.config.brand
 
     def inputs(self) -> str:
-        """The digest of every file and option this build depends on."""
+        """The digest of every file and option this build depends on: the project's
+        folders, the theme, the files briefs link to from elsewhere in the project (the
+        logo, a brief's own stylesheet) and the date printed on every brief."""
         root = self.project.root
         folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
                    THEME_DIR, LOCALE_DIR]  # fmt: skip
+        linked = sorted({path for brief in self.project.briefs for path in self.linked(brief)})
         settings = repr((sorted(self.project.briefs), self.editions, self.strict,
-                         self.write_html))  # fmt: skip
-        return inputs_digest(folders, [root / CONFIG_FILE], settings)
+                         self.write_html, build_date().isoformat()))  # fmt: skip
+        return inputs_digest(folders, [root / CONFIG_FILE, *linked], settings)
+
+    def linked(self, brief_id: str) -> list[Path]:
+        """Project files a brief's HTML links to outside the folders every brief's key
+        covers: the brand's logos and the brief's own stylesheets. Their content is part
+        of the brief's key, so a new logo rebuilds the PDFs that show it."""
+        brand, root = self.project.config.brand, self.project.root
+        names = [brand.logo, brand.logo_print]
+        brief = self.project.briefs.get(brief_id)
+        names += brief.stylesheets if brief is not None else []
+        return [root / name for name in names if name]
+
+    def key(self, brief_id: str, html: str) -> str:
+        """A brief's cache key: its HTML, the theme and styles, and the files it links to."""
+        linked = "".join(input_digest(path) for path in self.linked(brief_id))
+        return brief_key(html, self.assets_digest + linked, self.strict)
 
     def unchanged(self) -> list[BriefResult] | None:
         """Every result, already fresh, when no input changed since the last clean build."""
@@ -156,7 +184,7 @@ class Build:
         for brief in self.project.briefs.values():
             for edition in self.editions:
                 outputs[f"{brief.id}:{edition}"] = output_path(self.project, brief.id, edition)
-                if self.write_html:
+                if self.write_html and editions.get(edition).is_pdf:
                     html = output_path(self.project, brief.id, edition, ".html")
                     outputs[f"{brief.id}:{edition}:html"] = html
         pages = self.cache.all_fresh(self.inputs_key, outputs)
@@ -178,39 +206,48 @@ class Build:
         if unchanged is not None:
             return unchanged, []
         for brief in self.project.briefs.values():
-            for edition in self.editions:
-                result = BriefResult(brief, edition, output_path(self.project, brief.id, edition))
-                try:
-                    rendered = render_brief(brief, self.project, edition, self.env)
-                except BriefpressError as exc:
-                    result.problems.extend(exc.problems)
+            for name in self.editions:
+                result, job = self.plan_one(brief, editions.get(name))
+                if job is None:
                     settled.append(result)
-                    continue
-                if self.write_html:
-                    html_path = output_path(self.project, brief.id, edition, ".html")
-                    write_atomic(html_path, rendered.html.encode("utf-8"))
-                    self.cache.record(cache_name(brief.id, edition, ":html"), "", 0, html_path)
-                key = brief_key(rendered.html, self.assets_digest, self.strict)
-                pages = (
-                    None
-                    if self.force
-                    else self.cache.fresh(cache_name(brief.id, edition), key, result.output)
-                )
-                if pages is not None:  # same HTML and fonts as a build that passed every check
-                    result.pages, result.written, result.fresh = pages, True, True
-                    settled.append(result)
-                    continue
-                data = self.project.reports.get(brief.report)
-                stacks = self.brand.stacks(brief.language)
-                missing = check_glyphs(rendered.html, brief, data, self.project.root, stacks)
-                if missing:  # fail before WeasyPrint prints a box or falls back to another font
-                    result.problems.extend(missing)
-                    settled.append(result)
-                    continue
-                fonts = stacks.families
-                job = PdfJob(rendered, result.output, self.project.root, fonts, self.strict)
-                pending.append((result, job, key))
+                else:
+                    pending.append((result, *job))
         return settled, pending
+
+    def plan_one(
+        self, brief: BriefSpec, edition: Edition
+    ) -> tuple[BriefResult, tuple[PdfJob, str] | None]:
+        """One brief in one edition: settled now, or the PDF job still to run."""
+        result = BriefResult(brief, edition.name, edition.output(self.project.out_dir, brief.id))
+        try:
+            rendered = render_brief(brief, self.project, edition.medium, self.env)
+        except BriefpressError as exc:
+            result.problems.extend(exc.problems)
+            return result, None
+        if self.write_html and edition.is_pdf:
+            html_path = edition.output(self.project.out_dir, brief.id, ".html")
+            write_atomic(html_path, rendered.html.encode("utf-8"))
+            self.cache.record(cache_name(brief.id, edition.name, ":html"), "", 0, html_path)
+        key = self.key(brief.id, rendered.html)
+        name = cache_name(brief.id, edition.name)
+        pages = None if self.force else self.cache.fresh(name, key, result.output)
+        if pages is not None:  # same HTML and fonts as a build that passed every check
+            result.pages, result.written, result.fresh = pages, True, True
+            return result, None
+        if edition.renderer is not None:  # a page, not a PDF: made here, at once
+            write_atomic(result.output, edition.renderer(rendered))
+            result.written = True
+            self.cache.record(name, key, 0, result.output)
+            return result, None
+        data = self.project.reports.get(brief.report)
+        stacks = self.brand.stacks(brief.language)
+        missing = check_glyphs(rendered.html, brief, data, self.project.root, stacks)
+        if missing:  # fail before WeasyPrint prints a box or falls back to another font
+            result.problems.extend(missing)
+            return result, None
+        fonts = stacks.families
+        job = PdfJob(rendered, result.output, self.project.root, fonts, self.strict)
+        return result, (job, key)
 
     def run_jobs(
         self, pending: list[tuple[BriefResult, PdfJob, str]], pool: Executor | None = None
@@ -254,7 +291,7 @@ def prune_removed(run: Build) -> None:
     for name in list(run.cache.entries):
         brief_id, _, rest = name.partition(":")
         edition, _, suffix = rest.partition(":")
-        if not rest or brief_id in run.project.briefs or edition not in ("screen", "print"):
+        if not rest or brief_id in run.project.briefs or edition not in editions.registry():
             continue
         output = output_path(run.project, brief_id, edition, ".html" if suffix else ".pdf")
         if output.is_symlink() or output.is_file():
@@ -272,7 +309,7 @@ def _make_pdf_unless_stopped(job: PdfJob) -> tuple[int, list[Problem], bool]:
 def build(
     root: Path,
     brief_ids: list[str] | None = None,
-    editions: tuple[str, ...] = ("screen",),
+    editions: tuple[str, ...] = (),  # none: the default edition
     strict: bool = False,
     write_html: bool = False,
     on_result: Callable[[BriefResult], None] | None = None,
@@ -302,7 +339,26 @@ def build(
         )
         run.cache.set_inputs(run.inputs_key if clean else None)
         run.cache.save()
+        record_version(project.out_dir)
     if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
         prune_removed(run)
         publish_results(project, results, strict)
+    finish_editions(run, results, full=brief_ids is None)
     return results
+
+
+def finish_editions(run: Build, results: list[BriefResult], full: bool) -> None:
+    """Each edition's finisher, once the briefs are built (a web site's index and files);
+    what it finds is told with the edition's result of the brief it concerns."""
+    chosen = [editions.get(name) for name in run.editions]
+    if not full and any(e.thumbnails for e in chosen):
+        refresh_thumbnails(run.project, results)
+    for edition in chosen:
+        if edition.finisher is None:
+            continue
+        for problem in edition.finisher(Finishing(run.project, results, full)):
+            mine = [r for r in results if r.edition == edition.name]
+            about = [r for r in mine if r.brief.file == problem.location.file]
+            target = (about or mine)[:1]
+            for result in target:
+                result.problems.append(problem)

@@ -17,7 +17,8 @@ from typing import Any
 
 import jinja2
 
-from briefpress.build.results import BriefResult, output_path
+from briefpress import editions
+from briefpress.build.results import BriefResult
 from briefpress.build.thumbs import Thumbnails, page_sizes
 from briefpress.core.assets import ASSETS
 from briefpress.core.errors import Location, Problem
@@ -49,8 +50,7 @@ class BriefCard:
     pages: int = 0
     status: str = "queued"  # queued | building | built | failed
     problems: list[Problem] = field(default_factory=list)
-    has_pdf: bool = False
-    has_print: bool = False
+    files: tuple[str, ...] = ()  # the PDF editions it has a file in, in the registry's order
     thumb: str | None = None  # cache-busting stamp of out/thumbs/<id>.png
     updated: dt.datetime | None = None
 
@@ -61,7 +61,17 @@ class BriefCard:
     def keep_files(self, previous: BriefCard) -> None:
         """Show what is on disk (PDF, thumbnail, pages) until a new build replaces it."""
         self.thumb, self.pages = previous.thumb, previous.pages
-        self.has_pdf, self.has_print = previous.has_pdf, previous.has_print
+        self.files = previous.files
+
+    @property
+    def has_pdf(self) -> bool:
+        """Whether it has a file in the default edition (the one previewed)."""
+        return editions.default().name in self.files
+
+    @property
+    def downloads(self) -> list[tuple[str, str]]:
+        """Each PDF edition it has a file in: name and label ("Print PDF")."""
+        return [(name, editions.get(name).label) for name in self.files]
 
     @property
     def errors(self) -> list[Problem]:
@@ -99,17 +109,18 @@ def apply_result(card: BriefCard, result: BriefResult, strict: bool) -> None:
     card.status = "failed" if failed else "built"
     known = {str(p) for p in card.problems}
     card.problems += [p for p in result.problems if str(p) not in known]
-    if result.edition == "screen" or not card.pages:
+    if result.edition == editions.default().name or not card.pages:
         card.pages = result.pages or card.pages
     card.updated = dt.datetime.now()
 
 
 def refresh_files(card: BriefCard, project: Project, thumbs: Thumbnails) -> None:
-    """Which PDFs exist, and a thumbnail of the first page (the screen edition's if any)."""
-    screen = output_path(project, card.id, "screen")
-    printed = output_path(project, card.id, "print")
-    card.has_pdf, card.has_print = screen.exists(), printed.exists()
-    source = screen if card.has_pdf else printed
+    """Which PDFs exist, and a thumbnail of the first page (the default edition's if any,
+    else the first other PDF edition's)."""
+    found = {e.name: e.output(project.out_dir, card.id) for e in editions.pdf_editions()}
+    card.files = tuple(name for name, path in found.items() if path.exists())
+    default = editions.default().name
+    source = found[default if card.has_pdf or not card.files else card.files[0]]
     try:
         thumbs.update(card.id, source)
         if not card.pages and source.exists():  # not built now, but built before
@@ -129,13 +140,13 @@ class StaticLinks:
     live = False
 
     def brief(self, card: BriefCard) -> str:
-        return self.pdf(card) if card.has_pdf else self.print_pdf(card)
+        return self.download(card, card.files[0]) if card.files else self.pdf(card)
 
     def pdf(self, card: BriefCard) -> str:
-        return f"{card.id}.pdf"
+        return self.download(card, editions.default().name)
 
-    def print_pdf(self, card: BriefCard) -> str:
-        return f"print/{card.id}.pdf"
+    def download(self, card: BriefCard, edition: str) -> str:
+        return download_path(card, edition)
 
     def thumb(self, card: BriefCard) -> str:
         return f"{THUMBS_URL}{card.id}.png?v={card.thumb}"
@@ -148,6 +159,11 @@ class StaticLinks:
 
 
 THUMBS_URL = "thumbs/"
+
+
+def download_path(card: BriefCard, edition: str) -> str:
+    """A brief's file in ``edition``, relative to ``out/``."""
+    return editions.get(edition).output(Path(), card.id).as_posix()
 
 
 @cache
@@ -196,6 +212,14 @@ def write_gallery(project: Project, cards: Iterable[BriefCard]) -> Path:
     path = project.out_dir / "index.html"
     write_atomic(path, render_gallery(project, cards).encode("utf-8"))
     return path
+
+
+def refresh_thumbnails(project: Project, results: list[BriefResult]) -> None:
+    """Thumbnails of the briefs in ``results`` only (a build of some named briefs)."""
+    thumbs = Thumbnails(project.out_dir)
+    for brief_id in dict.fromkeys(r.brief.id for r in results):
+        refresh_files(new_card(brief_id, project.briefs.get(brief_id), project), project, thumbs)
+    thumbs.save()
 
 
 def publish_results(project: Project, results: list[BriefResult], strict: bool = False) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefpress import editions
 from briefpress.core.errors import Problem
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec
@@ -28,6 +29,6 @@ class BriefResult:
         return any(p.is_error or strict for p in self.problems) or not self.written
 
 
-def output_path(project: Project, brief_id: str, edition: str, suffix: str = ".pdf") -> Path:
-    folder = project.out_dir if edition == "screen" else project.out_dir / "print"
-    return folder / f"{brief_id}{suffix}"
+def output_path(project: Project, brief_id: str, edition: str, suffix: str | None = None) -> Path:
+    """Where ``edition`` writes a brief (``suffix`` ``.html``: the HTML beside its PDF)."""
+    return editions.output_path(project, brief_id, edition, suffix)

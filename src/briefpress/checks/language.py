@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from briefpress.checks.verify import SourceError, normalise_source, read_source, verify
+from briefpress.checks.verify import verify
 from briefpress.core.assets import THEME_TEMPLATES
 from briefpress.core.errors import Location, Problem
 from briefpress.core.i18n import (
@@ -30,6 +30,8 @@ from briefpress.core.i18n import (
 from briefpress.data.load import Project
 from briefpress.data.model import TO_WRITE
 from briefpress.data.translations import field_label, missing_translations
+from briefpress.source.clean import normalise_source
+from briefpress.source.read import SourceError, read_source
 
 TERMS_FILE = Path(__file__).parent.parent / "data" / "stigma-terms.yaml"
 

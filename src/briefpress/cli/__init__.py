@@ -3,13 +3,25 @@
 Importing the command modules registers them on the group defined in :mod:`.app`.
 """
 
-from briefpress.cli import build, check, importer, init, letters, project, send, serve
+from briefpress.cli import (
+    build,
+    check,
+    completion,
+    importer,
+    init,
+    letters,
+    project,
+    send,
+    serve,
+    studio,
+)
 from briefpress.cli.app import cli, main
 
 __all__ = [
     "build",
     "check",
     "cli",
+    "completion",
     "importer",
     "init",
     "letters",
@@ -17,4 +29,5 @@ __all__ = [
     "project",
     "send",
     "serve",
+    "studio",
 ]

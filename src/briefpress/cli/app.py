@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
-from briefpress import __version__
+from briefpress import __version__, editions
 from briefpress.core.errors import BriefpressError, Problem
 from briefpress.core.signals import interrupt_on_signals
+from briefpress.data.load import find_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,9 +26,30 @@ STOPPED = "Stopped: files finished before the stop are kept, none is left half-w
 
 
 class Context:
-    def __init__(self, debug: bool, project: Path) -> None:
+    """What every command gets: the project (found upward from ``start``, as git finds
+    its repository), where the search started (``init`` writes there, never into a
+    project above), ``--debug``, and the verbosity: -1 with ``-q``, 1 with ``-v``."""
+
+    def __init__(
+        self, debug: bool, project: Path, start: Path | None = None, verbosity: int = 0
+    ) -> None:
         self.debug = debug
         self.project = project
+        self.start = start or project
+        self.verbosity = verbosity
+
+    @property
+    def quiet(self) -> bool:
+        return self.verbosity < 0
+
+    @property
+    def verbose(self) -> bool:
+        return self.verbosity > 0
+
+    def say(self, text: str) -> None:
+        """A line that tells what was done: left out under ``-q``."""
+        if not self.quiet:
+            click.echo(text)
 
 
 def fail(problems: list[Problem]) -> NoReturn:
@@ -45,13 +68,33 @@ def fail(problems: list[Problem]) -> NoReturn:
     "project",
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("."),
-    help="The project folder (default: the current folder).",
+    help="Where to look for the project: this folder or the nearest one above it with a "
+    "briefpress.yaml (default: the current folder).",
 )
-@click.version_option(__version__, prog_name="briefpress")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings, errors and results.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more: every warning of every brief.")
+@click.version_option(__version__, "-V", "--version", prog_name="briefpress")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, project: Path) -> None:
+def cli(ctx: click.Context, debug: bool, project: Path, quiet: bool, verbose: bool) -> None:
     """Turn report data into print-ready PDF briefs."""
-    ctx.obj = Context(debug, project.resolve())
+    start = project.resolve()
+    ctx.obj = Context(debug, find_root(start) or start, start, int(verbose) - int(quiet))
+
+
+def complete_brief_ids(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Brief ids for the shell to complete: the names in briefs/ of the project that
+    ``-C`` (or the current folder) leads to. Reads the folder only, so it is instant."""
+    start = ctx.find_root().params.get("project") or Path(".")
+    root = find_root(Path(start).resolve())
+    if root is None:
+        return []
+    try:
+        names = sorted(path.stem for path in (root / "briefs").glob("*.yaml"))
+    except OSError:
+        return []
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
 
 
 def letter_options(edition_help: str) -> Callable[[F], F]:
@@ -65,10 +108,11 @@ def letter_options(edition_help: str) -> Callable[[F], F]:
         strict = click.option(
             "--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors."
         )
+        pdfs = [e.name for e in editions.pdf_editions()]
         edition = click.option(
             "--edition",
-            type=click.Choice(["screen", "print"]),
-            default="screen",
+            type=click.Choice(pdfs),
+            default=editions.default().name,
             show_default=True,
             help=edition_help,
         )
@@ -95,6 +139,10 @@ def main(argv: list[str] | None = None) -> None:
     except BriefpressError as exc:
         if debug:
             raise
+        if "--json" in args:  # a script asked for JSON: the problems come as JSON too
+            from briefpress.cli.jsonout import emit, problems_json
+
+            emit({"ok": False, "problems": problems_json(exc.problems)})
         fail(exc.problems)
     except Exception as exc:
         if debug:

@@ -7,28 +7,32 @@ from pathlib import Path
 
 import click
 
+from briefpress import editions
 from briefpress.build.builder import build, default_jobs
 from briefpress.build.results import BriefResult
-from briefpress.cli.app import Context, cli
+from briefpress.build.version import before_build, upgrade_note
+from briefpress.cli.app import Context, cli, complete_brief_ids
+from briefpress.cli.jsonout import emit, output_json, problem_json
 from briefpress.cli.progress import Progress, report_line
 from briefpress.core.errors import Problem, grouped_warnings
+from briefpress.data.load import Project
 
 
 def _editions(value: str) -> tuple[str, ...]:
-    return ("screen", "print") if value == "all" else (value,)
+    return editions.expand((value,))
 
 
 @cli.command("build")
-@click.argument("ids", nargs=-1)
+@click.argument("ids", nargs=-1, shell_complete=complete_brief_ids)
 @click.option("--html", "write_html", is_flag=True, help="Also write out/<id>.html.")
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
 @click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's too) as errors.")
 @click.option(
     "--edition",
-    type=click.Choice(["screen", "print", "all"]),
-    default="screen",
+    type=click.Choice([*editions.names(), "all"]),
+    default=editions.default().name,
     show_default=True,
-    help="screen: out/<id>.pdf; print: out/print/<id>.pdf.",
+    help="; ".join(e.summary for e in editions.registry().values()) + "; all: every one.",
 )
 @click.option(
     "-j",
@@ -44,6 +48,9 @@ def _editions(value: str) -> tuple[str, ...]:
     default=None,
     help="Also write out/<id>-2up.pdf (or -4up): copies on A4 with cut marks, for handouts.",
 )
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON (docs/cli-json.md)."
+)
 @click.pass_obj
 def build_cmd(
     obj: Context,
@@ -55,9 +62,12 @@ def build_cmd(
     jobs: int | None,
     watch: bool,
     impose: str | None,
+    as_json: bool,
 ) -> None:
     """Build the named briefs, or every brief in briefs/."""
     root = obj.project
+    if watch and as_json:
+        raise click.UsageError("--json reports one build; --watch keeps building")
     if watch:
         from briefpress.live.watch import watch_build
 
@@ -65,13 +75,20 @@ def build_cmd(
         editions = _editions(edition)
         watch_build(root, only, editions, strict, write_html, jobs or default_jobs(), force)
         return
-    progress = Progress(enabled=sys.stdout.isatty())
+    if as_json:
+        _build_json(obj, list(ids), _editions(edition), strict, write_html, force, jobs)
+        return
+    upgrade = before_build(Project(root=root).out_dir)
+    progress = Progress(enabled=sys.stdout.isatty() and not obj.quiet)
     warnings: list[tuple[str, Problem]] = []
+    told: dict[int, int] = {}  # problems shown per result, when it was reported
 
     def report(result: BriefResult) -> None:
-        progress.advance(report_line(result, root, strict))
+        if not (obj.quiet and not result.failed(strict)):
+            progress.advance(report_line(result, root, strict))
+        told[id(result)] = len(result.problems)
         for problem in result.problems:
-            if problem.is_error or strict:  # a failure: shown with its brief
+            if problem.is_error or strict or obj.verbose:  # shown with its brief
                 progress.echo(f"  {problem}", err=True)
             else:
                 warnings.append((result.brief.id, problem))
@@ -88,14 +105,52 @@ def build_cmd(
             jobs=jobs or default_jobs(),
             on_plan=progress.start,
         )
+    for result in results:  # what an edition's finisher found after the brief was told
+        for problem in result.problems[told.get(id(result), 0) :]:
+            click.echo(f"  {problem}", err=True)
     for line in grouped_warnings(warnings):
         click.echo(line, err=True)
+    if upgrade is not None:
+        rebuilt = [r.output for r in results if r.written and not r.fresh]
+        click.echo(upgrade_note(upgrade, rebuilt, root), err=True)
     failed = [r for r in results if r.failed(strict)]
     if impose:
         _impose_results([r for r in results if not r.failed(strict)], impose, root)
     fresh = sum(1 for r in results if r.fresh)
     summary = f"{len(results) - len(failed) - fresh} built, {len(failed)} failed"
-    click.echo(summary + (f", {fresh} up to date." if fresh else "."))
+    if failed or not obj.quiet:
+        click.echo(summary + (f", {fresh} up to date." if fresh else "."))
+    if failed:
+        sys.exit(1)
+
+
+def _build_json(
+    obj: Context,
+    ids: list[str],
+    editions: tuple[str, ...],
+    strict: bool,
+    write_html: bool,
+    force: bool,
+    jobs: int | None,
+) -> None:
+    """``build --json``: the build, then one object with every output and problem."""
+    results = build(
+        obj.project,
+        ids or None,
+        editions,
+        strict,
+        write_html,
+        force=force,
+        jobs=jobs or default_jobs(),
+    )
+    outputs, problems = [], []
+    for result in results:
+        state = "failed" if result.failed(strict) else "fresh" if result.fresh else "built"
+        found = output_json(result.output, obj.project, result.pages, result.edition, state)
+        outputs.append({"brief": result.brief.id, **found})
+        problems += [problem_json(p, result.brief.id) for p in result.problems]
+    failed = any(r.failed(strict) for r in results)
+    emit({"ok": not failed, "outputs": outputs, "problems": problems})
     if failed:
         sys.exit(1)
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from briefpress.build.results import output_path
+from briefpress import editions
 from briefpress.checks.validate import validate_project
 from briefpress.cli.app import Context, cli
+from briefpress.cli.jsonout import emit, problems_json
 from briefpress.core.errors import Location, Problem
 from briefpress.data.load import Project, load_project
+
+if TYPE_CHECKING:
+    from briefpress.checks.foreign import LanguageShare
 
 
 @cli.command("check")
@@ -32,10 +37,56 @@ from briefpress.data.load import Project, load_project
     is_flag=True,
     help="Also preflight the built PDFs: PDF/UA-1 (screen), PDF/X-4 (print), page fill.",
 )
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON (docs/cli-json.md)."
+)
 @click.pass_obj
-def check_cmd(obj: Context, strict: bool, against: Path | None, languages: bool, pdf: bool) -> None:
+def check_cmd(
+    obj: Context, strict: bool, against: Path | None, languages: bool, pdf: bool, as_json: bool
+) -> None:
     """Validate report data and every brief without building PDFs (--pdf: and the built ones)."""
     project = load_project(obj.project)
+    problems, shares = find_problems(project, against, pdf)
+    failing = [p for p in problems if p.is_error or strict]
+    quotes = sum(len(d.quotes) for d in project.reports.values())
+    if as_json:
+        emit(
+            {
+                "ok": not failing,
+                "problems": problems_json(problems),
+                "reports": len(project.reports),
+                "quotes": quotes,
+                "briefs": sorted(project.briefs),
+                "languages": [{**vars(share), "share": round(share.share, 4)} for share in shares],
+            }
+        )
+        if failing:
+            sys.exit(1)
+        return
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if failing:
+        click.echo(f"{len(failing)} problem(s) found.", err=True)
+        sys.exit(1)
+    if languages:
+        # One column for the ids, as wide as the longest, so the figures line up.
+        width = max((len(share.brief) for share in shares), default=0)
+        for share in shares:
+            click.echo(
+                f"{share.brief:<{width}} {share.language:<6} {share.share:6.1%} not in its language"
+                f" ({share.foreign} of {share.words} words)"
+            )
+    obj.say(
+        f"ok: {len(project.reports)} report(s), {quotes} quotes, {len(project.briefs)} briefs"
+        + (f", verbatim fields match {against.name}" if against else "")
+    )
+
+
+def find_problems(
+    project: Project, against: Path | None, pdf: bool
+) -> tuple[list[Problem], list[LanguageShare]]:
+    """Every problem ``check`` reports, and the language share of each translated brief
+    (measured only when nothing is wrong, since measuring renders every brief)."""
     problems = validate_project(project)
     if pdf:
         problems.extend(preflight_built(project))
@@ -52,31 +103,13 @@ def check_cmd(obj: Context, strict: bool, against: Path | None, languages: bool,
     from briefpress.mail.settings import config_problems
 
     problems.extend(config_problems(project))
-    shares = []
+    shares: list[LanguageShare] = []
     if not any(p.is_error for p in problems):
         from briefpress.render.measure import language_shares, share_problems
 
         shares = list(language_shares(project))
         problems.extend(share_problems(shares, project))
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    failing = [p for p in problems if p.is_error or strict]
-    if failing:
-        click.echo(f"{len(failing)} problem(s) found.", err=True)
-        sys.exit(1)
-    if languages:
-        # One column for the ids, as wide as the longest, so the figures line up.
-        width = max((len(share.brief) for share in shares), default=0)
-        for share in shares:
-            click.echo(
-                f"{share.brief:<{width}} {share.language:<6} {share.share:6.1%} not in its language"
-                f" ({share.foreign} of {share.words} words)"
-            )
-    quotes = sum(len(d.quotes) for d in project.reports.values())
-    click.echo(
-        f"ok: {len(project.reports)} report(s), {quotes} quotes, {len(project.briefs)} briefs"
-        + (f", verbatim fields match {against.name}" if against else "")
-    )
+    return problems, shares
 
 
 def preflight_built(project: Project) -> list[Problem]:
@@ -85,10 +118,10 @@ def preflight_built(project: Project) -> list[Problem]:
 
     problems: list[Problem] = []
     for brief_id, brief in sorted(project.briefs.items()):
-        for edition in ("screen", "print"):
-            path = output_path(project, brief_id, edition)
-            if path.is_file():
-                found = preflight_file(path, edition, brief.min_pages is not None)
+        for edition in editions.registry().values():
+            path = edition.output(project.out_dir, brief_id)
+            if edition.preflight is not None and path.is_file():
+                found = preflight_file(path, edition.preflight, brief.min_pages is not None)
                 problems += [
                     Problem(Location(project.display(path)), p.message, severity=p.severity)
                     for p in found

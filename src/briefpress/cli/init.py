@@ -22,11 +22,19 @@ from briefpress.scaffold.language import new_catalog
 @click.pass_obj
 def init_cmd(obj: Context, directory: Path | None, organisation: str) -> None:
     """Start a project in DIRECTORY (default: the project folder) that builds at once."""
-    target = (directory or obj.project).resolve()
+    # Into the folder named (or -C's), never into a project found above it.
+    target = (directory or obj.start).resolve()
     written = init_project(target, organisation)
-    click.echo(f"wrote {len(written)} files in {target}")
-    where = "" if target == Path.cwd().resolve() else f"-C {target} "
-    click.echo(f"next: edit briefpress.yaml and reports/, then: briefpress {where}build")
+    obj.say(f"wrote {len(written)} files in {target}")
+    here = Path.cwd().resolve()
+    where = "" if target == here else f"cd {_shown(target, here)} && "
+    obj.say(f"next: edit briefpress.yaml and reports/, then: {where}briefpress build")
+
+
+def _shown(target: Path, here: Path) -> str:
+    """The folder as a user would type it after ``cd``: relative when below here."""
+    text = target.relative_to(here).as_posix() if target.is_relative_to(here) else str(target)
+    return f'"{text}"' if " " in text else text
 
 
 @cli.command("new-language")

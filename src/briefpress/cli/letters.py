@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from briefpress.build.builder import default_jobs
-from briefpress.cli.app import Context, cli, letter_options
+from briefpress.cli.app import Context, cli, complete_brief_ids, letter_options
 
 
 @cli.command("letters")
-@click.argument("letter_id", metavar="ID")
+@click.argument("letter_id", metavar="ID", shell_complete=complete_brief_ids)
 @click.option(
     "--recipients",
     "recipients_file",
@@ -28,6 +28,9 @@ from briefpress.cli.app import Context, cli, letter_options
     "an earlier mailing made, which is replaced as a whole; any other folder is refused.",
 )
 @letter_options("The edition of the letters and of the brief behind them.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON (docs/cli-json.md)."
+)
 @click.pass_obj
 def letters_cmd(
     obj: Context,
@@ -37,6 +40,7 @@ def letters_cmd(
     edition: str,
     strict: bool,
     jobs: int | None,
+    as_json: bool,
 ) -> None:
     """Write one letter per recipient, each followed by the brief it accompanies."""
     from briefpress.mail.letters import MAILING_FILE, MANIFEST_FILE, mail
@@ -50,6 +54,11 @@ def letters_cmd(
         strict,
         jobs or default_jobs(),
     )
+    if as_json:
+        from briefpress.cli.jsonout import emit, mailing_json
+
+        emit(mailing_json(mailing, obj.project, edition, MANIFEST_FILE, MAILING_FILE))
+        return
     for problem in mailing.problems:
         click.echo(str(problem), err=True)
     folder = mailing.folder

@@ -17,6 +17,8 @@ def report_line(result: BriefResult, root: Path, strict: bool) -> str:
         return f"FAILED {result.brief.id} ({result.edition})"
     if result.fresh:
         return f"fresh  {rel} (up to date)"
+    if not result.pages:  # a page of a site, not a paged document
+        return f"built  {rel}"
     return f"built  {rel} ({result.pages} page{'s' if result.pages != 1 else ''})"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from briefpress import editions
 from briefpress.build.results import output_path
 from briefpress.checks.validate import validate_project
 from briefpress.cli.app import Context, cli
@@ -29,7 +30,7 @@ def list_cmd(obj: Context, fmt: str) -> None:
     raise_if_errors(project.problems)
     rows: list[dict[str, Any]] = []
     for brief in project.briefs.values():
-        out = output_path(project, brief.id, "screen")
+        out = output_path(project, brief.id, editions.default().name)
         rows.append(
             {
                 "id": brief.id,

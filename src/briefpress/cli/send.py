@@ -16,7 +16,7 @@ from typing import Self
 import click
 
 from briefpress.build.builder import default_jobs
-from briefpress.cli.app import Context, cli, letter_options
+from briefpress.cli.app import Context, cli, complete_brief_ids, letter_options
 from briefpress.cli.progress import Bar
 from briefpress.mail.send import (
     FAILED_FILE,
@@ -33,7 +33,7 @@ from briefpress.mail.settings import password_for
 
 
 @cli.command("send")
-@click.argument("letter_id", metavar="ID")
+@click.argument("letter_id", metavar="ID", shell_complete=complete_brief_ids)
 @click.option(
     "--recipients",
     "recipients_file",
@@ -49,6 +49,7 @@ from briefpress.mail.settings import password_for
     help="Send again to those whose earlier message may or may not have arrived.",
 )
 @letter_options("The edition of the letters attached.")
+@click.option("--json", "as_json", is_flag=True, help="With --status: print it as JSON.")
 @click.pass_obj
 def send_cmd(
     obj: Context,
@@ -61,11 +62,14 @@ def send_cmd(
     edition: str,
     strict: bool,
     jobs: int | None,
+    as_json: bool,
 ) -> None:
     """E-mail every recipient their letter, once; run again to continue after a stop."""
     if show_status:
-        show_send_status(obj.project, letter_id)
+        show_send_status(obj.project, letter_id, as_json)
         return
+    if as_json:
+        raise click.UsageError("--json goes with --status")
     if recipients_file is None:
         raise click.UsageError("--recipients FILE is needed (or --status)")
     run_send(
@@ -231,9 +235,14 @@ def summarise(root: Path, run: Send, report: Report) -> None:
         )
 
 
-def show_send_status(root: Path, letter_id: str) -> None:
+def show_send_status(root: Path, letter_id: str, as_json: bool = False) -> None:
     """``--status``: the log's counts, and each recipient who needs attention."""
     counts, entries = status(root, letter_id)
+    if as_json:
+        from briefpress.cli.jsonout import emit, status_json
+
+        emit(status_json(letter_id, counts, entries))
+        return
     click.echo(", ".join(f"{state}: {n}" for state, n in counts.items()))
     for e in entries:
         state = "deferred" if e.state == "pending" else e.state

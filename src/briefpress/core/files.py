@@ -28,10 +28,11 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from briefpress.core.errors import BriefpressError, Location, Problem
 
@@ -81,6 +82,17 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula: a value
+    starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (what
+    spreadsheets take for the start of a formula, OWASP's list) gets a leading ``'``.
+    The one guard every CSV briefpress writes uses (exports, manifests, send plans)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 @contextlib.contextmanager
 def csv_table(path: Path, columns: tuple[str, ...]) -> Iterator[_csv.Writer]:
     """A CSV file written a row at a time (a mailing's rows are never all in memory), in
@@ -99,6 +111,8 @@ def process_alive(pid: int) -> bool:
     """Whether a process with this id runs (one of another user's counts as running)."""
     if pid == os.getpid():
         return True
+    if sys.platform == "win32":  # there os.kill(pid, 0) would end the process
+        return windows_process_alive(pid, *_kernel32())
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -108,6 +122,34 @@ def process_alive(pid: int) -> bool:
     except OverflowError:
         return False
     return True
+
+
+# Windows: OpenProcess access right, GetExitCodeProcess's "still running", and errors.
+PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+STILL_ACTIVE = 259
+ERROR_ACCESS_DENIED = 5
+
+
+def _kernel32() -> tuple[Any, Callable[[], int]]:
+    """Windows' kernel32 and the error of its last call (ctypes has both only there)."""
+    dll = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    return dll, ctypes.get_last_error  # type: ignore[attr-defined]
+
+
+def windows_process_alive(pid: int, kernel32: Any, last_error: Callable[[], int]) -> bool:
+    """Whether process ``pid`` runs, asked of Windows without touching it: a process
+    that cannot be opened is gone, unless it belongs to someone else (access denied).
+    ``kernel32`` is passed in so that the tests on Linux can stand in for Windows."""
+    handle = kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        return last_error() == ERROR_ACCESS_DENIED
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True  # cannot tell: keep its files
+        return code.value == STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def clean_temporaries(folder: Path) -> list[Path]:
@@ -347,6 +389,43 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
+# --- names every system accepts -----------------------------------------------------
+
+# Windows gives these names to devices: no file may be called one, whatever its extension
+# ("nul.pdf", "COM1.txt"), in any case. Superscript digits count too.
+WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"{port}{n}" for port in ("com", "lpt") for n in (*"123456789", "¹", "²", "³")}
+)
+# Characters Windows refuses in a name (and the folder separators of every system).
+NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def windows_device(name: str) -> bool:
+    """Whether Windows reads ``name`` as a device rather than a file (``con``, ``nul.pdf``)."""
+    return name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICES
+
+
+def portable_name(name: str, fallback: str = "file") -> str:
+    """``name`` made a file name that Windows, macOS and Linux all accept and keep as
+    written: characters Windows refuses become ``-``, trailing dots and spaces (which
+    Windows drops) go, and a device name gets a ``_`` in front. Use it for every name
+    made from someone's data (a recipient, a title) before a file is written."""
+    text = NOT_IN_NAMES.sub("-", name).rstrip(" .")
+    if not text.strip(" .-"):
+        text = fallback
+    return f"_{text}" if windows_device(text) else text
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a file name on every system, or None when it can."""
+    if windows_device(name):
+        return f"{printable(name)!r} is the name of a device on Windows, not a file"
+    if portable_name(name) != name:
+        return f"{printable(name)!r} is not a file name that Windows accepts"
+    return None
+
+
 # --- inputs read safely -------------------------------------------------------------
 
 
@@ -387,7 +466,8 @@ def read_input(path: Path, limit: int) -> bytes:
     an input. The file is opened without blocking and checked on the open handle, so it
     cannot be swapped for something else between the check and the read.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    # O_BINARY: on Windows a descriptor is opened in text mode (CRLF turned to LF) without it
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

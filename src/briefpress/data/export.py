@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from briefpress.core.files import spreadsheet_text
 from briefpress.data.model import SELECTABLE, ReportData
 from briefpress.data.select import record_countries, record_themes
 
@@ -57,10 +58,18 @@ def export(
 
 
 def _cell(value: Any) -> str:
+    """A CSV cell: a spreadsheet shows it as text, never runs it as a formula (a quote
+    starting with "=" or "-" is the report's words, not a calculation)."""
     if value is None:
         return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return spreadsheet_text(_text(value))
+    return str(value)  # a number, negative ones included, stays a number
+
+
+def _text(value: Any) -> str:
     if isinstance(value, list):
-        return "; ".join(_cell(v) for v in value)
+        return "; ".join(_text(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -75,7 +84,8 @@ def serialise(rows: list[dict[str, Any]], fmt: str) -> str:
     columns: list[str] = []
     for row in rows:
         columns += [k for k in row if k not in columns]
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    # RFC 4180 line ends: a cell holding a carriage return is then quoted, never a row break
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _cell(row.get(k)) for k in columns})

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.core.errors import Location, Problem
-from briefpress.core.files import printable
+from briefpress.core.files import name_problem, printable
 from briefpress.data.model import (
     RECORD_FILES,
     BriefSpec,
@@ -23,7 +23,7 @@ from briefpress.data.model import (
 )
 from briefpress.data.schema import Builder
 from briefpress.data.translations import load_translations
-from briefpress.data.yamlload import YamlDocument, load_yaml
+from briefpress.data.yamlload import YamlDocument, load_yaml, parse_yaml
 
 CONFIG_FILE = "briefpress.yaml"
 # A record file under the report's own word: cities and regions live in places.yaml.
@@ -40,6 +40,9 @@ class Project:
     reports: dict[str, ReportData] = field(default_factory=dict)
     briefs: dict[str, BriefSpec] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Files read from here instead of the disk: a change the studio proposes, loaded
+    # and validated before anything is written.
+    overrides: dict[Path, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def briefs_dir(self) -> Path:
@@ -65,7 +68,10 @@ class Project:
 
 
 def _read(project: Project, path: Path) -> YamlDocument | None:
-    doc, problems = load_yaml(path, project.display(path), roots=[project.root])
+    if path in project.overrides:
+        doc, problems = parse_yaml(project.overrides[path], project.display(path))
+    else:
+        doc, problems = load_yaml(path, project.display(path), roots=[project.root])
     project.problems.extend(problems)
     return doc
 
@@ -165,6 +171,10 @@ def load_brief(project: Project, path: Path) -> BriefSpec | None:
             )
         )
         return None
+    if reason := name_problem(brief_id):  # out/<id>.pdf must be a file on every system
+        hint = "rename the spec: its name is the id of the brief and of its PDF"
+        project.problems.append(Problem(Location(display), f"brief id {reason}", hint))
+        return None
     doc = _read(project, path)
     if doc is None:
         return None
@@ -178,9 +188,25 @@ def load_brief(project: Project, path: Path) -> BriefSpec | None:
     return brief
 
 
-def load_project(root: Path, brief_ids: list[str] | None = None) -> Project:
-    """Read config, every report folder and the briefs (all, or those named)."""
-    project = Project(root=root)
+def find_root(start: Path) -> Path | None:
+    """The project ``start`` is in, so that a command run inside briefs/ or reports/
+    works on the whole project: ``start`` itself if it holds briefpress.yaml or a
+    briefs/ folder (a project may do without the config), else the nearest folder above
+    it with a briefpress.yaml (as git finds its repository). None when there is none."""
+    if (start / CONFIG_FILE).is_file() or (start / "briefs").is_dir():
+        return start
+    for folder in start.parents:
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
+def load_project(
+    root: Path, brief_ids: list[str] | None = None, overrides: dict[Path, bytes] | None = None
+) -> Project:
+    """Read config, every report folder and the briefs (all, or those named); a file in
+    ``overrides`` is read from there (a new brief there is one of the briefs)."""
+    project = Project(root=root, overrides=dict(overrides or {}))
     load_config(project)
     if project.reports_dir.is_dir():
         for folder in sorted(p for p in project.reports_dir.iterdir() if p.is_dir()):
@@ -196,7 +222,8 @@ def load_project(root: Path, brief_ids: list[str] | None = None) -> Project:
             )
         )
         return project
-    paths = sorted(project.briefs_dir.glob("*.yaml"))
+    new = [p for p in project.overrides if p.parent == project.briefs_dir and p.suffix == ".yaml"]
+    paths = sorted(set(project.briefs_dir.glob("*.yaml")) | set(new))
     known = {p.stem: p for p in paths}
     if brief_ids:
         for wanted in brief_ids:

@@ -346,7 +346,6 @@ SELECTABLE = (
 
 KINDS = ("country", "theme", "handout", "letter", "overview")
 PAPERS = ("A4", "A5", "Letter")
-EDITIONS = ("screen", "print")
 
 
 @dataclass(frozen=True)

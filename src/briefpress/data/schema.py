@@ -170,7 +170,13 @@ class Builder:
             return None, False
         accepted = _accept(tp, data)
         if accepted is _REJECTED:
-            self.problem(path, f"expected {describe(tp)}, found {_kind(data)}")
+            hint = None
+            if isinstance(data, bool) and tp is str:
+                hint = (
+                    "YAML reads a bare yes, no, on, off, true or false as true/false: "
+                    'put the text in double quotes, such as language: "no"'
+                )
+            self.problem(path, f"expected {describe(tp)}, found {_kind(data)}", hint)
             return None, False
         return accepted, True
 

@@ -8,6 +8,7 @@ compose the node graph ourselves instead, so that every value keeps its
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,7 +203,7 @@ def parse_yaml(raw: bytes | str, file: str) -> tuple[YamlDocument | None, list[P
     except _Rejected as rejected:
         return None, [rejected.problem]
     except yaml.MarkedYAMLError as exc:
-        return None, [_marked_problem(exc, file)]
+        return None, [_marked_problem(exc, file, text)]
     except yaml.YAMLError as exc:
         return None, [Problem(Location(file), f"invalid YAML: {exc}")]
     except RecursionError:
@@ -210,11 +211,56 @@ def parse_yaml(raw: bytes | str, file: str) -> tuple[YamlDocument | None, list[P
     return YamlDocument(file, data, converter.positions, converter.key_positions), []
 
 
-def _marked_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
+def _marked_problem(exc: yaml.MarkedYAMLError, file: str, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
     what = " ".join(part for part in (exc.context, exc.problem) if part)
+    explained = _explain(what, text, exc)
+    if explained is not None:
+        return Problem(where, f"invalid YAML: {explained[0]}", explained[1])
     return Problem(where, f"invalid YAML: {what or 'syntax error'}")
+
+
+def _line(text: str, mark: Any) -> str:
+    lines = text.splitlines()
+    return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
+
+
+def _explain(what: str, text: str, exc: yaml.MarkedYAMLError) -> tuple[str, str] | None:
+    """The parser's words for the common typing mistakes, said as a person would."""
+    line = _line(text, exc.problem_mark)
+    if "mapping values are not allowed" in what:
+        key, _, value = line.partition(":")
+        shown = json.dumps(value.strip(), ensure_ascii=False)
+        example = f"{key.strip()}: {shown}" if value.strip() else 'title: "A: B"'
+        return (
+            "a colon followed by a space inside a value, which YAML reads as the start "
+            "of another field",
+            f"put the whole value in double quotes, such as {example}",
+        )
+    if "\t" in what or "tab" in what:
+        return (
+            "a tab character where YAML expects spaces",
+            "indent with spaces only, two for each level; your editor can turn tabs into spaces",
+        )
+    if "quoted scalar" in what and "end of stream" in what:
+        start = exc.context_mark.line + 1 if exc.context_mark else None
+        opened = f" at line {start}" if start else ""
+        return (
+            f"a text opened with a quotation mark{opened} is never closed",
+            "end the text with the same kind of quotation mark it starts with",
+        )
+    if "flow sequence" in what or "flow mapping" in what:
+        return (
+            "a list in [ ] or a group in { } is not closed on its line",
+            "close it with ] or }, and put a comma between its items",
+        )
+    if "expected key" in what or "'-' indicator" in what or "block end" in what:
+        return (
+            "the indentation of this line does not match the lines around it",
+            "indent every field of one record by the same number of spaces",
+        )
+    return None
 
 
 def load_yaml(

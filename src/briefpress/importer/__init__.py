@@ -19,13 +19,13 @@ from pathlib import Path
 from briefpress.checks.drafts import marked_lines
 from briefpress.checks.language import check_verbatim
 from briefpress.checks.validate import check_anonymity, check_references
-from briefpress.checks.verify import SourceError
 from briefpress.core.errors import BriefpressError, Location, Problem
-from briefpress.core.files import write_atomic
 from briefpress.data.load import Project, load_report
 from briefpress.importer.draft import Draft
 from briefpress.importer.parse import parse
+from briefpress.importer.review import write_review
 from briefpress.importer.write import REVIEW, Mode, draft_data, render_review, write_draft
+from briefpress.source.read import SourceError
 
 __all__ = ["ImportResult", "import_report", "summary_lines"]
 
@@ -44,6 +44,7 @@ class ImportResult:
     mismatches: list[Problem] = field(default_factory=list)
     to_write: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    review: str = REVIEW  # REVIEW.new.md when a person has edited REVIEW.md
 
     def counts(self) -> list[tuple[str, int]]:
         """Records found, by kind, for the summary and REVIEW.md."""
@@ -85,7 +86,7 @@ def import_report(path: Path, root: Path, report_id: str, mode: Mode = "safe") -
         for problem in marked_lines(target, f"{display}/{target.name}")
     ]
     review = render_review(draft, result.counts(), [str(p) for p in result.mismatches])
-    write_atomic(folder / REVIEW, review.encode("utf-8"))
+    result.review = write_review(folder, review).name
     result.seconds = time.perf_counter() - started
     return result
 
@@ -125,8 +126,13 @@ def summary_lines(result: ImportResult) -> list[str]:
     lines += [f"  {item.where}: {item.message}" for item in draft.review[:_SHOWN]]
     if len(draft.review) > _SHOWN:
         lines.append(f"  ... and {len(draft.review) - _SHOWN} more")
+    if result.review != REVIEW:
+        lines.append(
+            f"{REVIEW} has your ticks and notes, so it is kept; the new list is "
+            f"{result.folder}/{result.review} (your ticks carried over)"
+        )
     lines.append(
-        f"next: read {result.folder}/{REVIEW}, write the fields marked TO WRITE, "
+        f"next: read {result.folder}/{result.review}, write the fields marked TO WRITE, "
         "then run briefpress check"
     )
     return lines

@@ -15,6 +15,7 @@ placed in Vietnam.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -25,7 +26,6 @@ from typing import Any
 
 import yaml
 
-from briefpress.checks.verify import normalise_text
 from briefpress.core.errors import Location, Problem
 from briefpress.importer.draft import (
     Country,
@@ -38,7 +38,9 @@ from briefpress.importer.draft import (
     slug,
 )
 from briefpress.importer.source import Source
+from briefpress.importer.spans import Spans
 from briefpress.importer.structure import section_at, subsection_at
+from briefpress.source.text import normalise_text
 
 PROJECT_PATTERNS = "import-patterns.yaml"
 _SENTENCE_END = tuple(".!?…\"'”’)]")
@@ -152,11 +154,11 @@ def country_in(name: str) -> str | None:
 def find_attributions(source: Source, patterns: list[Pattern]) -> list[Attribution]:
     """Every attribution in the body, first pattern first where two overlap."""
     found: list[Attribution] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for pattern in patterns:
         for match in pattern.regex.finditer(source.plain):
             start, end = match.span()
-            if any(start < b and a < end for a, b in taken):
+            if taken.overlaps(start, end):
                 continue
             if not _after_sentence(source.plain, start):
                 continue
@@ -166,7 +168,7 @@ def find_attributions(source: Source, patterns: list[Pattern]) -> list[Attributi
                 continue
             text = source.cut(*match.span("attribution"))
             found.append(Attribution(start, end, text, org, _clean(groups.get("place")), pattern))
-            taken.append((start, end))
+            taken.add(start, end)
     return sorted(found, key=lambda a: a.start)
 
 
@@ -306,18 +308,20 @@ def _org_and_country(attribution: Attribution, draft: Draft) -> tuple[str | None
 def _unparsed(source: Source, draft: Draft, attributions: list[Attribution]) -> None:
     """Review items for what looks like an attribution but matched no pattern,
     and for passages set as quotes that no attribution follows."""
+    found = Spans()
+    for attribution in attributions:
+        found.add(attribution.start, attribution.end)
     for match in _ATTRIBUTION_LIKE.finditer(source.plain):
-        if not any(a.start <= match.start() < a.end for a in attributions):
+        if not found.holds(match.start()):
             draft.note(
                 source.path.name,
                 f"{source.cut(*match.span())} looks like an attribution but matches no "
                 f"pattern: add one to {PROJECT_PATTERNS} and import again, or add the quote",
             )
-    taken = [(q.start, q.start + len(q.text)) for q in draft.quotes]
-    taken += [(x.start, x.start + len(x.text)) for x in draft.literature]
+    taken = _taken(draft)
     for index, line in enumerate(source.lines):
         start, end = source.line_span(index)
-        if line.style in _QUOTE_STYLES and not any(a <= start < b for a, b in taken):
+        if line.style in _QUOTE_STYLES and not taken.holds(start):
             draft.note(
                 source.path.name,
                 f"“{source.cut(start, end)[:60]}” is set as a quote ({line.style}) but no "
@@ -328,23 +332,68 @@ def _unparsed(source: Source, draft: Draft, attributions: list[Attribution]) -> 
 def _drop_repeats(draft: Draft) -> None:
     """A passage printed twice (a pull quote repeating a quote) is one quote."""
     kept: list[Quote] = []
-    seen: list[str] = []
+    seen = _Repeats()
     for quote in draft.quotes:
         text = normalise_text(quote.text)
-        if any(text in other or other in text for other in seen):
+        if seen.repeats(text):
             draft.note(
                 f"quote ({quote.attribution})",
                 f"“{quote.text[:60]}…” repeats a quote printed before; imported once",
             )
             continue
-        seen.append(text)
+        seen.add(text)
         kept.append(quote)
     draft.quotes = kept
 
 
+class _Repeats:
+    """Texts seen, found again inside or around a new text by their word runs.
+
+    Comparing every quote with every other was quadratic; a repeat shares a
+    run of words with what it repeats, so only the texts that share the new
+    text's first run (or whose first run the new text holds) are compared.
+    """
+
+    _RUN = 5  # words
+
+    def __init__(self) -> None:
+        self._texts: list[str] = []
+        self._by_run: dict[str, list[int]] = {}  # every run of a text seen
+        self._by_first: dict[str, list[int]] = {}  # the first run of a text seen
+        self._short: list[int] = []  # texts shorter than a run: compared with all
+
+    @classmethod
+    def _runs(cls, text: str) -> list[str]:
+        words = text.split(" ")
+        if len(words) <= cls._RUN:
+            return [text]
+        return [" ".join(words[i : i + cls._RUN]) for i in range(len(words) - cls._RUN + 1)]
+
+    def repeats(self, text: str) -> bool:
+        """Whether ``text`` is inside a text seen, or holds one."""
+        runs = self._runs(text)
+        inside = self._by_run.get(runs[0], []) if runs[0] != text else range(len(self._texts))
+        holds = {index for run in runs for index in self._by_first.get(run, [])}
+        holds.update(self._short)
+        return any(text in self._texts[i] for i in inside) or any(
+            self._texts[i] in text for i in holds
+        )
+
+    def add(self, text: str) -> None:
+        index = len(self._texts)
+        self._texts.append(text)
+        runs = self._runs(text)
+        for run in set(runs):
+            self._by_run.setdefault(run, []).append(index)
+        self._by_first.setdefault(runs[0], []).append(index)
+        if runs[0] == text:
+            self._short.append(index)
+
+
 def find_literature(source: Source, draft: Draft, attributions: list[Attribution]) -> None:
     """Quotations from literature: quoted or introduced passages with a footnote."""
-    taken = [(q.start, q.start + len(q.text)) for q in draft.quotes]
+    taken = _taken(draft)
+    starts = sorted(a.start for a in attributions)
     spans: list[tuple[int, int, int]] = []
     for inline in _INLINE_LITERATURE.finditer(source.plain):
         spans.append((inline.start(1), inline.end(1), int(inline.group(2))))
@@ -354,19 +403,34 @@ def find_literature(source: Source, draft: Draft, attributions: list[Attribution
         start = source.line_span(index + 1)[0]
         limit = source.line_span(min(index + _LITERATURE_MAX_LINES, len(source.lines) - 1))[1]
         match = _REF_AT_END.search(source.plain, start, limit)
-        if match is None or any(start <= a.start < match.start() for a in attributions):
+        if match is None or _starts_between(starts, start, match.start()):
             continue
         if ":\n" in source.plain[start : match.start()]:
             continue
         spans.append((start, match.start(), int(match.group(1))))
     for start, end, number in sorted(spans):
         start, end = _trim(source, start, end)
-        if any(a < end and start < b for a, b in taken) or end - start < 10:
+        if end - start < 10 or not taken.add(start, end):
             continue
-        taken.append((start, end))
         draft.literature.append(
             Literature("", source.cut(start, end), number, section_at(draft.sections, start), start)
         )
+
+
+def _starts_between(starts: list[int], low: int, high: int) -> bool:
+    """Whether a sorted list holds a value in ``[low, high)``."""
+    index = bisect.bisect_left(starts, low)
+    return index < len(starts) and starts[index] < high
+
+
+def _taken(draft: Draft) -> Spans:
+    """The spans of the quotes and quotations found so far."""
+    taken = Spans()
+    for start, text in [(q.start, q.text) for q in draft.quotes] + [
+        (x.start, x.text) for x in draft.literature
+    ]:
+        taken.add(start, start + len(text))
+    return taken
 
 
 def _number(draft: Draft) -> None:

@@ -1,7 +1,7 @@
 """The report as the importer reads it: the normaliser's lines, joined once.
 
 Every record the importer writes is cut from one string, the body text that
-``check --against`` matches against (:mod:`briefpress.verify`), so that a
+``check --against`` matches against (:mod:`briefpress.source`), so that a
 verbatim field is verbatim by construction.  That string keeps a newline where
 a line ended, so that headings and paragraph ends can still be seen; a plain
 view of it (joints closed, reference marks kept) is what the patterns search,
@@ -16,20 +16,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from briefpress.checks.verify import (
-    HYPHEN_JOINT,
-    SPACE_JOINT,
+from briefpress.source.clean import (
     SourceLines,
-    docx_text,
-    fold_space,
     join_lines,
     mark_references,
-    read_docx,
-    read_source,
     split_source,
     unmark,
     vocabulary,
 )
+from briefpress.source.read import docx_text, line_styles, read_paragraphs, read_source
+from briefpress.source.text import HYPHEN_JOINT, SPACE_JOINT, fold_space
 
 # Line ends in the marked body: a plain line break or one of the joints.
 _LINE_ENDS = frozenset(("\n", HYPHEN_JOINT, SPACE_JOINT))
@@ -44,7 +40,8 @@ class BodyLine:
     start: int  # offset in the marked text
     end: int  # offset of its line end in the marked text
     raw: str  # the line as read
-    style: str  # the Word paragraph style, or "" for text and PDF
+    style: str  # the paragraph's style (Word's, or read from a PDF's layout), or ""
+    last: bool = True  # the last line of its paragraph (styled sources)
 
 
 @dataclass
@@ -55,7 +52,8 @@ class Source:
     split: SourceLines
     marked: str
     lines: list[BodyLine]
-    styled: bool  # a Word document: every line is a paragraph with a style
+    styled: bool  # a Word document or PDF: every line has its paragraph's style
+    running: list[str] = field(default_factory=list)  # a PDF's running headers
     plain: str = ""
     to_marked: list[int] = field(default_factory=list)
 
@@ -117,7 +115,7 @@ class Source:
         ends a sentence and stops short of the usual line width.
         """
         if self.styled:
-            return True
+            return self.lines[index].last
         text = self.lines[index].raw.strip()
         return text.endswith((".", "!", "?", '"', "”", ")", ":")) and (
             len(text) < _SHORT_LINE * self.usual_width
@@ -135,12 +133,15 @@ def read(path: Path) -> Source:
     """Read a report (.txt, .pdf or .docx) into a :class:`Source`.
 
     The text comes from the same reader and normaliser as ``check
-    --against``; a Word document's paragraph styles come along, line by line.
+    --against``; a Word document's or PDF's paragraph styles come along,
+    line by line.
     """
-    styles: list[str] = []
-    if path.suffix.lower() == ".docx":
-        paragraphs = read_docx(path)
-        styles = [p.style for p in paragraphs if p.style != "footnote"]
+    paragraphs = read_paragraphs(path)
+    styles: list[tuple[str, bool]] = []
+    running: list[str] = []
+    if paragraphs is not None:
+        running = [p.text for p in paragraphs if p.style == "running"]
+        styles = line_styles(paragraphs)
         raw = docx_text(paragraphs)  # what read_source returns, read once
     else:
         raw = read_source(path)
@@ -153,8 +154,7 @@ def read(path: Path) -> Source:
         end = start
         while end < len(marked) and marked[end] not in _LINE_ENDS:
             end += 1
-        paragraph = raw_index // 2  # docx_text puts a blank line between paragraphs
-        style = styles[paragraph] if styles and paragraph < len(styles) else ""
-        lines.append(BodyLine(start, end, body_lines[index], style))
+        style, last = styles[raw_index] if raw_index < len(styles) else ("", True)
+        lines.append(BodyLine(start, end, body_lines[index], style, last))
         start = end + 1
-    return Source(path, split, marked, lines, styled=bool(styles))
+    return Source(path, split, marked, lines, styled=bool(styles), running=running)

@@ -14,9 +14,10 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from briefpress.checks.verify import fold_space, unmark
 from briefpress.importer.draft import Draft, Footnote, Part, Recommendation, Section, Subsection
 from briefpress.importer.source import Source
+from briefpress.source.clean import unmark
+from briefpress.source.text import fold_space
 
 _HEADING = re.compile(r"(?:Section\s+|Chapter\s+)?(\d{1,2}(?:\.\d{1,2})?)[.:]?\s+(\S.*)")
 _HEADING_MAX_CHARS = 80

@@ -10,8 +10,8 @@ wrote is kept, and only what is missing or still marked is filled in.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict
 from functools import cache
@@ -21,14 +21,15 @@ from typing import Any, Literal
 import jinja2
 import yaml
 
-from briefpress.checks.verify import normalise_text
 from briefpress.core.errors import Location, Problem
 from briefpress.core.files import write_atomic
 from briefpress.importer.draft import TO_WRITE, Draft
+from briefpress.importer.review import MANIFEST, REVIEW, digest, read_manifest
+from briefpress.source.text import normalise_text
+
+__all__ = ["MANIFEST", "REVIEW", "Mode", "draft_data", "render_review", "write_draft"]
 
 Mode = Literal["safe", "merge", "force"]
-MANIFEST = ".import.json"
-REVIEW = "REVIEW.md"
 # The files of a draft, in the order they are written; each holds one list,
 # except report.yaml.
 STEMS = (
@@ -210,9 +211,20 @@ def _yaml_key(key: Any) -> str:
     return text if text.replace("-", "").replace("_", "").isalnum() else json.dumps(text)
 
 
+def printable(name: str) -> str:
+    """A file name as one printable line: control characters and line or
+    paragraph separators escaped, so a name cannot end a YAML comment and
+    start a key of its own."""
+    return "".join(
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
+        for char in name
+    )
+
+
 def render(stem: str, data: Any, source: str) -> str:
     """One file of the draft."""
     template = _environment().get_template(f"{stem}.yaml.j2")
+    source = printable(source)
     if stem == "report":
         return template.render(r=data, source=source)
     known = _KNOWN.get(stem, ())
@@ -227,23 +239,15 @@ def render_review(draft: Draft, counts: list[tuple[str, int]], mismatches: list[
     template = _environment().get_template("REVIEW.md.j2")
     return template.render(
         report_id=draft.report_id,
-        source=draft.source_name,
+        source=printable(draft.source_name),
         counts=counts,
         mismatches=mismatches,
         review=[asdict(item) for item in draft.review],
     )
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _manifest(folder: Path) -> dict[str, str]:
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    files = data.get("files") if isinstance(data, dict) else None
+    files = read_manifest(folder).get("files")
     return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
 
 
@@ -253,7 +257,7 @@ def edited_files(folder: Path) -> list[str]:
     edited = []
     for stem in STEMS:
         path = folder / f"{stem}.yaml"
-        if path.exists() and written.get(path.name) != _digest(path.read_text(encoding="utf-8")):
+        if path.exists() and written.get(path.name) != digest(path.read_bytes()):
             edited.append(path.name)
     return edited
 
@@ -274,7 +278,9 @@ def write_draft(
             for name in edited
         ]
     if mode == "merge":
-        data = _merge_folder(folder, data, edited, draft)
+        data, problems = _merge_folder(folder, data, edited, draft, display)
+        if problems:
+            return [], problems
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     digests: dict[str, str] = {}
@@ -282,22 +288,28 @@ def write_draft(
         text = render(stem, data[stem], draft.source_name)
         path = folder / f"{stem}.yaml"
         write_atomic(path, text.encode("utf-8"))
-        digests[path.name] = _digest(text)
+        digests[path.name] = digest(text.encode("utf-8"))
         written.append(path)
-    manifest = {"source": draft.source_name, "files": digests}
+    manifest = {**read_manifest(folder), "source": draft.source_name, "files": digests}
     write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
     return written, []
 
 
-def _merge_folder(folder: Path, data: dict[str, Any], edited: list[str], draft: Draft) -> Any:
-    """The import's data with every edited file's records merged in."""
+def _merge_folder(
+    folder: Path, data: dict[str, Any], edited: list[str], draft: Draft, display: str
+) -> tuple[Any, list[Problem]]:
+    """The import's data with every edited file's records merged in.
+
+    A file that cannot be read (not UTF-8, or YAML that does not parse) is
+    never replaced: the merge stops with a problem at the place it fails.
+    """
     merged = dict(data)
+    problems: list[Problem] = []
     for name in edited:
         stem = name.removesuffix(".yaml")
-        try:
-            mine = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            draft.note(name, f"could not be read to merge ({exc}); the import's version is written")
+        mine, problem = _read_mine(folder / name, f"{display}/{name}")
+        if problem is not None:
+            problems.append(problem)
             continue
         if not isinstance(mine, dict) or stem not in mine:
             continue
@@ -308,4 +320,23 @@ def _merge_folder(folder: Path, data: dict[str, Any], edited: list[str], draft: 
         merged[stem] = records
         if kept:
             draft.note(name, f"{kept} record(s) you had are not in this import; kept as they were")
-    return merged
+    return merged, problems
+
+
+def _read_mine(path: Path, display: str) -> tuple[Any, Problem | None]:
+    """A person's file as data, or the located problem that stops the merge."""
+    hint = "fix it (or move it away) and import again; nothing was written"
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        return None, Problem(Location(display), f"{message}, so it cannot be merged", hint)
+    except OSError as exc:
+        return None, Problem(Location(display), f"cannot be read: {exc.strerror or exc}", hint)
+    try:
+        return yaml.safe_load(text), None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+        reason = getattr(exc, "problem", None) or "not valid YAML"
+        return None, Problem(where, f"cannot be merged: {reason}", hint)

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import ipaddress
 import json
 import os
 import signal
@@ -38,7 +39,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from briefpress.build.gallery import THUMBS_URL, BriefCard, render_page
+from briefpress import editions
+from briefpress.build.gallery import THUMBS_URL, BriefCard, download_path, render_page
 from briefpress.build.thumbs import PAGE_WIDTH
 from briefpress.core.assets import ASSETS
 from briefpress.core.errors import BriefpressError
@@ -61,10 +63,10 @@ class ServerLinks:
         return f"/brief/{card.id}"
 
     def pdf(self, card: BriefCard) -> str:
-        return f"/out/{card.id}.pdf"
+        return f"/out/{download_path(card, editions.default().name)}"
 
-    def print_pdf(self, card: BriefCard) -> str:
-        return f"/out/print/{card.id}.pdf"
+    def download(self, card: BriefCard, edition: str) -> str:
+        return f"/out/{download_path(card, edition)}"
 
     def thumb(self, card: BriefCard) -> str:
         return f"/out/{THUMBS_URL}{card.id}.png?v={card.thumb}"
@@ -236,19 +238,44 @@ def create_app(
     return app
 
 
+PRIVATE = ("mail", "letters")  # out/ folders that hold recipients' names and addresses
+
+
 class OutputFiles(StaticFiles):
-    """``out/`` as static files, less anything hidden: a path with a part that starts
-    with a dot (caches, the ownership marker, the staging folders of a mailing being
-    made, temporary files) is not found. A missing ``out/`` (deleted while serving)
-    is "not found" too, until the next build makes it again."""
+    """``out/`` as static files, less anything hidden or personal.
+
+    Not found: a path with a part that starts with a dot (caches, the ownership marker,
+    the staging folders of a mailing being made, temporary files), and anything under
+    ``out/mail/`` or ``out/letters/`` (send plans, drafts, the send log, personal
+    letters: names and e-mail addresses). The check is made on the path as asked, in
+    any case, and again on the file it leads to, every link followed, so neither ``..``,
+    percent-encoding nor a symbolic link planted in ``out/`` reaches those folders. A
+    missing ``out/`` (deleted while serving) is "not found" too, until the next build
+    makes it again."""
 
     def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
-        if any(part.startswith(".") for part in path.replace("\\", "/").split("/")):
+        if not servable(path.replace("\\", "/")):
             return "", None
-        return super().lookup_path(path)
+        full_path, found = super().lookup_path(path)
+        if found is None:
+            return "", None
+        root = os.path.realpath(self.directory or ".")
+        real = os.path.relpath(os.path.realpath(full_path), root)
+        if real.startswith("..") or not servable(real):
+            return "", None
+        return full_path, found
 
     async def check_config(self) -> None:
         """Starlette refuses to serve a folder that does not exist; here it is a 404."""
+
+
+def servable(path: str) -> bool:
+    """Whether a path below ``out/`` may leave the server: nothing hidden, nothing under
+    a personal folder (see :data:`PRIVATE`), ``..`` resolved first, in any case."""
+    if any(part.startswith(".") for part in path.split("/")):
+        return False  # ".." among them
+    parts = [part for part in os.path.normpath("/" + path).split("/") if part]
+    return not parts or parts[0].casefold() not in PRIVATE
 
 
 def card_json(card: BriefCard) -> dict[str, Any]:
@@ -275,19 +302,40 @@ def serve(
     ``port`` 0 picks a free port; the address is printed either way.
     """
     sock = listen(host, port)  # before building: a port in use is reported at once
-    builder = LiveBuilder(root, ("screen",), strict)
+    builder = LiveBuilder(root, (editions.default().name,), strict)
     terminal = Terminal(root, strict)
     hooks = terminal.hooks(since=first_build(builder, terminal, jobs, force=False))
-    shown = f"[{host}]" if ":" in host else host
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address, as a URL and Host: write it
     url = f"http://{shown}:{sock.getsockname()[1]}/"
     count = len(builder.cards)
     hooks.on_ready = lambda: terminal.echo(f"Previewing {count} brief(s) at {url} (Ctrl-C to stop)")
-    local = host in ("127.0.0.1", "localhost", "::1")
-    app = create_app(builder, True, hooks, (*LOCAL_HOSTS, host) if local else ("*",))
+    local = loopback(host)
+    if not local:
+        terminal.echo(exposed_warning(host), err=True)
+    app = create_app(builder, True, hooks, (*LOCAL_HOSTS, "[::1]", shown) if local else ("*",))
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, timeout_graceful_shutdown=2, lifespan="on"
     )
     PreviewServer(config, on_exit=app.state.close).run(sockets=[sock])
+
+
+def loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only."""
+    if host.casefold() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any address
+
+
+def exposed_warning(host: str) -> str:
+    """What a person must know before serving beyond this machine."""
+    return (
+        f"warning: listening on {host}, not only on this machine: anyone who can reach "
+        "it on the network can read every brief and page of the preview, with no login "
+        "(out/mail/ and out/letters/ are never served); use --host 127.0.0.1 to keep it private"
+    )
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -11,8 +11,8 @@ Which briefs a saved file can affect is decided from where the file is:
   then skips those whose HTML did not change, so no PDF is made for them);
 * ``templates/``, ``styles/``, ``briefpress.yaml``, the built-in theme: every
   brief (again, the cache makes the unaffected ones no-ops);
-* a brief's own extra stylesheet: that brief, rebuilt even if its HTML is the
-  same, because the cache key does not cover such files.
+* the brand's logo: every brief; a brief's own extra stylesheet: that brief (both
+  are part of the cache key of the briefs that link to them).
 
 A mistake does not stop the watcher: the brief it touches is marked failed
 with its ``file:line`` problems, and the other briefs still build.
@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefpress import editions as registry
 from briefpress.build.builder import RENDERERS, Build, warm_renderer
 from briefpress.build.cache import cache_name
 from briefpress.build.gallery import BriefCard, apply_result, new_card, refresh_files, write_gallery
@@ -74,8 +75,14 @@ class Affected:
         return cls(everything=True)
 
 
-def classify(paths: Iterable[Path], root: Path, cards: dict[str, BriefSpecInfo]) -> Affected:
-    """Turn changed paths into the briefs they can affect (see the module docstring)."""
+def classify(
+    paths: Iterable[Path],
+    root: Path,
+    cards: dict[str, BriefSpecInfo],
+    shared: tuple[str, ...] = (),
+) -> Affected:
+    """Turn changed paths into the briefs they can affect (see the module docstring);
+    ``shared`` names the other project files every brief links to (the logos)."""
     affected = Affected()
     root = root.resolve()
     for path in paths:
@@ -89,6 +96,9 @@ def classify(paths: Iterable[Path], root: Path, cards: dict[str, BriefSpecInfo])
         if not path.is_relative_to(root):
             continue
         parts = path.relative_to(root).parts
+        if "/".join(parts) in shared:
+            affected.everything = True
+            continue
         _classify_project_file(parts, cards, affected)
     return affected
 
@@ -133,7 +143,7 @@ class LiveBuilder:
     def __init__(
         self,
         root: Path,
-        editions: tuple[str, ...] = ("screen",),
+        editions: tuple[str, ...] = (),  # none: the default edition
         strict: bool = False,
         write_html: bool = False,
         only: list[str] | None = None,
@@ -146,6 +156,7 @@ class LiveBuilder:
         self.env = make_environment(self.root)
         self.cards: dict[str, BriefCard] = {}
         self.specs: dict[str, BriefSpecInfo] = {}
+        self.logos: tuple[str, ...] = ()  # project files every brief links to
         self.shared: list[Problem] = []
         self.project = Project(root=self.root)
         self.lock = threading.Lock()  # guards the cards: readers copy them under it
@@ -247,7 +258,7 @@ class LiveBuilder:
             env=self.env,
         )
         for brief_id in affected.forced:
-            for edition in self.editions:
+            for edition in run.editions:
                 run.cache.entries.pop(cache_name(brief_id, edition), None)
         try:
             for result in self._run(run):
@@ -274,6 +285,8 @@ class LiveBuilder:
     def _load(self) -> tuple[Project, list[Problem]]:
         project = load_project(self.root, self.only)
         problems = validate_project(project)
+        brand = project.config.brand
+        self.logos = tuple(Path(n).as_posix() for n in (brand.logo, brand.logo_print) if n)
         self.project = project
         return project, problems
 
@@ -356,7 +369,7 @@ class LiveBuilder:
             write_gallery(project, self.cards.values())
 
     def pdf(self, brief_id: str) -> Path:
-        return output_path(self.project, brief_id, "screen")
+        return output_path(self.project, brief_id, registry.default().name)
 
 
 # --- watching --------------------------------------------------------------------
@@ -444,7 +457,7 @@ async def run_live(builder: LiveBuilder, hooks: Hooks, stop_event: Any = None) -
                 if hooks.since is not None:
                     paths += changed_since(builder.root, hooks.since)
                 hooks.on_ready()
-            queued.merge(classify(paths, builder.root, builder.specs))
+            queued.merge(classify(paths, builder.root, builder.specs, builder.logos))
             if queued:
                 wake.set()
 

@@ -32,12 +32,20 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefpress import editions
 from briefpress.build.builder import Build, warm_renderer, warm_worker
 from briefpress.checks.validate import validate_project, where
 from briefpress.core import i18n
 from briefpress.core.assets import publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import check_replaceable, csv_table, staged_folder, write_atomic
+from briefpress.core.files import (
+    check_replaceable,
+    csv_table,
+    portable_name,
+    spreadsheet_text,
+    staged_folder,
+    write_atomic,
+)
 from briefpress.core.fonts import StackCoverage
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
@@ -220,7 +228,7 @@ def make_letter(job: LetterJob) -> LetterOutcome:
         if head_of(job.rendered) is not None:
             templates_for(job).add(pdf)
         combined, total = letter_and_brief(
-            pdf, job.brief_pdf, compressed_streams(job), job.rendered.edition == "screen"
+            pdf, job.brief_pdf, compressed_streams(job), job.rendered.medium.tagged
         )
     write_atomic(job.output, combined)
     return LetterOutcome(job.row, pages, total, problems, True)
@@ -265,7 +273,7 @@ def from_template(job: LetterJob) -> tuple[tuple[bytes, int], int, list[Problem]
     except BriefpressError:
         return None  # the whole render reports it
     cache = compressed_streams(job)
-    tags = job.rendered.edition == "screen"
+    tags = job.rendered.medium.tagged
     filled = templates.fill(head_pdf, lambda letter: join(letter, job.brief_pdf, cache, tags))
     if filled is None:
         return None
@@ -313,7 +321,7 @@ def page_budget(job: LetterJob, pages: int) -> list[Problem]:
 
 def _cell(value: str) -> str:
     """A manifest value that a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return spreadsheet_text(value)
 
 
 def manifest_row(recipient: Recipient, file: str, pages: int) -> list[object]:
@@ -343,7 +351,7 @@ def slug(name: str) -> str:
 
 def file_name(recipient: Recipient, width: int) -> str:
     """``0007-maria-ejemplo.pdf``: the row number keeps files unique and in mailing order."""
-    return f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf"
+    return portable_name(f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf")
 
 
 # --- the mailing ----------------------------------------------------------------------
@@ -438,7 +446,7 @@ def language_problems(recipients: RecipientsFile, letter_brief: BriefSpec) -> li
 def build_accompanying(project: Project, brief_id: str, edition: str, strict: bool) -> Build:
     """A build of just the accompanying brief, sharing the build's cache."""
     only = dataclasses.replace(project, briefs={brief_id: project.briefs[brief_id]})
-    return Build(only, (edition,), strict)
+    return Build(only, (edition,) if edition else (), strict)
 
 
 def brief_pdf_for(
@@ -488,7 +496,7 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
         rendered = render_brief(
             personalise(run.letter, recipient, today, i18n.catalog_dirs(project.root)),
             project,
-            run.edition,
+            editions.get(run.edition or editions.default().name).medium,
             env,
         )
         output = run.staging / file_name(recipient, width)
@@ -614,7 +622,7 @@ def mail(
     letter_id: str,
     recipients_file: Path,
     out_dir: Path | None = None,
-    edition: str = "screen",
+    edition: str = "",  # none: the default edition
     strict: bool = False,
     jobs: int = 1,
 ) -> Mailing:

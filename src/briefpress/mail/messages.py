@@ -31,6 +31,7 @@ import jinja2.sandbox
 from briefpress.core import i18n
 from briefpress.core.assets import THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.files import portable_name
 from briefpress.data.model import Brand, BriefSpec
 from briefpress.mail.recipients import Recipient
 from briefpress.mail.settings import SmtpSettings
@@ -71,7 +72,7 @@ def attachment_name(letter: BriefSpec) -> str:
     title = unicodedata.normalize("NFC", letter.title).replace(":", " -")
     title = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title)
     title = " ".join(title.split()).strip(" .")[:80].strip()
-    return f"{title or letter.id}.pdf"
+    return portable_name(f"{title or letter.id}.pdf")  # "CON" too is no file on Windows
 
 
 def message_id(letter_id: str, email: str, attachment_sha256: str, domain: str) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 from briefpress.checks.validate import validate_project
 from briefpress.core import i18n
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
-from briefpress.core.files import csv_table, write_atomic
+from briefpress.core.files import csv_table, spreadsheet_text, write_atomic
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec
 from briefpress.mail.addresses import normalise
@@ -71,7 +71,7 @@ class Timing:
 
 @dataclass(frozen=True)
 class Options:
-    edition: str = "screen"
+    edition: str = ""  # none: the default edition
     strict: bool = False
     jobs: int = 1
     resend_unknown: bool = False  # the user checked: those messages did not arrive
@@ -457,7 +457,7 @@ def plan_row(recipient: Recipient, letter_file: LetterFile, action: str) -> list
 
 def _cell(value: str) -> str:
     """Text a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return spreadsheet_text(value)
 
 
 def table(columns: tuple[str, ...], rows: list[list[str]]) -> bytes:

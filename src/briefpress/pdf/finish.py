@@ -28,6 +28,7 @@ from pikepdf import Array, Dictionary, Name, Operator
 
 from briefpress.pdf.tagging import PART_KEY
 from briefpress.pdf.unicode import fill_unicode_gaps
+from briefpress.render.medium import Medium
 
 MM = 72 / 25.4
 SLUG = 9 * MM  # beyond the bleed: room for the crop marks
@@ -50,9 +51,9 @@ LIST_KIDS = {"/L", "/LI", "/Caption"}
 
 
 def finish(
-    pdf: bytes, edition: str, compress: bool = True, keep_parts: bool = False, head: bool = False
+    pdf: bytes, medium: Medium, compress: bool = True, keep_parts: bool = False, head: bool = False
 ) -> bytes:
-    """The edition's repairs, applied to WeasyPrint's bytes.
+    """The edition's repairs, applied to WeasyPrint's bytes (a ``prepress`` medium's too).
 
     ``compress=False`` leaves WeasyPrint's plain streams plain, for a caller that
     compresses them itself (a mailing compresses what its letters repeat only once).
@@ -67,7 +68,7 @@ def finish(
             repair_structure(doc, parent_tree=not head)
             if not keep_parts:
                 remove_part_marks(doc)
-        if edition == "print":
+        if medium.prepress:
             remove_annotations(doc)
             add_slug_and_marks(doc)
             register_output_intent(doc)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import math
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,11 +56,15 @@ class Finding:
         return f"{where}{self.rule}: {self.message}"
 
 
-def preflight_file(path: Path, edition: str, last_page_may_be_short: bool) -> list[Problem]:
-    """The findings for one built PDF as problems at ``path`` (``file: error: page N:
+Preflight = Callable[[bytes], list["Finding"]]
+
+
+def preflight_file(path: Path, check: Preflight, last_page_may_be_short: bool) -> list[Problem]:
+    """The findings of ``check`` (the edition's: :func:`check_screen`, :func:`check_print`)
+    and the fill rule for one built PDF, as problems at ``path`` (``file: error: page N:
     rule: message``), the way every other check reports."""
     pdf = path.read_bytes()
-    findings = check_print(pdf) if edition == "print" else check_screen(pdf)
+    findings = check(pdf)
     findings += check_fill(pdf, last_page_may_be_short)
     return [Problem(Location(str(path)), str(f), severity=f.severity) for f in findings]
 

@@ -27,7 +27,6 @@ PANGO_HINT = (
     "'apt-get install libpango-1.0-0 libpangoft2-1.0-0' (Debian/Ubuntu) or "
     "'brew install pango' (macOS)"
 )
-VARIANTS = {"screen": "pdf/ua-1", "print": "pdf/x-4"}
 
 
 def import_weasyprint() -> Any:
@@ -142,7 +141,7 @@ class PdfRenderer:
             identifier = hashlib.sha256(rendered.html.encode("utf-8")).hexdigest()[:32]
             finisher = TagFinisher(brief.language)
             pdf = document.write_pdf(
-                pdf_variant=VARIANTS[rendered.edition],
+                pdf_variant=rendered.medium.pdf_variant,
                 pdf_identifier=identifier.encode("ascii"),
                 pdf_tags=True,
                 custom_metadata=True,
@@ -158,7 +157,7 @@ class PdfRenderer:
             Problem(Location(brief.file), f"languages and table scopes not tagged: {why}")
             for why in finisher.mismatch
         ]
-        pdf = finish(pdf, rendered.edition, compress, keep_parts, head)
+        pdf = finish(pdf, rendered.medium, compress, keep_parts, head)
         return pdf, pages, problems
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:

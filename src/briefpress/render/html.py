@@ -31,6 +31,7 @@ from briefpress.data.model import BriefSpec, Config, ReportData, Spectrum
 from briefpress.data.select import group_by_country, resolve_sections, select
 from briefpress.data.translations import TranslationCredit, localise, translations_for
 from briefpress.render import visuals
+from briefpress.render.medium import Medium
 
 EDITION_PAGE = {"A4": "a4", "A5": "a5", "Letter": "letter"}
 
@@ -40,29 +41,40 @@ class Rendered:
     """A brief's HTML and what the PDF stage needs to know about it."""
 
     brief: BriefSpec
-    edition: str
+    medium: Medium
     html: str
     base_dir: Path
     selected: dict[str, list[Any]]
 
+    @property
+    def edition(self) -> str:
+        """The name of the edition this HTML was rendered for."""
+        return self.medium.name
+
 
 def build_date(today: dt.date | None = None) -> dt.date:
-    """The date printed on briefs: from SOURCE_DATE_EPOCH when set, for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-        except (OverflowError, OSError, ValueError):
-            raise BriefpressError(
-                [
-                    Problem(
-                        Location("SOURCE_DATE_EPOCH"),
-                        f"the environment variable is {epoch.strip()[:30]!r}, not a date",
-                        "set it to seconds since 1970 (date +%s), or unset it",
-                    )
-                ]
-            ) from None
-    return today or dt.date.today()
+    """The date printed on briefs: from SOURCE_DATE_EPOCH when set, for reproducible builds.
+
+    A value that is not a whole number of seconds since 1970 (``abc``, ``-5``, ``1e9``)
+    stops the build with a located problem: ignoring it would print today's date on a
+    build its author meant to be reproducible. An empty value counts as unset."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return today or dt.date.today()
+    try:
+        if not (epoch.isascii() and epoch.isdigit()):
+            raise ValueError(epoch)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    except (OverflowError, OSError, ValueError):
+        raise BriefpressError(
+            [
+                Problem(
+                    Location("SOURCE_DATE_EPOCH"),
+                    f"the environment variable is {epoch[:30]!r}, not a date",
+                    "set it to seconds since 1970 (date +%s), or unset it",
+                )
+            ]
+        ) from None
 
 
 def make_environment(
@@ -231,10 +243,14 @@ def template_name(brief: BriefSpec) -> str:
     return brief.template or f"{brief.kind}.html.j2"
 
 
-def get_template(env: jinja2.Environment, brief: BriefSpec, project: Project) -> jinja2.Template:
+def get_template(
+    env: jinja2.Environment, brief: BriefSpec, project: Project, page: str | None = None
+) -> jinja2.Template:
     name = template_name(brief)
     try:
-        return env.get_template(name)
+        if page is not None:
+            env.get_template(name)  # a missing kind template is the brief's mistake: say so
+        return env.get_template(page or name)
     except jinja2.TemplateNotFound as exc:
         looked = [project.display(project.root / "templates"), "briefpress theme (built in)"]
         raise BriefpressError(
@@ -251,19 +267,17 @@ def get_template(env: jinja2.Environment, brief: BriefSpec, project: Project) ->
         raise BriefpressError([exc.problem()]) from None
 
 
-def stylesheet_links(brief: BriefSpec, project: Project, edition: str) -> list[str]:
-    """Stylesheets relative to ``out/``: the theme's, then the project's own."""
-    links = [f"{ASSETS}/styles/{brief.kind}.css"]
+def stylesheet_links(brief: BriefSpec, project: Project, medium: Medium) -> list[str]:
+    """Stylesheets relative to the brief's HTML: the theme's, then the project's own."""
+    links = [f"{medium.to_out}{ASSETS}/styles/{brief.kind}.css"]
     styles_dir = project.root / "styles"
     if styles_dir.is_dir():
-        links += [f"../styles/{p.name}" for p in sorted(styles_dir.glob("*.css"))]
-    links += [f"../{s}" for s in brief.stylesheets]
-    if edition == "print":
-        links = [f"../{link}" for link in links]  # print HTML sits one folder deeper
+        links += [f"{medium.to_project}styles/{p.name}" for p in sorted(styles_dir.glob("*.css"))]
+    links += [f"{medium.to_project}{s}" for s in brief.stylesheets]
     return links
 
 
-def palette(config: Config, edition: str) -> dict[str, str]:
+def palette(config: Config, medium: Medium) -> dict[str, str]:
     """Brand colours as CSS colour values: sRGB on screen, ``device-cmyk()`` in print.
 
     Templates use the CSS custom properties; figures drawn in Python (visuals)
@@ -272,7 +286,7 @@ def palette(config: Config, edition: str) -> dict[str, str]:
     colours = config.brand.colours
     values = {}
     for name in ("primary", "accent", "highlight", "ink", "muted", "tint", "paper"):
-        if edition == "print":
+        if medium.cmyk:
             c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{name}_cmyk").split())
             values[name] = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
         else:
@@ -280,10 +294,10 @@ def palette(config: Config, edition: str) -> dict[str, str]:
     return values
 
 
-def brand_css(config: Config, edition: str, language: str = i18n.SOURCE_LANGUAGE) -> Markup:
+def brand_css(config: Config, medium: Medium, language: str = i18n.SOURCE_LANGUAGE) -> Markup:
     """CSS custom properties from the brand: sRGB on screen, CMYK in print; the font
     stacks of the brief's language (the brand fonts, then a font for every script)."""
-    lines = [f"--{name}: {value};" for name, value in palette(config, edition).items()]
+    lines = [f"--{name}: {value};" for name, value in palette(config, medium).items()]
     stacks = config.brand.stacks(language)
     lines.append(f"--body-font: {stacks.css(stacks.body)};")
     lines.append(f"--heading-font: {stacks.css(stacks.heading)};")
@@ -329,7 +343,7 @@ def translation_credit(
     return (source.credit if source else None) or TranslationCredit()
 
 
-def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
+def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any]:
     """What a template sees: report records in the brief's language (translated where
     a translation exists, marked as English where not), and the brief's own fields."""
     data: ReportData = localise(project.reports[brief.report], brief.language)
@@ -350,9 +364,11 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
         "model": model,
         "themes": [data.themes[t] for t in brief.all_themes if t in data.themes],
         "brand": project.config.brand,
-        "brand_css": brand_css(project.config, edition, brief.language)
+        "brand_css": brand_css(project.config, medium, brief.language)
         + Markup(language.quotes_css()),
-        "edition": edition,
+        "edition": medium.name,
+        "medium": medium,
+        "brief_template": template_name(brief),
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
         "dir": language.direction,
@@ -360,16 +376,18 @@ def context(brief: BriefSpec, project: Project, edition: str) -> dict[str, Any]:
         "source_lang": i18n.SOURCE_LANGUAGE,
         "date": date,
         "date_iso": date.isoformat(),
-        "stylesheets": stylesheet_links(brief, project, edition),
+        "stylesheets": stylesheet_links(brief, project, medium),
         "version": __version__,
         "group_by_country": group_by_country,
         "visuals": visuals,
-        "palette": palette(project.config, edition),
-        "edition_stylesheet": (f"../{ASSETS}/styles/print.css" if edition == "print" else None),
+        "palette": palette(project.config, medium),
+        "edition_stylesheet": (
+            f"{medium.to_out}{ASSETS}/{medium.stylesheet}" if medium.stylesheet else None
+        ),
         "section_titles": {s.id: s.title for s in data.report.sections},
         "place_label": data.report.place_label or language.gettext(PLACE),
         "places_label": data.report.places_label or language.gettext(PLACES),
-        "logo": logo_link(project, edition),
+        "logo": logo_link(project, medium),
         "spectrum": data.report.spectrum
         or Spectrum(name=language.gettext(STEPS), step=language.gettext(STEP)),
         "translation_credit": translation_credit(brief, project.reports[brief.report], shown),
@@ -384,14 +402,13 @@ STEPS = i18n.N_("steps of the spectrum")
 STEP = i18n.N_("step on the spectrum")
 
 
-def logo_link(project: Project, edition: str) -> str | None:
-    """The brand's logo relative to the brief's HTML (``out/``, or ``out/print/``)."""
+def logo_link(project: Project, medium: Medium) -> str | None:
+    """The brand's logo relative to the brief's HTML (in ``out/`` or a folder below)."""
     brand = project.config.brand
-    logo = (brand.logo_print or brand.logo) if edition == "print" else brand.logo
+    logo = (brand.logo_print or brand.logo) if medium.print_logo else brand.logo
     if not logo:
         return None
-    link = "../" + Path(logo).as_posix()
-    return "../" + link if edition == "print" else link
+    return medium.to_project + Path(logo).as_posix()
 
 
 def template_frame(exc: BaseException, project: Project) -> Location | None:
@@ -413,12 +430,15 @@ def template_frame(exc: BaseException, project: Project) -> Location | None:
 
 
 def render_brief(
-    brief: BriefSpec, project: Project, edition: str, env: jinja2.Environment | None = None
+    brief: BriefSpec, project: Project, medium: Medium, env: jinja2.Environment | None = None
 ) -> Rendered:
-    """The brief's HTML for one edition; raises BriefpressError for template mistakes."""
+    """The brief's HTML for one edition; raises BriefpressError for template mistakes.
+
+    A medium with a ``template`` renders that page, which extends the kind's template
+    (``brief_template`` in its context), so every edition shows the same content."""
     env = environment_for(brief, project, env)
-    template = get_template(env, brief, project)
-    ctx = context(brief, project, edition)
+    template = get_template(env, brief, project, medium.template)
+    ctx = context(brief, project, medium)
     try:
         html = template.render(ctx)
     except jinja2.UndefinedError as exc:
@@ -435,5 +455,20 @@ def render_brief(
         where = template_frame(exc, project) or brief.loc
         message = f"template {template_name(brief)!r} failed: {type(exc).__name__}: {exc}"
         raise BriefpressError([Problem(where, message)]) from None
-    base = project.out_dir if edition == "screen" else project.out_dir / "print"
-    return Rendered(brief, edition, html, base, ctx["sections"])
+    if not html.strip():
+        raise BriefpressError([empty_template(template, brief, project)])
+    return Rendered(brief, medium, html, project.out_dir / medium.folder, ctx["sections"])
+
+
+def empty_template(template: jinja2.Template, brief: BriefSpec, project: Project) -> Problem:
+    """A brief's template that gave nothing but white space (an empty file, say): an
+    error at that file, never a blank PDF."""
+    where = (
+        Location(project.display(Path(template.filename)), 1) if template.filename else brief.loc
+    )
+    return Problem(
+        where,
+        f"template {template_name(brief)!r} produced an empty page: the file is empty or "
+        "prints nothing but white space",
+        "write the template (extend base.html.j2), or delete the file to use the theme's",
+    )

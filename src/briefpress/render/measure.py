@@ -11,6 +11,7 @@ from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec, ReportData
 from briefpress.render.html import make_environment, render_brief
+from briefpress.render.medium import MEASURE
 
 
 def names(data: ReportData, project: Project) -> list[str]:
@@ -42,7 +43,7 @@ def language_shares(project: Project) -> Iterator[LanguageShare]:
     env = make_environment(project.root)
     for brief in translated_briefs(project):
         try:
-            html = render_brief(brief, project, "screen", env).html
+            html = render_brief(brief, project, MEASURE, env).html
         except BriefpressError:
             continue
         data = project.reports[brief.report]

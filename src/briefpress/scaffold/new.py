@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.files import name_problem
 from briefpress.data.load import ID_RE, Project
 from briefpress.data.model import Brand, ReportData
 
@@ -17,7 +18,8 @@ HEADER = "# Brief spec: see README.md for every field. Build with: briefpress bu
 
 def check_brief_id(brief_id: str) -> None:
     """A brief id names a file in briefs/: a slug, never a path."""
-    if not ID_RE.match(brief_id) or brief_id.endswith(".yaml") or ".." in brief_id:
+    bad = not ID_RE.match(brief_id) or brief_id.endswith(".yaml") or ".." in brief_id
+    if bad or name_problem(brief_id):  # a device name (con, nul) is no file on Windows
         raise BriefpressError(
             [
                 Problem(

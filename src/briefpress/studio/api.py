@@ -1,0 +1,266 @@
+"""The studio's JSON API under ``/api/``: what its own pages use, for scripts too.
+
+Every handler reads the project afresh (the files are the source of truth), answers
+in JSON, and maps the studio's refusals to plain statuses: 404 for a path or id that
+is not the project's, 409 for a file changed since it was read, 422 for a change
+that would break something (with each problem next to its field). docs/studio.md
+documents every route.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from briefpress.build.gallery import BriefCard
+from briefpress.core.errors import BriefpressError
+from briefpress.data.model import KINDS, PAPERS
+from briefpress.live.serve import page_png, pdf_stamp, picture_sizes
+from briefpress.studio import compose, records, yamledit
+from briefpress.studio.preview import Previewer
+from briefpress.studio.security import Session
+from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
+
+Handler = Callable[[Request], Awaitable[Response]]
+MAX_BODY = 256 * 1024
+
+
+def refusals(handler: Handler) -> Handler:
+    """The studio's refusals as HTTP answers, so no handler repeats them."""
+
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except Refused as exc:
+            return JSONResponse({"error": str(exc)}, 404)
+        except records.Invalid as exc:
+            return JSONResponse({"error": "not saved", "problems": exc.problems}, 422)
+        except yamledit.EditError as exc:
+            return JSONResponse({"error": str(exc)}, 422)
+        except Conflict as exc:
+            body = {
+                "error": f"{exc.file} changed on disk since it was read: nothing was saved",
+                "conflict": {
+                    "file": exc.file,
+                    "expected": exc.expected,
+                    "current": exc.current,
+                    "text": exc.text,
+                },
+            }
+            return JSONResponse(body, 409)
+        except BriefpressError as exc:
+            problems = [records.problem_json(p) for p in exc.problems]
+            return JSONResponse({"error": str(exc), "problems": problems}, 422)
+
+    return wrapped
+
+
+async def body_json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise records.Invalid([{"field": None, "message": "the request is too large"}])
+    try:
+        value = json.loads(raw or b"{}")
+    except ValueError:
+        raise records.Invalid([{"field": None, "message": "the request is not JSON"}]) from None
+    if not isinstance(value, dict):
+        raise records.Invalid([{"field": None, "message": "expected a JSON object"}])
+    return value
+
+
+def card_json(card: BriefCard | None) -> dict[str, Any] | None:
+    if card is None:
+        return None
+    return {
+        "status": card.status,
+        "pages": card.pages,
+        "problems": [records.problem_json(p) for p in card.problems],
+    }
+
+
+class Api:
+    """The handlers, over one project's files, session and previewer."""
+
+    def __init__(self, files: ProjectFiles, session: Session, previewer: Previewer) -> None:
+        self.files = files
+        self.session = session
+        self.previewer = previewer
+
+    def routes(self) -> list[Route]:
+        r = refusals
+        return [
+            Route("/api/session", r(self.session_info)),
+            Route("/api/reports", r(self.reports)),
+            Route("/api/reports/{report}/{collection}", r(self.listing)),
+            Route("/api/reports/{report}/{collection}/tag", r(self.tag), methods=["POST"]),
+            Route(
+                "/api/reports/{report}/{collection}/{record_id}", r(self.edit), methods=["PATCH"]
+            ),
+            Route("/api/briefs", r(self.briefs)),
+            Route("/api/briefs", r(self.create_brief), methods=["POST"]),
+            Route("/api/briefs/{brief_id}", r(self.brief)),
+            Route("/api/briefs/{brief_id}", r(self.change_brief), methods=["PATCH"]),
+            Route("/api/briefs/{brief_id}/preview", r(self.preview)),
+            Route("/api/briefs/{brief_id}/preview.pdf", r(self.preview_pdf)),
+            Route("/api/briefs/{brief_id}/page/{number:int}.png", r(self.page_image)),
+            Route("/api/build", r(self.build), methods=["POST"]),
+            Route("/api/undo", r(self.undo), methods=["POST"]),
+        ]
+
+    async def session_info(self, request: Request) -> Response:
+        undo = self.files.undo[-1].what if self.files.undo else None
+        return JSONResponse(
+            {"csrf_token": self.session.csrf_token, "undo": undo},
+            headers={"Cache-Control": "no-store"},
+        )
+
+    async def reports(self, request: Request) -> Response:
+        project, _ = await asyncio.to_thread(records.load, self.files.root)
+        items = [{"id": rid, "title": data.report.title} for rid, data in project.reports.items()]
+        return JSONResponse({"reports": items})
+
+    async def listing(self, request: Request) -> Response:
+        report, collection = request.path_params["report"], request.path_params["collection"]
+        check_id(report, "report id")
+        relative, _ = records.record_file(self.files.root, report, collection)
+        version = self.files.version(relative)
+        project, problems = await asyncio.to_thread(records.load, self.files.root)
+        items = records.listing(project, report, collection, dict(request.query_params))
+        shown = [records.problem_json(p) for p in problems if p.location.file == relative]
+        body = {"file": relative, "etag": version, "items": items, "problems": shown}
+        return JSONResponse(body, headers={"ETag": f'"{version}"'})
+
+    async def edit(self, request: Request) -> Response:
+        p = request.path_params
+        fields = await body_json(request)
+        based_on = if_match(request, fields)
+        etag = await asyncio.to_thread(
+            records.edit, self.files, p["report"], p["collection"], p["record_id"], fields, based_on
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
+    async def tag(self, request: Request) -> Response:
+        p = request.path_params
+        body = await body_json(request)
+        based_on = if_match(request, body)
+        ids = [str(i) for i in body.get("ids") or []]
+        add = [str(t) for t in body.get("add_themes") or []]
+        remove = [str(t) for t in body.get("remove_themes") or []]
+        etag = await asyncio.to_thread(
+            records.edit_many, self.files, p["report"], p["collection"], ids, add, remove, based_on
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
+    async def briefs(self, request: Request) -> Response:
+        project, problems = await asyncio.to_thread(records.load, self.files.root)
+        items = []
+        for brief_id, brief in project.briefs.items():
+            own = [records.problem_json(p) for p in problems if p.location.file == brief.file]
+            items.append(
+                {
+                    "id": brief_id,
+                    "title": brief.title,
+                    "kind": brief.kind,
+                    "report": brief.report,
+                    "problems": own,
+                }
+            )
+        return JSONResponse({"briefs": items, "kinds": list(KINDS), "papers": list(PAPERS)})
+
+    async def brief(self, request: Request) -> Response:
+        brief_id = request.path_params["brief_id"]
+        relative = compose.brief_path(self.files.root, brief_id)
+        version = self.files.version(relative)
+        project, problems = await asyncio.to_thread(records.load, self.files.root)
+        brief = project.briefs.get(brief_id)
+        if brief is None:
+            own = [records.problem_json(p) for p in problems if p.location.file == relative]
+            if version is None:
+                raise Refused(f"no brief {brief_id!r}")
+            return JSONResponse({"id": brief_id, "etag": version, "problems": own}, 422)
+        body = compose.brief_json(project, brief)
+        body["etag"] = version
+        body["problems"] = [
+            records.problem_json(p) for p in problems if p.location.file == relative
+        ]
+        return JSONResponse(body, headers={"ETag": f'"{version}"'})
+
+    async def create_brief(self, request: Request) -> Response:
+        spec = await body_json(request)
+        brief_id = str(spec.get("id") or "")
+        etag = await asyncio.to_thread(compose.save, self.files, brief_id, spec, None, True)
+        return JSONResponse({"id": brief_id, "etag": etag, "undo": self.files.undo[-1].what}, 201)
+
+    async def change_brief(self, request: Request) -> Response:
+        brief_id = request.path_params["brief_id"]
+        spec = await body_json(request)
+        based_on = if_match(request, spec)
+        etag = await asyncio.to_thread(compose.save, self.files, brief_id, spec, based_on, False)
+        return JSONResponse({"id": brief_id, "etag": etag, "undo": self.files.undo[-1].what})
+
+    async def preview(self, request: Request) -> Response:
+        brief_id = check_id(request.path_params["brief_id"], "brief id")
+        result = await asyncio.to_thread(self.previewer.build, brief_id)
+        if result.card is None:
+            raise Refused(f"no brief {brief_id!r}")
+        stamp = pdf_stamp(result.pdf) if result.pdf else None
+        body = {
+            "id": brief_id,
+            **(card_json(result.card) or {}),
+            "pdf": result.pdf is not None,
+            "stamp": stamp,
+        }
+        return JSONResponse(body)
+
+    async def preview_pdf(self, request: Request) -> Response:
+        brief_id = check_id(request.path_params["brief_id"], "brief id")
+        result = await asyncio.to_thread(self.previewer.build, brief_id)
+        if result.card is None:
+            raise Refused(f"no brief {brief_id!r}")
+        if result.pdf is None:
+            body = {
+                "error": f"the brief {brief_id} does not build",
+                **(card_json(result.card) or {}),
+            }
+            return JSONResponse(body, 422)
+        headers = {
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'inline; filename="{brief_id}.pdf"',
+        }
+        return FileResponse(result.pdf, media_type="application/pdf", headers=headers)
+
+    async def page_image(self, request: Request) -> Response:
+        """A picture of one page of the brief's current PDF (as the preview built it)."""
+        brief_id = check_id(request.path_params["brief_id"], "brief id")
+        number = request.path_params["number"]
+        pdf = self.previewer.pdf(brief_id)
+        stamp = pdf_stamp(pdf)
+        count = len(await asyncio.to_thread(picture_sizes, pdf, stamp)) if stamp else 0
+        if stamp is None or not 1 <= number <= count:
+            raise Refused(f"no page {number} of {brief_id}")
+        png = await asyncio.to_thread(page_png, pdf, stamp, number)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
+
+    async def build(self, request: Request) -> Response:
+        outcome = await asyncio.to_thread(self.previewer.build_all)
+        return JSONResponse(outcome)
+
+    async def undo(self, request: Request) -> Response:
+        change = await asyncio.to_thread(self.files.undo_last)
+        if change is None:
+            return JSONResponse({"error": "nothing to undo"}, 409)
+        return JSONResponse({"undone": change.what, "file": change.file})
+
+
+def if_match(request: Request, body: dict[str, Any]) -> str | None:
+    """The version of the file the change was based on: If-Match, or ``etag`` in the body."""
+    header = request.headers.get("if-match")
+    value = header.strip().strip('"') if header else body.pop("etag", None)
+    body.pop("etag", None)
+    return str(value) if value else None

@@ -1,0 +1,89 @@
+"""``briefpress studio``: the studio's web application and its server.
+
+One Starlette application: the pages (pages.py), the JSON API (api.py) and the
+studio's own CSS and JavaScript modules (``static/``). Files are served from
+``static/`` only; built PDFs reach the page through the preview route, never as
+files from ``out/``, so nothing under ``out/mail/`` (names and addresses of a
+mailing) can ever be served. It listens on 127.0.0.1 unless told otherwise and
+answers only to local host names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from briefpress.core.errors import BriefpressError
+from briefpress.live.serve import LOCAL_HOSTS, PreviewServer, listen
+from briefpress.studio.api import Api
+from briefpress.studio.pages import Pages
+from briefpress.studio.preview import Previewer
+from briefpress.studio.security import CsrfGuard, Session
+from briefpress.studio.store import ProjectFiles
+
+STATIC = Path(__file__).parent / "static"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def create_app(
+    root: Path,
+    allowed_hosts: tuple[str, ...] = LOCAL_HOSTS,
+    warm: bool = True,
+) -> Starlette:
+    """The studio over the project at ``root``."""
+    files = ProjectFiles(root)
+    session = Session()
+    previewer = Previewer(files.root)
+    api = Api(files, session, previewer)
+    pages = Pages(files, session)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if warm:  # fonts and WeasyPrint loaded while the person looks at the first page
+            threading.Thread(target=previewer.warm, daemon=True).start()
+        yield
+
+    routes = [
+        *api.routes(),
+        *pages.routes(),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
+        Middleware(CsrfGuard, session=session),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.files, app.state.session, app.state.previewer = files, session, previewer
+    return app
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the studio until Ctrl-C; ``port`` 0 picks a free port. Prints the address."""
+    if not (root / "briefs").is_dir():
+        raise BriefpressError(
+            "no briefs/ folder here: this is not a briefpress project "
+            "(start one with: briefpress init, or name one with -C DIR)"
+        )
+    if host not in LOOPBACK:
+        raise BriefpressError(
+            f"the studio listens on this machine only (127.0.0.1), not on {host}: it has "
+            "no login yet, and anyone who can reach it could change the project"
+        )
+    sock = listen(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    app = create_app(root, (*LOCAL_HOSTS, host))
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, timeout_graceful_shutdown=2, lifespan="on"
+    )
+    print(f"Studio open at {url} (Ctrl-C to stop)", flush=True)
+    PreviewServer(config, on_exit=lambda: None).run(sockets=[sock])

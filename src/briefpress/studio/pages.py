@@ -1,0 +1,202 @@
+"""The studio's pages: server-rendered HTML, made usable without a line of YAML.
+
+Each page is complete as HTML (lists, filters as plain GET forms, labelled fields);
+the small JavaScript modules in ``static/`` save changes through the JSON API, show
+problems next to their fields and refresh the preview. Jinja2 with autoescape and
+StrictUndefined, sandboxed like every template briefpress renders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from briefpress.core.errors import Problem
+from briefpress.data.load import Project
+from briefpress.data.model import KINDS, PAPERS
+from briefpress.studio import compose, records
+from briefpress.studio.security import Session
+from briefpress.studio.store import ProjectFiles, Refused, check_id
+
+TEMPLATES = Path(__file__).parent / "templates"
+LABELS = {
+    "quotes": "Quotes",
+    "findings": "Findings",
+    "recommendations": "Recommendations",
+    "places": "Places",
+    "themes": "Themes",
+    "organisations": "Organisations",
+}
+KIND_NAMES = {
+    "country": "Place brief",
+    "theme": "Theme brief",
+    "handout": "Handout",
+    "letter": "Letter",
+    "overview": "Overview",
+}
+LANGUAGES = ("en", "es", "fr", "pt", "ru", "vi", "ky", "et", "nl", "nb")
+
+
+def environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def plain(problem: Problem) -> str:
+    """A problem as a person reads it: what is wrong, then how to fix it."""
+    text = problem.message[:1].upper() + problem.message[1:]
+    return f"{text}. {problem.hint[:1].upper() + problem.hint[1:]}." if problem.hint else f"{text}."
+
+
+class Pages:
+    def __init__(self, files: ProjectFiles, session: Session) -> None:
+        self.files = files
+        self.session = session
+        self.env = environment()
+        self.env.globals.update(labels=LABELS, kind_names=KIND_NAMES, plain=plain)
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/", self.home),
+            Route("/reports/{report}/{collection}", self.collection),
+            Route("/briefs/new", self.new_brief),
+            Route("/briefs/{brief_id}", self.brief),
+        ]
+
+    def render(self, name: str, project: Project, status: int = 200, **values: Any) -> Response:
+        html = self.env.get_template(name).render(
+            organisation=project.config.brand.organisation,
+            reports=project.reports,
+            csrf_token=self.session.csrf_token,
+            **values,
+        )
+        headers = {"Cache-Control": "no-store", "Content-Security-Policy": CSP}
+        return HTMLResponse(html, status, headers=headers)
+
+    async def home(self, request: Request) -> Response:
+        project, problems = await asyncio.to_thread(records.load, self.files.root)
+        shared = [p for p in problems if p.is_error and not p.location.file.startswith("briefs/")]
+        briefs = []
+        for brief_id, brief in project.briefs.items():
+            own = [p for p in problems if p.location.file == brief.file and p.is_error]
+            briefs.append(
+                {"id": brief_id, "title": brief.title, "kind": brief.kind, "problems": own}
+            )
+        broken = sorted(
+            {
+                p.location.file
+                for p in problems
+                if p.is_error and p.location.file.startswith("briefs/")
+            }
+        )
+        broken = [
+            f
+            for f in broken
+            if f.removeprefix("briefs/").removesuffix(".yaml") not in project.briefs
+        ]
+        return self.render(
+            "home.html.j2", project, briefs=briefs, shared=shared, broken=broken, title="Studio"
+        )
+
+    async def collection(self, request: Request) -> Response:
+        report, collection = request.path_params["report"], request.path_params["collection"]
+        project, problems = await asyncio.to_thread(records.load, self.files.root)
+        try:
+            check_id(report, "report id")
+            relative, _ = records.record_file(self.files.root, report, collection)
+            filters = {
+                k: v
+                for k, v in request.query_params.items()
+                if k in ("place", "theme", "section", "q") and v
+            }
+            items = records.listing(project, report, collection, filters)
+        except Refused as exc:
+            return self.render("missing.html.j2", project, 404, what=str(exc), title="Not found")
+        data = project.reports[report]
+        own = [p for p in problems if p.location.file == relative]
+        return self.render(
+            "collection.html.j2",
+            project,
+            title=f"{LABELS[collection]} · {data.report.title}",
+            report=report,
+            data=data,
+            collection=collection,
+            items=items,
+            total=len(data.collection(records.ATTRIBUTE.get(collection, collection))),
+            filters=filters,
+            file=relative,
+            etag=self.files.version(relative),
+            problems=own,
+            editable=records.EDITABLE[collection],
+        )
+
+    async def new_brief(self, request: Request) -> Response:
+        project, _ = await asyncio.to_thread(records.load, self.files.root)
+        return self.render(
+            "new.html.j2",
+            project,
+            title="New brief",
+            kinds=KINDS,
+            papers=PAPERS,
+            languages=LANGUAGES,
+        )
+
+    async def brief(self, request: Request) -> Response:
+        brief_id = request.path_params["brief_id"]
+        project, problems = await asyncio.to_thread(records.load, self.files.root)
+        try:
+            relative = compose.brief_path(self.files.root, brief_id)
+        except Refused as exc:
+            return self.render("missing.html.j2", project, 404, what=str(exc), title="Not found")
+        brief = project.briefs.get(brief_id)
+        own = [p for p in problems if p.location.file == relative]
+        if brief is None:
+            if self.files.version(relative) is None:
+                return self.render(
+                    "missing.html.j2",
+                    project,
+                    404,
+                    what=f"no brief {brief_id!r}",
+                    title="Not found",
+                )
+            return self.render(
+                "broken.html.j2",
+                project,
+                422,
+                brief_id=brief_id,
+                file=relative,
+                problems=own,
+                title=brief_id,
+            )
+        return self.render(
+            "brief.html.j2",
+            project,
+            title=brief.title,
+            brief=brief,
+            spec=compose.brief_json(project, brief),
+            data=project.reports.get(brief.report),
+            etag=self.files.version(relative),
+            problems=own,
+            papers=PAPERS,
+            languages=sorted({*LANGUAGES, brief.language}),
+            field_of=lambda p: compose.field_of(self.files.read(relative).decode("utf-8"), p),
+        )
+
+
+# Scripts only from the studio itself; no inline script; the preview's pictures from here.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)

@@ -1,0 +1,64 @@
+"""What keeps the studio's writes the user's own: a CSRF token and an origin check.
+
+A web page on another site can make the browser send requests to 127.0.0.1; it
+cannot read the token (``GET /api/session`` is same-origin JSON) and so cannot make a
+write, which must carry the token in the ``X-CSRF-Token`` header. A request whose
+``Origin`` is another site is refused as well, and the host names the server answers
+to are checked (no DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+HEADER = "x-csrf-token"
+
+
+class Session:
+    """The studio's one local session: a token made when the server starts."""
+
+    def __init__(self) -> None:
+        self.csrf_token = secrets.token_urlsafe(32)
+
+    def valid(self, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(str(token), self.csrf_token)
+
+
+class CsrfGuard:
+    """ASGI middleware: every write without the session's token is 403, untouched."""
+
+    def __init__(self, app: ASGIApp, session: Session) -> None:
+        self.app = app
+        self.session = session
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            reason = self.refusal(headers)
+            if reason:
+                await self.refuse(send, reason)
+                return
+        await self.app(scope, receive, send)
+
+    def refusal(self, headers: dict[str, str]) -> str | None:
+        origin = headers.get("origin")
+        host = headers.get("host", "")
+        if origin and origin not in (f"http://{host}", f"https://{host}"):
+            return "a request from another site is refused"
+        if not self.session.valid(headers.get(HEADER)):
+            return "this change needs the X-CSRF-Token header from GET /api/session"
+        return None
+
+    async def refuse(self, send: Send, reason: str) -> None:
+        body = json.dumps({"error": reason}).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 403, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,65 @@
+"""A project remembers which briefpress built it; a new version says whether the look changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import briefpress
+from briefpress.build import cache
+from briefpress.build.version import VERSION_FILE, recorded
+from conftest import run_cli
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    root = tmp_path / "demo"
+    assert run_cli(["init", str(root)]).code == 0
+    assert run_cli(["-C", str(root), "build", "handout", "overview", "-j", "1"]).code == 0
+    return root
+
+
+def _as_if_newer(monkeypatch: pytest.MonkeyPatch, version: str) -> None:
+    """This briefpress claims ``version``: the cache then rebuilds every brief, as a
+    real upgrade would."""
+    monkeypatch.setattr(briefpress, "__version__", version)
+    monkeypatch.setattr(cache, "__version__", version)
+
+
+def test_a_build_records_its_version(built: Path) -> None:
+    assert recorded(built / "out") == briefpress.__version__
+    saved = json.loads((built / "out" / VERSION_FILE).read_text(encoding="utf-8"))
+    assert saved == {"briefpress": briefpress.__version__}
+    again = run_cli(["-C", str(built), "build", "handout"])
+    assert "note:" not in again.err  # the same version: nothing to say
+
+
+def test_a_newer_version_says_when_the_pages_look_the_same(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = recorded(built / "out")
+    _as_if_newer(monkeypatch, "99.0.0")
+    result = run_cli(["-C", str(built), "build", "handout", "overview", "-j", "1"])
+    assert result.code == 0, result.output
+    assert f"note: built by briefpress {before} before; this is 99.0.0:" in result.err
+    assert "the 2 PDF(s) rebuilt look the same as before" in result.err
+    assert recorded(built / "out") == "99.0.0"
+    again = run_cli(["-C", str(built), "build", "handout", "overview"])
+    assert "note:" not in again.err
+
+
+def test_a_newer_version_names_the_briefs_whose_look_changed(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = recorded(built / "out")
+    _as_if_newer(monkeypatch, "99.0.0")
+    # Another brand colour stands in for what a new version may change in the theme.
+    config = built / "briefpress.yaml"
+    text = config.read_text(encoding="utf-8").replace('primary: "#1d3557"', 'primary: "#7a1d57"')
+    config.write_text(text, encoding="utf-8")
+    result = run_cli(["-C", str(built), "build", "handout", "overview", "-j", "1"])
+    assert result.code == 0, result.output
+    assert f"note: built by briefpress {before} before; this is 99.0.0:" in result.err
+    assert "the look of" in result.err and "out/handout.pdf" in result.err

@@ -1,0 +1,160 @@
+"""A new user's path through the studio in a real headless Chromium, without touching a file.
+
+On a copy of the cities fixture (another report's shape: cities, no typology): tag five
+quotes (four at once, one by itself), make a place brief, add a quote to it and move it
+up with the keyboard only, save, see the preview and the page-fill meter, then build
+every brief from the page. Each page is scanned with axe-core when it is cached
+(``scripts/system_deps.py test`` fetches it with npm); without it the scan is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from running import Studio, studio
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+sys.path.insert(0, str(Path(__file__).parents[2] / "scripts"))
+from system_deps import AXE_FILE  # noqa: E402
+
+QUOTES = "reports/naloxone-2024/quotes.yaml"
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the browser test, but Debian's chromium is missing")
+        pytest.skip("needs Debian's chromium (make system-deps installs it as root)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip)")
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 900},
+            bypass_csp=True,  # only so that the test can add axe-core to each page
+        )
+        context.set_default_timeout(20_000)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def running(cities: Path) -> Iterator[Studio]:
+    with studio(cities, warm=True) as started:
+        yield started
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.x A and AA violations on the page (nothing when not cached)."""
+    if not Path(AXE_FILE).is_file():
+        return []
+    page.add_script_tag(path=AXE_FILE)
+    result = page.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']})"
+    )
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]]
+
+
+def test_a_new_user_tags_composes_previews_and_builds(
+    cities: Path, running: Studio, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    scans: dict[str, list[str]] = {}
+
+    # Home: the briefs and the report's data.
+    page.goto(running.url + "/")
+    expect(page.get_by_role("heading", name="Briefs", level=1)).to_be_visible()
+    scans["home"] = axe_violations(page)
+    page.get_by_role("link", name="Quotes 6").click()
+
+    # Tag four quotes at once: filter to those of section 2, select them, add a theme.
+    expect(page.get_by_role("heading", name="Quotes", level=1)).to_be_visible()
+    scans["quotes"] = axe_violations(page)
+    for quote in ("k1", "p1", "k3", "p2"):
+        page.get_by_label(f"Select quote {quote}").check()
+    expect(page.locator("#selected-count")).to_have_text("4 selected")
+    page.get_by_label("Theme for the selected").select_option("outreach")
+    page.get_by_role("button", name="Add theme").click()
+    expect(page.locator("#status")).to_contain_text("Added the theme to 4")
+    # ... and one by itself: its Pharmacies box, saved as it is ticked.
+    page.locator("#r-n1").get_by_label("Pharmacies").check()
+    expect(page.locator("#status")).to_contain_text("Saved n1")
+    text = (cities / QUOTES).read_text()
+    assert text.count("themes: [outreach, pharmacy]") == 1  # n1
+    assert text.count("themes: [pharmacy, outreach]") == 3  # k1, p1, p2
+    assert 'section: "3", themes: [outreach]}' in text  # k3
+    page.goto(running.url + "/reports/naloxone-2024/quotes?theme=-")
+    expect(page.locator("#shown")).to_have_text("Showing 0 of 6.")
+
+    # A new place brief for Norhaven.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="New brief").click()
+    scans["new"] = axe_violations(page)
+    page.get_by_label("Kind of brief").select_option("country")
+    page.get_by_label("Place").select_option(label="Norhaven")
+    expect(page.get_by_label("File name (brief id)")).to_have_value("norhaven")
+    page.get_by_label("Title").fill("Norhaven: kits all week")
+    page.get_by_role("button", name="Make the brief").click()
+    expect(page).to_have_url(running.url + "/briefs/norhaven")
+    expect(page.locator("#fill-text")).to_have_text("1 of 4 pages", timeout=60_000)
+    expect(page.locator("#preview-pages img")).to_have_count(1)
+    scans["brief"] = axe_violations(page)
+
+    # Keyboard only: add quote k2 to the quotes, move it first, save.
+    quotes = page.locator('fieldset[data-section="quotes"]')
+    quotes.get_by_label("Add to quotes").focus()
+    page.keyboard.press("Home")  # the first choice
+    chosen = quotes.get_by_label("Add to quotes").input_value()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # Add
+    expect(quotes.locator(".picked li")).to_have_count(2)
+    quotes.get_by_role("button", name=f"Move {chosen} up").focus()
+    page.keyboard.press("Enter")
+    expect(quotes.locator(".picked li").first).to_have_attribute("data-id", chosen)
+    page.get_by_label("Subtitle").focus()
+    page.keyboard.type("What outreach teams told us")
+    page.keyboard.press("Enter")  # submits the form from a text field
+    expect(page.locator("#status")).to_contain_text("Preview updated", timeout=60_000)
+    spec = (cities / "briefs/norhaven.yaml").read_text()
+    assert f"ids: [{chosen}, n1]" in spec
+    assert "subtitle: What outreach teams told us" in spec
+
+    # A mistake is refused next to its field, and nothing is written.
+    page.get_by_label("Page budget").fill("0")
+    page.get_by_role("button", name="Save and preview").click()
+    expect(page.locator("#c-max_pages-problem")).to_be_visible()
+    assert (cities / "briefs/norhaven.yaml").read_text() == spec
+    page.get_by_label("Page budget").fill("")
+
+    # Build every brief from the home page.
+    page.goto(running.url + "/")
+    page.get_by_role("button", name="Build all briefs").click()
+    expect(page.locator("#build-result")).to_contain_text("6 of 6 briefs built", timeout=90_000)
+    assert (cities / "out/norhaven.pdf").is_file()
+
+    assert errors == []
+    assert {name: found for name, found in scans.items() if found} == {}
