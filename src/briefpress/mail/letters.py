@@ -411,15 +411,20 @@ def glyph_check(project: Project) -> RowCheck:
     return check
 
 
-def language_problems(recipients: RecipientsFile, letter_brief: BriefSpec) -> list[Problem]:
+def language_problems(
+    recipients: RecipientsFile, letter_brief: BriefSpec, project_root: Path | None = None
+) -> list[Problem]:
     """Recipients whose letter would not be wholly in their language: no translation of
-    the letter's words, or no interface catalog. One warning per language, at its first
-    row and naming its rows, before anything is rendered (``--strict`` stops there)."""
+    the letter's words, or no interface catalog (the project's locale/ or a shipped one).
+    One warning per language, at its first row and naming its rows, before anything is
+    rendered (``--strict`` stops there)."""
     rows: dict[tuple[str, str], LanguageRows] = {}
+    dirs = i18n.catalog_dirs(project_root)
     for language, found in recipients.languages.items():
         if untranslated(letter_brief, language):
             rows[("words", language)] = found
-        if i18n.catalog_for(language) is None and not i18n.Language(language).is_source:
+        missing = i18n.catalog_for(language, dirs) is None
+        if missing and not i18n.Language(language).is_source:
             rows[("catalog", language)] = found
     problems = []
     for (what, tag), found in rows.items():
@@ -438,7 +443,7 @@ def language_problems(recipients: RecipientsFile, letter_brief: BriefSpec) -> li
                 f"no {tag} interface catalog: headings, page labels and closing stay in "
                 f"English for row{plural} {shown}"
             )
-            hint = "start one with pybabel init (see README.md, Languages)"
+            hint = f"start one with: briefpress new-language {tag}"
         problems.append(Problem(found.first, message, hint, severity="warning"))
     return problems
 
@@ -610,7 +615,7 @@ def prepare_mailing(
     )
     problems = [*validate_project(project), *letter_problems(project, letter_id), *row_checks]
     if letter is not None and letter.letter is not None:
-        problems += language_problems(recipients, letter)
+        problems += language_problems(recipients, letter, project.root)
     raise_if_errors(problems, strict=strict)
     assert letter is not None  # else its load problem was raised
     project.problems = problems  # only warnings are left
