@@ -32,6 +32,8 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anyascii import anyascii
+
 from briefpress import editions
 from briefpress.build.builder import Build, warm_renderer, warm_worker
 from briefpress.checks.validate import validate_project, where
@@ -340,11 +342,12 @@ _CYRILLIC = {
 
 
 def slug(name: str) -> str:
-    """A short ASCII file name part for a person's name ("Nguyễn Văn Mẫu" -> nguyen-van-mau)."""
+    """A short ASCII file name part for a person's name in any script ("Nguyễn Văn Mẫu" ->
+    nguyen-van-mau, "سلمى الخطيب" -> slma-lkhtyb, "김민지" -> gimminji): Cyrillic by the
+    table above, everything else by anyascii's transliteration."""
     text = name.lower().replace("đ", "d")
     text = "".join(_CYRILLIC.get(c, c) for c in text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = anyascii(unicodedata.normalize("NFC", text)).lower()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return text[:40].rstrip("-") or "recipient"
 
