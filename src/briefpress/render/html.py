@@ -26,6 +26,7 @@ from briefpress.core import i18n
 from briefpress.core.assets import ASSETS, THEME_DIR, THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import inside, read_input
+from briefpress.core.scripts import break_opportunities, script_of
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec, Config, ReportData, Spectrum
 from briefpress.data.select import group_by_country, resolve_sections, select
@@ -372,6 +373,7 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
         "dir": language.direction,
+        "script": script_of(brief.language),
         "counter_style": language.counter_style,
         "source_lang": i18n.SOURCE_LANGUAGE,
         "date": date,
@@ -440,7 +442,7 @@ def render_brief(
     template = get_template(env, brief, project, medium.template)
     ctx = context(brief, project, medium)
     try:
-        html = template.render(ctx)
+        html = break_opportunities(template.render(ctx))  # Khmer, Burmese: see core/scripts
     except jinja2.UndefinedError as exc:
         raise BriefpressError(
             [Problem(brief.loc, f"template {template_name(brief)!r}: {exc.message}")]
