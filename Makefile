@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 UV_VERSION := 0.13.9
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test check lint bench images clean dist system-deps messages bench-letters bench-send bench-import bench-studio lock upgrade language-figures conformance
+.PHONY: build test check check-design lint bench images clean dist system-deps messages bench-letters bench-send bench-import bench-studio lock upgrade language-figures conformance
 
 build: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
@@ -84,6 +84,12 @@ lint: $(TEST_STAMP)
 
 check: $(STAMP)
 	$(BIN)/briefpress check --against ../shared/seeds/000_f3237e55bf94ab5f.txt
+
+# A designer's measures of every built brief, both editions (run `make build` first): page
+# fill, characters a line, hard hyphens, smallest type, grey text in print, figure
+# descriptions that repeat a title, words over words. Exit status 1 if a target is missed.
+check-design: $(STAMP)
+	$(BIN)/python scripts/check_design.py
 
 # Speed and memory figures, measured side by side (see docs/benchmarks.md). Not a test.
 bench: $(STAMP)

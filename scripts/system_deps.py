@@ -68,37 +68,8 @@ AXE_SCRIPT = (
 )
 
 
-# axe-core, the accessibility checker the studio's browser test runs in each page: one
-# file from the npm registry, kept outside the repository (tests skip the scan without it).
-AXE_FILE = os.path.join(
-    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "briefpress", "axe.min.js"
-)
-
-
-def fetch_axe() -> bool:
-    """``npm pack axe-core@4`` into the cache, keeping only ``axe.min.js``."""
-    if os.path.isfile(AXE_FILE):
-        return True
-    if not shutil.which("npm"):
-        return False
-    import tarfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        command = ["npm", "pack", "axe-core@4", "--silent", "--pack-destination", folder]
-        if subprocess.run(command, capture_output=True, check=False, timeout=300).returncode:
-            return False
-        packed = [name for name in os.listdir(folder) if name.endswith(".tgz")]
-        if not packed:
-            return False
-        with tarfile.open(os.path.join(folder, packed[0])) as archive:
-            member = archive.extractfile("package/axe.min.js")
-            if member is None:
-                return False
-            os.makedirs(os.path.dirname(AXE_FILE), exist_ok=True)
-            with open(AXE_FILE + ".tmp", "wb") as out:
-                out.write(member.read())
-            os.replace(AXE_FILE + ".tmp", AXE_FILE)
-    return True
+# The studio's browser test reads the same file.
+AXE_FILE = str(AXE_SCRIPT)
 
 
 def probe() -> int:
@@ -273,8 +244,6 @@ def check_test() -> int:
     missing = missing_for_test()
     if missing and can_apt_get() and apt_get_install(missing):
         missing = missing_for_test()
-    if not fetch_axe():
-        print("warning: axe-core could not be fetched with npm: the accessibility scan will skip.")
     if missing:
         print(
             f"warning: the tests that need {', '.join(missing)} will skip: "
@@ -283,7 +252,8 @@ def check_test() -> int:
         )
     if not fetch_axe():
         print(
-            f"warning: the web edition's accessibility scan will skip: npm could not fetch "
+            f"warning: the accessibility scans (web edition, studio) will skip: npm could not "
+            f"fetch "
             f"{AXE_PACKAGE} into {AXE_SCRIPT.parent}.",
             file=sys.stderr,
         )

@@ -65,6 +65,11 @@ def test_spectrum_text_alternative_states_its_data() -> None:
         assert text in fig.label
 
 
+def test_spectrum_text_alternative_names_the_place_its_step_and_neighbours() -> None:
+    fig = visuals.spectrum(STEPS, PLACES, "Title", ["b"])
+    assert fig.label.startswith("Title: Beta → 2. Second step: Beta, Gamma (1. First step: Alpha)")
+
+
 def test_spectrum_colours_are_palette_keys() -> None:
     fig = visuals.spectrum(
         STEPS, PLACES, "T", ["a"], steps_caption="S", position_caption="P",
@@ -86,7 +91,7 @@ def fact(amount: float, year: int | None) -> Fact:
 def test_bar_chart_layout_and_text_alternative() -> None:
     points = visuals.chart_facts([fact(500, 2019), fact(25, None)])
     chart = visuals.bar_chart(points, "Fine for possession", "before")
-    assert chart.label == "Fine for possession: before: USD 25 → 2019: USD 500"
+    assert chart.label == "Fine for possession: before: USD 25 → 2019: USD 500 (×20)"
     low, high = chart.bars
     assert (low.label, high.label) == ("before", "2019")
     assert high.height > low.height and high.y + high.height == chart.base

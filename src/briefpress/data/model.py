@@ -484,7 +484,7 @@ class Colours:
     primary_cmyk: str = "100 75 20 40"
     accent_cmyk: str = "0 85 70 5"
     highlight_cmyk: str = "0 40 65 2"
-    ink_cmyk: str = "0 0 0 95"
+    ink_cmyk: str = "0 0 0 100"  # text: one solid ink (a print shop's 100% K)
     muted_cmyk: str = "20 10 0 60"
     tint_cmyk: str = "5 2 0 3"
     paper_cmyk: str = "0 0 0 0"

@@ -68,8 +68,10 @@ def finish(
             repair_structure(doc, parent_tree=not head)
             if not keep_parts:
                 remove_part_marks(doc)
+        soft_hyphens(doc)
         if medium.prepress:
             remove_annotations(doc)
+            turn_landscape_pages(doc)
             add_slug_and_marks(doc)
             register_output_intent(doc)
             neutral_rgb_to_grey(doc)
@@ -283,6 +285,85 @@ def _is_int(obj: Any) -> bool:
     return not isinstance(obj, Dictionary | Array)
 
 
+# ---- text layer --------------------------------------------------------------------------
+
+HYPHENATION = 0x2010  # the hyphen WeasyPrint draws where `hyphens: auto` breaks a word
+SOFT_HYPHEN = pikepdf.String("\u00ad")
+
+
+def _hyphen_codes(resources: Any) -> dict[str, bytes]:
+    """For each font of ``resources`` (by resource name), the code of the glyph its
+    ToUnicode map reads as U+2010: the drawn hyphen of a hyphenated word."""
+    found = {}
+    for name, font in resources.get("/Font", Dictionary()).items():
+        cmap = font.get("/ToUnicode")
+        if not isinstance(cmap, pikepdf.Stream):
+            continue
+        for line in cmap.read_bytes().split(b"\n"):
+            parts = line.split()
+            if len(parts) == 2 and parts[1] == b"<2010>" and parts[0].startswith(b"<"):
+                found[str(name)] = bytes.fromhex(parts[0][1:-1].decode("ascii"))
+    return found
+
+
+def _split_hyphen(ins: Any, code: bytes) -> list[Any] | None:
+    """A line's last TJ ending in the hyphen glyph: the hyphen drawn on its own, marked
+    with ActualText U+00AD, so that text extraction and assistive technology read a soft
+    hyphen (ISO 32000-1, 14.8.2.2.3) and keep the word whole: "educa-tion", not "educa- tion"."""
+    items = list(ins.operands[0])
+    strings = [i for i, x in enumerate(items) if isinstance(x, pikepdf.String)]
+    if not strings:
+        return None
+    last = bytes(items[strings[-1]])
+    if not last.endswith(code) or len(last) % len(code):
+        return None
+    items[strings[-1]] = pikepdf.String(last[: -len(code)])
+    span = Dictionary(ActualText=SOFT_HYPHEN)
+    return [
+        pikepdf.ContentStreamInstruction([Array(items)], Operator("TJ")),
+        pikepdf.ContentStreamInstruction([Name.Span, span], Operator("BDC")),
+        pikepdf.ContentStreamInstruction([Array([pikepdf.String(code)])], Operator("TJ")),
+        pikepdf.ContentStreamInstruction([], Operator("EMC")),
+    ]
+
+
+def _soften(doc: pikepdf.Pdf, owner: Any, resources: Any, seen: set[tuple[int, int]]) -> None:
+    codes = _hyphen_codes(resources)
+    for xobject in resources.get("/XObject", Dictionary()).values():
+        if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+            seen.add(xobject.objgen)
+            _soften(doc, xobject, xobject.get("/Resources", Dictionary()), seen)
+    if not codes:
+        return
+    ops: list[Any] = []
+    font, changed = "", False
+    for ins in pikepdf.parse_content_stream(owner):
+        name = str(ins.operator) if isinstance(ins, pikepdf.ContentStreamInstruction) else ""
+        if name == "Tf":
+            font = str(ins.operands[0])
+        elif name == "TJ" and font in codes:
+            split = _split_hyphen(ins, codes[font])
+            if split:
+                ops += split
+                changed = True
+                continue
+        ops.append(ins)
+    if changed:
+        data = pikepdf.unparse_content_stream(ops)
+        if isinstance(owner, pikepdf.Stream):
+            owner.write(data)
+        else:
+            owner.Contents = doc.make_stream(data)
+
+
+def soft_hyphens(doc: pikepdf.Pdf) -> None:
+    """Every drawn line-end hyphen of every page read as a soft hyphen (see _split_hyphen)."""
+    seen: set[tuple[int, int]] = set()
+    for page in doc.pages:
+        if "/Resources" in page.obj:
+            _soften(doc, page, page.obj.Resources, seen)
+
+
 # ---- print -------------------------------------------------------------------------------
 
 
@@ -305,6 +386,39 @@ def remove_annotations(doc: pikepdf.Pdf) -> None:
 
 def _box(page: Any, name: str) -> list[float]:
     return [float(v) for v in page.obj.get(name, page.obj.MediaBox)]
+
+
+def _portrait(box: list[float]) -> bool:
+    return box[3] - box[1] >= box[2] - box[0]
+
+
+def _turned(box: list[float], media: list[float]) -> Array:
+    """``box`` turned with its page: (x, y) -> (height - (y - y0), x - x0), the top edge
+    becoming the left one."""
+    x0, y0, height = media[0], media[1], media[3] - media[1]
+    bx0, by0, bx1, by1 = box
+    return Array([height - (by1 - y0), bx0 - x0, height - (by0 - y0), bx1 - x0])
+
+
+def turn_landscape_pages(doc: pikepdf.Pdf) -> None:
+    """A landscape page in a portrait brief (a wide table's named page) turned a quarter
+    anticlockwise onto a portrait page of the same size: a print run has one trim size,
+    and a wide table is read with the sheet turned, its head to the binding edge."""
+    if not doc.pages or not _portrait(_box(doc.pages[0], "/TrimBox")):
+        return
+    for page in doc.pages:
+        media = _box(page, "/MediaBox")
+        if _portrait(media):
+            continue
+        trim, bleed = _box(page, "/TrimBox"), _box(page, "/BleedBox")
+        page.obj.TrimBox, page.obj.BleedBox = _turned(trim, media), _turned(bleed, media)
+        page.obj.MediaBox = _turned(media, media)
+        if "/CropBox" in page.obj:
+            del page.obj["/CropBox"]
+        height = media[3] - media[1]
+        turn = f"q 0 1 -1 0 {height:.4f} 0 cm 1 0 0 1 {-media[0]:.4f} {-media[1]:.4f} cm\n"
+        page.contents_add(doc.make_stream(turn.encode("ascii")), prepend=True)
+        page.contents_add(doc.make_stream(b"Q\n"))
 
 
 def add_slug_and_marks(doc: pikepdf.Pdf) -> None:

@@ -288,7 +288,10 @@ def palette(config: Config, medium: Medium) -> dict[str, str]:
     values = {}
     for name in ("primary", "accent", "highlight", "ink", "muted", "tint", "paper"):
         if medium.cmyk:
-            c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{name}_cmyk").split())
+            # Small grey type is a screen of black dots on paper, ragged at 7 pt: in print
+            # the secondary text colour is the text ink itself, solid.
+            ink = "ink" if name == "muted" else name
+            c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{ink}_cmyk").split())
             values[name] = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
         else:
             values[name] = getattr(colours, name)

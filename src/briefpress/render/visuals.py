@@ -227,11 +227,12 @@ def spectrum(
     height = int(tile_top + tile_h + (14 + rows * 15 if rows else 4) + 4)
     chosen = set(highlight)
 
-    description = []
+    steps_text = []
     for model, ids in zip(ordered, per_col, strict=True):
         placed = ", ".join(places[c].name for c in ids)
-        description.append(f"{model.order}. {model.name}" + (f": {placed}" if placed else ""))
-    description += [f"{p.label}: {p.words}" for p in positions]
+        steps_text.append(f"{model.order}. {model.name}" + (f": {placed}" if placed else ""))
+    description = _highlighted_steps(ordered, per_col, places, chosen, steps_text)
+    description += steps_text + [f"{p.label}: {p.words}" for p in positions]
     desc = ". ".join(description)
 
     split = left + len(ordered) * (col + gap) - gap
@@ -269,6 +270,24 @@ def spectrum(
         brackets,
         tiles,
     )
+
+
+def _highlighted_steps(
+    ordered: Sequence[Model],
+    per_col: Sequence[Sequence[str]],
+    places: Mapping[str, Country],
+    chosen: set[str],
+    steps_text: Sequence[str],
+) -> list[str]:
+    """What a reader of the picture sees first, said first: each picked-out place with
+    its step and the steps either side (the place's neighbours on the spectrum), then
+    the whole spectrum. Nothing extra when several places are picked out (a theme's)."""
+    found = [(i, c) for i, ids in enumerate(per_col) for c in ids if c in chosen]
+    if len(found) != 1:
+        return []
+    index, cid = found[0]
+    near = [steps_text[i] for i in (index - 1, index + 1) if 0 <= i < len(ordered)]
+    return [f"{places[cid].name} → {steps_text[index]} ({' | '.join(near)})"]
 
 
 def chart_facts(facts: Iterable[Fact]) -> list[Fact]:
@@ -362,6 +381,7 @@ def bar_chart(points: Sequence[Fact], title: str, before: str) -> BarChart:
     rise = None
     if len(points) == 2 and first > 0 and last / first >= 2:
         rise = Rise(20 + slot, base - (base - top) * 0.55, f"×{_number(last / first)}")
+        desc += f" ({rise.ratio})"
     return BarChart(_fig_id("chart", title, desc), title, desc, width, height, base, bars, rise)
 
 

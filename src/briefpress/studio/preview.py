@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefpress import editions
 from briefpress.build.gallery import BriefCard
 from briefpress.core.errors import Problem
 from briefpress.live.watch import Affected, LiveBuilder
@@ -31,7 +32,7 @@ class Previewer:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.builder = LiveBuilder(root, ("screen",), strict=False, only=None)
+        self.builder = LiveBuilder(root, (editions.default().name,), strict=False, only=None)
         self.single: dict[str, LiveBuilder] = {}
         self.lock = threading.Lock()
         self.writing = threading.Lock()
@@ -47,7 +48,9 @@ class Previewer:
             if brief_id not in self.single:
                 if not (self.root / "briefs" / f"{brief_id}.yaml").is_file():
                     return self.builder
-                self.single[brief_id] = LiveBuilder(self.root, ("screen",), only=[brief_id])
+                self.single[brief_id] = LiveBuilder(
+                    self.root, (editions.default().name,), only=[brief_id]
+                )
             return self.single[brief_id]
 
     def pdf(self, brief_id: str) -> Path:
