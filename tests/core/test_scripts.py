@@ -72,6 +72,17 @@ def test_burmese_and_khmer_may_break_between_syllables() -> None:
 
     assert marked("ចែករំលែកអ្វីដែលអ្នកចូលរួម") == "ចែក|រំ|លែក|អ្វី|ដែល|អ្នក|ចូល|រួម"
     assert marked("မြို့သုံးမြို့မှပါဝင်သူများ") == "မြို့|သုံး|မြို့|မှ|ပါ|ဝင်|သူ|များ"
+    # Korean breaks between words only: a word joiner holds each word's syllables together.
+    assert break_opportunities("생명을 구합니다") == "생\u2060명\u2060을 구\u2060합\u2060니\u2060다"
     assert break_opportunities("<p class='x'>Thai ไทย, English</p>") == (
         "<p class='x'>Thai ไทย, English</p>"
     )
+
+
+def test_quotation_marks_follow_the_language() -> None:
+    from briefpress.core.i18n import Language
+
+    assert Language("ja").quote("命") == "「命」"
+    assert Language("zh-TW").quote("命") == "「命」" and Language("zh").quote("命") == "“命”"
+    assert Language("fa").quote("جان") == "«جان»"
+    assert Language("ar").quote("حياة") == "”حياة“"  # CLDR's logical order for Arabic

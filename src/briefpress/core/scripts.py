@@ -172,13 +172,20 @@ _KHMER = re.compile(
     "|(?<=[\u17b6-\u17d1][\u1780-\u17a2])(?=[\u1780-\u17a2])"
     "|(?=[\u17a3-\u17b3]))"
 )
-_NEEDS_BREAKS = re.compile("[\u1000-\u109f\u1780-\u17ff]")
+# Korean is written with spaces between words and breaks only there (CSS's
+# word-break: keep-all, which WeasyPrint lacks): a word joiner (U+2060) between the
+# syllables of a word keeps it whole.
+WORD_JOINER = "\u2060"
+_HANGUL = re.compile("(?<=[\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
+_NEEDS_BREAKS = re.compile("[\u1000-\u109f\u1780-\u17ff\uac00-\ud7a3]")
 
 
 def break_opportunities(text: str) -> str:
     """``text`` with a zero-width space where a line may break inside a run of Burmese or
-    Khmer; any other text comes back as it was (markup too: the marks are not ASCII)."""
+    Khmer, and a word joiner inside each Korean word; any other text comes back as it was
+    (markup too: the marks are not ASCII)."""
     if not _NEEDS_BREAKS.search(text):
         return text
     text = _MYANMAR.sub(ZWSP, text)
-    return _KHMER.sub(ZWSP, text)
+    text = _KHMER.sub(ZWSP, text)
+    return _HANGUL.sub(WORD_JOINER, text)
