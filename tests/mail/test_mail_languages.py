@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from mailserver import Received, Server, serving
+from pypdf import PdfReader
 
 from briefpress.mail.letters import mail, slug
 from conftest import FIXTURE, run_cli
@@ -91,3 +92,45 @@ def test_file_names_for_any_script_are_ascii_and_readable() -> None:
     assert slug("רחל כהן") == "rhl-khhn"
     assert slug("김민지") == "gimminji"
     assert slug("…") == "recipient"
+
+
+def test_each_reader_gets_the_brief_in_their_language_where_there_is_one(
+    tmp_path: Path, server: Server
+) -> None:
+    """The letter accompanies arcadia; the project also has arcadia-es in Spanish. The
+    Spanish reader's file carries that one, the others the brief the letter names."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("out"))
+    arcadia = (root / "briefs/arcadia.yaml").read_text(encoding="utf-8")
+    (root / "briefs/arcadia-es.yaml").write_text(
+        arcadia.replace('title: "Arcadia: no sanctions"', 'title: "Arcadia: sin sanciones"')
+        + "language: es\n",
+        encoding="utf-8",
+    )
+    (root / "briefs/letter.yaml").write_text(LETTER_HEAD + TRANSLATIONS, encoding="utf-8")
+    (root / "people.csv").write_text(PEOPLE, encoding="utf-8")
+    mail(root, "letter", root / "people.csv")
+    folder = root / "out/letters/letter"
+    english, arabic, spanish = (
+        " ".join(t.split()) for t in (pdf_text(p) for p in sorted(folder.glob("0*.pdf")))
+    )
+    assert "Key findings" in english and "Key findings" in arabic  # no Arabic edition
+    assert "Principales conclusiones" in spanish and "Key findings" not in spanish
+    assert "Principales conclusiones" in " ".join(pdf_text(folder / "mailing.pdf").split())
+
+    (root / "briefpress.yaml").write_text(
+        f"mail:\n  host: 127.0.0.1\n  port: {server.port}\n  security: none\n"
+        '  from: "Advocacy Team <team@example.org>"\n',
+        encoding="utf-8",
+    )
+    result = run_cli(["-C", str(root), "send", "letter", "--recipients", "people.csv",
+                      "--dry-run"])  # fmt: skip
+    assert result.code == 0, result.output
+    drafts = sorted((folder.parent.parent / "mail/letter/drafts").glob("*.eml"))
+    spanish_mail = Received("", [], drafts[2].read_bytes()).message
+    text = spanish_mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "«Arcadia: sin sanciones»" in text
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(page.extract_text() or "" for page in PdfReader(path).pages)

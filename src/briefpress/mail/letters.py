@@ -52,6 +52,7 @@ from briefpress.core.fonts import StackCoverage
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
+from briefpress.mail.accompany import briefs_by_language, load_editions
 from briefpress.mail.assemble import PrintFile, StreamCache, join, letter_and_brief
 from briefpress.mail.recipients import (
     LanguageRows,
@@ -371,6 +372,7 @@ def load_mailing(root: Path, letter_id: str) -> Project:
         brief = load_brief(project, path)
         if brief is not None:
             project.briefs[brief.id] = brief
+        load_editions(project, target)  # the brief in the readers' languages
     return project
 
 
@@ -479,6 +481,25 @@ def brief_pdf_for(
     return result.output, 0 if result.fresh else 1
 
 
+def brief_pdfs_for(
+    project: Project,
+    letter: BriefSpec,
+    languages: list[str],
+    edition: str,
+    strict: bool,
+    pool: Executor | None = None,
+) -> tuple[dict[str, Path], int]:
+    """Language -> the PDF of the brief behind its readers' letters (mail/accompany.py),
+    each brief built once if stale; and how many renders that took."""
+    by_language = briefs_by_language(project, letter, languages)
+    pdfs: dict[str, Path] = {}
+    renders = 0
+    for brief_id in dict.fromkeys(by_language.values()):
+        pdfs[brief_id], count = brief_pdf_for(project, brief_id, edition, strict, pool)
+        renders += count
+    return {language: pdfs[brief_id] for language, brief_id in by_language.items()}, renders
+
+
 @dataclass(frozen=True)
 class Run:
     """The settings every letter of one mailing shares."""
@@ -487,7 +508,7 @@ class Run:
     letter: BriefSpec
     edition: str
     strict: bool
-    brief_pdf: Path | None
+    brief_pdfs: dict[str, Path]  # by the readers' language (mail/accompany.py)
     staging: Path
     pool: Executor | None  # the workers; None: letters are made in this process
 
@@ -510,8 +531,9 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
         output = run.staging / file_name(recipient, width)
         first = recipient.language not in checked
         checked.add(recipient.language)
+        brief_pdf = run.brief_pdfs.get(recipient.language)
         job = LetterJob(
-            recipient.row, rendered, output, project.root, fonts, run.strict, run.brief_pdf, first
+            recipient.row, rendered, output, project.root, fonts, run.strict, brief_pdf, first
         )
         yield recipient, job
 
@@ -577,7 +599,7 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
             planned.append((recipient, job.output))
             yield job
 
-    print_file = PrintFile(run.staging / MAILING_FILE, run.brief_pdf)
+    print_file = PrintFile(run.staging / MAILING_FILE)
     failures: list[Problem] = []
     warned: dict[str, int] = {}
     made = 0
@@ -589,7 +611,8 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
                 if not outcome.written:
                     failures += row_problems(recipient, outcome)
                 elif not failures:
-                    print_file.add(output, outcome.letter_pages)
+                    brief_pdf = run.brief_pdfs.get(recipient.language)
+                    print_file.add(output, outcome.letter_pages, brief_pdf)
                     manifest.writerow(manifest_row(recipient, output.name, outcome.pages))
                     made += 1
     except BaseException:
@@ -639,19 +662,19 @@ def mail(
     target = (out_dir or project.out_dir / "letters" / letter_id).absolute()
     shown = project.display(target)
     check_replaceable(target, shown, "letters --out")  # before any work: never another's folder
-    accompanies = letter.letter.accompanies if letter.letter else None
     with contextlib.ExitStack() as stack:
         pool = None
         if jobs > 1 and len(recipients) > 1:
             workers = min(jobs, len(recipients))
             pool = stack.enter_context(worker_pool(workers, warm_worker, (project.root,)))
-        brief_pdf, brief_renders = None, 0
-        if accompanies:
-            brief_pdf, brief_renders = brief_pdf_for(project, accompanies, edition, strict, pool)
-        else:
+        languages = list(recipients.languages)
+        brief_pdfs, brief_renders = brief_pdfs_for(
+            project, letter, languages, edition, strict, pool
+        )
+        if not brief_pdfs:
             publish_theme(project.out_dir)  # the letters' stylesheets and fonts
         with staged_folder(target, shown, "letters --out") as staging:
-            run = Run(project, letter, edition, strict, brief_pdf, staging, pool)
+            run = Run(project, letter, edition, strict, brief_pdfs, staging, pool)
             mailing = make_mailing(run, recipients)
     mailing.folder = target
     mailing.stats["brief_renders"] = brief_renders

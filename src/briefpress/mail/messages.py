@@ -91,13 +91,13 @@ class Composer:
         self,
         project_root: Path,
         letter: BriefSpec,
-        brief_title: str | None,
+        brief_titles: dict[str, str],
         settings: SmtpSettings,
         brand: Brand,
     ) -> None:
         self.root = project_root
         self.letter = letter
-        self.brief_title = brief_title
+        self.brief_titles = brief_titles  # by the readers' language (mail/accompany.py)
         self.settings = settings
         self.brand = brand
         self.filename = attachment_name(letter)
@@ -128,7 +128,7 @@ class Composer:
             "recipient": recipient,
             "letter": letter,
             "title": title,
-            "brief_title": self.brief_title,
+            "brief_title": self.brief_titles.get(recipient.language),
             "signature": self.signature(letter),
             "brand": self.brand,
             "language": recipient.language,

@@ -31,6 +31,7 @@ from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_
 from briefpress.core.files import csv_table, spreadsheet_text, write_atomic
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec
+from briefpress.mail.accompany import briefs_by_language
 from briefpress.mail.addresses import normalise
 from briefpress.mail.attachments import (
     LetterFile,
@@ -41,7 +42,7 @@ from briefpress.mail.attachments import (
     stale_reason,
 )
 from briefpress.mail.letters import (
-    brief_pdf_for,
+    brief_pdfs_for,
     glyph_check,
     letter_problems,
     load_mailing,
@@ -166,13 +167,12 @@ def current_letters(
     """The letters for these recipients, made again first if they are not the current
     build; and why they were made, if they were."""
     folder = project.out_dir / "letters" / letter.id
-    accompanies = letter.letter.accompanies if letter.letter else None
-    brief_pdf = None
-    if accompanies:
-        brief_pdf, _ = brief_pdf_for(project, accompanies, options.edition, options.strict)
+    languages = list(recipients.languages)
+    by_language, _ = brief_pdfs_for(project, letter, languages, options.edition, options.strict)
+    brief_pdfs = sorted(set(by_language.values()))
     stamp = mail_folder(project, letter.id) / STAMP_FILE
     reason = stale_reason(
-        project, letter.file, recipients_file, recipients, folder, brief_pdf, stamp
+        project, letter.file, recipients_file, recipients, folder, brief_pdfs, stamp
     )
     if reason is not None:
         made = mail(
@@ -185,7 +185,7 @@ def current_letters(
             options.jobs,
         )
         project.problems.extend(made.problems)
-    remember(stamp, folder, inputs_digest(project, letter.file, recipients_file, brief_pdf))
+    remember(stamp, folder, inputs_digest(project, letter.file, recipients_file, brief_pdfs))
     return letter_files(folder), reason
 
 
@@ -211,11 +211,9 @@ class Send:
         self.log = log
         self.timing = timing
         self.folder = log.path.parent
-        brief_id = letter.letter.accompanies if letter.letter else None
-        brief = project.briefs.get(brief_id) if brief_id else None
-        self.composer = Composer(
-            project.root, letter, brief.title if brief else None, settings, project.config.brand
-        )
+        by_language = briefs_by_language(project, letter, list(recipients.languages))
+        titles = {language: project.briefs[i].title for language, i in by_language.items()}
+        self.composer = Composer(project.root, letter, titles, settings, project.config.brand)
 
     def draft_all(self, files: dict[int, LetterFile], options: Options) -> Plan:
         """Write every unsent recipient's draft and the plan; stop before sending if any
