@@ -309,6 +309,13 @@ def brand_css(config: Config, medium: Medium, language: str = i18n.SOURCE_LANGUA
     return Markup(css.replace("<", ""))  # trusted config, but never let it close <style>
 
 
+def font_stacks_css(config: Config, language: str) -> dict[str, str]:
+    """The brief's font stacks as CSS ``font-family`` lists, for SVG figures, which do not
+    see the page's custom properties."""
+    stacks = config.brand.stacks(language)
+    return {"body": stacks.css(stacks.body), "heading": stacks.css(stacks.heading)}
+
+
 def localised_brief(brief: BriefSpec, language: i18n.Language) -> BriefSpec:
     """The brief with the defaults a template prints filled in its own language."""
     letter = brief.letter
@@ -377,6 +384,7 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "lang": brief.language,
         "dir": language.direction,
         "script": script_of(brief.language),
+        "font_stacks": font_stacks_css(project.config, brief.language),
         "counter_style": language.counter_style,
         "source_lang": i18n.SOURCE_LANGUAGE,
         "date": date,
