@@ -34,8 +34,10 @@ FROM base
 COPY --from=wheel /dist/*.whl /tmp/
 RUN pip install --no-deps /tmp/briefpress-*.whl && rm /tmp/*.whl \
     && pip check && briefpress --version
-# A user without privileges by default; `--user` chooses another (and its files' owner).
+# A user without privileges by default; `--user` chooses another (and its files' owner),
+# which may have no home: caches (Fontconfig's) go to /tmp whoever runs.
 RUN useradd --create-home --uid 1000 briefpress
+ENV XDG_CACHE_HOME=/tmp/cache
 USER 1000
 WORKDIR /project
 ENTRYPOINT ["briefpress"]

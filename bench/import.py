@@ -1,14 +1,18 @@
 """Figures for `briefpress import` (`make bench-import`). Not a test: it prints
 figures for docs/benchmarks.md.
 
-Three reports are imported as a user would (`briefpress import FILE --report ID` in a
+Reports are imported as a user would (`briefpress import FILE --report ID` in a
 fresh process, into an empty temporary project), and the draft is compared with what
 is known to be right:
 
 1. the INPUD text dump (../shared/seeds/), against the hand-made data shipped in
    reports/inpud-2021-decriminalisation/;
 2. and 3. the small fixture report of tests/fixtures/import/ as a Word document and as
-   a PDF (generated here as the tests generate them), against its known content.
+   a PDF (generated here as the tests generate them), against its known content;
+4. the fixture reports of other shapes (make_shapes.py: a disability-rights report with
+   towns in five countries, two attribution styles, two-paragraph quotes and endnotes,
+   and a French housing report), each as .docx, .pdf and .txt, against NAME.truth.yaml;
+5. a megabyte on one line, for the import's time in line length.
 
 For each: respondent quotes found with the right text, organisation and country;
 quotes found that are not respondent quotes (no known quote has their text); footnotes
@@ -37,6 +41,7 @@ SHIPPED = REPO / "reports" / "inpud-2021-decriminalisation"
 sys.path.insert(0, str(REPO / "tests" / "fixtures" / "import"))
 
 import make_report  # noqa: E402
+import make_shapes  # noqa: E402
 
 from briefpress.source.text import normalise_text  # noqa: E402
 
@@ -156,10 +161,82 @@ def _url(citation: str) -> str | None:
     return citation[start:].rstrip(")") if start >= 0 else None
 
 
+def score_shape(draft: Path, truth: dict[str, Any]) -> dict[str, str]:
+    """A fixture report of another shape against its ground truth (NAME.truth.yaml):
+    quotes exact (every paragraph, in order), attributions exact, places right (the
+    country as the report's sections name it, and the town as the quote's location),
+    footnotes (number and citation), recommendation items, sections (number and title)."""
+    quotes = _load(draft, "quotes")
+    countries = {c["id"]: c["name"] for c in _load(draft, "countries")}
+    found = {_n(q["text"]): q for q in quotes}
+    exact = attributed = placed = 0
+    for quote in truth["quotes"]:
+        got = found.get(_n("\n\n".join(quote["paragraphs"])))
+        if got is None or got["text"].split("\n\n") != quote["paragraphs"]:
+            continue
+        exact += 1
+        attributed += got["attribution"] == quote["attribution"]
+        placed += _n(countries.get(got["country"])) == _n(quote["country"]) and (
+            got.get("location") == quote.get("place")
+        )
+    sources = {s["number"]: s for s in _load(draft, "sources")}
+    notes = sum(
+        number in sources and _n(sources[number]["citation"]) == _n(citation)
+        for number, citation in truth["footnotes"].items()
+    )
+    recommendations = _load(draft, "recommendations")
+    items = {_n(r["text"]) for r in recommendations}
+    items |= {_n(p["text"]) for r in recommendations for p in r["parts"]}
+    report = yaml.safe_load((draft / "report.yaml").read_text("utf-8"))["report"]
+    sections = {(s["id"], _n(s["title"])) for s in report["sections"]}
+    total = len(truth["quotes"])
+    return {
+        "sections": f"{sum((i, _n(t)) in sections for i, t in truth['sections'])}"
+        f"/{len(truth['sections'])}",
+        "quotes exact": f"{exact}/{total}",
+        "attributions": f"{attributed}/{total}",
+        "places right": f"{placed}/{total}",
+        "not respondent quotes": str(len(quotes) - exact),
+        "footnotes": f"{notes}/{len(truth['footnotes'])}",
+        "recommendation items": f"{sum(_n(t) in items for t in truth['items'])}"
+        f"/{len(truth['items'])}",
+        "language": str(report.get("language")),
+    }
+
+
+def _table(rows: list[tuple[str, dict[str, str]]]) -> None:
+    columns = list(rows[0][1])
+    print("| report | " + " | ".join(columns) + " |")
+    print("| --- " * (len(columns) + 1) + "|")
+    for name, figures in rows:
+        print(f"| {name} | " + " | ".join(figures[c] for c in columns) + " |")
+    print()
+
+
+def _timed(figures: dict[str, str], wall: float, cpu: float) -> dict[str, str]:
+    figures["seconds (wall)"] = f"{wall:.2f}"
+    figures["seconds (CPU)"] = f"{cpu:.2f}"
+    return figures
+
+
+def one_long_line(folder: Path) -> None:
+    """Import time of a megabyte on one line (thousands of quotations): it was quadratic."""
+    sentence = "As one study put it: “the quoted words here” 3 and more. "
+    for size in (2**18, 2**20):
+        path = folder / f"line-{size}.txt"
+        path.write_text("1 Findings\n\n" + sentence * (size // len(sentence)) + "\n", "utf-8")
+        try:
+            _, wall, cpu = run_import(path, folder / f"line-{size}")
+        except subprocess.CalledProcessError as exc:  # verification may fail: timing counts
+            wall, cpu = float("nan"), float("nan")
+            print(exc.stderr[-200:])
+        print(f"one line of {size // 1024} KiB: {wall:.2f}s wall, {cpu:.2f}s CPU")
+
+
 def main() -> None:
-    rows: list[tuple[str, dict[str, str]]] = []
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
+        rows: list[tuple[str, dict[str, str]]] = []
         documents = [
             ("INPUD text dump", SEED, inpud_expected()),
             ("fixture, Word", make_report.make_docx(folder / "report.docx"), fixture_expected()),
@@ -167,15 +244,15 @@ def main() -> None:
         ]
         for index, (name, source, want) in enumerate(documents):
             draft, wall, cpu = run_import(source, folder / f"project-{index}")
-            figures = score(draft, want)
-            figures["seconds (wall)"] = f"{wall:.2f}"
-            figures["seconds (CPU)"] = f"{cpu:.2f}"
-            rows.append((name, figures))
-    columns = list(rows[0][1])
-    print("| report | " + " | ".join(columns) + " |")
-    print("| --- " * (len(columns) + 1) + "|")
-    for name, figures in rows:
-        print(f"| {name} | " + " | ".join(figures[c] for c in columns) + " |")
+            rows.append((name, _timed(score(draft, want), wall, cpu)))
+        _table(rows)
+        rows = []
+        for (name, form), source in make_shapes.make_all(folder).items():
+            draft, wall, cpu = run_import(source, folder / f"project-{name}-{form}")
+            figures = score_shape(draft, make_shapes.truth(name))
+            rows.append((f"{name}, {form}", _timed(figures, wall, cpu)))
+        _table(rows)
+        one_long_line(folder)
 
 
 if __name__ == "__main__":

@@ -191,9 +191,11 @@ def from_scratch_per_recipient(project: Path, rows: list[dict[str, str]], brief_
     """Mean seconds to render one letter and the whole brief and join them, warm."""
     import pikepdf
 
+    from briefpress import editions
     from briefpress.build.builder import warm_renderer
     from briefpress.core.errors import Location
-    from briefpress.mail.letters import load_mailing, personalise
+    from briefpress.mail.letters import load_mailing
+    from briefpress.mail.personal import personalise
     from briefpress.mail.recipients import Recipient
     from briefpress.render.html import build_date, render_brief
 
@@ -216,7 +218,7 @@ def from_scratch_per_recipient(project: Path, rows: list[dict[str, str]], brief_
         )
         parts = []
         for spec in (personalise(letter, who, today), brief):
-            pdf, _, _ = renderer.render(render_brief(spec, loaded, "screen"))
+            pdf, _, _ = renderer.render(render_brief(spec, loaded, editions.medium("screen")))
             parts.append(pdf)
         out = pikepdf.new()
         with contextlib.ExitStack() as stack:

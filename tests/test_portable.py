@@ -1,8 +1,10 @@
 """Windows and macOS, simulated on Linux: what differs by system is tested here.
 
 Importing: every module of briefpress is imported in a Python where the POSIX-only
-modules (fcntl, termios, pwd, grp, resource, tty, pty) raise ImportError, as on Windows.
-A module that fails is traced to the briefpress file whose import was refused.
+modules (fcntl, termios, pwd, grp, resource, tty, pty) raise ImportError and os and
+signal lack what Windows lacks (fork, SIGHUP, SIGKILL...); ``python -m briefpress
+--version`` runs there too. A module that fails is traced to the briefpress file whose
+import was refused.
 Files: names that Windows refuses or reads as devices, CRLF and CR line endings, the
 process check that must not use os.kill there, and folders swapped without renameat2.
 """
@@ -44,14 +46,28 @@ class NotOnWindows:
 for name in BLOCKED:
     sys.modules.pop(name, None)
 sys.meta_path.insert(0, NotOnWindows())
+import os, signal  # what Windows has not of them either
+for name in ("SIGHUP", "SIGKILL", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGCHLD", "SIGQUIT"):
+    if hasattr(signal, name):
+        delattr(signal, name)
+for name in ("fork", "getuid", "geteuid", "sched_getaffinity", "killpg", "setsid",
+             "O_NOFOLLOW", "O_NONBLOCK", "O_DIRECTORY", "uname", "statvfs", "mkfifo"):
+    if hasattr(os, name):
+        delattr(os, name)
 failed = {}
 for module in sys.argv[2:]:
+    argv, sys.argv = sys.argv, ["briefpress", "--version"]  # __main__ runs the command
     try:
         importlib.import_module(module)
+    except SystemExit as exc:
+        if exc.code:
+            failed[module] = {"error": f"exit status {exc.code}", "file": None}
     except Exception as exc:
         frames = [f.filename for f in traceback.extract_tb(exc.__traceback__)]
         ours = [f for f in frames if "/briefpress/" in f.replace("\\\\", "/")]
         failed[module] = {"error": repr(exc), "file": ours[-1] if ours else None}
+    finally:
+        sys.argv = argv
 print(json.dumps(failed))
 """
 
@@ -92,18 +108,11 @@ def test_every_module_imports_without_posix_only_modules(
     failure = without_posix.get(module)
     if failure is None:
         return
-    culprit = Path(failure["file"] or "?").as_posix()
-    # The send log's lock moves from fcntl to filelock in a change of its own; until it
-    # lands, the modules that import mail/log.py (the send, the command line) fail here
-    # because of that one file. Every other file must import on Windows now.
-    log = SRC / "briefpress" / "mail" / "log.py"
-    if culprit.endswith("briefpress/mail/log.py") and "import fcntl" in log.read_text():
-        pytest.xfail("mail/log.py still imports fcntl (replaced by filelock separately)")
     raise AssertionError(f"{module} does not import on Windows: {failure}")
 
 
 def test_the_list_of_modules_is_complete() -> None:
-    assert {"briefpress.cli", "briefpress.core.files", "briefpress.mail.log"} <= set(MODULES)
+    assert {"briefpress.cli", "briefpress.core.files", "briefpress.channels.log"} <= set(MODULES)
 
 
 # --- names ---------------------------------------------------------------------------
@@ -150,8 +159,17 @@ def test_a_device_name_is_no_brief_id(project: Path, brief_id: str) -> None:
     assert refused.code == 1 and "'prn' is not a brief id" in refused.err
 
 
+def test_the_studio_refuses_device_names_as_ids() -> None:
+    from briefpress.studio.store import Refused, check_id
+
+    assert check_id("console") == "console"
+    for name in ("con", "NUL", "com1"):
+        with pytest.raises(Refused):
+            check_id(name.lower())
+
+
 def test_letter_and_attachment_names_are_portable() -> None:
-    from briefpress.mail.letters import file_name
+    from briefpress.mail.personal import file_name
     from briefpress.mail.recipients import Recipient
 
     fields = Recipient.__dataclass_fields__
@@ -161,7 +179,7 @@ def test_letter_and_attachment_names_are_portable() -> None:
     assert made.startswith("0007-") and name_problem(made) is None
     from types import SimpleNamespace
 
-    from briefpress.mail.messages import attachment_name
+    from briefpress.channels.email.messages import attachment_name
 
     for title in ("CON", "Nul", "Drug policy: a letter?", " . "):
         named = attachment_name(SimpleNamespace(title=title, id="letter"))  # type: ignore[arg-type]
@@ -263,6 +281,29 @@ def test_without_renameat2_a_folder_is_replaced_by_moving_the_old_aside(
         (staging / "b.pdf").write_bytes(b"new")
     assert sorted(p.name for p in target.iterdir()) == [".briefpress-owned", "b.pdf"]
     assert [p.name for p in tmp_path.iterdir()] == ["letters"]
+
+
+def test_a_pdf_locked_by_a_viewer_fails_its_brief_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to replace a file another program has open (a PDF viewer):
+    that brief fails with a located message, the others are built."""
+    root = tmp_path / "demo"
+    assert run_cli(["init", str(root)]).code == 0
+    replace = os.replace
+
+    def locked(source: str, target: str) -> None:
+        if Path(target).name == "handout.pdf":
+            raise PermissionError(13, "Permission denied", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", locked)
+    result = run_cli(["-C", str(root), "build", "handout", "letter", "-j", "1"])
+    assert result.code == 1
+    assert "out/handout.pdf: error: cannot write the file: Permission denied" in result.err
+    assert "close it and build again" in result.err and "internal error" not in result.err
+    assert (root / "out/letter.pdf").is_file() and not (root / "out/handout.pdf").exists()
+    assert not [p for p in (root / "out").iterdir() if p.name.endswith(".tmp")]
 
 
 def test_default_jobs_counts_cores_where_there_is_no_affinity(

@@ -1,5 +1,6 @@
-"""``python -m briefpress`` runs the command-line tool."""
+"""``python -m briefpress`` runs the command-line tool (importing this module does not)."""
 
 from briefpress.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

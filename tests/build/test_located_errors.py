@@ -45,3 +45,18 @@ def test_an_empty_source_date_epoch_counts_as_unset(monkeypatch: pytest.MonkeyPa
     assert build_date() is not None
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     assert build_date().isoformat() == "1970-01-01"
+
+
+def test_an_image_or_stylesheet_that_cannot_be_loaded_fails_the_build(
+    project: Path, cli: Cli
+) -> None:
+    """A PDF without its picture or its design is not the brief: exit 1, at the brief."""
+    (project / "templates").mkdir()
+    (project / "templates" / "country.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block body %}<h1>{{ brief.title }}</h1>'
+        '<img src="../figures/missing.png" alt="A chart">{% endblock %}'
+    )
+    result = cli("build", "arcadia", "-j1")
+    assert result.code == 1, result.output
+    assert "briefs/arcadia.yaml: error: WeasyPrint: Failed to load image" in result.err
+    assert not (project / "out" / "arcadia.pdf").exists()

@@ -146,3 +146,47 @@ def test_outputs_are_checked_like_gits_index(
         handle.write(pdf)
     assert not BuildCache.load(out).verified(cache_name("fines", "screen"), out / "fines.pdf")
     assert build_states(cli("build", "fines", "-j1")) == {"fines": "built"}
+
+
+def test_out_may_be_a_link_to_another_disk(cities: Path, tmp_path: Path) -> None:
+    """out/ wherever the user points it: the theme's files published under out/assets
+    are the build's own, not "outside the project", for briefs and letters alike."""
+    elsewhere = tmp_path / "other-disk" / "briefpress-out"
+    elsewhere.mkdir(parents=True)
+    (cities / "out").symlink_to(elsewhere)
+    result = run_cli(["-C", str(cities), "build", "-j1", "letter"])
+    assert result.code == 0 and "blocked" not in result.output, result.output
+    assert (elsewhere / "letter.pdf").is_file()
+    (cities / "people.csv").write_text(
+        'name,title,organisation,address\nAna Perez,Minister,Health,"1 Main St\nTown"\n'
+    )
+    result = run_cli(["-C", str(cities), "letters", "letter", "--recipients", "people.csv", "-j1"])
+    assert result.code == 0, result.output
+    assert "internal error" not in result.output and "blocked" not in result.output
+    assert (elsewhere / "letters" / "letter" / "manifest.csv").is_file()
+
+
+def test_a_no_op_build_loads_nothing(
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing changed since a clean build: the answer comes from the cache alone (no
+    YAML read, no check run); a changed spec or a deleted PDF takes the full path."""
+    from briefpress.build import builder
+
+    assert build_states(cli("build", "-j1")) == {"arcadia": "built", "fines": "built"}
+
+    def no_loading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the project was loaded")
+
+    monkeypatch.setattr(builder, "load_project", no_loading)
+    result = cli("build", "-j1")
+    assert result.code == 0 and build_states(result) == {"arcadia": "fresh", "fines": "fresh"}
+    monkeypatch.undo()
+    (project / "out" / "fines.pdf").unlink()
+    assert build_states(cli("build", "-j1")) == {"arcadia": "fresh", "fines": "built"}
+    spec = project / "briefs" / "arcadia.yaml"
+    spec.write_text(spec.read_text().replace("no sanctions", "no fines"))
+    assert build_states(cli("build", "-j1")) == {"arcadia": "built", "fines": "fresh"}
+    (project / "out" / "index.html").unlink()  # the gallery a full build writes
+    assert build_states(cli("build", "-j1")) == {"arcadia": "fresh", "fines": "fresh"}
+    assert (project / "out" / "index.html").is_file()

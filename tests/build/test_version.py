@@ -63,3 +63,10 @@ def test_a_newer_version_names_the_briefs_whose_look_changed(
     assert result.code == 0, result.output
     assert f"note: built by briefpress {before} before; this is 99.0.0:" in result.err
     assert "the look of" in result.err and "out/handout.pdf" in result.err
+
+
+def test_build_json_carries_the_note(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _as_if_newer(monkeypatch, "99.0.0")
+    result = run_cli(["-C", str(built), "build", "--json", "handout", "-j", "1"])
+    assert result.code == 0, result.output
+    assert "this is 99.0.0: the 1 PDF(s) rebuilt look the same" in json.loads(result.out)["note"]

@@ -60,7 +60,7 @@ def test_outside_any_project_the_error_still_names_init(tmp_path: Path) -> None:
 def test_version_comes_from_the_package(flag: str) -> None:
     result = run_cli([flag])
     assert result.code == 0
-    assert result.out.strip() == f"briefpress, version {metadata.version('briefpress')}"
+    assert result.out.strip() == f"briefpress {metadata.version('briefpress')}"
 
 
 def test_quiet_and_verbose(demo: Path) -> None:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from briefpress.core.errors import Location, Problem, grouped_warnings
+import pytest
+
+from briefpress.core.errors import (
+    BriefpressError,
+    Location,
+    Problem,
+    grouped_warnings,
+    raise_if_errors,
+)
 
 
 def warning(file: str, message: str, hint: str | None = None, line: int | None = None) -> Problem:
@@ -40,3 +48,17 @@ def test_distinct_warnings_stay_apart_and_errors_are_left_out() -> None:
         "briefs/a.yaml: warning: font Noto Sans",
         "briefs/a.yaml: warning: font Noto Serif",
     ]
+
+
+def test_problems_with_and_without_a_line_sort_together() -> None:
+    """A file's own problem (no line) beside its located ones: sorting never compares None
+    with a number, and the file's lines come first."""
+    whole = Problem(Location("briefpress.yaml"), "no mail: settings")
+    line3 = Problem(Location("briefpress.yaml", 3, 3), "unknown field 'hots'")
+    line2 = Problem(Location("briefpress.yaml", 2), "expected text")
+    other = Problem(Location("a.csv", 9, 1), "missing email")
+    assert sorted([whole, line3, other, line2]) == [other, line2, line3, whole]
+    assert sorted([whole.location, line3.location]) == [line3.location, whole.location]
+    with pytest.raises(BriefpressError) as raised:
+        raise_if_errors([whole, line3, line2])
+    assert raised.value.problems == [line2, line3, whole]

@@ -87,6 +87,8 @@ def test_common_typing_mistakes_are_explained_with_a_hint() -> None:
     assert colon.startswith("f.yaml:1:")
     assert "a colon followed by a space inside a value" in colon
     assert 'title: "Arcadia: no sanctions"' in colon
+    starts = only_problem("quotes:\n\t- broken\n")  # "cannot start any token", said plainly
+    assert starts.startswith("f.yaml:2:1:") and "a tab character where YAML expects" in starts
     tab = only_problem("report: x\n\tkind: country\n")
     assert tab.startswith("f.yaml:2:") and "a tab character where YAML expects spaces" in tab
     unclosed = only_problem('title: "unclosed\nkind: x\n')

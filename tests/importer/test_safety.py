@@ -118,7 +118,7 @@ def test_a_report_without_numbered_sections_has_no_empty_section(
 ) -> None:
     path = tmp_path / "plain.txt"
     path.write_text(
-        "Findings\n\n“We wait three days for a ramp that never comes.” "
+        "Access to Care\n\nFindings\n\n“We wait three days for a ramp that never comes.” "
         "(Respondent, Peer Network, Kenya)\n",
         "utf-8",
     )

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from briefpress.core.errors import BriefpressError
-from briefpress.mail.recipients import MAX_LINE, Recipient, load_recipients
+from briefpress.mail.recipients import Recipient, load_recipients
+from briefpress.mail.tables import MAX_LINE
 
 HEADER = "name,title,organisation,address,language,email\n"
 
@@ -138,3 +139,43 @@ def test_a_file_that_is_not_a_table_is_one_clear_problem(
     path.write_bytes(data)
     _, problems = load_recipients(path, "r.csv", "en")
     assert [m[: len(expected)] for m in messages(problems)] == [expected]
+
+
+def test_an_address_in_one_rows_email_and_anothers_cc_is_one_inbox(tmp_path: Path) -> None:
+    """Whatever the case, and whether it is in email or cc: a second copy is refused."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "name,title,organisation,address,email,cc\n"
+        "A (SAMPLE),MP,P,1 Street,a@example.org,office@example.org\n"  # line 2
+        "B (SAMPLE),MP,P,2 Street,b@example.org,A@Example.ORG\n"  # line 3: row 1's email
+        "C (SAMPLE),MP,P,3 Street,Office@example.org,\n"  # line 4: row 1's cc
+        "D (SAMPLE),MP,P,4 Street,d@example.org,x@example.org;X@EXAMPLE.org\n"  # line 5
+        "E (SAMPLE),MP,P,5 Street,e@example.org,E@example.org\n",  # line 6
+        encoding="utf-8",
+    )
+    _, problems = load_recipients(path, "r.csv", "en", need_email=True)
+    assert [str(p).split(" (one row")[0] for p in problems] == [
+        "r.csv:3: error: the address 'a@example.org' is also in row 1 on line 2 (row 2)",
+        "r.csv:4: error: the address 'office@example.org' is also in row 1 on line 2 (row 3)",
+        "r.csv:5: error: cc repeats the address 'X@EXAMPLE.org' (row 4)",
+        "r.csv:6: error: cc repeats the address 'E@example.org' (row 5)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ana\u2028Maria (SAMPLE)", "name contains U+2028 LINE SEPARATOR (row 1)"),
+        ("Ana\u2029 (SAMPLE)", "name contains U+2029 PARAGRAPH SEPARATOR (row 1)"),
+        ("Ana\u0085 (SAMPLE)", "name contains U+0085 control character (row 1)"),
+        ("Ana\x1b[31m (SAMPLE)", "name contains U+001B control character (row 1)"),
+        ("A" * 1200, "the name is 1,200 characters long, over 200 (row 1)"),
+    ],
+)
+def test_a_name_that_cannot_be_printed_or_sent_is_a_problem_of_its_row(
+    tmp_path: Path, name: str, expected: str
+) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(HEADER + f'"{name}",MP,P,1 Street,en,a@example.org\n', encoding="utf-8")
+    _, problems = load_recipients(path, "r.csv", "en")
+    assert len(problems) == 1 and str(problems[0]).startswith(f"r.csv:2: error: {expected}")

@@ -19,7 +19,8 @@ from briefpress.core.assets import THEME_DIR, publish_theme
 from briefpress.core.errors import Location
 from briefpress.data.load import Project, load_project
 from briefpress.editions import medium
-from briefpress.mail.letters import FLOW_MARK_HTML, head_of, personalise
+from briefpress.mail.making import FLOW_MARK_HTML, head_of
+from briefpress.mail.personal import personalise
 from briefpress.mail.recipients import Recipient
 from briefpress.pdf.preflight import check_print, check_screen
 from briefpress.pdf.tagging import PART_KEY

@@ -10,6 +10,7 @@ every brief from the page. Each page is scanned with axe-core when it is cached
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -36,27 +37,34 @@ from system_deps import AXE_FILE  # noqa: E402
 QUOTES = "reports/naloxone-2024/quotes.yaml"
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for this module's tests (each gets a fresh context)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail("CI must run the browser test, but Debian's chromium is missing")
         pytest.skip("needs Debian's chromium (make system-deps installs it as root)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip)")
     with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1280, "height": 900},
-            bypass_csp=True,  # only so that the test can add axe-core to each page
-        )
-        context.set_default_timeout(20_000)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         try:
-            yield context
+            yield launched
         finally:
-            context.close()
+            launched.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """A fresh context (cookies, storage) in the module's Chromium, closed after the test."""
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,  # only so that the test can add axe-core to each page
+    )
+    context.set_default_timeout(20_000)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -158,3 +166,60 @@ def test_a_new_user_tags_composes_previews_and_builds(
 
     assert errors == []
     assert {name: found for name, found in scans.items() if found} == {}
+
+
+def test_a_report_is_uploaded_and_its_review_settled(tmp_path: Path, browser: Any) -> None:
+    from playwright.sync_api import expect
+    from test_api import SEED_LIKE
+
+    from conftest import run_cli
+
+    root = tmp_path / "new-project"
+    assert run_cli(["init", str(root)]).code == 0
+    source = tmp_path / "Homes within reach.txt"
+    source.write_text(SEED_LIKE, encoding="utf-8")
+    with studio(root) as started:
+        page = browser.new_page()
+        page.goto(started.url + "/import")
+        page.get_by_label("Short name for the report").fill("homes")
+        page.get_by_role("button", name="Import").click()
+        expect(page.locator("#import-problem")).to_contain_text("Choose a report file")
+        page.get_by_label("Report file").set_input_files(str(source))
+        page.get_by_role("button", name="Import").click()
+        link = page.get_by_role("link", name=re.compile("Review the import"))
+        expect(link).to_be_focused()
+        link.click()
+        scans = {"review": axe_violations(page)}
+        left = int(page.locator("#left").get_attribute("data-left") or 0)
+        assert left > 0
+        page.locator("#review-items input[type=checkbox]").first.check()
+        expect(page.locator("#left")).to_have_text(f"{left - 1} left to settle.")
+        # Keyboard only: write the first place's summary and save with Enter.
+        page.get_by_label(re.compile("^summary")).first.focus()
+        page.keyboard.type("Tenants' groups describe evictions at a week's notice.")
+        page.keyboard.press("Enter")
+        expect(page.locator("#left")).to_have_text(f"{left - 2} left to settle.")
+        places = (root / "reports/homes/countries.yaml").read_text(encoding="utf-8")
+        assert "summary: \"Tenants' groups describe evictions at a week's notice.\"" in places
+        assert "[x]" in (root / "reports/homes/REVIEW.md").read_text(encoding="utf-8")
+        assert scans == {"review": []}
+
+
+def test_two_tabs_editing_one_file_the_second_sees_the_conflict(cities: Path, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    with studio(cities) as running:
+        first, second = browser.new_page(), browser.new_page()
+        for page in (first, second):
+            page.goto(running.url + "/reports/naloxone-2024/quotes")
+        first.locator("#r-k3").get_by_label("Pharmacies").check()
+        expect(first.locator("#status")).to_contain_text("Saved k3")
+        saved = (cities / QUOTES).read_text(encoding="utf-8")
+        second.locator("#r-n1").get_by_label("Pharmacies").check()
+        alert = second.get_by_role("alert").filter(has_text="changed on disk")
+        expect(alert).to_contain_text("nothing was saved")
+        assert (cities / QUOTES).read_text(encoding="utf-8") == saved  # the first tab's kept
+        alert.get_by_role("button", name="Reload").click()
+        expect(second.locator("#r-k3").get_by_label("Pharmacies")).to_be_checked()
+        second.locator("#r-n1").get_by_label("Pharmacies").check()
+        expect(second.locator("#status")).to_contain_text("Saved n1")

@@ -76,3 +76,14 @@ def test_a_written_field_loses_its_to_write_marker() -> None:
 def test_an_unknown_record_is_an_edit_error() -> None:
     with pytest.raises(yamledit.EditError, match="no record 'q9'"):
         yamledit.edit_record(QUOTES, "quotes", "q9", {"themes": []})
+
+
+def test_a_new_brief_field_goes_where_the_readme_lists_it() -> None:
+    from briefpress.studio.compose import changed_text
+
+    spec = 'report: r\nkind: country\nplace: x\ntitle: "T"  # ours\nsections:\n  - name: q\n'
+    after = changed_text(spec, {"subtitle": "Sub: colon", "max_pages": 3})
+    assert changed_lines(spec, after) == ['+subtitle: "Sub: colon"', "+max_pages: 3"]
+    assert after.index("subtitle") > after.index("# ours") and after.index(
+        "max_pages"
+    ) < after.index("sections")

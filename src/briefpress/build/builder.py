@@ -15,6 +15,8 @@ workers are removed on the spot or, after a hard kill, by the next build.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +29,7 @@ import jinja2
 from briefpress import editions
 from briefpress.build.cache import (
     CACHE_FILE,
+    GALLERY,
     BuildCache,
     brief_key,
     cache_name,
@@ -38,11 +41,11 @@ from briefpress.build.gallery import publish_results, refresh_thumbnails
 from briefpress.build.results import BriefResult, output_path
 from briefpress.build.version import record as record_version
 from briefpress.checks.validate import validate_project
-from briefpress.core.assets import THEME_DIR, publish_theme
-from briefpress.core.errors import BriefpressError, Problem, raise_if_errors
-from briefpress.core.files import claim_folder, clean_temporaries, write_atomic
+from briefpress.core.assets import ASSETS, THEME_DIR, publish_theme
+from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
+from briefpress.core.files import claim_folder, clean_temporaries, unwritable, write_atomic
 from briefpress.core.i18n import LOCALE_DIR
-from briefpress.core.signals import check_interrupted, worker_pool
+from briefpress.core.signals import check_interrupted, results_in_order, worker_pool
 from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.data.model import BriefSpec
 from briefpress.editions import Edition, Finishing
@@ -79,7 +82,8 @@ RENDERERS: dict[Path, PdfRenderer] = {}
 def warm_renderer(root: Path) -> PdfRenderer:
     """One warm WeasyPrint renderer per process and project, reused for every brief."""
     if root not in RENDERERS:
-        RENDERERS[root] = PdfRenderer(root, extra_roots=[THEME_DIR])
+        # out/assets: the theme's files as published for the HTML, wherever out/ leads
+        RENDERERS[root] = PdfRenderer(root, extra_roots=[THEME_DIR, root / "out" / ASSETS])
     return RENDERERS[root]
 
 
@@ -92,8 +96,37 @@ def make_pdf(job: PdfJob) -> tuple[int, list[Problem], bool]:
     problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
     if any(p.is_error or job.strict for p in problems):
         return pages, problems, False
-    write_atomic(job.output, pdf)
+    try:
+        write_atomic(job.output, pdf)
+    except OSError as exc:
+        if exc.errno in WHOLE_DISK:  # a full disk, a read-only out/: no other brief can be written
+            raise WriteFailed(str(exc.filename or job.output), exc.strerror or str(exc)) from None
+        # this file alone: on Windows, most often a PDF open in a viewer
+        return pages, [*problems, unwritable(job.output, exc, job.project_root)], False
     return pages, problems, True
+
+
+# Errors that no other output would escape either: the build stops at the first.
+WHOLE_DISK = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT})
+
+
+class WriteFailed(Exception):
+    """An output could not be written (its path and why): the build stops. Plain strings
+    only, so that it crosses from a worker process intact."""
+
+    def problem(self, project: Project) -> Problem:
+        path, why = self.args
+        return Problem(
+            Location(project.display(Path(path))),
+            f"cannot write the output: {why}",
+            "free some space on that disk, or make the folder writable, and build again",
+        )
+
+
+def write_error(exc: OSError, project: Project) -> BriefpressError:
+    """An output or the build's own records could not be written: a located error."""
+    failed = WriteFailed(str(exc.filename or project.out_dir), exc.strerror or str(exc))
+    return BriefpressError([failed.problem(project)])
 
 
 def warm_worker(root: Path) -> None:
@@ -127,6 +160,23 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def build_inputs(
+    root: Path,
+    brief_ids: list[str],
+    chosen: tuple[str, ...],
+    strict: bool,
+    write_html: bool,
+    linked: list[Path],
+) -> str:
+    """The digest of every file and option a build depends on: the project's folders, the
+    theme, the files briefs link to from elsewhere in the project (the logo, a brief's
+    own stylesheet) and the date printed on every brief."""
+    folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
+               THEME_DIR, LOCALE_DIR]  # fmt: skip
+    settings = repr((brief_ids, chosen, strict, write_html, build_date().isoformat()))
+    return inputs_digest(folders, [root / CONFIG_FILE, *linked], settings)
+
+
 @dataclass
 class Build:
     """One build run: which briefs are stale, and making their PDFs."""
@@ -153,13 +203,12 @@ class Build:
         """The digest of every file and option this build depends on: the project's
         folders, the theme, the files briefs link to from elsewhere in the project (the
         logo, a brief's own stylesheet) and the date printed on every brief."""
-        root = self.project.root
-        folders = [root / "briefs", root / "reports", root / "templates", root / "styles",
-                   THEME_DIR, LOCALE_DIR]  # fmt: skip
         linked = sorted({path for brief in self.project.briefs for path in self.linked(brief)})
-        settings = repr((sorted(self.project.briefs), self.editions, self.strict,
-                         self.write_html, build_date().isoformat()))  # fmt: skip
-        return inputs_digest(folders, [root / CONFIG_FILE, *linked], settings)
+        self.linked_files = [os.path.relpath(path, self.project.root) for path in linked]
+        return build_inputs(
+            self.project.root, sorted(self.project.briefs), self.editions, self.strict,
+            self.write_html, linked,
+        )  # fmt: skip
 
     def linked(self, brief_id: str) -> list[Path]:
         """Project files a brief's HTML links to outside the folders every brief's key
@@ -206,6 +255,7 @@ class Build:
         if unchanged is not None:
             return unchanged, []
         for brief in self.project.briefs.values():
+            check_interrupted()  # a stop while rendering HTML for many briefs: stop now
             for name in self.editions:
                 result, job = self.plan_one(brief, editions.get(name))
                 if job is None:
@@ -258,14 +308,19 @@ class Build:
         jobs = [job for _, job, _ in pending]
         try:
             if pool is not None:
-                yield from self._settle(pending, pool.map(make_pdf, jobs))
+                yield from self._settle(pending, results_in_order(pool, make_pdf, jobs))
             elif self.jobs > 1 and len(jobs) > 1:
                 workers = min(self.jobs, len(jobs))
                 with worker_pool(workers, warm_worker, (self.project.root,)) as pool:
-                    outcomes: Iterable[tuple[int, list[Problem], bool]] = pool.map(make_pdf, jobs)
+                    outcomes: Iterable[tuple[int, list[Problem], bool]] = results_in_order(
+                        pool, make_pdf, jobs
+                    )
                     yield from self._settle(pending, outcomes)
             else:
                 yield from self._settle(pending, map(_make_pdf_unless_stopped, jobs))
+        except WriteFailed as exc:
+            clean_temporaries(self.project.out_dir)
+            raise BriefpressError([exc.problem(self.project)]) from None
         except BaseException:
             clean_temporaries(self.project.out_dir)
             raise
@@ -317,33 +372,56 @@ def build(
     jobs: int = 1,
     on_plan: Callable[[int], None] | None = None,
 ) -> list[BriefResult]:
-    """Build the named briefs (all when none) in each edition; never stops at one failure."""
+    """Build the named briefs (all when none) in each edition; never stops at one failure,
+    but stops at once, with a located error, when outputs cannot be written at all (a
+    full disk, a read-only out/)."""
     project = prepare(root, brief_ids, strict)
-    run = Build(project, editions, strict, write_html, force, jobs)
+    try:
+        run = Build(project, editions, strict, write_html, force, jobs)
+        results = _run(run, on_result, on_plan)
+        if brief_ids is None:  # a full build also refreshes out/index.html and thumbnails
+            prune_removed(run)
+            gallery = publish_results(project, results, strict)
+            run.cache.record(GALLERY, "", 0, gallery)
+            run.cache.save()
+        finish_editions(run, results, full=brief_ids is None)
+    except OSError as exc:
+        raise write_error(exc, project) from None
+    return results
+
+
+def _run(
+    run: Build,
+    on_result: Callable[[BriefResult], None] | None,
+    on_plan: Callable[[int], None] | None,
+) -> list[BriefResult]:
+    """Plan, then make the PDFs; the cache records what was made, however it ends."""
     settled, pending = run.plan()
     if on_plan is not None:
         on_plan(len(pending))
     results: list[BriefResult] = []
-    for result in settled:
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
     try:
+        for result in settled:
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
         for result in run.run_jobs(pending):
             results.append(result)
             if on_result is not None:
                 on_result(result)
-    finally:
-        clean = len(results) == len(settled) + len(pending) and not any(
-            r.failed(strict) for r in results
-        )
-        run.cache.set_inputs(run.inputs_key if clean else None)
-        run.cache.save()
-        record_version(project.out_dir)
-    if brief_ids is None:  # a full build also refreshes out/index.html and its thumbnails
-        prune_removed(run)
-        publish_results(project, results, strict)
-    finish_editions(run, results, full=brief_ids is None)
+    except BaseException:
+        run.cache.set_inputs(None)
+        with contextlib.suppress(OSError):  # the error under way is the one to report
+            run.cache.save()
+            record_version(run.project.out_dir)
+        raise
+    clean = len(results) == len(settled) + len(pending) and not any(
+        r.failed(run.strict) for r in results
+    )
+    briefs = {b.id: [b.report, b.kind, b.title, b.language] for b in run.project.briefs.values()}
+    run.cache.set_inputs(run.inputs_key if clean else None, linked=run.linked_files, briefs=briefs)
+    run.cache.save()
+    record_version(run.project.out_dir)
     return results
 
 

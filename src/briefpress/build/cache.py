@@ -38,6 +38,7 @@ from briefpress.core.files import write_atomic
 
 CACHE_FILE = ".briefpress-cache.json"
 INPUTS = "*inputs*"  # the digest of every input of the last build in which all succeeded
+GALLERY = "*gallery*"  # out/index.html as the last full build wrote it
 
 
 def tree_digest(*folders: Path) -> str:
@@ -219,19 +220,20 @@ class BuildCache:
         digest = hashlib.sha256()
         for name in sorted(self.entries):
             entry = self.entries[name]
-            if name == INPUTS or not isinstance(entry, dict):
-                continue
+            if name.startswith("*") or not isinstance(entry, dict):
+                continue  # the marker itself, the gallery: not a brief's output
             parts = (name, str(entry.get("key")), str(entry.get("sha256")))
             digest.update("\0".join(parts).encode("utf-8", "surrogatepass") + b"\n")
         return digest.hexdigest()
 
-    def set_inputs(self, inputs: str | None) -> None:
+    def set_inputs(self, inputs: str | None, **facts: object) -> None:
         """Remember the digest of a build in which every brief succeeded (None forgets),
-        bound to the outputs recorded now."""
+        bound to the outputs recorded now; ``facts`` are kept beside it (what a no-op
+        build needs to answer without loading the project, see build/noop.py)."""
         if inputs is None:
             self.entries.pop(INPUTS, None)
         else:
-            self.entries[INPUTS] = {"key": inputs, "outputs": self.outputs_digest()}
+            self.entries[INPUTS] = {**facts, "key": inputs, "outputs": self.outputs_digest()}
 
     def record(self, name: str, key: str, pages: int, output: Path) -> None:
         """Remember what ``output`` was built from, and the file as it is now."""

@@ -29,8 +29,9 @@ def pdf_digest(pdf: Path) -> str:
     return hashlib.sha256(pdf.read_bytes()).hexdigest()
 
 
-def render_png(pdf: Path, index: int, width: int) -> bytes:
-    """One page of ``pdf`` (0-based) as PNG bytes, ``width`` pixels wide."""
+def render_png(pdf: Path, index: int, width: int, quick: bool = False) -> bytes:
+    """One page of ``pdf`` (0-based) as PNG bytes, ``width`` pixels wide; ``quick`` trades
+    a larger file for less time (a preview shown once, on this machine)."""
     import pypdfium2 as pdfium
 
     with _PDFIUM:
@@ -43,7 +44,10 @@ def render_png(pdf: Path, index: int, width: int) -> bytes:
         finally:
             document.close()
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    if quick:
+        image.save(buffer, format="PNG", compress_level=1)
+    else:
+        image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 

@@ -17,7 +17,7 @@ import tinycss2.color3
 from briefpress.core.errors import Location, Problem
 from briefpress.core.scripts import known_script
 from briefpress.data.load import CONFIG_FILE, Project
-from briefpress.data.model import Brand, Colours
+from briefpress.data.model import LAYOUTS, Brand, Colours
 
 LOGO_TYPES = (".png", ".svg")
 LOGO_MAX_BYTES = 2_000_000  # a logo, not a photograph: keeps every brief small
@@ -169,10 +169,11 @@ def _check_svg(path: Path, name: str, loc: Location) -> list[Problem]:
 
 
 def check_brand(project: Project) -> list[Problem]:
-    """The brand's colours and logo, at their lines in briefpress.yaml."""
+    """The brand's colours and logo, at their lines in briefpress.yaml, and the layouts
+    the project and its briefs choose."""
     brand = project.config.brand
     problems = check_colours(brand.colours) + check_logos(brand, project.root)
-    return problems + check_fonts(brand, project.root)
+    return problems + check_fonts(brand, project.root) + check_layouts(project)
 
 
 def check_fonts(brand: Brand, root: Path) -> list[Problem]:
@@ -204,3 +205,20 @@ def check_fonts(brand: Brand, root: Path) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_layouts(project: Project) -> list[Problem]:
+    """``layout:`` names one of the theme's looks, in briefpress.yaml or a brief's spec."""
+    found = []
+    chosen = [(project.config.layout, Location(CONFIG_FILE))]
+    chosen += [(b.layout, b.locs.get("layout", b.loc)) for b in project.briefs.values() if b.layout]
+    for layout, where in chosen:
+        if layout not in LAYOUTS:
+            found.append(
+                Problem(
+                    where,
+                    f"layout {layout!r} is not one of the theme's looks",
+                    f"choose one of: {', '.join(LAYOUTS)}",
+                )
+            )
+    return found

@@ -10,12 +10,15 @@ records, each saying where the text diverges.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from briefpress.source.match import SourceText
 
 __all__ = ["Mismatch", "verify"]
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,16 @@ class Mismatch:
 def verify(fields: Iterable[tuple[object, str]], source: SourceText) -> list[Mismatch]:
     """Check every ``(key, text)`` field against ``source``.
 
-    Returns one :class:`Mismatch` per field not found, in input order.
+    A field of several paragraphs (separated by a blank line, as a quote
+    printed in two paragraphs is) is found paragraph by paragraph: the report
+    sets them apart, often reopening each with a quotation mark, so they are
+    not one run of text.  Returns one :class:`Mismatch` per field not found,
+    in input order, saying where its first missing paragraph diverges.
     """
-    return [
-        Mismatch(key=key, text=text, message=source.explain(text))
-        for key, text in fields
-        if not source.find(text)
-    ]
+    mismatches: list[Mismatch] = []
+    for key, text in fields:
+        paragraphs = [part for part in _PARAGRAPH_BREAK.split(text) if part.strip()] or [text]
+        missing = next((part for part in paragraphs if not source.find(part)), None)
+        if missing is not None:
+            mismatches.append(Mismatch(key=key, text=text, message=source.explain(missing)))
+    return mismatches

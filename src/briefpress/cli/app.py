@@ -73,7 +73,9 @@ def fail(problems: list[Problem]) -> NoReturn:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings, errors and results.")
 @click.option("-v", "--verbose", is_flag=True, help="Print more: every warning of every brief.")
-@click.version_option(__version__, "-V", "--version", prog_name="briefpress")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="briefpress", message="%(prog)s %(version)s"
+)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, project: Path, quiet: bool, verbose: bool) -> None:
     """Turn report data into print-ready PDF briefs."""

@@ -9,6 +9,7 @@ import click
 
 from briefpress import editions
 from briefpress.build.builder import build, default_jobs
+from briefpress.build.noop import unchanged_build
 from briefpress.build.results import BriefResult
 from briefpress.build.version import before_build, upgrade_note
 from briefpress.cli.app import Context, cli, complete_brief_ids
@@ -94,7 +95,14 @@ def build_cmd(
                 warnings.append((result.brief.id, problem))
 
     with progress:
-        results = build(
+        quick = None if force else unchanged_build(
+            root, list(ids) or None, _editions(edition), strict, write_html
+        )  # fmt: skip
+        if quick is not None:  # nothing changed: nothing loaded, nothing rendered
+            progress.start(0)
+            for result in quick:
+                report(result)
+        results = quick if quick is not None else build(
             root,
             list(ids) or None,
             _editions(edition),
@@ -104,7 +112,7 @@ def build_cmd(
             force=force,
             jobs=jobs or default_jobs(),
             on_plan=progress.start,
-        )
+        )  # fmt: skip
     for result in results:  # what an edition's finisher found after the brief was told
         for problem in result.problems[told.get(id(result), 0) :]:
             click.echo(f"  {problem}", err=True)
@@ -134,6 +142,7 @@ def _build_json(
     jobs: int | None,
 ) -> None:
     """``build --json``: the build, then one object with every output and problem."""
+    upgrade = before_build(Project(root=obj.project).out_dir)
     results = build(
         obj.project,
         ids or None,
@@ -150,7 +159,11 @@ def _build_json(
         outputs.append({"brief": result.brief.id, **found})
         problems += [problem_json(p, result.brief.id) for p in result.problems]
     failed = any(r.failed(strict) for r in results)
-    emit({"ok": not failed, "outputs": outputs, "problems": problems})
+    payload: dict[str, object] = {"ok": not failed, "outputs": outputs, "problems": problems}
+    if upgrade is not None:  # the first build by another version: whether the look changed
+        rebuilt = [r.output for r in results if r.written and not r.fresh]
+        payload["note"] = upgrade_note(upgrade, rebuilt, obj.project)
+    emit(payload)
     if failed:
         sys.exit(1)
 

@@ -100,9 +100,10 @@ def find_problems(
     problems.extend(check_language(project))
     problems.extend(check_translations(project))
     problems.extend(check_drafts(project))
-    from briefpress.mail.settings import config_problems
+    from briefpress import channels
 
-    problems.extend(config_problems(project))
+    for channel in channels.registry().values():
+        problems.extend(channel.config_problems(project))
     shares: list[LanguageShare] = []
     if not any(p.is_error for p in problems):
         from briefpress.render.measure import language_shares, share_problems

@@ -20,8 +20,8 @@ import click
 from briefpress.core.errors import Problem
 
 if TYPE_CHECKING:
+    from briefpress.channels.log import Entry
     from briefpress.mail.letters import Mailing
-    from briefpress.mail.log import Entry
 
 SCHEMA = 1
 

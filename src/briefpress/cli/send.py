@@ -1,8 +1,9 @@
 """``briefpress send``: the plan, the question, progress and the summary on the terminal.
 
-Sending needs a yes: on a terminal briefpress asks, in a script ``--yes`` says
-it. Without either, a send is a dry run, so that a first look never mails
-anyone.
+Sending needs a yes: on a terminal briefpress asks, in a script ``--yes`` says it.
+Without either, a send is a dry run, so that a first look never mails anyone. The rule
+itself is the channels' (:mod:`briefpress.channels.consent`); this module only asks the
+question and prints.
 """
 
 from __future__ import annotations
@@ -15,21 +16,14 @@ from typing import Self
 
 import click
 
+from briefpress import channels
 from briefpress.build.builder import default_jobs
+from briefpress.channels.consent import Consent, answered, consent
+from briefpress.channels.drafts import FAILED_FILE, PLAN_FILE, Options, Plan
+from briefpress.channels.events import EventKind, SendEvent
+from briefpress.channels.send import Report, Send, prepare, status
 from briefpress.cli.app import Context, cli, complete_brief_ids, letter_options
 from briefpress.cli.progress import Bar
-from briefpress.mail.send import (
-    FAILED_FILE,
-    PLAN_FILE,
-    Item,
-    Options,
-    Plan,
-    Report,
-    Send,
-    prepare,
-    status,
-)
-from briefpress.mail.settings import password_for
 
 
 @cli.command("send")
@@ -48,6 +42,13 @@ from briefpress.mail.settings import password_for
     is_flag=True,
     help="Send again to those whose earlier message may or may not have arrived.",
 )
+@click.option(
+    "--channel",
+    type=click.Choice(channels.names()),
+    default=channels.DEFAULT,
+    show_default=True,
+    help="How the letters are delivered.",
+)
 @letter_options("The edition of the letters attached.")
 @click.option("--json", "as_json", is_flag=True, help="With --status: print it as JSON.")
 @click.pass_obj
@@ -59,6 +60,7 @@ def send_cmd(
     yes: bool,
     show_status: bool,
     resend_unknown: bool,
+    channel: str,
     edition: str,
     strict: bool,
     jobs: int | None,
@@ -72,17 +74,9 @@ def send_cmd(
         raise click.UsageError("--json goes with --status")
     if recipients_file is None:
         raise click.UsageError("--recipients FILE is needed (or --status)")
-    run_send(
-        obj.project,
-        letter_id,
-        obj.project / recipients_file,  # relative paths: to the project, as with -C
-        dry_run=dry_run,
-        yes=yes,
-        resend_unknown=resend_unknown,
-        edition=edition,
-        strict=strict,
-        jobs=jobs or default_jobs(),
-    )
+    options = Options(channel, edition, strict, jobs or default_jobs(), resend_unknown)
+    recipients = obj.project / recipients_file  # relative paths: to the project, as with -C
+    run_send(obj.project, letter_id, recipients, options, dry_run=dry_run, yes=yes)
 
 
 def _plural(count: int, word: str) -> str:
@@ -121,28 +115,17 @@ def describe_plan(root: Path, plan: Plan, run: Send) -> None:
         )
         for entry in plan.unknown:
             click.echo(f"  row {entry.row}: {entry.name} <{entry.email}>", err=True)
-    settings = run.settings
-    if plan.to_send and settings.host:
-        click.echo(
-            f"server: {settings.host}:{settings.port} ({settings.security}), from {settings.sender}"
-        )
+    if plan.to_send and run.settings.destination:
+        click.echo(run.channel.describe(run.settings))
 
 
 def run_send(
-    root: Path,
-    letter_id: str,
-    recipients_file: Path,
-    *,
-    dry_run: bool,
-    yes: bool,
-    resend_unknown: bool,
-    edition: str,
-    strict: bool,
-    jobs: int,
+    root: Path, letter_id: str, recipients_file: Path, options: Options, *, dry_run: bool, yes: bool
 ) -> None:
-    options = Options(edition, strict, jobs, resend_unknown)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    with prepare(root, letter_id, recipients_file, options, sending=not dry_run) as (run, plan):
+    given = consent(dry_run, yes, interactive)
+    sending = given is not Consent.DRY_RUN
+    with prepare(root, letter_id, recipients_file, options, sending=sending) as (run, plan):
         describe_plan(root, plan, run)
         if not plan.to_send:
             click.echo("nothing to send.")
@@ -150,19 +133,19 @@ def run_send(
         if dry_run:
             click.echo("dry run: nothing sent.")
             return
-        if not yes:
-            if not interactive:
-                click.echo("not sent: add --yes to send from a script (this was a dry run).")
-                return
-            question = f"Send {_plural(len(plan.to_send), 'message')} now?"
-            if not click.confirm(question, default=False):
-                click.echo("nothing sent.")
-                return
+        if not sending:
+            click.echo("not sent: add --yes to send from a script (this was a dry run).")
+            return
+        question = f"Send {_plural(len(plan.to_send), 'message')} now?"
+        given = answered(given, lambda: click.confirm(question, default=False))
+        if given is not Consent.GIVEN:
+            click.echo("nothing sent.")
+            return
         ask = (lambda text: click.prompt(text, hide_input=True)) if interactive else None
-        password = password_for(run.settings, os.environ, ask)
+        password = run.channel.credentials(run.settings, os.environ, ask)
         try:
             with SendProgress(interactive, len(plan.to_send)) as progress:
-                report = run.send(plan, password, progress.event)
+                report = run.send(plan, password, progress.event, given)
         except KeyboardInterrupt:
             counts = run.log.counts()
             click.echo(
@@ -172,7 +155,7 @@ def run_send(
             )
             raise
         summarise(root, run, report)
-        if report.failed or report.deferred or report.unknown:
+        if not report.complete:
             sys.exit(1)
 
 
@@ -189,21 +172,22 @@ class SendProgress(Bar):
             self.show(self.total)
         return self
 
-    def event(self, kind: str, item: Item, answer: str) -> None:
+    def event(self, event: SendEvent) -> None:
+        item, answer, kind = event.item, event.answer, event.kind
         who = f"row {item.row}: {item.name} <{item.addresses[0]}>"
-        if kind == "sent":
+        if kind is EventKind.SENT:
             if self.shown:
                 self.step()
             else:
                 self.echo(f"sent    {who}")
-        elif kind in ("failed", "deferred", "unknown"):
+        elif kind.settles:
             self.step()
-            self.echo(f"{kind:<8}{who}: {answer}")
-        elif kind == "retry":
+            self.echo(f"{kind.value:<8}{who}: {answer}")
+        elif kind is EventKind.RETRY:
             self.echo(f"retry   {who}: {answer}")
-        elif kind == "reconnect":
+        elif kind is EventKind.RECONNECT:
             self.echo(f"reconnecting: {answer}")
-        elif kind == "wait":
+        elif kind is EventKind.WAIT:
             self.echo(f"waiting {answer}: the per-minute limit")
 
 

@@ -8,15 +8,38 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import total_ordering
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class Location:
-    """A place in a file; line and column are 1-based, as editors show them."""
+    """A place in a file; line and column are 1-based, as editors show them.
+
+    Locations sort by file, then line, then column; a place without a line (the file as a
+    whole) sorts after the lines of its file, so problems of one file stay together and
+    any mix of located and unlocated problems can be sorted.
+    """
 
     file: str
     line: int | None = None
     column: int | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, bool, int, bool, int]:
+        """The order problems are shown in: None never compared with a number."""
+        return (
+            self.file,
+            self.line is None,
+            self.line or 0,
+            self.column is None,
+            self.column or 0,
+        )
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return self.sort_key < other.sort_key
 
     def __str__(self) -> str:
         if self.line is None:
@@ -26,9 +49,13 @@ class Location:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+@total_ordering
 @dataclass(frozen=True)
 class Problem:
-    """One mistake in the input, with where it is and, if we can, how to fix it."""
+    """One mistake in the input, with where it is and, if we can, how to fix it.
+
+    Problems sort by place, then by their words: any list of them can be sorted.
+    """
 
     location: Location
     message: str
@@ -44,6 +71,15 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def sort_key(self) -> tuple[tuple[str, bool, int, bool, int], str, str, str]:
+        return (self.location.sort_key, self.message, self.hint or "", self.severity)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return self.sort_key < other.sort_key
 
 
 class BriefpressError(Exception):

@@ -185,7 +185,8 @@ def mark_owned(folder: Path) -> None:
     briefpress starting at the same moment then finds either an empty folder or a marked
     one, never a folder holding someone's temporary file (which it would refuse)."""
     try:
-        fd = os.open(folder / OWNER_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        fd = os.open(folder / OWNER_FILE, flags, 0o644)
     except FileExistsError:
         if is_owned(folder):
             return  # marked meanwhile by another briefpress
@@ -387,6 +388,17 @@ def _exchange(first: Path, second: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
         return False  # the kernel or file system cannot exchange: move aside instead
     raise OSError(code, os.strerror(code), str(second))
+
+
+def unwritable(path: Path, exc: OSError, root: Path) -> Problem:
+    """The problem of an output that cannot be written: on Windows, most often a PDF
+    open in a viewer, which locks it against being replaced."""
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return Problem(
+        Location(printable(shown)),
+        f"cannot write the file: {exc.strerror or exc}",
+        "if it is open in a PDF viewer or another program, close it and build again",
+    )
 
 
 # --- names every system accepts -----------------------------------------------------

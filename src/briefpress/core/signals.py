@@ -22,10 +22,13 @@ import os
 import signal
 import threading
 import weakref
-from collections.abc import Callable, Iterator
-from concurrent.futures import InvalidStateError, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, InvalidStateError, ProcessPoolExecutor
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -104,6 +107,8 @@ def _worker_start(initializer: Callable[..., Any] | None, args: tuple[Any, ...])
     for sig in STOP_SIGNALS:
         if sig != signal.SIGINT:
             signal.signal(sig, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # forked while they were held back
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     if initializer is not None:
         initializer(*args)
 
@@ -133,6 +138,52 @@ def worker_pool(
             _POOLS.discard(pool)
 
 
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Within the block, stop signals wait; they are acted on as it ends.
+
+    Starting a worker forks this process, and Python runs at-fork hooks (logging's lock,
+    for one) in which a KeyboardInterrupt raised by the stop handler is printed as
+    "Exception ignored" and then lost. Held back, the signal is handled just after.
+    The workers unblock them at once (see :func:`_worker_start`)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+POLL = 0.2  # seconds between two looks at the stop flag while a job runs
+
+
+def results_in_order(pool: Executor, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    """``pool.map``, but a stop signal ends the wait within :data:`POLL` seconds.
+
+    A KeyboardInterrupt raised by the signal handler can be swallowed where Python
+    ignores exceptions (an at-fork hook while a worker starts, a finaliser), and a thread
+    other than the main one never receives it: a plain ``map`` would then wait for every
+    remaining job. Here the waiting thread looks at the stop flag between short waits
+    and raises KeyboardInterrupt itself. Jobs not yet started are cancelled on the way out.
+    """
+    with signals_held():  # submitting starts the workers: no stop inside a fork
+        futures = [pool.submit(function, item) for item in items]
+    try:
+        for future in futures:
+            while True:
+                check_interrupted()
+                try:
+                    yield future.result(timeout=POLL)
+                    break
+                except TimeoutError:
+                    continue
+    finally:
+        for future in futures:
+            future.cancel()
+
+
 def _quiet_cancelled_jobs(args: threading.ExceptHookArgs) -> None:
     """Python 3.11's pool thread, failing the jobs of a pool whose workers were ended,
     raises InvalidStateError for each job a caller had already cancelled (Executor.map
@@ -154,6 +205,11 @@ def terminate_pool(pool: ProcessPoolExecutor) -> None:
     # ProcessPoolExecutor has no public way to stop its workers before Python 3.14
     # (terminate_workers); its table of worker processes has been stable since 3.2.
     threading.excepthook = _quiet_cancelled_jobs
+    # The thread that feeds jobs to the workers may be stuck writing a job into a pipe
+    # that no worker will read again; joining it (as the pool does when it breaks, and
+    # Python at exit) would then wait forever. It is a daemon thread: let it go.
+    with contextlib.suppress(Exception):
+        pool._call_queue.cancel_join_thread()  # type: ignore[attr-defined]
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(Exception):

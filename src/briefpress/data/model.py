@@ -101,6 +101,8 @@ class Report:
     licence: str | None = None
     subtitle: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # The language the report is written in (a BCP 47 code): its quotes are in it.
+    language: str | None = None
     # What the report calls the places its voices come from, as in running text
     # ("country"/"countries", "city"/"cities"); briefs print these words.
     place_label: str | None = field(default=None, metadata=TEXT)
@@ -219,6 +221,8 @@ class Quote:
     organisation: str | None = None
     subsection: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
+    # The town (or other place below the country) the attribution names, as printed.
+    location: str | None = None
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -453,6 +457,8 @@ class BriefSpec:
     # Another language's brief: the English edition's words under each translated quote.
     bilingual: bool = False
     letter: LetterSpec | None = None
+    # One of LAYOUTS: the look of this brief, when not the project's (briefpress.yaml).
+    layout: str | None = None
     sections: list[SectionSpec] = field(default_factory=list)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
@@ -495,6 +501,19 @@ class Colours:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """How a reader reaches the organisation, printed on a brief's back page."""
+
+    address: str | None = None
+    email: str | None = None
+    web: str | None = None
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+    locs: dict[str, Location] = field(
+        default_factory=dict, compare=False, repr=False, metadata=INTERNAL
+    )
+
+
+@dataclass(frozen=True)
 class Brand:
     """Everything that makes a brief look like one organisation's: kept in one place."""
 
@@ -508,6 +527,8 @@ class Brand:
     # print file takes no RGB (without it the print edition prints ``logo``).
     logo_print: str | None = None
     licence: str | None = None
+    # The back page's contact block; ``email``, ``address`` and ``url`` fill what it omits.
+    contact: Contact | None = None
     colours: Colours = field(default_factory=Colours)
     body_font: str = "Noto Sans"
     heading_font: str = "Noto Serif"
@@ -563,8 +584,14 @@ class MailSettings:
     )
 
 
+# The looks a project chooses in briefpress.yaml (`layout:`), each a class on <body> that
+# the theme's sheets style (layouts.css): no CSS to write.
+LAYOUTS = ("classic", "magazine")
+
+
 @dataclass(frozen=True)
 class Config:
     brand: Brand = field(default_factory=Brand)
+    layout: str = "classic"
     language_terms: list[str] = field(default_factory=list)
     mail: MailSettings | None = None

@@ -238,7 +238,9 @@ def _explain(what: str, text: str, exc: yaml.MarkedYAMLError) -> tuple[str, str]
             "of another field",
             f"put the whole value in double quotes, such as {example}",
         )
-    if "\t" in what or "tab" in what:
+    mark = exc.problem_mark
+    at = line[mark.column] if mark is not None and 0 <= mark.column < len(line) else ""
+    if "\t" in what or "tab" in what or at == "\t":
         return (
             "a tab character where YAML expects spaces",
             "indent with spaces only, two for each level; your editor can turn tabs into spaces",

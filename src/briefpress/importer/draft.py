@@ -76,6 +76,7 @@ class Quote:
     subsection: str | None
     start: int = 0
     note: str | None = None
+    location: str | None = None  # the town the attribution names
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Draft:
     report_id: str
     source_name: str
     title: str | None
+    language: str = "en"
     sections: list[Section] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     literature: list[Literature] = field(default_factory=list)

@@ -16,33 +16,25 @@ placed in Vietnam.
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from pathlib import Path
-from typing import Any
 
-import yaml
-
-from briefpress.core.errors import Location, Problem
+from briefpress.importer.attribute import SetApart, parts, set_apart
 from briefpress.importer.draft import (
-    Country,
     Draft,
     Literature,
-    Organisation,
     Quote,
     Section,
     Subsection,
-    slug,
 )
+from briefpress.importer.patterns import PROJECT_PATTERNS, Pattern
+from briefpress.importer.places import country_code, country_name, resolve, studied_countries
 from briefpress.importer.source import Source
 from briefpress.importer.spans import Spans
 from briefpress.importer.structure import section_at, subsection_at
 from briefpress.source.text import normalise_text
 
-PROJECT_PATTERNS = "import-patterns.yaml"
 _SENTENCE_END = tuple(".!?…\"'”’)]")
 _QUOTE_STYLES = ("Quote", "Intense Quote", "Block Quote", "Block Text")
 _OPEN_QUOTE = '“"'
@@ -56,15 +48,6 @@ _INLINE_LITERATURE = re.compile('[“"]([^“”"\n]{0,600}(?:\n[^“”"\n]{0,6
 
 
 @dataclass(frozen=True)
-class Pattern:
-    """One attribution pattern, shipped or the project's."""
-
-    name: str
-    regex: re.Pattern[str]
-    country_only: bool = False
-
-
-@dataclass(frozen=True)
 class Attribution:
     """An attribution found in the body: its plain span and what it names."""
 
@@ -74,51 +57,6 @@ class Attribution:
     org: str | None
     place: str | None
     pattern: Pattern
-
-
-def load_patterns(project_root: Path) -> tuple[list[Pattern], list[Problem]]:
-    """The shipped patterns, then the project's ``import-patterns.yaml``."""
-    shipped = resources.files("briefpress.importer").joinpath("attributions.yaml")
-    patterns, problems = _parse_patterns(shipped.read_text(encoding="utf-8"), "attributions")
-    path = project_root / PROJECT_PATTERNS
-    if path.exists():
-        own, own_problems = _parse_patterns(path.read_text(encoding="utf-8"), PROJECT_PATTERNS)
-        return [*own, *patterns], [*problems, *own_problems]
-    return patterns, problems
-
-
-def _parse_patterns(text: str, display: str) -> tuple[list[Pattern], list[Problem]]:
-    """Patterns from YAML text; each broken one is a problem, not a crash."""
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        return [], [Problem(Location(display), f"cannot read the patterns: {exc}")]
-    entries = data.get("attributions", []) if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        return [], [Problem(Location(display), "expected 'attributions:' with a list")]
-    patterns: list[Pattern] = []
-    problems: list[Problem] = []
-    for number, entry in enumerate(entries, 1):
-        pattern, problem = _parse_pattern(entry, f"{display} (pattern {number})")
-        if pattern is not None:
-            patterns.append(pattern)
-        if problem is not None:
-            problems.append(problem)
-    return patterns, problems
-
-
-def _parse_pattern(entry: Any, where: str) -> tuple[Pattern | None, Problem | None]:
-    if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str):
-        return None, Problem(Location(where), "expected a mapping with 'pattern' (a regex)")
-    try:
-        regex = re.compile(entry["pattern"])
-    except re.error as exc:
-        return None, Problem(Location(where), f"not a valid regular expression: {exc}")
-    if "attribution" not in regex.groupindex:
-        hint = "name the kept words (?P<attribution>...)"
-        return None, Problem(Location(where), "the pattern has no 'attribution' group", hint)
-    name = str(entry.get("name") or where)
-    return Pattern(name, regex, bool(entry.get("country_only"))), None
 
 
 @cache
@@ -151,10 +89,13 @@ def country_in(name: str) -> str | None:
     return None
 
 
-def find_attributions(source: Source, patterns: list[Pattern]) -> list[Attribution]:
-    """Every attribution in the body, first pattern first where two overlap."""
+def find_attributions(
+    source: Source, patterns: list[Pattern], taken: Spans | None = None
+) -> list[Attribution]:
+    """Every attribution in the body, first pattern first where two overlap
+    (and none where ``taken`` already has one)."""
     found: list[Attribution] = []
-    taken = Spans()
+    taken = taken or Spans()
     for pattern in patterns:
         for match in pattern.regex.finditer(source.plain):
             start, end = match.span()
@@ -191,10 +132,23 @@ def find_quotes(
     patterns: list[Pattern],
     subsections: list[Subsection],
 ) -> None:
-    """Fill ``draft.quotes`` and ``draft.literature``; organisations come later."""
-    attributions = find_attributions(source, patterns)
+    """Fill ``draft.quotes`` and ``draft.literature``; organisations come later.
+
+    Quotations set apart with an attribution line under them come first
+    (:mod:`.attribute`); the patterns then find attributions in running text.
+    """
+    apart = set_apart(source, _floors(source, draft.sections, subsections))
+    taken = Spans()
+    for item in apart:
+        taken.add(item.start, item.end)
+    for item in apart:
+        draft.quotes.append(_apart_quote(source, draft, subsections, item))
+    attributions = find_attributions(source, patterns, taken)
+    apart_ends = sorted(item.end for item in apart)
     previous_end = 0
     for attribution in attributions:
+        before = bisect.bisect_left(apart_ends, attribution.start)
+        previous_end = max(previous_end, apart_ends[before - 1] if before else 0)
         start = _quote_start(source, draft.sections, subsections, attribution.start, previous_end)
         previous_end = attribution.end
         start, end = _trim(source, start, attribution.start)
@@ -214,10 +168,74 @@ def find_quotes(
             start=start,
         )
         draft.quotes.append(quote)
+    draft.quotes.sort(key=lambda q: q.start)
     _drop_repeats(draft)
-    find_literature(source, draft, attributions)
-    _unparsed(source, draft, attributions)
+    all_attributions = [*attributions, *(_as_attribution(item) for item in apart)]
+    find_literature(source, draft, sorted(all_attributions, key=lambda a: a.start))
+    _unparsed(source, draft, all_attributions)
     _number(draft)
+
+
+_SET_APART = Pattern("set apart", re.compile("(?!)"))
+
+
+def _as_attribution(item: SetApart) -> Attribution:
+    """A set-apart attribution in the shape the pattern-found ones have."""
+    return Attribution(item.start, item.end, item.text, None, None, _SET_APART)
+
+
+def _floors(source: Source, sections: list[Section], subsections: list[Subsection]) -> list[int]:
+    """For each body line, the start of the heading it is under (no quote starts before)."""
+    heads = sorted([s.start for s in sections] + [s.start for s in subsections])
+    floors: list[int] = []
+    for index in range(len(source.lines)):
+        start = source.line_span(index)[0]
+        position = bisect.bisect_right(heads, start) - 1
+        floors.append(heads[position] if position >= 0 else 0)
+    return floors
+
+
+def _apart_quote(
+    source: Source, draft: Draft, subsections: list[Subsection], item: SetApart
+) -> Quote:
+    """A quote set apart, its place resolved at the level the report studies."""
+    start = item.paragraphs[0][0]
+    section = section_at(draft.sections, start)
+    said = parts(item.text)
+    studied = studied_countries(s.title for s in draft.sections)
+    titles = {s.id: s.title for s in draft.sections}
+    section_code = country_code(titles.get(section, "")) if section else None
+    country = town = None
+    if said.place is not None:
+        place = resolve(said.place, studied, section_code)
+        town = place.town
+        if place.code is not None:
+            country = studied.get(place.code) or country_name(place.code, draft.language)
+        if place.note:
+            draft.note(f"quote ({item.text})", place.note)
+    if country is None and section_code is not None:
+        country = studied[section_code]
+    if country is None:
+        draft.note(f"quote ({item.text})", "no country could be told: set the quote's country")
+    named = said.organisation if said.organisation and _is_name(said.organisation) else None
+    return Quote(
+        id="",
+        order=0,
+        text="\n\n".join(source.cut(*span) for span in item.paragraphs),
+        attribution=item.text,
+        organisation=named,
+        country=country,
+        section=section,
+        subsection=subsection_at(subsections, draft.sections, start),
+        start=start,
+        location=town,
+    )
+
+
+def _is_name(text: str) -> bool:
+    """An organisation's name is capitalised ("Peer Network"); a kind of one is not
+    ("disabled persons' organisation")."""
+    return any(word[:1].isupper() for word in text.split())
 
 
 def _quote_start(
@@ -319,9 +337,13 @@ def _unparsed(source: Source, draft: Draft, attributions: list[Attribution]) -> 
                 f"pattern: add one to {PROJECT_PATTERNS} and import again, or add the quote",
             )
     taken = _taken(draft)
+    for attribution in attributions:
+        taken.add(attribution.start, attribution.end)
     for index, line in enumerate(source.lines):
         start, end = source.line_span(index)
-        if line.style in _QUOTE_STYLES and not taken.holds(start):
+        if index and not source.lines[index - 1].last:
+            continue  # one item per paragraph
+        if line.style in _QUOTE_STYLES and not taken.overlaps(start, max(end, start + 1)):
             draft.note(
                 source.path.name,
                 f"“{source.cut(start, end)[:60]}” is set as a quote ({line.style}) but no "
@@ -444,73 +466,3 @@ def _number(draft: Draft) -> None:
     draft.literature.sort(key=lambda item: item.start)
     for order, item in enumerate(draft.literature, 1):
         item.id = f"lit-{order:02d}"
-
-
-def collect_places(draft: Draft) -> None:
-    """Organisations and countries from the quotes' attributions.
-
-    An organisation printed two ways that fold to one ("the LSD", "LSD") or
-    nearly so is listed for review; quotes then point at ids.
-    """
-    countries: dict[str, str] = {}
-    orgs: dict[str, tuple[str, str | None]] = {}  # key -> (printed, country id)
-    spellings: dict[str, set[str]] = {}
-    for quote in draft.quotes:
-        country_id = None
-        if quote.country:
-            country_id = slug(quote.country)
-            countries.setdefault(country_id, quote.country)
-        if quote.organisation:
-            key = _org_key(quote.organisation)
-            orgs.setdefault(key, (quote.organisation, country_id))
-            spellings.setdefault(key, set()).add(quote.organisation)
-        quote.country = country_id
-    ids: dict[str, str] = {}
-    for key, (printed, country_id) in orgs.items():
-        short, name = _short_and_name(printed)
-        org_id = slug(short)
-        if org_id in ids.values():
-            org_id = f"{org_id}-{country_id or 'x'}"
-        ids[key] = org_id
-        draft.organisations.append(Organisation(org_id, short, name, country_id))
-        if len(spellings[key]) > 1:
-            draft.note(
-                f"organisations.yaml ({org_id})",
-                "seen under more than one spelling: "
-                + "; ".join(sorted(spellings[key]))
-                + " (imported as one organisation)",
-            )
-    keys = list(orgs)
-    for index, key in enumerate(keys):
-        for other in keys[index + 1 :]:
-            if difflib.SequenceMatcher(None, key, other).ratio() >= 0.85:
-                draft.note(
-                    "organisations.yaml",
-                    f"{orgs[key][0]!r} and {orgs[other][0]!r} may be one organisation "
-                    "spelled two ways: merge them if so",
-                )
-    for quote in draft.quotes:
-        if quote.organisation:
-            quote.organisation = ids[_org_key(quote.organisation)]
-    by_country: dict[str, list[str]] = {}
-    for org in draft.organisations:
-        if org.country:
-            by_country.setdefault(org.country, []).append(org.id)
-    draft.countries = [
-        Country(cid, name, by_country.get(cid, [])) for cid, name in sorted(countries.items())
-    ]
-
-
-def _org_key(printed: str) -> str:
-    """One key for the spellings of one organisation."""
-    folded = normalise_text(printed).lower().replace("'", "")
-    folded = re.sub(r"^the\s+", "", folded)
-    return " ".join(re.findall(r"[^\W_]+", folded))
-
-
-def _short_and_name(printed: str) -> tuple[str, str | None]:
-    """ "Costa Rican Association ... [ACEID]" is ACEID, with its full name."""
-    match = re.fullmatch(r"(.+?)\s*\[([^\]]+)\]", printed)
-    if match:
-        return match.group(2), match.group(1)
-    return printed, None

@@ -24,6 +24,11 @@ _HEADING_MAX_CHARS = 80
 _HEADING_CONTINUES = ("-", "–", "—", "&", ",")
 _SUBSECTION_MAX_WORDS = 8
 _SUBSECTION_MAX_CHARS = 60
+# The heading of a report's endnotes or references, which ends its last section.
+_NOTES_HEADING = re.compile(
+    r"(?:end)?notes|notas|références|references|referencias|bibliograph(?:y|ie)|sources",
+    re.IGNORECASE,
+)
 _ITEM = re.compile(r"\s*(\d{1,2})[.)]\s+")
 _PART = re.compile(r"\s*([a-z])[.)]\s+")
 _NOTE_START = re.compile(r"(\d{1,3})\.\s+")
@@ -193,13 +198,19 @@ def _references(source: Source) -> dict[int, int]:
     return found
 
 
-def find_recommendations(source: Source, draft: Draft, section_title: str) -> None:
-    """Fill ``draft.recommendations`` from the numbered items of their section."""
-    wanted = [s for s in draft.sections if section_title.lower() in s.title.lower()]
+def find_recommendations(source: Source, draft: Draft, title_words: tuple[str, ...]) -> None:
+    """Fill ``draft.recommendations`` from the numbered items of the section whose
+    title has one of ``title_words`` ("recom" finds "Recommandations")."""
+    wanted = [s for s in draft.sections if any(w in s.title.lower() for w in title_words)]
     if not wanted:
         return
     section = wanted[-1]
     after = [s.start for s in draft.sections if s.start > section.start]
+    after += [
+        source.line_span(index)[0]
+        for index in range(source.line_at(section.start) + 1, len(source.lines))
+        if _NOTES_HEADING.fullmatch(source.line_text(index).strip())
+    ]
     end = min(after) if after else len(source.plain)
     current: Recommendation | None = None
     for kind, key, start, stop in _items(source, section.start, end):

@@ -24,6 +24,7 @@ import yaml
 from briefpress.core.errors import Location, Problem
 from briefpress.core.files import write_atomic
 from briefpress.importer.draft import TO_WRITE, Draft
+from briefpress.importer.merge import MergeError, merge_text
 from briefpress.importer.review import MANIFEST, REVIEW, digest, read_manifest
 from briefpress.source.text import normalise_text
 
@@ -47,12 +48,10 @@ STEMS = (
 # and written after them.
 _KNOWN = {
     "organisations": ("id", "short", "name", "country"),
-    "countries": (
-        "id", "name", "model", "organisations", "respondents", "summary", "facts", "notes",
-    ),
+    "countries": ("id", "name", "organisations", "summary"),
     "quotes": (
         "id", "order", "text", "organisation", "country", "attribution", "section",
-        "subsection", "themes", "note",
+        "subsection", "location", "themes", "note",
     ),
     "literature": ("id", "text", "source", "section"),
     "sources": ("number", "citation", "url", "section"),
@@ -70,73 +69,22 @@ def _key(stem: str) -> Callable[[dict[str, Any]], str]:
 
 
 def draft_data(draft: Draft) -> dict[str, Any]:
-    """The draft as the plain data of each file."""
-    report = {
-        "id": draft.report_id,
-        "title": draft.title or TO_WRITE,
-        "publisher": {"short": TO_WRITE, "name": TO_WRITE, "url": None},
-        "year": 0,
-        "url": None,
-        "licence": None,
-        "description": TO_WRITE,
-        "methodology": {
-            "interviews": 0,
-            "respondents": 0,
-            "respondents_by_country": {},
-            "evidence": TO_WRITE,
-        },
-        "position": {"baseline": TO_WRITE, "goal": TO_WRITE},
-        "sections": [{"id": s.id, "title": s.title} for s in draft.sections],
-    }
-    quotes: list[dict[str, Any]] = [
-        {
-            "id": q.id,
-            "order": q.order,
-            "text": q.text,
-            "organisation": q.organisation,
-            "country": q.country or TO_WRITE,
-            "attribution": q.attribution,
-            "section": q.section,
-            "subsection": q.subsection,
-            "themes": [],
-            "note": q.note,
-        }
-        for q in draft.quotes
-    ]
-    countries = [
-        {
-            "id": c.id,
-            "name": c.name,
-            "model": TO_WRITE,
-            "organisations": c.organisations,
-            "respondents": 0,
-            "summary": TO_WRITE,
-            "facts": [],
-            "notes": [],
-        }
-        for c in draft.countries
-    ]
-    recommendations = [
-        {
-            "id": r.number,
-            "number": r.number,
-            "text": r.text,
-            "parts": [
-                {"id": f"{r.number}{p.letter}", "letter": p.letter, "text": p.text} for p in r.parts
-            ],
-            "themes": [],
-            "note": None,
-        }
-        for r in draft.recommendations
-    ]
+    """The draft as the plain data of each file.
+
+    Only the core fields: a report's typology (models, positions, a
+    methodology block) is written by a person when the report has one.
+    """
     return {
-        "report": report,
+        "report": _report(draft),
         "organisations": [
             {"id": o.id, "short": o.short, "name": o.name, "country": o.country or TO_WRITE}
             for o in draft.organisations
         ],
-        "countries": countries,
-        "quotes": quotes,
+        "countries": [
+            {"id": c.id, "name": c.name, "organisations": c.organisations, "summary": TO_WRITE}
+            for c in draft.countries
+        ],
+        "quotes": [_quote(q) for q in draft.quotes],
         "literature": [
             {"id": x.id, "text": x.text, "source": x.source, "section": x.section}
             for x in draft.literature
@@ -145,41 +93,52 @@ def draft_data(draft: Draft) -> dict[str, Any]:
             {"number": f.number, "citation": f.citation, "url": f.url, "section": f.section}
             for f in draft.footnotes
         ],
-        "recommendations": recommendations,
+        "recommendations": [_recommendation(r) for r in draft.recommendations],
         "themes": [],
         "findings": [],
     }
 
 
-def _is_placeholder(value: Any) -> bool:
-    """A value the import filled in for want of one: a person's never is."""
-    return value is None or value == TO_WRITE or value in (0, "", [], {})
+def _report(draft: Draft) -> dict[str, Any]:
+    return {
+        "id": draft.report_id,
+        "title": draft.title or TO_WRITE,
+        "language": draft.language,
+        "publisher": {"short": TO_WRITE, "name": TO_WRITE, "url": None},
+        "year": 0,
+        "url": None,
+        "licence": None,
+        "description": TO_WRITE,
+        "sections": [{"id": s.id, "title": s.title} for s in draft.sections],
+    }
 
 
-def merge_value(mine: Any, new: Any) -> Any:
-    """A person's value wins; a placeholder gives way to the import's."""
-    if isinstance(mine, dict) and isinstance(new, dict):
-        merged = {key: merge_value(mine.get(key), value) for key, value in new.items()}
-        merged.update({key: value for key, value in mine.items() if key not in new})
-        return merged
-    if isinstance(mine, list) and isinstance(new, list) and _records(mine) and _records(new):
-        return merge_records(mine, new, lambda record: str(record.get("id", "")))[0]
-    return new if _is_placeholder(mine) else mine
+def _quote(q: Any) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "order": q.order,
+        "text": q.text,
+        "organisation": q.organisation,
+        "country": q.country or TO_WRITE,
+        "attribution": q.attribution,
+        "section": q.section,
+        "subsection": q.subsection,
+        "location": q.location,
+        "themes": [],
+        "note": q.note,
+    }
 
 
-def _records(items: list[Any]) -> bool:
-    return bool(items) and all(isinstance(item, dict) and "id" in item for item in items)
-
-
-def merge_records(
-    mine: list[Any], new: list[Any], key: Callable[[dict[str, Any]], str]
-) -> tuple[list[Any], int]:
-    """Merge a person's records with the import's; returns them and how many of
-    the person's records the import no longer finds (they are kept)."""
-    by_key = {key(record): record for record in mine if isinstance(record, dict)}
-    merged = [merge_value(by_key.pop(key(record), None), record) for record in new]
-    kept = [record for record in mine if isinstance(record, dict) and key(record) in by_key]
-    return merged + kept, len(kept)
+def _recommendation(r: Any) -> dict[str, Any]:
+    parts = [{"id": f"{r.number}{p.letter}", "letter": p.letter, "text": p.text} for p in r.parts]
+    return {
+        "id": r.number,
+        "number": r.number,
+        "text": r.text,
+        "parts": parts,
+        "themes": [],
+        "note": None,
+    }
 
 
 @cache
@@ -268,7 +227,9 @@ def write_draft(
     """Write the files of ``data`` into ``folder`` as ``mode`` allows.
 
     Nothing is written if a hand-edited file would be replaced in "safe"
-    mode: the problems name each such file.
+    mode: the problems name each such file.  In "merge" mode an edited file
+    gets what is new merged into it (:mod:`.merge`); if one cannot be read,
+    nothing at all is written.
     """
     edited = edited_files(folder)
     if edited and mode == "safe":
@@ -277,18 +238,20 @@ def write_draft(
             Problem(Location(f"{display}/{name}"), "edited since it was imported", hint)
             for name in edited
         ]
+    texts: dict[str, str] = {stem: render(stem, data[stem], draft.source_name) for stem in STEMS}
+    merged: dict[str, str] = {}
     if mode == "merge":
-        data, problems = _merge_folder(folder, data, edited, draft, display)
+        merged, problems = _merge_folder(folder, data, edited, draft, display)
         if problems:
             return [], problems
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     digests: dict[str, str] = {}
     for stem in STEMS:
-        text = render(stem, data[stem], draft.source_name)
         path = folder / f"{stem}.yaml"
-        write_atomic(path, text.encode("utf-8"))
-        digests[path.name] = digest(text.encode("utf-8"))
+        write_atomic(path, merged.get(stem, texts[stem]).encode("utf-8"))
+        # A merged file stays the person's: its digest is not what was written.
+        digests[path.name] = digest(texts[stem].encode("utf-8"))
         written.append(path)
     manifest = {**read_manifest(folder), "source": draft.source_name, "files": digests}
     write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
@@ -297,46 +260,50 @@ def write_draft(
 
 def _merge_folder(
     folder: Path, data: dict[str, Any], edited: list[str], draft: Draft, display: str
-) -> tuple[Any, list[Problem]]:
-    """The import's data with every edited file's records merged in.
+) -> tuple[dict[str, str], list[Problem]]:
+    """Each edited file's text with the import's records merged in.
 
     A file that cannot be read (not UTF-8, or YAML that does not parse) is
     never replaced: the merge stops with a problem at the place it fails.
     """
-    merged = dict(data)
+    merged: dict[str, str] = {}
     problems: list[Problem] = []
     for name in edited:
         stem = name.removesuffix(".yaml")
-        mine, problem = _read_mine(folder / name, f"{display}/{name}")
+        text, problem = _read_mine(folder / name, f"{display}/{name}")
         if problem is not None:
             problems.append(problem)
             continue
-        if not isinstance(mine, dict) or stem not in mine:
+        try:
+            merged[stem], added, kept = merge_text(stem, text, data[stem], _key(stem))
+        except MergeError as exc:
+            hint = "fix it (or move it away) and import again; nothing was written"
+            problems.append(
+                Problem(Location(f"{display}/{name}"), f"cannot be merged: {exc}", hint)
+            )
             continue
-        if stem == "report":
-            merged[stem] = merge_value(mine[stem], data[stem])
-            continue
-        records, kept = merge_records(mine[stem] or [], data[stem], _key(stem))
-        merged[stem] = records
+        if added:
+            draft.note(name, f"{added} record(s) found by this import added to your file")
         if kept:
             draft.note(name, f"{kept} record(s) you had are not in this import; kept as they were")
     return merged, problems
 
 
-def _read_mine(path: Path, display: str) -> tuple[Any, Problem | None]:
-    """A person's file as data, or the located problem that stops the merge."""
+def _read_mine(path: Path, display: str) -> tuple[str, Problem | None]:
+    """A person's file as text that parses, or the located problem that stops the merge."""
     hint = "fix it (or move it away) and import again; nothing was written"
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         message = f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
-        return None, Problem(Location(display), f"{message}, so it cannot be merged", hint)
+        return "", Problem(Location(display), f"{message}, so it cannot be merged", hint)
     except OSError as exc:
-        return None, Problem(Location(display), f"cannot be read: {exc.strerror or exc}", hint)
+        return "", Problem(Location(display), f"cannot be read: {exc.strerror or exc}", hint)
     try:
-        return yaml.safe_load(text), None
+        yaml.safe_load(text)
+        return text, None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         reason = getattr(exc, "problem", None) or "not valid YAML"
-        return None, Problem(where, f"cannot be merged: {reason}", hint)
+        return "", Problem(where, f"cannot be merged: {reason}", hint)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from briefpress import editions as registry
-from briefpress.build.builder import RENDERERS, Build, warm_renderer
+from briefpress.build.builder import RENDERERS, Build, warm_renderer, write_error
 from briefpress.build.cache import cache_name
 from briefpress.build.gallery import BriefCard, apply_result, new_card, refresh_files, write_gallery
 from briefpress.build.results import BriefResult, output_path
@@ -43,7 +43,7 @@ from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem, grouped_warnings
 from briefpress.core.files import printable
-from briefpress.core.signals import interrupted
+from briefpress.core.signals import interrupted, request_stop
 from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.render.html import make_environment
 
@@ -162,6 +162,7 @@ class LiveBuilder:
         self.lock = threading.Lock()  # guards the cards: readers copy them under it
         self.rebuilding = threading.Lock()  # one rebuild at a time
         self.on_change: Callable[[], None] = lambda: None
+        self.stopped = False  # a stop signal ended a rebuild midway
 
     @property
     def gallery(self) -> bool:
@@ -199,8 +200,13 @@ class LiveBuilder:
                 return self._rebuild(affected, jobs, on_result)
             except BriefpressError as exc:  # a problem outside any brief, e.g. out/ not ours
                 return self._stopped(exc.problems)
+            except OSError as exc:  # out/ cannot be written: a full disk, say
+                return self._stopped(write_error(exc, self.project).problems)
             except Exception as exc:
                 return self._crashed(exc)
+            except KeyboardInterrupt:  # a stop signal: no brief after this one is made
+                self.stopped = True  # the caller decides (this may be a worker thread)
+                return Rebuild()
 
     def _crashed(self, exc: Exception) -> Rebuild:
         if not interrupted():  # a stop signal breaks the workers: that is no bug
@@ -578,6 +584,8 @@ def first_build(builder: LiveBuilder, terminal: Terminal, jobs: int, force: bool
     if force:
         affected.forced = set(builder.brief_ids())
     terminal.rebuild(builder.rebuild(affected, jobs=jobs, on_result=terminal.result))
+    if builder.stopped:
+        raise KeyboardInterrupt
     builder.warm()
     return started
 
@@ -601,4 +609,18 @@ def watch_build(
     try:
         anyio.run(run_live, builder, hooks)
     except KeyboardInterrupt:
+        if finish_rebuild(builder):  # stopped in the middle of a rebuild: exit as a stop
+            raise
         terminal.echo("Stopped watching.")
+
+
+def finish_rebuild(builder: LiveBuilder) -> bool:
+    """After a stop signal, end a rebuild still running in its worker thread: its workers
+    are stopped and it makes no further brief; True when one was running.
+
+    The thread outlives the event loop that started it, and the stop flag is cleared
+    when the command ends, so it is ended here, while the flag still stands."""
+    busy = builder.rebuilding.locked()
+    request_stop()
+    with builder.rebuilding:  # the thread stops at the next brief (or when its pool dies)
+        return busy or builder.stopped

@@ -21,8 +21,10 @@ from pathlib import Path
 
 from briefpress import __version__
 from briefpress.core.errors import Problem
+from briefpress.core.files import write_atomic
 from briefpress.data.load import CONFIG_FILE, Project
-from briefpress.mail.letters import MANIFEST_FILE, file_name
+from briefpress.mail.letters import MANIFEST_FILE
+from briefpress.mail.personal import file_name
 from briefpress.mail.recipients import Recipient, RecipientsFile
 from briefpress.pdf.postcheck import pdf_facts
 
@@ -95,7 +97,7 @@ def remember(stamp: Path, folder: Path, inputs: dict[str, str]) -> None:
     """Record that the letters in ``folder`` are the build of ``inputs``."""
     stamp.parent.mkdir(parents=True, exist_ok=True)
     record = {"manifest": _manifest_digest(folder), "inputs": inputs}
-    stamp.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    write_atomic(stamp, (json.dumps(record) + "\n").encode("utf-8"))  # whole or not at all
 
 
 def stale_reason(

@@ -1,8 +1,9 @@
 """Mail merge: one personal letter per recipient, each followed by the brief it accompanies.
 
-The brief is the same for everyone, so it is built once (through the build's
-content-hash cache: not at all when it is up to date) and its pages are copied
-behind every letter. The letters are the only per-recipient WeasyPrint work;
+The brief is the same for every reader of a language (the edition in their language
+where the project has one, :mod:`briefpress.mail.accompany`), so each is built once
+(through the build's content-hash cache: not at all when it is up to date) and its pages
+are copied behind every letter. The letters are the only per-recipient WeasyPrint work;
 they are made in worker processes that keep WeasyPrint and the fonts warm, as
 the build's PDFs are. A 4-page brief to 1,000 people therefore costs about
 1,000 letter renders, not 1,000 briefs.
@@ -24,18 +25,15 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import re
-import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from anyascii import anyascii
+from typing import TYPE_CHECKING
 
 from briefpress import editions
-from briefpress.build.builder import Build, warm_renderer, warm_worker
+from briefpress.build.builder import Build, claim_out, warm_worker
 from briefpress.checks.validate import validate_project, where
 from briefpress.core import i18n
 from briefpress.core.assets import publish_theme
@@ -43,17 +41,24 @@ from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_
 from briefpress.core.files import (
     check_replaceable,
     csv_table,
-    portable_name,
     spreadsheet_text,
     staged_folder,
-    write_atomic,
 )
 from briefpress.core.fonts import StackCoverage
 from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data.load import Project, load_brief, load_project
-from briefpress.data.model import Address, BriefSpec, LetterSpec, LetterText
+from briefpress.data.model import BriefSpec
 from briefpress.mail.accompany import briefs_by_language, load_editions
-from briefpress.mail.assemble import PrintFile, StreamCache, join, letter_and_brief
+from briefpress.mail.assemble import PrintFile
+from briefpress.mail.making import (
+    TEMPLATE_NOTES,
+    TEMPLATE_RECIPIENT,
+    LetterJob,
+    LetterOutcome,
+    head_of,
+    make_letter,
+)
+from briefpress.mail.personal import file_name, personalise, untranslated
 from briefpress.mail.recipients import (
     LanguageRows,
     Recipient,
@@ -61,46 +66,16 @@ from briefpress.mail.recipients import (
     RowCheck,
     load_recipients,
 )
-from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
-from briefpress.pdf.variable import FLOW_MARK, Templates
-from briefpress.pdf.weasy import SharedStyles
 from briefpress.render.glyphs import missing_glyphs, stack_coverage
-from briefpress.render.html import Rendered, build_date, make_environment, render_brief
+from briefpress.render.html import build_date, make_environment, render_brief
+from briefpress.render.medium import Medium
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 MAILING_FILE = "mailing.pdf"
 MANIFEST_FILE = "manifest.csv"
 MANIFEST_COLUMNS = ("row", "name", "organisation", "language", "file", "pages")
-SALUTATION = i18n.N_("Dear %(name)s,")  # the letter template's msgid: one translation
-
-
-@dataclass(frozen=True)
-class LetterJob:
-    """What a worker needs to make one recipient's PDF: letter, then the brief."""
-
-    row: int
-    rendered: Rendered
-    output: Path
-    project_root: Path
-    fonts: tuple[str, ...]
-    strict: bool
-    brief_pdf: Path | None
-    # The full post-check (fonts, machine traces) of the first letter in each language;
-    # the others differ only in the recipient's row, whose characters were checked.
-    full_check: bool = True
-
-
-@dataclass(frozen=True)
-class LetterOutcome:
-    """A made letter: how many of its file's pages are the letter's, and the file's count.
-
-    The PDF itself stays on disk (``LetterJob.output``): nothing per recipient but these
-    numbers travels back from the workers."""
-
-    row: int
-    letter_pages: int
-    pages: int
-    problems: list[Problem]
-    written: bool
 
 
 @dataclass
@@ -112,211 +87,6 @@ class Mailing:
     mailing_pages: int
     problems: list[Problem] = field(default_factory=list)  # warnings that did not stop it
     stats: dict[str, int] = field(default_factory=dict)
-
-
-# --- the per-recipient letter ------------------------------------------------------
-
-
-def letter_text(letter_brief: BriefSpec, language: str) -> LetterText | None:
-    """The letter's words for a reader of ``language``: its translation for that tag
-    (``pt-BR``), else for the tag's language (``pt``); None when the letter is written in
-    that language already, or has no translation for it."""
-    letter = letter_brief.letter
-    if letter is None or i18n.base_language(language) == i18n.base_language(letter_brief.language):
-        return None
-    for candidate in (language, i18n.base_language(language)):
-        for tag, text in letter.translations.items():
-            if tag.lower() == candidate.lower():
-                return text
-    return None
-
-
-def untranslated(letter_brief: BriefSpec, language: str) -> bool:
-    """Whether a reader of ``language`` would get the letter's words in another language."""
-    same = i18n.base_language(language) == i18n.base_language(letter_brief.language)
-    return not same and letter_text(letter_brief, language) is None
-
-
-def translated_letter(letter: LetterSpec, text: LetterText) -> LetterSpec:
-    """The letter with its own words replaced by a translation's. The closing is the
-    translation's or, if it has none, the language's (never the original's)."""
-    signature = letter.signature
-    if text.signature is not None:
-        signature = dataclasses.replace(
-            signature,
-            name=text.signature.name or signature.name,
-            title=text.signature.title or signature.title,
-            organisation=text.signature.organisation or signature.organisation,
-        )
-    return dataclasses.replace(
-        letter, subject=text.subject, body=text.body, closing=text.closing, signature=signature
-    )
-
-
-def personalise(
-    letter_brief: BriefSpec,
-    recipient: Recipient,
-    today: dt.date,
-    dirs: tuple[Path, ...] = i18n.SHIPPED,
-) -> BriefSpec:
-    """The letter brief addressed to one recipient, wholly in the recipient's language:
-    the letter's translation for it where there is one (``letter.translations``), and the
-    interface words (headings, page labels, closing) from its catalog at render time.
-
-    The spec's own recipient is a sample, so its salutation is never reused: a row
-    without one gets the language's (from the interface catalog the template uses).
-    """
-    letter = letter_brief.letter
-    assert letter is not None  # checked before any letter is made
-    language = i18n.Language(recipient.language, dirs)
-    text = letter_text(letter_brief, recipient.language)
-    title = letter_brief.title
-    if text is not None:
-        letter = translated_letter(letter, text)
-        title = text.title or text.subject
-    salutation = recipient.salutation or language.gettext(SALUTATION) % {"name": recipient.name}
-    address = Address(recipient.name, recipient.title, recipient.organisation, recipient.address)
-    personal = dataclasses.replace(
-        letter,
-        recipient=address,
-        salutation=salutation,
-        date=letter.date or language.date(today),
-        note=recipient.note,
-        sample=False,
-    )
-    return dataclasses.replace(
-        letter_brief, language=recipient.language, title=title, letter=personal
-    )
-
-
-# Stylesheets parsed once per worker and mailing (the staging folder names the mailing).
-_SHARED: dict[Path, SharedStyles] = {}
-
-
-def shared_styles(job: LetterJob) -> SharedStyles:
-    """This mailing's stylesheets, parsed by the first letter this process makes."""
-    key = job.output.parent
-    if key not in _SHARED:
-        _SHARED.clear()  # an earlier mailing's: its stylesheets may have changed since
-        _SHARED[key] = warm_renderer(job.project_root).shared_styles(job.rendered)
-    return _SHARED[key]
-
-
-def make_letter(job: LetterJob) -> LetterOutcome:
-    """Render and check one letter, put the brief behind it, write the recipient's PDF.
-
-    The first letter of a language in this process is rendered whole and kept as a
-    template; after it, only the letter's head (what names the recipient) is rendered and
-    put into the template, unless it does not fit one (pdf/variable.py).
-    WeasyPrint writes the letter uncompressed (its own compression, at zlib's slowest
-    level, was most of a print letter's time: the colour profile alone is 180 KB), and
-    :func:`join` compresses it, reusing what the letters before it repeated.
-    """
-    made = None if job.full_check else from_template(job)
-    if made is not None:
-        (combined, total), pages, problems = made
-        problems += page_budget(job, pages)
-        if any(p.is_error or job.strict for p in problems):
-            return LetterOutcome(job.row, pages, 0, problems, False)
-    else:
-        try:
-            pdf, pages, problems = warm_renderer(job.project_root).render(
-                job.rendered, shared_styles(job), compress=False, keep_parts=True
-            )
-        except BriefpressError as exc:
-            return LetterOutcome(job.row, 0, 0, exc.problems, False)
-        problems += letter_checks(job, pdf, pages)
-        if any(p.is_error or job.strict for p in problems):
-            return LetterOutcome(job.row, pages, 0, problems, False)
-        if head_of(job.rendered) is not None:
-            templates_for(job).add(pdf)
-        combined, total = letter_and_brief(
-            pdf, job.brief_pdf, compressed_streams(job), job.rendered.medium.tagged
-        )
-    write_atomic(job.output, combined)
-    return LetterOutcome(job.row, pages, total, problems, True)
-
-
-# The letter template marks where the flow continues after what names the recipient.
-FLOW_MARK_HTML = f'<div id="{FLOW_MARK}"></div>'
-# Whole letters kept as templates, per mailing (its staging folder) and language.
-_TEMPLATES: dict[tuple[Path, str], Templates] = {}
-
-
-def templates_for(job: LetterJob) -> Templates:
-    """This process's templates for the job's mailing and language."""
-    key = (job.output.parent, job.rendered.brief.language)
-    if any(folder != key[0] for folder, _ in _TEMPLATES):
-        _TEMPLATES.clear()  # an earlier mailing's
-    return _TEMPLATES.setdefault(key, Templates())
-
-
-def head_of(rendered: Rendered) -> Rendered | None:
-    """The letter's HTML up to the flow mark, or None if its template has no mark (a
-    project's own letter template, say: its letters are rendered whole)."""
-    end = rendered.html.find(FLOW_MARK_HTML)
-    if end < 0:
-        return None
-    return dataclasses.replace(rendered, html=rendered.html[: end + len(FLOW_MARK_HTML)])
-
-
-def from_template(job: LetterJob) -> tuple[tuple[bytes, int], int, list[Problem]] | None:
-    """The recipient's file (bytes and pages) made from a template of the letter's
-    language with this recipient's parts, the letter's page count and the head's
-    warnings; None when there is no template yet or none fits (the letter is then
-    rendered whole)."""
-    head = head_of(job.rendered)
-    templates = templates_for(job)
-    if head is None or not templates.items:
-        return None
-    try:
-        head_pdf, _, problems = warm_renderer(job.project_root).render(
-            head, shared_styles(job), compress=False, keep_parts=True, head=True
-        )
-    except BriefpressError:
-        return None  # the whole render reports it
-    cache = compressed_streams(job)
-    tags = job.rendered.medium.tagged
-    filled = templates.fill(head_pdf, lambda letter: join(letter, job.brief_pdf, cache, tags))
-    if filled is None:
-        return None
-    return filled[0], filled[1], problems
-
-
-# Compressed forms of large streams that letters repeat (colour profile, font subsets),
-# per worker and mailing, so each is compressed once.
-_COMPRESSED: dict[Path, StreamCache] = {}
-
-
-def compressed_streams(job: LetterJob) -> StreamCache:
-    """This mailing's stream cache in this process (the staging folder names the mailing)."""
-    key = job.output.parent
-    if key not in _COMPRESSED:
-        _COMPRESSED.clear()
-        _COMPRESSED[key] = StreamCache()
-    return _COMPRESSED[key]
-
-
-def letter_checks(job: LetterJob, pdf: bytes, pages: int) -> list[Problem]:
-    """The build's post-checks; after the first letter of a language, the page budget."""
-    if job.full_check:
-        return check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
-    return page_budget(job, pages)
-
-
-def page_budget(job: LetterJob, pages: int) -> list[Problem]:
-    """A letter over its brief's page budget (a long note can make one)."""
-    brief = job.rendered.brief
-    budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
-    if budget is not None and pages > budget:
-        return [
-            Problem(
-                Location(brief.file),
-                f"the brief runs to {pages} pages, over max_pages {budget}",
-                "shorten the note, or raise max_pages",
-            )
-        ]
-    return []
 
 
 # --- the manifest ----------------------------------------------------------------------
@@ -331,31 +101,6 @@ def manifest_row(recipient: Recipient, file: str, pages: int) -> list[object]:
     """A row of manifest.csv (MANIFEST_COLUMNS)."""
     org = recipient.organisation or ""
     return [recipient.row, _cell(recipient.name), _cell(org), recipient.language, file, pages]
-
-
-# Latin letters for Cyrillic names (Russian, Kyrgyz, Ukrainian), so that file names
-# survive any zip tool or print shop; the PDFs and the manifest keep the names as written.
-_CYRILLIC = {
-    **dict(zip("абвгдезийклмнопрстуфыэңөүіїґ", "abvgdeziyklmnoprstufyenouiig", strict=True)),
-    **{"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch"},
-    **{"ъ": "", "ь": "", "ю": "yu", "я": "ya", "є": "ye"},
-}
-
-
-def slug(name: str) -> str:
-    """A short ASCII file name part for a person's name in any script ("Nguyễn Văn Mẫu" ->
-    nguyen-van-mau, "سلمى الخطيب" -> slma-lkhtyb, "김민지" -> gimminji): Cyrillic by the
-    table above, everything else by anyascii's transliteration."""
-    text = name.lower().replace("đ", "d")
-    text = "".join(_CYRILLIC.get(c, c) for c in text)
-    text = anyascii(unicodedata.normalize("NFC", text)).lower()
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text[:40].rstrip("-") or "recipient"
-
-
-def file_name(recipient: Recipient, width: int) -> str:
-    """``0007-maria-ejemplo.pdf``: the row number keeps files unique and in mailing order."""
-    return portable_name(f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf")
 
 
 # --- the mailing ----------------------------------------------------------------------
@@ -520,22 +265,50 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
     fonts = project.config.brand.every_family()
     today = build_date()
     width = max(3, len(str(len(recipients))))
-    checked: set[str] = set()
+    dirs = i18n.catalog_dirs(project.root)
+    heads: dict[str, tuple[str, ...]] = {}  # each language's template heads
     for recipient in recipients:
         rendered = render_brief(
-            personalise(run.letter, recipient, today, i18n.catalog_dirs(project.root)),
-            project,
-            editions.get(run.edition or editions.default().name).medium,
-            env,
+            personalise(run.letter, recipient, today, dirs), project, medium_of(run), env
         )
         output = run.staging / file_name(recipient, width)
-        first = recipient.language not in checked
-        checked.add(recipient.language)
-        brief_pdf = run.brief_pdfs.get(recipient.language)
+        first = recipient.language not in heads
+        if first:
+            heads[recipient.language] = template_heads(run, recipient.language, today, env)
         job = LetterJob(
-            recipient.row, rendered, output, project.root, fonts, run.strict, brief_pdf, first
+            recipient.row,
+            rendered,
+            output,
+            project.root,
+            fonts,
+            run.strict,
+            run.brief_pdfs.get(recipient.language),
+            first,
+            heads[recipient.language],
         )
         yield recipient, job
+
+
+def medium_of(run: Run) -> Medium:
+    """What the mailing's edition renders for (screen or print)."""
+    return editions.get(run.edition or editions.default().name).medium
+
+
+def template_heads(run: Run, language: str, today: dt.date, env: Environment) -> tuple[str, ...]:
+    """The HTML of a language's letters to TEMPLATE_RECIPIENT, up to the flow mark, one
+    for each of TEMPLATE_NOTES; none when the letter template has no flow mark."""
+    name, address = TEMPLATE_RECIPIENT
+    where = Location(run.letter.file)
+    dirs = i18n.catalog_dirs(run.project.root)
+    heads = []
+    for note in TEMPLATE_NOTES:
+        nobody = Recipient(0, where, name, None, None, address, None, language, note)
+        letter = personalise(run.letter, nobody, today, dirs)
+        head = head_of(render_brief(letter, run.project, medium_of(run), env))
+        if head is None:
+            return ()
+        heads.append(head.html)
+    return tuple(heads)
 
 
 def run_letters(
@@ -602,7 +375,7 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
     print_file = PrintFile(run.staging / MAILING_FILE)
     failures: list[Problem] = []
     warned: dict[str, int] = {}
-    made = 0
+    made = filled = 0
     try:
         with csv_table(run.staging / MANIFEST_FILE, MANIFEST_COLUMNS) as manifest:
             for outcome in run_letters(jobs(), run.pool):
@@ -615,6 +388,7 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
                     print_file.add(output, outcome.letter_pages, brief_pdf)
                     manifest.writerow(manifest_row(recipient, output.name, outcome.pages))
                     made += 1
+                    filled += outcome.filled
     except BaseException:
         print_file.abort()
         raise
@@ -622,7 +396,7 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
         print_file.abort()
         raise BriefpressError(failures)
     pages = print_file.close(f"{run.letter.title}: {made} letters")
-    stats = {"recipients": len(recipients), "letter_renders": made}
+    stats = {"recipients": len(recipients), "letter_renders": made, "filled": filled}
     warnings_found = [*run.project.problems, *shared_warnings(run.letter, warned)]
     return Mailing(run.staging, made, pages, warnings_found, stats)
 
@@ -662,7 +436,11 @@ def mail(
     target = (out_dir or project.out_dir / "letters" / letter_id).absolute()
     shown = project.display(target)
     check_replaceable(target, shown, "letters --out")  # before any work: never another's folder
+    # The staging folder is entered first, so it is left last: on Ctrl-C or SIGTERM the
+    # workers are ended before it is removed, and none can write a letter into it after.
+    claim_out(project)  # out/ is briefpress's before the staging folder is made in it
     with contextlib.ExitStack() as stack:
+        staging = stack.enter_context(staged_folder(target, shown, "letters --out"))
         pool = None
         if jobs > 1 and len(recipients) > 1:
             workers = min(jobs, len(recipients))
@@ -673,9 +451,8 @@ def mail(
         )
         if not brief_pdfs:
             publish_theme(project.out_dir)  # the letters' stylesheets and fonts
-        with staged_folder(target, shown, "letters --out") as staging:
-            run = Run(project, letter, edition, strict, brief_pdfs, staging, pool)
-            mailing = make_mailing(run, recipients)
+        run = Run(project, letter, edition, strict, brief_pdfs, staging, pool)
+        mailing = make_mailing(run, recipients)
     mailing.folder = target
     mailing.stats["brief_renders"] = brief_renders
     return mailing

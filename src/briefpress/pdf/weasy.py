@@ -69,8 +69,10 @@ def capture_weasyprint_log() -> Iterator[CapturedLog]:
 
 
 def make_fetcher(weasyprint: Any, allowed_roots: list[Path]) -> Any:
-    """A URL fetcher that serves only files under ``allowed_roots`` and data: URLs."""
-    roots = [r.resolve() for r in allowed_roots]
+    """A URL fetcher that serves only files under ``allowed_roots`` and data: URLs.
+
+    The roots are resolved at each fetch, not once: ``out/`` may be a link to another
+    disk, made or changed while a warm renderer lives."""
     base = weasyprint.urls.URLFetcher
 
     class ProjectFetcher(base):  # type: ignore[misc, valid-type]
@@ -83,7 +85,7 @@ def make_fetcher(weasyprint: Any, allowed_roots: list[Path]) -> Any:
             if scheme != "file":
                 raise ValueError(f"blocked: {url} (briefpress never fetches from the network)")
             path = Path(unquote(urlsplit(url).path)).resolve()
-            if not any(path.is_relative_to(root) for root in roots):
+            if not any(path.is_relative_to(root.resolve()) for root in allowed_roots):
                 raise ValueError(f"blocked: {path.name} is outside the project")
             if not path.is_file():
                 raise ValueError(f"missing file: {path.name}")
@@ -92,6 +94,16 @@ def make_fetcher(weasyprint: Any, allowed_roots: list[Path]) -> Any:
             return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(), headers)
 
     return ProjectFetcher(allow_redirects=False, allowed_protocols={"file", "data"})
+
+
+def weasyprint_problem(file: str, record: logging.LogRecord) -> Problem:
+    """What WeasyPrint logged, at the brief's file. What it logs as an error (a stylesheet
+    or image it could not load, an SVG it could not read) left the PDF without part of
+    its design or content: an error of the build, not a warning beside a wrong PDF."""
+    if record.levelno >= logging.ERROR:
+        hint = "fix the link or the file it names; briefpress reads files only from the project"
+        return Problem(Location(file), f"WeasyPrint: {record.getMessage()}", hint)
+    return Problem(Location(file), f"WeasyPrint: {record.getMessage()}", severity="warning")
 
 
 class PdfRenderer:
@@ -149,10 +161,7 @@ class PdfRenderer:
                 uncompressed_pdf=not compress,
             )
             pdf = stable_document_id(pdf, identifier)
-        problems = [
-            Problem(Location(brief.file), f"WeasyPrint: {record.getMessage()}", severity="warning")
-            for record in log.records
-        ]
+        problems = [weasyprint_problem(brief.file, record) for record in log.records]
         problems += [
             Problem(Location(brief.file), f"languages and table scopes not tagged: {why}")
             for why in finisher.mismatch

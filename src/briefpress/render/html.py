@@ -404,7 +404,52 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "spectrum": data.report.spectrum
         or Spectrum(name=language.gettext(STEPS), step=language.gettext(STEP)),
         "translation_credit": translation_credit(brief, project.reports[brief.report], shown),
+        "key_message": key_message(brief, selected),
+        "place_asks": place_asks(data, country) if country and not brief.ask else [],
+        "pull_quote": pull_quote(selected.get("quotes", [])),
+        "layout": brief.layout or project.config.layout,
     }
+
+
+def key_message(brief: BriefSpec, selected: dict[str, list[Any]]) -> str | None:
+    """The one sentence the cover carries: the spec's ``headline``, else the headline of
+    the first finding the brief shows."""
+    if brief.headline:
+        return brief.headline
+    findings = selected.get("findings") or []
+    # The finding's own text (report words keep their language, for the page's lang_attr).
+    return findings[0].headline if findings else None
+
+
+ASKS_OF_A_PLACE = 3
+
+
+def place_asks(data: ReportData, country: Any) -> list[Any]:
+    """The report's recommendations that answer what was found in a place, for its
+    brief's first page: scored by how often their themes are those of the place's
+    findings and quotes, at most three, in the report's order."""
+    weight: dict[str, int] = {}
+    themes = [f.themes for f in data.findings.values() if country.id in f.countries]
+    themes += [q.themes for q in data.quotes.values() if q.country == country.id]
+    for theme in (t for listed in themes for t in listed):
+        weight[theme] = weight.get(theme, 0) + 1
+    scored = [
+        (sum(weight.get(t, 0) for t in r.themes), i)
+        for i, r in enumerate(data.recommendations.values())
+    ]
+    best = sorted((i for score, i in sorted(scored, reverse=True)[:ASKS_OF_A_PLACE] if score))
+    records = list(data.recommendations.values())
+    return [records[i] for i in best]
+
+
+PULL_QUOTE_CHARS = (60, 260)
+
+
+def pull_quote(quotes: list[Any]) -> Any | None:
+    """The quote a page sets large: the brief's own first quote short enough to be read
+    at a glance (the report's words, never a line cut from them)."""
+    low, high = PULL_QUOTE_CHARS
+    return next((q for q in quotes if low <= len(str(q.text)) <= high), None)
 
 
 # What a report's places are called when its data does not say (report.yaml place_label).

@@ -316,10 +316,21 @@ def _is_hyphen_break(line: str, following: str) -> bool:
     )
 
 
+_URL_LIKE = re.compile(r"://|^www\.|/|\.(?:org|com|net|int|gov|edu)\b")
+
+
 def _is_url_break(line: str, following: str) -> bool:
-    """Was ``line`` broken inside a URL-like token (no space at its end)?"""
+    """Was ``line`` broken inside a URL-like token (no space at its end)?
+
+    Only a token that looks like a web address or path counts: a sentence's
+    full stop or colon at a line end ("safety rule." / "Nobody") is followed
+    by a space, however the line was set.
+    """
     text = line.rstrip("\r\n")
-    return bool(text) and text[-1] in URL_BREAK_CHARS and bool(following.strip())
+    if not text or text[-1] not in URL_BREAK_CHARS or not following.strip():
+        return False
+    token = text.split()[-1] if text.split() else ""
+    return bool(_URL_LIKE.search(token))
 
 
 def join_lines(

@@ -213,21 +213,43 @@ def layout_paragraphs(document: Any) -> list[tuple[str, list[str]]]:
         for index, line in enumerate(page_lines)
         if (number, index) not in furniture
     ]
+    paragraphs = _paragraphs(lines)
+    soft = _soft_hyphens(lines)
+    paragraphs = [(style, _mend_hyphens(texts, soft)) for style, texts in paragraphs]
+    paragraphs += [("running", [text]) for text in running]
+    return [(("" if style == "small" else style), texts) for style, texts in paragraphs]
+
+
+def _title_size(lines: list[Line]) -> float:
+    """The size of the title: the first page's largest text, if larger than any later."""
+    first_page = [line.size for line in lines if line.page == lines[0].page] if lines else []
+    later = [line.size for line in lines if line.page != lines[0].page]
+    size = max(first_page, default=0.0)
+    return size if size > max(later, default=0.0) + 0.5 else -1.0
+
+
+def _paragraphs(lines: list[Line]) -> list[tuple[str, list[str]]]:
+    """Lines grouped into styled paragraphs (see :func:`layout_paragraphs`)."""
     body, pitch, left, right = _metrics(lines)
+    edges = _column_edges(lines, body, left, right)
+    title_size = _title_size(lines)
+    highest: dict[int, float] = {}
+    for line in lines:
+        highest[line.page] = max(highest.get(line.page, 0.0), line.top)
     paragraphs: list[tuple[str, list[str]]] = []
     previous: Line | None = None
     previous_style = ""
-    first_page = [line.size for line in lines if line.page == lines[0].page] if lines else []
-    later = [line.size for line in lines if line.page != lines[0].page]
-    title_size = max(first_page, default=0.0)
-    if title_size <= max(later, default=0.0) + 0.5:
-        title_size = -1.0  # no line of the first page stands out: no title printed
     for position, line in enumerate(lines):
         first = position == 0 or previous_style == "Title"
-        in_title = first and abs(line.size - title_size) < 0.5
-        style = "Title" if in_title else _style(line, body, left, right)
+        column_left, column_right = edges[position]
+        if first and abs(line.size - title_size) < 0.5:
+            style = "Title"
+        else:
+            style = _style(line, body, column_left, column_right)
         if style == "small":
             style = "footnote" if _NOTE_START.match(line.text) else "small"
+            if style == "small" and line.top >= highest.get(line.page, 0.0):
+                continue  # small print atop a page: a running header seen once
             if style == "small" and paragraphs and paragraphs[-1][0] == "footnote":
                 paragraphs[-1][1].append(line.text)
                 previous = line
@@ -236,12 +258,69 @@ def layout_paragraphs(document: Any) -> list[tuple[str, list[str]]]:
             previous is None
             or style != previous_style
             or style in ("footnote", "right")
-            or _breaks(previous, line, pitch, right, body)
+            or _breaks(previous, line, pitch, edges[position - 1][1], body)
         )
         if new:
             paragraphs.append((style, [line.text]))
         else:
             paragraphs[-1][1].append(line.text)
         previous, previous_style = line, style
-    paragraphs += [("running", [text]) for text in running]
-    return [(("" if style == "small" else style), texts) for style, texts in paragraphs]
+    return paragraphs
+
+
+def _column_edges(
+    lines: list[Line], body: float, left: float, right: float
+) -> list[tuple[float, float]]:
+    """Each line's column edges (left, right): the page's, or in a page set in two
+    columns, the edges of the column the line is in."""
+    middle = (left + right) / 2
+    body_lines = [line for line in lines if abs(line.size - body) < 0.5]
+    in_left = [line for line in body_lines if line.x1 < middle]
+    in_right = [line for line in body_lines if line.x0 > middle]
+    if min(len(in_left), len(in_right)) < max(3, len(body_lines) // 5):
+        return [(left, right)] * len(lines)
+    columns = {
+        "left": (_low([x.x0 for x in in_left]), _high([x.x1 for x in in_left])),
+        "right": (_low([x.x0 for x in in_right]), _high([x.x1 for x in in_right])),
+    }
+    return [
+        columns["left"]
+        if line.x1 < middle
+        else columns["right"]
+        if line.x0 > middle
+        else (left, right)
+        for line in lines
+    ]
+
+
+def _low(values: list[float]) -> float:
+    values = sorted(values)
+    return values[len(values) // 10]
+
+
+def _high(values: list[float]) -> float:
+    values = sorted(values)
+    return values[-1 - len(values) // 10]
+
+
+_HYPHENS = ("-", "\u2010", "\u00ad")
+
+
+def _soft_hyphens(lines: list[Line]) -> frozenset[str]:
+    """The hyphen characters this PDF uses only at line ends: its producer's
+    hyphenation mark (WeasyPrint's U+2010, for one), never a word's own hyphen."""
+    inside = {char for line in lines for char in line.text[:-1] if char in _HYPHENS}
+    at_end = {line.text[-1] for line in lines if line.text.endswith(_HYPHENS)}
+    return frozenset(at_end - inside)
+
+
+def _mend_hyphens(texts: list[str], soft: frozenset[str]) -> list[str]:
+    """Join each word the layout hyphenated with a soft hyphen: its end moves up."""
+    mended = list(texts)
+    for index in range(len(mended) - 1):
+        line, following = mended[index], mended[index + 1]
+        if line[-1:] in soft and line[-2:-1].isalpha() and following[:1].isalpha():
+            word, _, rest = following.partition(" ")
+            mended[index] = line[:-1] + word
+            mended[index + 1] = rest.strip()
+    return [text for text in mended if text]

@@ -199,14 +199,21 @@ def _prolog(part: IO[bytes]) -> bytes | None:
     return None
 
 
+def _docx_style(paragraph: Any) -> str:
+    """A paragraph's style name; "right" for a plain paragraph set flush right (as an
+    attribution under a quote often is), as a PDF's layout names it."""
+    name = (paragraph.style.name or "") if paragraph.style is not None else ""
+    alignment = paragraph.alignment
+    if name in ("", "Normal", "Body Text") and alignment is not None and int(alignment) == 2:
+        return "right"  # WD_ALIGN_PARAGRAPH.RIGHT
+    return name
+
+
 def _docx_paragraphs(document: Any) -> list[DocxParagraph]:
     """The body paragraphs with their styles, then the footnotes."""
     numbers: dict[str, int] = {}
     paragraphs = [
-        DocxParagraph(
-            _docx_runs(paragraph._p, numbers),
-            (paragraph.style.name or "") if paragraph.style is not None else "",
-        )
+        DocxParagraph(_docx_runs(paragraph._p, numbers), _docx_style(paragraph))
         for paragraph in document.paragraphs
     ]
     notes = _docx_footnotes(document)
@@ -293,6 +300,19 @@ def _is_pdf(path: Path, data: bytes) -> bool:
     return data.startswith(b"%PDF-") or Path(path).suffix.lower() == ".pdf"
 
 
+_URL_END = re.compile(r"(?:https?://|www\.)\S*$")
+
+
+def _joined(lines: list[str]) -> str:
+    """A paragraph's lines as one line: a web address broken at a line end is
+    joined without a space ("https://" / "example.org/x")."""
+    text = lines[0] if lines else ""
+    for line in lines[1:]:
+        broken = text[-1:] in "/.=?&#-:" and _URL_END.search(text)
+        text += ("" if broken else " ") + line
+    return text
+
+
 def pdf_paragraphs(path: Path, data: bytes) -> list[DocxParagraph]:
     """A PDF's paragraphs, styled by their layout (:mod:`briefpress.source.layout`).
 
@@ -315,7 +335,7 @@ def pdf_paragraphs(path: Path, data: bytes) -> list[DocxParagraph]:
         if len(document) > MAX_PDF_PAGES:
             raise SourceError(f"{path}: {len(document)} pages, over the {MAX_PDF_PAGES} read")
         return [
-            DocxParagraph(" ".join(lines), style, tuple(lines))
+            DocxParagraph(_joined(lines), style, tuple(lines))
             for style, lines in layout_paragraphs(document)
         ]
     finally:

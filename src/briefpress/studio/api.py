@@ -10,25 +10,30 @@ documents every route.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from briefpress.build.gallery import BriefCard
+from briefpress.build.thumbs import render_png
 from briefpress.core.errors import BriefpressError
 from briefpress.data.model import KINDS, PAPERS
-from briefpress.live.serve import page_png, pdf_stamp, picture_sizes
-from briefpress.studio import compose, records, yamledit
+from briefpress.live.serve import pdf_stamp, picture_sizes
+from briefpress.studio import compose, records, review, upload, yamledit
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import Session
 from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
 
 Handler = Callable[[Request], Awaitable[Response]]
 MAX_BODY = 256 * 1024
+PREVIEW_WIDTH = 900  # pixels: a page beside the composer's form, sharp on a laptop
 
 
 def refusals(handler: Handler) -> Handler:
@@ -54,6 +59,8 @@ def refusals(handler: Handler) -> Handler:
                 },
             }
             return JSONResponse(body, 409)
+        except upload.Unacceptable as exc:
+            return JSONResponse({"error": str(exc)}, 415)
         except BriefpressError as exc:
             problems = [records.problem_json(p) for p in exc.problems]
             return JSONResponse({"error": str(exc), "problems": problems}, 422)
@@ -97,10 +104,22 @@ class Api:
         return [
             Route("/api/session", r(self.session_info)),
             Route("/api/reports", r(self.reports)),
+            Route("/api/import", r(self.upload), methods=["POST"]),
+            Route("/api/reports/{report}/review", r(self.review)),
+            Route("/api/reports/{report}/review", r(self.settle), methods=["POST"]),
+            Route("/api/reports/{report}/fields", r(self.write_field), methods=["POST"]),
             Route("/api/reports/{report}/{collection}", r(self.listing)),
             Route("/api/reports/{report}/{collection}/tag", r(self.tag), methods=["POST"]),
             Route(
                 "/api/reports/{report}/{collection}/{record_id}", r(self.edit), methods=["PATCH"]
+            ),
+            Route(
+                "/api/reports/{report}/{collection}/{record_id}", r(self.drop), methods=["DELETE"]
+            ),
+            Route(
+                "/api/reports/{report}/places/{record_id}/facts/{fact_id}",
+                r(self.edit_fact),
+                methods=["PATCH"],
             ),
             Route("/api/briefs", r(self.briefs)),
             Route("/api/briefs", r(self.create_brief), methods=["POST"]),
@@ -145,6 +164,29 @@ class Api:
         )
         return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
 
+    async def edit_fact(self, request: Request) -> Response:
+        p = request.path_params
+        fields = await body_json(request)
+        based_on = if_match(request, fields)
+        etag = await asyncio.to_thread(
+            records.edit_fact,
+            self.files,
+            p["report"],
+            p["record_id"],
+            p["fact_id"],
+            fields,
+            based_on,
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
+    async def drop(self, request: Request) -> Response:
+        p = request.path_params
+        based_on = if_match(request, {})
+        etag = await asyncio.to_thread(
+            records.drop, self.files, p["report"], p["collection"], p["record_id"], based_on
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
     async def tag(self, request: Request) -> Response:
         p = request.path_params
         body = await body_json(request)
@@ -152,8 +194,68 @@ class Api:
         ids = [str(i) for i in body.get("ids") or []]
         add = [str(t) for t in body.get("add_themes") or []]
         remove = [str(t) for t in body.get("remove_themes") or []]
+        place = str(body["place"]) if body.get("place") else None
         etag = await asyncio.to_thread(
-            records.edit_many, self.files, p["report"], p["collection"], ids, add, remove, based_on
+            records.edit_many,
+            self.files,
+            p["report"],
+            p["collection"],
+            ids,
+            add,
+            remove,
+            based_on,
+            place,
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
+    async def upload(self, request: Request) -> Response:
+        """A report file from the page, imported into reports/<report>/."""
+        length = int(request.headers.get("content-length") or 0)
+        if length > upload.MAX_UPLOAD + 64 * 1024:
+            raise upload.Unacceptable(f"the file is larger than {upload.MAX_UPLOAD // 2**20} MB")
+        async with request.form(max_files=1, max_fields=4, max_part_size=upload.MAX_UPLOAD) as form:
+            report = check_id(str(form.get("report") or ""), "report id")
+            sent = form.get("file")
+            if not isinstance(sent, UploadFile) or not sent.filename:
+                raise upload.Unacceptable("choose a report file to upload")
+            data = await sent.read(upload.MAX_UPLOAD + 1)
+            name = sent.filename
+        summary = await asyncio.to_thread(upload.run_import, self.files.root, report, name, data)
+        return JSONResponse(summary, 201)
+
+    async def review(self, request: Request) -> Response:
+        report = request.path_params["report"]
+        items = await asyncio.to_thread(review.review_items, self.files, report)
+        fields = await asyncio.to_thread(review.to_write, self.files, report)
+        return JSONResponse(
+            {"items": items, "fields": fields, "left": review.count_left(items, fields)}
+        )
+
+    async def settle(self, request: Request) -> Response:
+        body = await body_json(request)
+        report = request.path_params["report"]
+        etag = await asyncio.to_thread(
+            review.settle,
+            self.files,
+            report,
+            int(body.get("line") or 0),
+            bool(body.get("settled", True)),
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
+
+    async def write_field(self, request: Request) -> Response:
+        body = await body_json(request)
+        report = check_id(request.path_params["report"], "report id")
+        relative = str(body.get("file") or "")
+        if not relative.startswith(f"reports/{report}/") or not relative.endswith(".yaml"):
+            raise Refused(f"{relative!r} is not a file of the report {report}")
+        etag = await asyncio.to_thread(
+            review.write_field,
+            self.files,
+            report,
+            relative,
+            int(body.get("line") or 0),
+            body.get("value"),
         )
         return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
 
@@ -244,7 +346,7 @@ class Api:
         count = len(await asyncio.to_thread(picture_sizes, pdf, stamp)) if stamp else 0
         if stamp is None or not 1 <= number <= count:
             raise Refused(f"no page {number} of {brief_id}")
-        png = await asyncio.to_thread(page_png, pdf, stamp, number)
+        png = await asyncio.to_thread(page_picture, pdf, stamp, number)
         return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
 
     async def build(self, request: Request) -> Response:
@@ -256,6 +358,12 @@ class Api:
         if change is None:
             return JSONResponse({"error": "nothing to undo"}, 409)
         return JSONResponse({"undone": change.what, "file": change.file})
+
+
+@functools.lru_cache(maxsize=64)
+def page_picture(pdf: Path, stamp: str, number: int) -> bytes:
+    """A page of a preview, as fast as it can be made: it is seen once, on this machine."""
+    return render_png(pdf, number - 1, PREVIEW_WIDTH, quick=True)
 
 
 def if_match(request: Request, body: dict[str, Any]) -> str | None:

@@ -65,7 +65,8 @@ def _clean_section(raw: Any) -> CommentedMap:
 
 def _value(key: str, value: Any) -> Any:
     if key == "sections":
-        return CommentedSeq([_clean_section(s) for s in value or []])
+        kept = [s for s in value or [] if not (isinstance(s, Mapping) and s.get("reset"))]
+        return CommentedSeq([_clean_section(s) for s in kept])
     if isinstance(value, list):
         seq = CommentedSeq([str(v) for v in value])
         if key != "points":
@@ -111,19 +112,38 @@ def changed_text(text: str, spec: Mapping[str, Any]) -> str:
             key = "country"
         if key == "sections" and isinstance(doc.get("sections"), CommentedSeq):
             merge_sections(doc["sections"], value or [])
+            if not doc["sections"]:
+                del doc["sections"]
         elif value in (None, "", []):
             doc.pop(key, None)
-        elif key == "sections" or key not in doc or not isinstance(value, list):
+        elif key not in doc:
+            doc.insert(_position(doc, key), key, _value(key, value))
+        elif key == "sections" or not isinstance(value, list):
             doc[key] = _value(key, value)
         else:
             yamledit.set_value(doc, key, [str(v) for v in value])
     return yamledit.clear_markers(text, yamledit.carry_over(text, before, yamledit.dump(doc)))
 
 
+def _position(doc: CommentedMap, key: str) -> int:
+    """Where a new key goes: after the last key that the README lists before it."""
+    order = FIELDS.index(key) if key in FIELDS else len(FIELDS)
+    after = [i for i, k in enumerate(doc) if k in FIELDS and FIELDS.index(k) < order]
+    return after[-1] + 1 if after else 0
+
+
 def merge_sections(current: CommentedSeq, sent: list[Any]) -> None:
-    """Each section sent replaces the spec's section of that name (or is added); the
-    spec's other sections, and their comments, stay as they are."""
+    """Each section sent replaces the spec's section of that name (or is added), or with
+    ``reset`` is taken out, so the kind's default selection applies again; the spec's other
+    sections, and their comments, stay as they are."""
     for raw in sent:
+        if isinstance(raw, Mapping) and raw.get("reset"):  # back to the kind's default
+            current[:] = [
+                item
+                for item in current
+                if not (isinstance(item, CommentedMap) and item.get("name") == raw.get("name"))
+            ]
+            continue
         section = _clean_section(raw)
         for i, item in enumerate(current):
             if isinstance(item, CommentedMap) and item.get("name") == section["name"]:

@@ -9,6 +9,7 @@ StrictUndefined, sandboxed like every template briefpress renders.
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,8 @@ from starlette.routing import Route
 from briefpress.core.errors import Problem
 from briefpress.data.load import Project
 from briefpress.data.model import KINDS, PAPERS
-from briefpress.studio import compose, records
+from briefpress.studio import compose, records, upload
+from briefpress.studio import review as review_mod
 from briefpress.studio.security import Session
 from briefpress.studio.store import ProjectFiles, Refused, check_id
 
@@ -54,10 +56,24 @@ def environment() -> SandboxedEnvironment:
     )
 
 
+# The spec's own names, as the page's labels say them (studio.js has the same list).
+WORDS = {
+    "max_pages": "the page budget",
+    "min_pages": "the smallest page count",
+    "ids": "the records chosen",
+}
+NAMES = re.compile(r"\b(max_pages|min_pages|ids)\b")
+
+
 def plain(problem: Problem) -> str:
     """A problem as a person reads it: what is wrong, then how to fix it."""
-    text = problem.message[:1].upper() + problem.message[1:]
-    return f"{text}. {problem.hint[:1].upper() + problem.hint[1:]}." if problem.hint else f"{text}."
+
+    def said(text: str) -> str:
+        text = NAMES.sub(lambda m: WORDS[m.group(1)], text)
+        return text[:1].upper() + text[1:]
+
+    message = said(problem.message)
+    return f"{message}. {said(problem.hint)}." if problem.hint else f"{message}."
 
 
 class Pages:
@@ -70,6 +86,8 @@ class Pages:
     def routes(self) -> list[Route]:
         return [
             Route("/", self.home),
+            Route("/import", self.import_page),
+            Route("/reports/{report}/review", self.review),
             Route("/reports/{report}/{collection}", self.collection),
             Route("/briefs/new", self.new_brief),
             Route("/briefs/{brief_id}", self.brief),
@@ -91,8 +109,15 @@ class Pages:
         briefs = []
         for brief_id, brief in project.briefs.items():
             own = [p for p in problems if p.location.file == brief.file and p.is_error]
+            data = [p for p in shared if p.location.file.startswith(f"reports/{brief.report}/")]
             briefs.append(
-                {"id": brief_id, "title": brief.title, "kind": brief.kind, "problems": own}
+                {
+                    "id": brief_id,
+                    "title": brief.title,
+                    "kind": brief.kind,
+                    "problems": own,
+                    "data": data,
+                }
             )
         broken = sorted(
             {
@@ -140,6 +165,33 @@ class Pages:
             etag=self.files.version(relative),
             problems=own,
             editable=records.EDITABLE[collection],
+        )
+
+    async def import_page(self, request: Request) -> Response:
+        project, _ = await asyncio.to_thread(records.load, self.files.root)
+        limit = upload.MAX_UPLOAD // 2**20
+        return self.render("import.html.j2", project, title="Import a report", limit=limit)
+
+    async def review(self, request: Request) -> Response:
+        report = request.path_params["report"]
+        project, _ = await asyncio.to_thread(records.load, self.files.root)
+        try:
+            check_id(report, "report id")
+            if not (self.files.root / "reports" / report).is_dir():
+                raise Refused(f"no report {report!r} in this project")
+            items = await asyncio.to_thread(review_mod.review_items, self.files, report)
+            fields = await asyncio.to_thread(review_mod.to_write, self.files, report)
+        except Refused as exc:
+            return self.render("missing.html.j2", project, 404, what=str(exc), title="Not found")
+        left = review_mod.count_left(items, fields)
+        return self.render(
+            "review.html.j2",
+            project,
+            title=f"Review of {report}",
+            report=report,
+            items=items,
+            fields=fields,
+            left=left,
         )
 
     async def new_brief(self, request: Request) -> Response:

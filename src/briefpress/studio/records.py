@@ -94,6 +94,17 @@ def record_file(root: Path, report: str, collection: str) -> tuple[str, str]:
     raise Refused(f"the report has no {collection} file")
 
 
+def jsonable(value: Any) -> Any:
+    """A field's value as JSON: records within it as objects, lists and mappings kept."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_json(value)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value
+
+
 def to_json(record: Any) -> dict[str, Any]:
     """A record's own fields as JSON, under the names the studio's API uses."""
     out: dict[str, Any] = {}
@@ -102,14 +113,11 @@ def to_json(record: Any) -> dict[str, Any]:
             continue
         value = getattr(record, f.name)
         name = f.metadata.get("alias", f.name).rstrip("_")
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            value = to_json(value)
-        elif isinstance(value, list):
-            value = [to_json(v) if dataclasses.is_dataclass(v) else v for v in value]
-        out[name] = value
-    if "id" not in out:
-        out["id"] = str(record.id)
-    out["line"] = record.loc.line if hasattr(record, "loc") else None
+        out[name] = jsonable(value)
+    if "id" not in out and hasattr(record, "id"):
+        out["id"] = str(record.id)  # a source's number
+    loc = getattr(record, "loc", None)
+    out["line"] = loc.line if loc is not None else None
     return out
 
 
@@ -266,7 +274,9 @@ def edit(
     try:
         present = _file_keys(text, key, record_id)
     except yamledit.EditError as exc:
-        raise Refused(str(exc)) from None
+        if "no record" in str(exc):
+            raise Refused(str(exc)) from None
+        raise Invalid([{"field": None, "message": f"{relative}: {exc}"}]) from None
     changes, refused = changes_for(collection, fields, present)
     if refused:
         raise Invalid(refused)
@@ -300,11 +310,15 @@ def edit_many(
     add_themes: list[str],
     remove_themes: list[str],
     based_on: str | None,
+    place: str | None = None,
 ) -> str:
-    """Tag several records at once: themes added and removed, one write, one undo."""
+    """Tag several records at once (themes added and removed; for quotes, a place: towns
+    folded into their country), one write, one undo."""
     check_id(report, "report id")
     if collection not in ("quotes", "findings", "recommendations"):
         raise Refused(f"{collection} have no themes to tag")
+    if place is not None and collection != "quotes":
+        raise Invalid([{"field": "place", "message": f"{collection} are not given one place"}])
     relative, key = record_file(files.root, report, collection)
     files.check(relative, based_on)
     text = files.read(relative).decode("utf-8")
@@ -315,11 +329,91 @@ def edit_many(
             record = yamledit.find_record(doc, key, str(record_id))
         except yamledit.EditError as exc:
             raise Refused(str(exc)) from None
-        themes = [str(t) for t in record.get("themes") or []]
-        themes = [t for t in themes if t not in remove_themes]
-        themes += [t for t in add_themes if t not in themes]
-        yamledit.set_value(record, "themes", themes)
+        if add_themes or remove_themes:
+            themes = [str(t) for t in record.get("themes") or []]
+            themes = [t for t in themes if t not in remove_themes]
+            themes += [t for t in add_themes if t not in themes]
+            yamledit.set_value(record, "themes", themes)
+        if place is not None:
+            yamledit.set_value(record, "place" if "place" in record else "country", place)
     new = yamledit.carry_over(text, before, yamledit.dump(doc))
-    problems = propose(files, relative, new, lambda p: "themes")
-    what = f"themes of {len(ids)} {collection}"
+    field = "place" if place is not None else "themes"
+    problems = propose(files, relative, new, lambda p: field)
+    what = f"{field} of {len(ids)} {collection}"
+    return written(files, relative, new, based_on, what, problems)
+
+
+FACT_FIELDS = ("label", "value")  # a fact's evidence is the report's own words
+
+
+def edit_fact(
+    files: ProjectFiles,
+    report: str,
+    place: str,
+    fact: str,
+    fields: Mapping[str, Any],
+    based_on: str | None,
+) -> str:
+    """Change a place's fact: its label and value, our words (never its evidence)."""
+    check_id(report, "report id")
+    refused = [
+        {
+            "field": name,
+            "message": f"{name} of a fact cannot be changed here",
+            "hint": "label, value",
+        }
+        for name in fields
+        if name not in FACT_FIELDS
+    ]
+    if refused:
+        raise Invalid(refused)
+    relative, key = record_file(files.root, report, "places")
+    files.check(relative, based_on)
+    text = files.read(relative).decode("utf-8")
+    doc = yamledit.load(text)
+    before = yamledit.dump(doc)
+    try:
+        record = yamledit.find_record(doc, key, place)
+        target = next(f for f in record.get("facts") or [] if str(f.get("id")) == fact)
+    except (yamledit.EditError, StopIteration, AttributeError):
+        raise Refused(f"no fact {fact!r} of {place!r}") from None
+    for name, value in fields.items():
+        yamledit.set_value(target, name, str(value) if value not in (None, "") else None)
+    new = yamledit.clear_markers(text, yamledit.carry_over(text, before, yamledit.dump(doc)))
+    problems = propose(files, relative, new, lambda p: _field_at(new, p, {n: n for n in fields}))
+    return written(files, relative, new, based_on, f"fact {fact} of {place}", problems)
+
+
+DROPPABLE = ("quotes", "findings", "recommendations", "organisations")
+
+
+def drop(
+    files: ProjectFiles, report: str, collection: str, record_id: str, based_on: str | None
+) -> str:
+    """Take a record out of its file (a doubtful one an import drafted); refused if any
+    brief or record still refers to it. Undo puts it back."""
+    check_id(report, "report id")
+    if collection not in DROPPABLE:
+        raise Refused(f"{collection} are not dropped here")
+    relative, key = record_file(files.root, report, collection)
+    files.check(relative, based_on)
+    text = files.read(relative).decode("utf-8")
+    doc = yamledit.load(text)
+    before = yamledit.dump(doc)
+    try:
+        record = yamledit.find_record(doc, key, record_id)
+    except yamledit.EditError as exc:
+        raise Refused(str(exc)) from None
+    items = yamledit.records(doc, key)
+    del items[items.index(record)]
+    new = yamledit.carry_over(text, before, yamledit.dump(doc))
+    try:
+        problems = propose(files, relative, new)
+    except Invalid as refused:
+        for problem in refused.problems:
+            where = f"{problem['file']}, line {problem['line']}"
+            problem["message"] = f"still needed by {where} ({problem['message']})"
+            problem["hint"] = "take it out there first"
+        raise
+    what = f"dropped {collection[:-1]} {record_id}"
     return written(files, relative, new, based_on, what, problems)

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefpress.core.files import inside, read_input, write_atomic
+from briefpress.core.files import inside, name_problem, read_input, write_atomic
 from briefpress.data.load import ID_RE
 
 MAX_FILE = 8 * 1024 * 1024
@@ -51,8 +51,8 @@ def etag(data: bytes) -> str:
 
 def check_id(value: str, what: str = "id") -> str:
     """An id from a URL or a form: a slug, never a path."""
-    if not ID_RE.match(value) or ".." in value or len(value) > 200:
-        raise Refused(f"{value[:60]!r} is not a {what}")
+    if not ID_RE.match(value) or ".." in value or len(value) > 200 or name_problem(value):
+        raise Refused(f"{value[:60]!r} is not a {what}")  # name_problem: con, nul... on Windows
     return value
 
 

@@ -52,9 +52,13 @@ function showUndo(what) {
   button.textContent = `Undo: ${what}`;
 }
 
+// The spec's own names, as the page's labels say them.
+const WORDS = { max_pages: "the page budget", min_pages: "the smallest page count", ids: "the records chosen" };
+
 function plain(problem) {
   const cap = (s) => s ? s[0].toUpperCase() + s.slice(1) : "";
-  return cap(problem.message) + "." + (problem.hint ? ` ${cap(problem.hint)}.` : "");
+  const words = (s) => (s || "").replace(/\b(max_pages|min_pages|ids)\b/g, (name) => WORDS[name]);
+  return cap(words(problem.message)) + "." + (problem.hint ? ` ${cap(words(problem.hint))}.` : "");
 }
 
 // --- report data -----------------------------------------------------------------
@@ -94,7 +98,38 @@ function setupRecords() {
       say(`Not saved: ${form.dataset.id}.`);
     }
   };
-  list.addEventListener("submit", (event) => { event.preventDefault(); save(event.target); });
+  const saveFact = async (form) => {
+    const problem = form.querySelector(".field-problem");
+    const body = { label: form.elements.label.value.trim(), value: form.elements.value.value.trim() };
+    const url = `/api/reports/${list.dataset.report}/places/${form.dataset.place}/facts/${form.dataset.fact}`;
+    const result = await api("PATCH", url, body, list.dataset.etag);
+    if (result.ok) { list.dataset.etag = result.data.etag; problem.hidden = true; say(`Saved fact ${form.dataset.fact}.`); }
+    else if (result.status !== 409) { problem.textContent = (result.data.problems || [{ message: result.data.error }]).map(plain).join(" "); problem.hidden = false; }
+  };
+  list.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (event.target.classList.contains("fact-form")) saveFact(event.target);
+    else save(event.target);
+  });
+  list.addEventListener("click", async (event) => {
+    const button = event.target.closest(".drop-record");
+    if (!button) return;
+    const form = button.closest("form");
+    if (!window.confirm(`Take ${form.dataset.id} out of the report's data? Undo puts it back.`)) return;
+    const result = await api("DELETE", `${base}/${encodeURIComponent(form.dataset.id)}`, undefined, list.dataset.etag);
+    const problem = document.getElementById(`problem-${form.dataset.id}`);
+    if (result.ok) {
+      list.dataset.etag = result.data.etag;
+      const row = form.closest("li");
+      const next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      say(`Dropped ${form.dataset.id}.`);
+      (next?.querySelector("button, input") || document.getElementById("main")).focus();
+    } else if (result.status !== 409) {
+      problem.textContent = (result.data.problems || [{ message: result.data.error || "not dropped" }]).map(plain).join(" ");
+      problem.hidden = false;
+    }
+  });
   list.addEventListener("change", (event) => {
     const input = event.target;
     if (input.classList.contains("pick")) return updateCount();
@@ -125,14 +160,23 @@ function setupBulk(list, base) {
     const ids = picks().filter((p) => p.checked).map((p) => p.value);
     if (!ids.length) return say("Select one or more first.");
     const theme = bulk.elements.theme.value;
-    const remove = event.submitter && event.submitter.value === "remove";
-    const body = { ids, [remove ? "remove_themes" : "add_themes"]: [theme] };
+    const action = event.submitter ? event.submitter.value : "add";
+    const remove = action === "remove";
+    const body = action === "place" ? { ids, place: bulk.elements.place.value } : { ids, [remove ? "remove_themes" : "add_themes"]: [theme] };
     const result = await api("POST", `${base}/tag`, body, list.dataset.etag);
     if (!result.ok) {
       if (result.status !== 409) warn((result.data.problems || []).map(plain).join(" ") || result.data.error);
       return;
     }
     list.dataset.etag = result.data.etag;
+    if (action === "place") {
+      for (const id of ids) {
+        const select = document.getElementById(`f-${id}-place`);
+        if (select) select.value = body.place;
+      }
+      say(`Set the place of ${ids.length}.`);
+      return;
+    }
     for (const id of ids) {
       const box = document.getElementById(`f-${id}-themes-${theme}`);
       if (box) box.checked = !remove;
@@ -232,6 +276,12 @@ function setupSections(form) {
     const fieldset = button.closest(".section-pick");
     if (!fieldset) return;
     fieldset.dataset.changed = "1";
+    if (button.classList.contains("reset-section")) {
+      fieldset.dataset.reset = "1";
+      delete fieldset.dataset.changed;
+      button.closest("form").requestSubmit();
+      return;
+    }
     if (button.classList.contains("add-button")) {
       const select = fieldset.querySelector(".add-pick");
       const option = select.selectedOptions[0];
@@ -271,11 +321,11 @@ function composerValues(form) {
     ask: f.ask.value.trim(), language: f.language.value, paper: f.paper.value,
     max_pages: f.max_pages.value === "" ? null : Number(f.max_pages.value),
   };
-  const changed = [...form.querySelectorAll(".section-pick[data-changed]")];
-  if (changed.length) {
-    spec.sections = [...form.querySelectorAll(".section-pick")]
-      .filter((s) => s.dataset.changed || s.dataset.chosen)
-      .map((s) => ({ name: s.dataset.section, from: s.dataset.from, ids: sectionIds(s) }));
+  const sections = [...form.querySelectorAll(".section-pick")];
+  if (sections.some((s) => s.dataset.changed || s.dataset.reset)) {
+    spec.sections = sections
+      .filter((s) => s.dataset.changed || s.dataset.chosen || s.dataset.reset)
+      .map((s) => s.dataset.reset ? { name: s.dataset.section, reset: true } : { name: s.dataset.section, from: s.dataset.from, ids: sectionIds(s) });
   }
   return spec;
 }
@@ -321,23 +371,117 @@ function setupComposer() {
   if (!form) return;
   const briefId = form.dataset.brief;
   for (const s of form.querySelectorAll(".section-pick")) s.dataset.chosen = "";
+  // Only what changed is sent: a field left alone is not written into the file.
+  let saved = composerValues(form);
+  const changedOnly = (values) => Object.fromEntries(Object.entries(values).filter(
+    ([key, value]) => key === "sections" || JSON.stringify(value) !== JSON.stringify(saved[key])));
+  // The problems the page was served with, each also put under its own field.
+  for (const li of document.querySelectorAll("#brief-problems li[data-field]")) {
+    const field = (li.dataset.field || "").split(".")[0];
+    const box = document.getElementById(`c-${field}-problem`);
+    if (field && box) { box.textContent = li.textContent; box.hidden = false; }
+  }
   setupSections(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const result = await api("PATCH", `/api/briefs/${briefId}`, composerValues(form), form.dataset.etag);
+    const values = composerValues(form);
+    const result = await api("PATCH", `/api/briefs/${briefId}`, changedOnly(values), form.dataset.etag);
     if (!result.ok) {
       if (result.status !== 409) showProblems(result.data.problems || [{ message: result.data.error }], "c-", "preview-problems");
       say("Not saved.");
       return;
     }
     form.dataset.etag = result.data.etag;
+    saved = values;
     for (const s of form.querySelectorAll(".section-pick[data-changed]")) { s.dataset.chosen = "1"; delete s.dataset.changed; }
     document.querySelectorAll(".field-problem").forEach((p) => { p.hidden = true; });
     document.getElementById("brief-title").textContent = form.elements.title.value;
     say("Saved. Building the preview…");
+    if (form.querySelector(".section-pick[data-reset]")) { window.location.reload(); return; }
     await refreshPreview(briefId);
   });
   refreshPreview(briefId);
+}
+
+// --- import and review -------------------------------------------------------------
+
+function setupImport() {
+  const form = document.getElementById("import");
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const problem = document.getElementById("import-problem");
+    const button = form.querySelector("button[type=submit]");
+    problem.hidden = true;
+    if (!form.elements.file.files.length || !form.elements.report.value.trim()) {
+      problem.textContent = "Choose a report file and give the report a short name.";
+      problem.hidden = false;
+      return;
+    }
+    button.disabled = true;
+    say("Importing the report… this takes a few seconds.");
+    form.setAttribute("aria-busy", "true");
+    const response = await fetch("/api/import", { method: "POST", headers: { "X-CSRF-Token": token }, body: new FormData(form) });
+    form.removeAttribute("aria-busy");
+    button.disabled = false;
+    let data = {};
+    try { data = await response.json(); } catch { data = { error: `the server answered ${response.status}` }; }
+    if (!response.ok) {
+      problem.textContent = (data.problems || []).map(plain).join(" ") || `${data.error}.`;
+      problem.hidden = false;
+      say("Not imported.");
+      return;
+    }
+    document.getElementById("import-lines").textContent = data.lines.join("\n");
+    const link = document.getElementById("review-link");
+    link.href = `/reports/${data.report}/review`;
+    link.textContent = `Review the import: ${data.review} item(s) to review, ${data.to_write} field(s) to write`;
+    document.getElementById("import-result").hidden = false;
+    link.focus();
+    say("Imported.");
+  });
+}
+
+function updateLeft(change) {
+  const left = document.getElementById("left");
+  const count = Number(left.dataset.left) + change;
+  left.dataset.left = String(count);
+  left.textContent = count ? `${count} left to settle.` : "Nothing left to review: the import is settled.";
+}
+
+function setupReview() {
+  const items = document.getElementById("review-items");
+  if (items) {
+    items.addEventListener("change", async (event) => {
+      const box = event.target;
+      const result = await api("POST", `/api/reports/${items.dataset.report}/review`, { line: Number(box.dataset.line), settled: box.checked });
+      if (!result.ok) { box.checked = !box.checked; return; }
+      box.closest("li").classList.toggle("is-settled", box.checked);
+      updateLeft(box.checked ? -1 : 1);
+    });
+  }
+  const fields = document.getElementById("write-fields");
+  if (!fields) return;
+  fields.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const input = form.elements.value;
+    const problem = form.querySelector(".field-problem");
+    const value = input.type === "number" ? Number(input.value) : input.value.trim();
+    if (input.value.trim() === "") { problem.textContent = "Write something first."; problem.hidden = false; return; }
+    const body = { file: form.dataset.file, line: Number(form.dataset.line), value };
+    const result = await api("POST", `/api/reports/${fields.dataset.report}/fields`, body);
+    if (!result.ok) {
+      if (result.status !== 409) { problem.textContent = (result.data.problems || [{ message: result.data.error }]).map(plain).join(" "); problem.hidden = false; }
+      return;
+    }
+    const row = form.closest("li");
+    const next = row.nextElementSibling?.querySelector("input");
+    row.remove();
+    updateLeft(-1);
+    say("Saved.");
+    if (next) next.focus();
+  });
 }
 
 // --- everywhere --------------------------------------------------------------------
@@ -378,3 +522,5 @@ setupNewBrief();
 setupComposer();
 setupUndo();
 setupBuild();
+setupImport();
+setupReview();

@@ -10,10 +10,18 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from briefpress.mail.settings import Limits
-
 MINUTE = 60.0
 DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the provider allows: messages a minute and a day, addresses a day (to and cc
+    count one each). None is no limit. Days are any 24 hours, as providers count them."""
+
+    per_minute: int | None = None
+    per_day: int | None = None
+    recipients_per_day: int | None = None
 
 
 @dataclass(frozen=True)

@@ -13,31 +13,29 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
-from briefpress.mail.settings import SmtpSettings
+from briefpress.channels.base import Attempt, Outcome, Undeliverable
+from briefpress.channels.email.messages import sent_bytes
+from briefpress.channels.email.settings import SmtpSettings
 
-# Outcomes of one attempt.
-SENT = "sent"
-TEMPORARY = "temporary"  # 4xx, or the connection failed before the hand-over: try again
-PERMANENT = "permanent"  # 5xx: the server will not take this message
-UNKNOWN = "unknown"  # the connection broke after the hand-over
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """What became of one attempt, with the server's own words."""
-
-    outcome: str
-    answer: str
-    reconnect: bool = False  # the connection is gone (or the server closes it: 421)
-    no_answer: bool = False  # the server could not be reached, or went away, before DATA
-    sender_refused: bool = False  # MAIL FROM refused for good: no message can go
+SENT, TEMPORARY, PERMANENT, UNKNOWN = (
+    Outcome.SENT,
+    Outcome.TEMPORARY,
+    Outcome.PERMANENT,
+    Outcome.UNKNOWN,
+)
+SECURITY_HINT = "check mail: security, port and ca_file in briefpress.yaml"
 
 
-class LoginFailed(Exception):
+class LoginFailed(Undeliverable):
     """The server refused the username and password: nothing can be sent."""
+
+
+class InsecureConnection(Undeliverable):
+    """The connection cannot be secured (no STARTTLS offered, a certificate that does not
+    verify, no TLS on a TLS port): trying again in a minute would meet the same server, so
+    nothing can be sent until the settings or the server change."""
 
 
 def _answer(code: int, text: bytes | str) -> str:
@@ -50,6 +48,17 @@ def _refusal(code: int, text: bytes | str) -> Attempt:
     return Attempt(outcome, _answer(code, text), reconnect=code == 421)
 
 
+GOODBYE = 5.0  # seconds to wait for the answer to QUIT: the mail has gone already
+
+
+def secure_failure(host: str, exc: ssl.SSLError) -> str:
+    """Why the connection to ``host`` could not be secured, in plain words."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        reason = exc.verify_message or exc.reason or str(exc)
+        return f"the certificate of {host} does not verify: {reason}"
+    return f"TLS with {host} failed: {exc.reason or exc}"
+
+
 def dot_stuffed(message: bytes) -> bytes:
     """The message as DATA carries it: CRLF lines, a leading dot doubled, the final dot."""
     data = re.sub(rb"(?:\r\n|\n|\r)", b"\r\n", message)
@@ -60,7 +69,8 @@ def dot_stuffed(message: bytes) -> bytes:
 
 
 class Connection:
-    """One SMTP session, opened when first needed and again after it breaks."""
+    """The e-mail channel's transport: one SMTP session, opened when first needed and
+    again after it breaks."""
 
     def __init__(self, settings: SmtpSettings, password: str | None) -> None:
         self.settings = settings
@@ -84,13 +94,18 @@ class Connection:
         try:
             smtp.ehlo()
             if s.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    said = f"nothing sent: {s.host} does not offer STARTTLS"
+                    raise InsecureConnection(said, SECURITY_HINT)
                 smtp.starttls(context=self._context())
                 smtp.ehlo()
             if s.username is not None:
                 try:
                     smtp.login(s.username, self.password or "")
                 except smtplib.SMTPAuthenticationError as exc:
-                    raise LoginFailed(_answer(exc.smtp_code, exc.smtp_error)) from None
+                    answer = _answer(exc.smtp_code, exc.smtp_error)
+                    said = f"{s.host} refused the login of {s.username}: {answer}"
+                    raise LoginFailed(said) from None
         except BaseException:
             smtp.close()
             raise
@@ -98,11 +113,14 @@ class Connection:
         return smtp
 
     def close(self) -> None:
-        """Say goodbye if the server still listens; drop the socket either way."""
+        """Say goodbye if the server still listens, waiting a few seconds at most for its
+        answer; drop the socket either way."""
         if self.smtp is None:
             return
         smtp, self.smtp = self.smtp, None
         try:
+            if smtp.sock is not None:
+                smtp.sock.settimeout(min(self.settings.timeout, GOODBYE))
             smtp.quit()
         except (smtplib.SMTPException, OSError):
             smtp.close()
@@ -112,16 +130,23 @@ class Connection:
             self.smtp.close()
             self.smtp = None
 
-    def send(
-        self, sender: str, recipients: list[str], message: bytes, on_handover: Callable[[], None]
+    def deliver(
+        self, addresses: Sequence[str], prepared: bytes, on_handover: Callable[[], None]
     ) -> Attempt:
-        """One transaction: MAIL, RCPT for each address, DATA. Any refused address refuses
-        the message (a letter goes to all its addresses or to none)."""
+        """One transaction: MAIL, RCPT for each address, DATA with the draft as written
+        (without its unsent mark). Any refused address refuses the message (a letter goes
+        to all its addresses or to none)."""
+        sender, recipients = self.settings.sender.addr_spec, list(addresses)
+        message = sent_bytes(prepared)
         try:
             smtp = self.open()
-        except LoginFailed:
+        except Undeliverable:
             raise
-        except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
+        except ssl.SSLError as exc:  # before OSError, its parent: a retry meets the same
+            self.drop()
+            said = f"nothing sent: {secure_failure(self.settings.host, exc)}"
+            raise InsecureConnection(said, SECURITY_HINT) from None
+        except (smtplib.SMTPException, OSError) as exc:
             self.drop()
             return Attempt(TEMPORARY, f"cannot connect to {self.settings.host}: {exc}", True, True)
         try:

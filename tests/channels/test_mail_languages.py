@@ -12,7 +12,8 @@ import pytest
 from mailserver import Received, Server, serving
 from pypdf import PdfReader
 
-from briefpress.mail.letters import mail, slug
+from briefpress.mail.letters import mail
+from briefpress.mail.personal import slug
 from conftest import FIXTURE, run_cli
 from sampleletter import LETTER_HEAD
 

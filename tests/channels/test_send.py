@@ -1,26 +1,30 @@
-"""E-mailing letters against a real SMTP server on 127.0.0.1: each recipient gets exactly one
+"""The e-mail channel against a real SMTP server on 127.0.0.1: each recipient gets exactly one
 message with their own letter, whatever the server answers, however the run is stopped."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from mailserver import PASSWORD, USER, Received, Server, serving
+from mailserver import PASSWORD, USER, Received, Server, free_port, serving
 
+from briefpress.channels.consent import Consent
+from briefpress.channels.drafts import Options, Plan, Timing
+from briefpress.channels.send import Report, prepare
 from briefpress.core.errors import BriefpressError
 from briefpress.mail.letters import mail
-from briefpress.mail.send import Options, Plan, Report, Timing, prepare
 from conftest import FIXTURE, REPO, Result, run_cli
 from sampleletter import LETTER, SAMPLE
 
@@ -59,7 +63,9 @@ def project(made: Path, tmp_path: Path) -> Path:
     return target
 
 
-def configure(project: Path, port: int, *lines: str, security: str = "none") -> None:
+def configure(
+    project: Path, port: int, *lines: str, security: str = "none", timeout: int = 10
+) -> None:
     """``mail:`` settings for the test server. They do not change the letters, so the file
     keeps a time before the letters were made, as if it had been written first."""
     config = project / "briefpress.yaml"
@@ -71,7 +77,7 @@ def configure(project: Path, port: int, *lines: str, security: str = "none") -> 
         '  from: "Advocacy Team <team@example.org>"',
         "  reply_to: replies@example.org",
         "  retry_delay: 0.01",
-        "  timeout: 10",
+        f"  timeout: {timeout}",
         *(f"  {line}" for line in lines),
     ]
     config.write_text("\n".join(settings) + "\n", encoding="utf-8")
@@ -108,7 +114,7 @@ def send(
     timing = timing or FakeTime().timing
     people = project / "people.csv"
     with prepare(project, "letter", people, Options(**options), timing) as (run, plan):
-        report = run.send(plan, password, lambda kind, item, answer: None)
+        report = run.send(plan, password, lambda event: None, Consent.GIVEN)
     return plan, report
 
 
@@ -466,3 +472,286 @@ def test_letters_for_other_recipients_are_made_again(project: Path, server: Serv
     assert plan.letters_made == "the letters were made for other recipients"
     assert report.sent == 2
     assert len(letters(project)) == 2
+
+
+# --- a send that cannot do its job says so ----------------------------------------------------
+
+
+def test_an_unreachable_server_sends_nothing_and_exits_non_zero(project: Path) -> None:
+    configure(project, free_port(), "retries: 1")
+    result = cli(project, "send", "letter", "--recipients", "people.csv", "--yes")
+    assert result.code == 1, result.output
+    assert "sent 0 messages" in result.out
+    assert "stopped: cannot reach 127.0.0.1: cannot connect to 127.0.0.1" in result.err
+
+
+def test_starttls_not_offered_is_permanent_not_retried(project: Path, server: Server) -> None:
+    configure(project, server.port, "retries: 3", security="starttls")
+    fake = FakeTime()
+    with pytest.raises(BriefpressError, match=r"127\.0\.0\.1 does not offer STARTTLS") as raised:
+        send(project, fake.timing)
+    assert fake.slept == []  # not retried as if it were temporary
+    assert "ca_file" in str(raised.value)
+    assert server.mailbox.received == []
+    result = cli(project, "send", "letter", "--recipients", "people.csv", "--yes")
+    assert result.code == 1 and "nothing sent: 127.0.0.1 does not offer STARTTLS" in result.err
+
+
+def test_a_certificate_that_does_not_verify_is_permanent(project: Path) -> None:
+    for server in serving(tls=project / "ca.pem"):  # its CA is not trusted: no ca_file
+        configure(project, server.port, f"username: {USER}", security="starttls")
+        fake = FakeTime()
+        with pytest.raises(BriefpressError, match=r"certificate of 127\.0\.0\.1 does not verify"):
+            send(project, fake.timing, password=PASSWORD)
+        assert fake.slept == [] and server.mailbox.received == []
+
+
+def test_sigterm_while_the_server_is_slow_stops_at_once(project: Path) -> None:
+    """The server holds its answer to the first message; SIGTERM ends the send promptly,
+    not after the SMTP timeout (a minute here) spent saying goodbye to it."""
+    for server in serving(hold_data={0}):
+        configure(project, server.port, timeout=60)
+        env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+        command = [sys.executable, "-m", "briefpress", "-C", str(project), "send", "letter"]
+        command += ["--recipients", "people.csv", "--yes"]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            assert server.mailbox.holding.wait(60), process.communicate(timeout=5)
+            stopped = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            _, err = process.communicate(timeout=60)
+            took = time.monotonic() - stopped
+        finally:
+            server.mailbox.release.set()
+        assert process.returncode == 130, err
+        assert took < 15, f"{took:.1f} s to stop"
+        assert b"Traceback" not in err
+        status = cli(project, "send", "letter", "--status")
+        assert status.out.startswith("pending: 3, sending: 1, sent: 0")
+
+
+# --- mistakes in the settings and the log are located problems ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (
+            'mail:\n  host: 127.0.0.1\n  hots: x\n  from: "T <t@example.org>"\n',
+            "briefpress.yaml:3:3: error: unknown field 'hots' (did you mean 'host'?)",
+        ),
+        (
+            'brand:\n  body_font: null\nmail:\n  host: 127.0.0.1\n  from: "T <t@example.org>"\n',
+            "briefpress.yaml:2:14: error: expected text, found nothing (null)",
+        ),
+    ],
+)
+def test_a_mistake_in_the_settings_is_shown_not_an_internal_error(
+    project: Path, config: str, expected: str
+) -> None:
+    (project / "briefpress.yaml").write_text(config, encoding="utf-8")
+    result = cli(project, "send", "letter", "--recipients", "people.csv", "--dry-run")
+    assert result.code == 1, result.output
+    assert expected in result.err.splitlines()
+    assert "internal error" not in result.err and "no mail: settings" not in result.err
+
+
+@pytest.mark.parametrize("damage", ["garbage", "folder", "read-only"])
+def test_a_send_log_that_cannot_be_used_is_a_clean_error(
+    project: Path, server: Server, damage: str
+) -> None:
+    if damage == "read-only" and os.geteuid() == 0:
+        pytest.skip("root writes a read-only file")
+    configure(project, server.port)
+    log = project / "out/mail/letter/send-log.sqlite"
+    if damage == "read-only":
+        assert cli(project, "send", "letter", "--recipients", "people.csv").code == 0
+        log.chmod(0o444)
+        log.parent.chmod(0o500)
+    else:
+        log.parent.mkdir(parents=True)
+        if damage == "folder":
+            log.mkdir()
+        else:
+            log.write_bytes(b"not a database, but a spreadsheet someone saved here" * 100)
+    try:
+        for args in (["--recipients", "people.csv", "--yes"], ["--status"]):
+            result = cli(project, "send", "letter", *args)
+            assert result.code == 1, result.output
+            assert "out/mail/letter/send-log.sqlite: error: " in result.err, result.err
+            assert "internal error" not in result.err and "Traceback" not in result.err
+    finally:
+        log.parent.chmod(0o700)
+    assert server.mailbox.received == []
+
+
+def test_a_second_send_of_the_same_mailing_is_refused(project: Path, server: Server) -> None:
+    configure(project, server.port)
+    people = project / "people.csv"
+    refused = pytest.raises(BriefpressError, match="another briefpress send of this mailing")
+    first = prepare(project, "letter", people, Options(), FakeTime().timing)
+    second = prepare(project, "letter", people, Options(), FakeTime().timing)
+    with first, refused, second:
+        pass
+    with prepare(project, "letter", people, Options(), FakeTime().timing):  # released
+        pass
+
+
+def test_an_id_that_is_not_a_letter_changes_nothing_outside_the_project(
+    project: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "x"
+    outside.mkdir(mode=0o755)
+    (outside / "send-log.sqlite").write_bytes(b"")
+    for args in (["../../x", "--status"], ["../../x", "--recipients", "people.csv"]):
+        result = cli(project, "send", *args)
+        assert result.code == 1, result.output
+        assert "internal error" not in result.err
+    assert "'../../x' is not a letter's id" in cli(project, "send", "../../x", "--status").err
+    assert sorted(p.name for p in outside.iterdir()) == ["send-log.sqlite"]
+    assert outside.stat().st_mode & 0o777 == 0o755
+
+
+def test_each_warning_is_shown_once(project: Path, server: Server) -> None:
+    """Letters made again within a send report what the send found already: once."""
+    configure(project, server.port)
+    people = project / "people.csv"
+    long_line = "1 Example Street, with a line far too long for the window of an envelope"
+    people.write_text(people_csv().replace("1 Example Street", long_line, 1), encoding="utf-8")
+    result = cli(project, "send", "letter", "--recipients", "people.csv", "--dry-run")
+    assert result.code == 0, result.output
+    warnings = [line for line in result.err.splitlines() if ": warning: " in line]
+    assert len(warnings) == len(set(warnings)) >= 1, result.err
+    assert "made the letters again" in result.out
+
+
+def test_a_header_line_servers_refuse_stops_at_its_draft(project: Path) -> None:
+    """The name's limit keeps the To: line short; a line over 998 octets (a project's own
+    subject template, say) is caught in the draft, not refused by the server mid-run."""
+    from briefpress import channels
+    from briefpress.channels.base import Letter
+    from briefpress.channels.drafts import load_send
+    from briefpress.channels.email.messages import Composer, draft_bytes, overlong_line
+    from briefpress.channels.email.settings import SmtpSettings
+    from briefpress.mail.recipients import Recipient
+
+    configure(project, 25)
+    loaded, letter, recipients, settings = load_send(
+        project, "letter", project / "people.csv", False, False, channels.get("email")
+    )
+    person = next(iter(recipients))
+    assert isinstance(settings, SmtpSettings)
+    composer = Composer(Letter(loaded, letter, {}, loaded.config.brand), settings)
+    fine = composer.message(person, b"%PDF", "0" * 64, 0.0)
+    assert overlong_line(draft_bytes(fine)) is None
+    long = Recipient(**{**{f: getattr(person, f) for f in person.__slots__}, "name": "N" * 1200})
+    line = overlong_line(draft_bytes(composer.message(long, b"%PDF", "0" * 64, 0.0)))
+    assert line is not None and line.strip().startswith("NNNN")
+
+
+def test_the_letters_stamp_is_replaced_whole(project: Path, server: Server) -> None:
+    """The record of what the letters were made from is written beside and renamed into
+    place: a crash mid-write leaves the previous record, never half of one."""
+    configure(project, server.port)
+    send(project)
+    stamp = project / "out/mail/letter/letters.stamp"
+    before = stamp.stat().st_ino
+    (project / "people.csv").write_text(people_csv(3), encoding="utf-8")
+    send(project)
+    assert stamp.stat().st_ino != before
+    assert json.loads(stamp.read_text(encoding="utf-8"))["inputs"]
+
+
+# --- the channel layer: registry, consent, typed events, an injected transport ----------------
+
+
+def test_the_email_channel_is_registered_and_an_unknown_one_is_a_clean_error() -> None:
+    from briefpress import channels
+
+    assert "email" in channels.names() and channels.get().name == "email"
+    with pytest.raises(BriefpressError, match="no channel 'fax'"):
+        channels.get("fax")
+
+
+def test_no_yes_is_a_dry_run_and_sending_refuses_without_one() -> None:
+    from briefpress.channels.consent import answered, consent
+
+    assert consent(dry_run=True, yes=True, can_ask=True) is Consent.DRY_RUN
+    assert consent(dry_run=False, yes=True, can_ask=False) is Consent.GIVEN
+    assert consent(dry_run=False, yes=False, can_ask=True) is Consent.ASK
+    assert consent(dry_run=False, yes=False, can_ask=False) is Consent.DRY_RUN  # a script
+    assert answered(Consent.ASK, lambda: False) is Consent.DRY_RUN
+    assert answered(Consent.ASK, lambda: True) is Consent.GIVEN
+
+
+def test_deliver_without_consent_drafts_and_sends_nothing(project: Path, server: Server) -> None:
+    """The studio's call: a plan back, nothing sent without a yes, then everything with one."""
+    from briefpress.channels.send import deliver
+
+    configure(project, server.port)
+    people = project / "people.csv"
+    timing = FakeTime().timing
+    asked: list[int] = []
+
+    def say_no(plan: Plan) -> bool:
+        asked.append(len(plan.to_send))
+        return False
+
+    done = deliver(project, "letter", people, Consent.ASK, confirm=say_no, timing=timing)
+    assert (done.consent, done.report, asked) == (Consent.DRY_RUN, None, [4])
+    assert len(done.plan.to_send) == 4 and server.mailbox.received == []
+    events: list[object] = []
+    done = deliver(project, "letter", people, Consent.GIVEN, on_event=events.append, timing=timing)
+    assert done.report is not None and done.report.sent == 4 and done.report.complete
+    assert_each_got_one(server.mailbox.received, project)
+    refused = pytest.raises(BriefpressError, match="sending needs a yes")
+    with prepare(project, "letter", people, Options(), timing) as (run, plan), refused:
+        run.send(plan, None, events.append, Consent.DRY_RUN)
+
+
+class Scripted:
+    """A transport that answers from a script (a future channel's would deliver): it
+    keeps what it was handed, and is told when a message left."""
+
+    def __init__(self, *outcomes: str) -> None:
+        self.outcomes = list(outcomes)
+        self.handed: list[tuple[tuple[str, ...], bytes]] = []
+        self.closed = False
+
+    def deliver(self, addresses: Any, prepared: bytes, on_handover: Any) -> Any:
+        from briefpress.channels.base import Attempt, Outcome
+
+        outcome = Outcome(self.outcomes.pop(0) if self.outcomes else "sent")
+        if outcome is not Outcome.TEMPORARY:
+            on_handover()
+            self.handed.append((tuple(addresses), prepared))
+        return Attempt(outcome, f"{outcome.value} by script")
+
+    def drop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_any_transport_drives_the_same_loop_with_typed_events(project: Path) -> None:
+    from briefpress.channels.events import EventKind, SendEvent
+
+    configure(project, free_port())  # no server: the channel's own transport is not used
+    transport = Scripted("temporary", "sent", "permanent")
+    events: list[SendEvent] = []
+    fake = FakeTime()
+    people = project / "people.csv"
+    with prepare(project, "letter", people, Options(), fake.timing) as (run, plan):
+        report = run.send(plan, None, events.append, Consent.GIVEN, transport)
+    assert [(e.kind, e.item.row) for e in events] == [
+        (EventKind.RETRY, 1),
+        (EventKind.SENT, 2),
+        (EventKind.FAILED, 3),
+        (EventKind.SENT, 4),
+        (EventKind.SENT, 1),
+    ]
+    assert (report.sent, report.failed, report.complete) == (3, 1, False)
+    assert transport.closed and transport.handed[0][0] == ("nguyen@example.org",)
+    draft = sorted((project / "out/mail/letter/drafts").glob("*.eml"))[1]
+    assert transport.handed[0][1] == draft.read_bytes()  # the draft, as written

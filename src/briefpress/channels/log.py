@@ -23,15 +23,16 @@ mailing's record is no longer needed.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-from briefpress.core.errors import BriefpressError
+import filelock
+
+from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.files import write_atomic
 
 STATES = ("pending", "sending", "sent", "failed", "unknown")
 LOG_FILE = "send-log.sqlite"
@@ -82,25 +83,27 @@ class SendLog:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
-        self._lock: IO[bytes] | None = None
+        self._lock: filelock.BaseFileLock | None = None
 
     def close(self) -> None:
         self.db.close()
         if self._lock is not None:
-            self._lock.close()
+            self._lock.release()
             self._lock = None
 
     def lock(self) -> None:
-        """Refuse a second send of this mailing while one runs: two would mail twice."""
-        handle = (self.path.parent / ".send.lock").open("wb")
+        """Refuse a second send of this mailing while one runs: two would mail twice.
+
+        The lock is the operating system's on ``.send.lock`` (filelock: flock on POSIX,
+        msvcrt on Windows), so a killed send holds it no longer than its process lives."""
+        lock = filelock.FileLock(self.path.parent / ".send.lock", timeout=0, thread_local=False)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
+            lock.acquire()
+        except filelock.Timeout:
             raise BriefpressError(
                 f"another briefpress send of this mailing is running ({self.path.parent})"
             ) from None
-        self._lock = handle
+        self._lock = lock
 
     # --- reading ---------------------------------------------------------------------
 
@@ -202,17 +205,44 @@ _COLUMNS = (
 
 
 @contextlib.contextmanager
-def open_log(folder: Path, lock: bool = False) -> Iterator[SendLog]:
-    """The mailing's log, locked for sending when asked."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():  # personal data: never committed, wherever out/ is
-        ignore.write_text("# names and addresses: personal data, never committed\n*\n")
-    os.chmod(folder, 0o700)
-    log = SendLog(folder / LOG_FILE)
+def open_log(folder: Path, lock: bool = False, display: str | None = None) -> Iterator[SendLog]:
+    """The mailing's log, locked for sending when asked.
+
+    A log that cannot be used (damaged, read-only, a folder in its place, a full disk) is
+    a :class:`BriefpressError` naming the file (``display``: as the user sees it), at
+    opening or at any later step: never a traceback, and never a send without its log."""
+    path = folder / LOG_FILE
+    shown = display or str(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():  # personal data: never committed, wherever out/ is
+            write_atomic(ignore, b"# names and addresses: personal data, never committed\n*\n")
+        os.chmod(folder, 0o700)
+        if path.exists() and not path.is_file():
+            raise BriefpressError([Problem(Location(shown), "the send log is not a file", FIX)])
+        log = SendLog(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise unusable(shown, exc) from None
     try:
         if lock:
             log.lock()
         yield log
+    except sqlite3.Error as exc:
+        raise unusable(shown, exc) from None
     finally:
         log.close()
+
+
+FIX = "move it aside and run again: a new log starts, so check who was sent to already"
+
+
+def unusable(shown: str, exc: sqlite3.Error | OSError) -> BriefpressError:
+    """The send log cannot be read or written, in plain words."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if "not a database" in reason or "malformed" in reason:
+        reason = "the file is damaged (not a send log)"
+    elif "readonly" in reason or "read-only" in reason:
+        reason = "the file cannot be written (read-only)"
+    message = f"the send log cannot be used: {reason}"
+    return BriefpressError([Problem(Location(shown), message, FIX)])

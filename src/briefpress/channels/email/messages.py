@@ -28,14 +28,15 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
+from briefpress.channels.base import Letter, Prepared
+from briefpress.channels.email.settings import SmtpSettings
 from briefpress.core import i18n
 from briefpress.core.assets import THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import portable_name
-from briefpress.data.model import Brand, BriefSpec, LetterSpec
-from briefpress.mail.letters import letter_text, translated_letter
+from briefpress.data.model import BriefSpec, LetterSpec
+from briefpress.mail.personal import letter_text, translated_letter
 from briefpress.mail.recipients import Recipient
-from briefpress.mail.settings import SmtpSettings
 
 TEMPLATES = ("mail/subject.txt.j2", "mail/body.txt.j2", "mail/body.html.j2")
 UNSENT = b"X-Unsent: 1\r\n"  # Outlook and Apple Mail open such a file as a draft to send
@@ -87,20 +88,24 @@ def message_id(letter_id: str, email: str, attachment_sha256: str, domain: str) 
 class Composer:
     """Makes each recipient's message; holds nothing of one message after returning it."""
 
-    def __init__(
-        self,
-        project_root: Path,
-        letter: BriefSpec,
-        brief_titles: dict[str, str],
-        settings: SmtpSettings,
-        brand: Brand,
-    ) -> None:
-        self.root = project_root
-        self.letter = letter
-        self.brief_titles = brief_titles  # by the readers' language (mail/accompany.py)
+    def __init__(self, letter: Letter, settings: SmtpSettings) -> None:
+        self.root = letter.project.root
+        self.letter = letter.brief
+        self.brief_titles = letter.brief_titles  # by the readers' language (mail/accompany.py)
         self.settings = settings
-        self.brand = brand
-        self.filename = attachment_name(letter)
+        self.brand = letter.brand
+
+    def prepare(
+        self, recipient: Recipient, pdf: bytes, attachment_sha256: str, when: float
+    ) -> tuple[Prepared | None, list[Problem]]:
+        """The recipient's draft, or why it cannot be sent (a line servers refuse)."""
+        message = self.message(recipient, pdf, attachment_sha256, when)
+        data = draft_bytes(message)
+        if (line := overlong_line(data)) is not None:
+            said = f"the message has a line over {MAX_LINE} octets, which servers refuse"
+            hint = f"it starts {line!r}: shorten the name, or the subject in templates/mail/"
+            return None, [Problem(recipient.loc, f"{said} (row {recipient.row})", hint)]
+        return Prepared(data, str(message["Message-ID"])), []
 
     def signature(self, letter: LetterSpec) -> list[str]:
         """The configured signature's lines, else the letter's signer (in the words of the
@@ -161,6 +166,22 @@ class Composer:
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
         message["Content-Language"] = recipient.language  # after: parts take Content-* along
         return message
+
+
+MAX_LINE = 998  # octets a line of a message may have (RFC 5322): servers refuse longer
+
+
+def overlong_line(data: bytes) -> str | None:
+    """The start of the first line of ``data`` over :data:`MAX_LINE` octets, or None.
+
+    The email package folds headers where it can, but not a word longer than a line (a
+    name without spaces, a subject a project's template made too long): a server would
+    refuse such a message in the middle of a mailing, so it is caught in its draft.
+    """
+    for line in data.split(b"\r\n"):
+        if len(line) > MAX_LINE:
+            return line[:40].decode("ascii", "replace")
+    return None
 
 
 def draft_bytes(message: EmailMessage) -> bytes:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from pathlib import Path
 
+from briefpress.channels.limits import Limits
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.data.load import CONFIG_FILE, Project
 from briefpress.data.model import MailSettings
@@ -23,16 +24,6 @@ from briefpress.data.model import MailSettings
 PASSWORD_VARIABLE = "BRIEFPRESS_SMTP_PASSWORD"
 SECURITY = ("starttls", "tls", "none")
 DEFAULT_PORT = {"starttls": 587, "tls": 465, "none": 25}
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What the provider allows: messages a minute and a day, addresses a day (to and cc
-    count one each). None is no limit. Days are any 24 hours, as providers count them."""
-
-    per_minute: int | None = None
-    per_day: int | None = None
-    recipients_per_day: int | None = None
 
 
 # The providers' published sending limits for an ordinary account. A preset is a
@@ -61,6 +52,18 @@ class SmtpSettings:
     retry_delay: float
     timeout: float
     ca_file: Path | None
+
+    @property
+    def destination(self) -> str:
+        return self.host
+
+    @property
+    def identity(self) -> str:
+        return self.sender.addr_spec
+
+    def describe(self) -> str:
+        """The server and the sender, as the plan shows them before a send."""
+        return f"server: {self.host}:{self.port} ({self.security}), from {self.sender}"
 
 
 def is_local(host: str) -> bool:
@@ -147,6 +150,8 @@ def resolve(project: Project, sending: bool = True) -> tuple[SmtpSettings | None
     """The checked settings, or every problem with them. A dry run needs only ``from``
     (the drafts show it); sending needs the host too."""
     mail = project.config.mail
+    if mail is None and _config_unread(project):
+        return None, []  # briefpress.yaml's own problems say why (a misspelt key, say)
     if mail is None:
         hint = "add mail: with host and from to briefpress.yaml (see README.md)"
         return None, [Problem(Location(CONFIG_FILE), "no mail: settings", hint)]
@@ -178,6 +183,12 @@ def resolve(project: Project, sending: bool = True) -> tuple[SmtpSettings | None
         ca_file=project.root / mail.ca_file if mail.ca_file else None,
     )
     return settings, []
+
+
+def _config_unread(project: Project) -> bool:
+    """Whether briefpress.yaml has errors of its own, so that its ``mail:`` may be there
+    but not read: "no mail: settings" would then be untrue."""
+    return any(p.is_error and p.location.file == CONFIG_FILE for p in project.problems)
 
 
 def limits_of(mail: MailSettings) -> Limits:
