@@ -101,10 +101,12 @@ bench: $(STAMP)
 # Start a language with: $(BIN)/pybabel init -D briefpress -i $(POT) -d $(LOCALE) -l xx
 LOCALE := src/briefpress/locale
 POT := $(LOCALE)/briefpress.pot
+# --ignore-obsolete: a msgid no template uses any more is dropped, not kept as a #~ entry
+# (old entries would carry the words of briefs long gone).
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o $(POT) --add-location=file --sort-by-file \
 	  --add-comments=Translators: --project=briefpress --copyright-holder=briefpress .
-	$(BIN)/pybabel update -D briefpress -i $(POT) -d $(LOCALE)
+	$(BIN)/pybabel update --ignore-obsolete -D briefpress -i $(POT) -d $(LOCALE)
 
 # The pages and foreign-word share of every translated brief, for README's table.
 language-figures: $(STAMP)

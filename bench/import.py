@@ -47,6 +47,8 @@ from briefpress.source.text import normalise_text  # noqa: E402
 
 
 def _n(text: Any) -> str:
+    if isinstance(text, list):  # a quote in paragraphs
+        text = "\n\n".join(text)
     return normalise_text(str(text or "")).replace("-", " ").lower()
 
 
@@ -172,7 +174,8 @@ def score_shape(draft: Path, truth: dict[str, Any]) -> dict[str, str]:
     exact = attributed = placed = 0
     for quote in truth["quotes"]:
         got = found.get(_n("\n\n".join(quote["paragraphs"])))
-        if got is None or got["text"].split("\n\n") != quote["paragraphs"]:
+        paragraphs = got["text"] if got and isinstance(got["text"], list) else [got and got["text"]]
+        if got is None or paragraphs != quote["paragraphs"]:
             continue
         exact += 1
         attributed += got["attribution"] == quote["attribution"]

@@ -171,7 +171,7 @@ def report_figures(times: list[float], cpu: list[float], others: list[str]) -> N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--brief", default="costa-rica", help="a 4-page brief of the project")
+    parser.add_argument("--brief", default="estonia", help="a 4-page brief of the project")
     parser.add_argument("--changes", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-studio-") as folder:

@@ -1,9 +1,12 @@
-"""Regenerate docs/pages/: page images of one brief of each kind (`make images`), and
-under docs/pages/scripts/ the first page of the handout in each script (and two letters) of
-the scripts fixture (tests/fixtures/scripts, built into the cities fixture project).
+"""Regenerate docs/pages/: page images of one brief of each kind, in each of the theme's
+layouts (`make images`), and under docs/pages/scripts/ the first page of the handout in
+each script (and two letters) of the scripts fixture (tests/fixtures/scripts, built into
+the cities fixture project).
 
 The images are committed, so a change in the look of a brief shows up in review
-as a changed picture, not only as changed CSS.
+as a changed picture, not only as changed CSS. The project's own layout is drawn from
+the project itself; each other layout from a copy of it whose briefpress.yaml chooses
+that layout (`layout:`), and named <brief>-<layout>-<page>.png.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from pathlib import Path
 
 from briefpress.build.builder import build
 from briefpress.build.thumbs import render_png
+from briefpress.data.load import load_project
+from briefpress.data.model import LAYOUTS
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO / "docs" / "pages"
@@ -51,21 +56,42 @@ def script_pages() -> int:
     return 0
 
 
-def main() -> int:
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    results = build(REPO, SAMPLES, editions=("screen",))
+def copy_with_layout(target: Path, layout: str) -> Path:
+    """The project in ``target``, its briefpress.yaml choosing ``layout``."""
+    for name in ("reports", "briefs", "templates", "styles"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, target / name)
+    config = (REPO / "briefpress.yaml").read_text(encoding="utf-8")
+    (target / "briefpress.yaml").write_text(config + f"\nlayout: {layout}\n", encoding="utf-8")
+    return target
+
+
+def draw(root: Path, suffix: str) -> list[Path]:
+    results = build(root, SAMPLES, editions=("screen",))
     failed = [r.brief.id for r in results if r.failed(strict=False)]
     if failed:
-        print(f"could not build: {', '.join(failed)}", file=sys.stderr)
-        return 1
+        raise SystemExit(f"could not build: {', '.join(failed)}")
+    written = []
+    for result in results:
+        for index in range(result.pages):
+            target = PAGES / f"{result.brief.id}{suffix}-{index + 1}.png"
+            target.write_bytes(render_png(result.output, index, WIDTH))
+            written.append(target)
+    return written
+
+
+def main() -> int:
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     PAGES.mkdir(parents=True, exist_ok=True)
     for old in PAGES.glob("*.png"):
         old.unlink()
-    for result in results:
-        for index in range(result.pages):
-            target = PAGES / f"{result.brief.id}-{index + 1}.png"
-            target.write_bytes(render_png(result.output, index, WIDTH))
-            print(f"wrote {target.relative_to(REPO)}")
+    own = load_project(REPO).config.layout
+    written = draw(REPO, "")
+    for layout in (lo for lo in LAYOUTS if lo != own):
+        with tempfile.TemporaryDirectory() as folder:
+            written += draw(copy_with_layout(Path(folder), layout), f"-{layout}")
+    for target in written:
+        print(f"wrote {target.relative_to(REPO)}")
     return script_pages()
 
 

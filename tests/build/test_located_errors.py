@@ -60,3 +60,20 @@ def test_an_image_or_stylesheet_that_cannot_be_loaded_fails_the_build(
     assert result.code == 1, result.output
     assert "briefs/arcadia.yaml: error: WeasyPrint: Failed to load image" in result.err
     assert not (project / "out" / "arcadia.pdf").exists()
+
+
+def test_a_full_disk_while_imposing_is_an_error_not_a_success(
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from briefpress.pdf import impose
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device", str(project / "out/fines-2up.pdf"))
+
+    monkeypatch.setattr(impose, "impose_pdf", full)
+    result = cli("build", "fines", "-j1", "--impose", "2up")
+    assert result.code == 1, result.output
+    assert "out/fines-2up.pdf: error: cannot write the imposed sheets: No space left" in result.err
+    assert "internal error" not in result.output

@@ -524,7 +524,7 @@ def test_sigterm_while_the_server_is_slow_stops_at_once(project: Path) -> None:
         finally:
             server.mailbox.release.set()
         assert process.returncode == 130, err
-        assert took < 15, f"{took:.1f} s to stop"
+        assert took < 20, f"{took:.1f} s to stop"  # not the server's 30 s, nor the 60 s timeout
         assert b"Traceback" not in err
         status = cli(project, "send", "letter", "--status")
         assert status.out.startswith("pending: 3, sending: 1, sent: 0")
@@ -560,7 +560,7 @@ def test_a_mistake_in_the_settings_is_shown_not_an_internal_error(
 def test_a_send_log_that_cannot_be_used_is_a_clean_error(
     project: Path, server: Server, damage: str
 ) -> None:
-    if damage == "read-only" and os.geteuid() == 0:
+    if damage == "read-only" and getattr(os, "geteuid", lambda: -1)() == 0:
         pytest.skip("root writes a read-only file")
     configure(project, server.port)
     log = project / "out/mail/letter/send-log.sqlite"

@@ -102,6 +102,7 @@ def test_anonymity_check_flags_personal_identifiers(project: Path, cli: Cli) -> 
 
 
 def test_language_check_flags_editorial_text_only(project: Path, cli: Cli) -> None:
+    (project / "briefpress.yaml").write_text("packs: [drug-policy]\n", encoding="utf-8")
     brief = project / "briefs/fines.yaml"
     brief.write_text(brief.read_text() + 'subtitle: "Why fines hurt addicts"\n')
     quotes = project / "reports/mini-report/quotes.yaml"
@@ -112,6 +113,9 @@ def test_language_check_flags_editorial_text_only(project: Path, cli: Cli) -> No
     assert "junkies" not in result.err  # quotes are verbatim and never flagged
     strict = cli("check", "--strict")
     assert strict.code == 1
+    (project / "briefpress.yaml").write_text("language_terms: [hurt]\n", encoding="utf-8")
+    own = cli("check")  # without the pack, the project's own terms only
+    assert "'addicts'" not in own.err and "stigmatising term 'hurt'" in own.err
 
 
 def test_build_shows_each_distinct_warning_once(project: Path, cli: Cli) -> None:

@@ -5,6 +5,7 @@ axe-core scan in Chromium (when axe-core and Chromium are on the machine)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -65,59 +66,50 @@ def text(element: Element) -> str:
     return "".join(element.itertext())
 
 
-def test_every_brief_has_a_page_and_the_index_links_them(sites: list[Path]) -> None:
-    for root in sites:
-        briefs = {p.stem for p in (root / "briefs").glob("*.yaml")}
-        site = root / "out/web"
-        assert {p.stem for p in pages(root)} == briefs | {"index"}
-        index = parse(site / "index.html")
-        links = {a.get("href") for a in index.iter(f"{XHTML}a")}
-        assert {f"{b}.html" for b in briefs} <= links
-        assert {f"pdf/{b}.pdf" for b in briefs} <= links
-        for brief in briefs:  # the screen PDF, as built, offered for download
-            assert (site / "pdf" / f"{brief}.pdf").read_bytes() == (
-                root / "out" / f"{brief}.pdf"
-            ).read_bytes()
+def check_pages_and_index(root: Path) -> None:
+    briefs = {p.stem for p in (root / "briefs").glob("*.yaml")}
+    site = root / "out/web"
+    assert {p.stem for p in pages(root)} == briefs | {"index"}
+    index = parse(site / "index.html")
+    links = {a.get("href") for a in index.iter(f"{XHTML}a")}
+    assert {f"{b}.html" for b in briefs} <= links
+    assert {f"pdf/{b}.pdf" for b in briefs} <= links
+    for brief in briefs:  # the screen PDF, as built, offered for download
+        offered = (site / "pdf" / f"{brief}.pdf").read_bytes()
+        assert offered == (root / "out" / f"{brief}.pdf").read_bytes()
 
 
-def test_pages_are_valid_and_say_their_language(sites: list[Path]) -> None:
-    project = load_project(sites[0])
-    for root in sites:
-        for page in pages(root):
-            tree = parse(page)  # raises on the first HTML error
-            html = tree if tree.tag == f"{XHTML}html" else tree.find(f"{XHTML}html")
-            assert html is not None
-            assert html.get("dir") == "ltr" and html.get("lang")
-            assert not list(tree.iter(f"{XHTML}script")), f"{page.name} needs JavaScript"
-            for image in tree.iter(f"{XHTML}img"):
-                assert image.get("alt") is not None, f"{page.name}: an image without alt"
-    arcadia = parse(sites[0] / "out/web/arcadia.html")
-    assert arcadia.get("lang") == project.briefs["arcadia"].language == "es"
-    assert Language("ar").direction == "rtl"
+def check_valid_and_labelled(root: Path) -> None:
+    for page in pages(root):
+        tree = parse(page)  # raises on the first HTML error
+        html = tree if tree.tag == f"{XHTML}html" else tree.find(f"{XHTML}html")
+        assert html is not None
+        assert html.get("dir") in ("ltr", "rtl") and html.get("lang")
+        assert not list(tree.iter(f"{XHTML}script")), f"{page.name} needs JavaScript"
+        for image in tree.iter(f"{XHTML}img"):
+            assert image.get("alt") is not None, f"{page.name}: an image without alt"
 
 
-def test_every_quote_is_the_datas_own_text(sites: list[Path]) -> None:
+def check_quotes(root: Path) -> int:
+    """Every quote a page shows is the data's text in the brief's language, whole."""
     checked = 0
-    for root in sites:
-        project = load_project(root)
-        for brief in project.briefs.values():
-            data = localise(project.reports[brief.report], brief.language)
-            page = parse(root / "out/web" / f"{brief.id}.html")
-            for figure in page.iter(f"{XHTML}figure"):
-                if not (figure.get("id") or "").startswith("quote-"):
-                    continue
-                quote = data.quotes[figure.get("id", "")[len("quote-") :]]
-                shown = figure.find(f"{XHTML}blockquote")
-                assert shown is not None
-                paragraphs = [text(p) for p in shown.iter(f"{XHTML}p")]
-                assert "\n\n".join(paragraphs) == str(quote.text)
-                checked += 1
-    assert checked >= 3
-    spanish = (sites[0] / "out/web/arcadia.html").read_text(encoding="utf-8")
-    assert "Los agentes de policía ya no son tan agresivos" in spanish
+    project = load_project(root)
+    for brief in project.briefs.values():
+        data = localise(project.reports[brief.report], brief.language)
+        page = parse(root / "out/web" / f"{brief.id}.html")
+        for figure in page.iter(f"{XHTML}figure"):
+            if not (figure.get("id") or "").startswith("quote-"):
+                continue
+            quote = data.quotes[figure.get("id", "")[len("quote-") :]]
+            shown = figure.find(f"{XHTML}blockquote")
+            assert shown is not None
+            paragraphs = [text(p) for p in shown.iter(f"{XHTML}p")]
+            assert "\n\n".join(paragraphs) == str(quote.text), (brief.id, quote.id)
+            checked += 1
+    return checked
 
 
-def local_targets(page: Path, tree: Element) -> list[str]:
+def local_targets(tree: Element) -> list[str]:
     found = []
     for element in tree.iter():
         for attribute in ("href", "src"):
@@ -130,20 +122,61 @@ def local_targets(page: Path, tree: Element) -> list[str]:
     return found
 
 
-def test_the_site_works_from_disk(sites: list[Path]) -> None:
+CSS_LINK = re.compile(r"""(?:url\(|@import\s+)['"]?([^'")\s;]+)""")
+
+
+def check_from_disk(root: Path) -> None:
     """Every local link and picture, and each stylesheet's imports and fonts, is a file
     inside out/web/: the folder can be zipped, opened or uploaded as it is."""
+    site = (root / "out/web").resolve()
+    linked = [(page, target) for page in pages(root) for target in local_targets(parse(page))]
+    for sheet in site.rglob("*.css"):
+        linked += [(sheet, t) for t in CSS_LINK.findall(sheet.read_text(encoding="utf-8"))]
+    for source, target in linked:
+        path = (source.parent / target).resolve()
+        assert path.is_relative_to(site), f"{source.name} links outside: {target}"
+        assert path.is_file(), f"{source.name} links a missing {target}"
+    for page in pages(root):
+        metas = {m.get("property"): m.get("content") for m in parse(page).iter(f"{XHTML}meta")}
+        if page.stem != "index":
+            assert metas["og:title"] and metas["og:description"] and metas["og:image"]
+
+
+def test_every_brief_has_a_page_and_the_index_links_them(sites: list[Path]) -> None:
     for root in sites:
-        site = (root / "out/web").resolve()
-        for page in pages(root):
-            tree = parse(page)
-            for target in local_targets(page, tree):
-                path = (page.parent / target).resolve()
-                assert path.is_relative_to(site), f"{page.name} links outside: {target}"
-                assert path.is_file(), f"{page.name} links a missing {target}"
-            metas = {m.get("property"): m.get("content") for m in tree.iter(f"{XHTML}meta")}
-            if page.stem != "index":
-                assert metas["og:title"] and metas["og:description"] and metas["og:image"]
+        check_pages_and_index(root)
+        gallery = (root / "out/index.html").read_text(encoding="utf-8")  # the build's own
+        for brief in (root / "briefs").glob("*.yaml"):
+            assert f'href="web/{brief.stem}.html"' in gallery
+
+
+def test_pages_are_valid_and_say_their_language(sites: list[Path]) -> None:
+    for root in sites:
+        check_valid_and_labelled(root)
+    arcadia = parse(sites[0] / "out/web/arcadia.html")
+    assert arcadia.get("lang") == "es" and arcadia.get("dir") == "ltr"
+    assert Language("ar").direction == "rtl"
+
+
+def test_every_quote_is_the_datas_own_text(sites: list[Path]) -> None:
+    assert sum(check_quotes(root) for root in sites) >= 3
+    spanish = (sites[0] / "out/web/arcadia.html").read_text(encoding="utf-8")
+    assert "Los agentes de policía ya no son tan agresivos" in spanish
+
+
+def test_the_site_works_from_disk(sites: list[Path]) -> None:
+    for root in sites:
+        check_from_disk(root)
+
+
+def test_every_shipped_brief_has_its_page(shipped: dict[str, Any]) -> None:
+    """The shipped project's site (built by the session's shipped build): every brief's
+    page valid, its quotes the data's, the folder whole."""
+    root = shipped["root"]
+    check_pages_and_index(root)
+    check_valid_and_labelled(root)
+    assert check_quotes(root) > 0
+    check_from_disk(root)
 
 
 def axe_violations(page: Any, url: str) -> list[str]:

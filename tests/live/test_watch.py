@@ -19,13 +19,13 @@ from briefpress.build.results import BriefResult
 from briefpress.core.assets import THEME_STYLES, THEME_TEMPLATES
 from briefpress.core.errors import Location, Problem
 from briefpress.data.model import BriefSpec
+from briefpress.live.terminal import Terminal
 from briefpress.live.watch import (
     Affected,
     BriefSpecInfo,
     Hooks,
     LiveBuilder,
     Rebuild,
-    Terminal,
     classify,
     run_live,
 )

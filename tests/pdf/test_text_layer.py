@@ -9,6 +9,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
+from briefpress.editions import medium
 from briefpress.pdf.finish import finish
 
 weasyprint = pytest.importorskip("weasyprint")
@@ -32,7 +33,7 @@ def test_line_end_hyphens_are_soft_in_the_text_layer() -> None:
     html = f'<html lang="en"><body><p style="width:28mm; hyphens:auto">{WORDS}</p></body></html>'
     raw = pdf_of(html)
     assert "\u2010" in text_of(raw)  # WeasyPrint draws and writes a hard hyphen
-    finished = finish(raw, "screen")
+    finished = finish(raw, medium("screen"))
     text = text_of(finished)
     assert "\u2010" not in text
     joined = text.replace("\ufffe", "").replace("\r\n", " ")
@@ -46,7 +47,7 @@ def test_a_landscape_page_is_turned_onto_the_portrait_trim_in_print() -> None:
         " .wide { page: wide }</style></head><body><p>Portrait</p>"
         '<div class="wide"><p>Landscape table</p></div></body></html>'
     )
-    finished = finish(pdf_of(html), "print")
+    finished = finish(pdf_of(html), medium("print"))
     with pikepdf.open(io.BytesIO(finished)) as doc:
         trims = [[float(v) for v in page.obj.TrimBox] for page in doc.pages]
     sizes = {(round(t[2] - t[0]), round(t[3] - t[1])) for t in trims}

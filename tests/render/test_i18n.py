@@ -239,6 +239,7 @@ def test_check_lists_missing_translations_and_strict_fails(project: Path, cli: C
 
 
 def test_stigmatising_terms_are_checked_in_other_languages(project: Path, cli: Cli) -> None:
+    (project / "briefpress.yaml").write_text("packs: [drug-policy]\n", encoding="utf-8")
     add_translations(
         project,
         "ru",

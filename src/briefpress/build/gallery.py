@@ -23,18 +23,12 @@ from briefpress.build.thumbs import Thumbnails, page_sizes
 from briefpress.core.assets import ASSETS
 from briefpress.core.errors import Location, Problem
 from briefpress.core.files import write_atomic
+from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec
 from briefpress.render.html import build_date
 
 WEB_DIR = Path(__file__).parent.parent / "web"
-KIND_LABELS = {
-    "country": "Country brief",
-    "theme": "Theme brief",
-    "overview": "Overview",
-    "handout": "Handout",
-    "letter": "Letter",
-}
 
 
 @dataclass
@@ -50,13 +44,14 @@ class BriefCard:
     pages: int = 0
     status: str = "queued"  # queued | building | built | failed
     problems: list[Problem] = field(default_factory=list)
-    files: tuple[str, ...] = ()  # the PDF editions it has a file in, in the registry's order
+    files: tuple[str, ...] = ()  # the editions it has a file in, in the registry's order
     thumb: str | None = None  # cache-busting stamp of out/thumbs/<id>.png
     updated: dt.datetime | None = None
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind.capitalize() or "Brief")
+        kind = kinds.get(self.kind)
+        return kind.label if kind else (self.kind.capitalize() or "Brief")
 
     def keep_files(self, previous: BriefCard) -> None:
         """Show what is on disk (PDF, thumbnail, pages) until a new build replaces it."""
@@ -70,7 +65,7 @@ class BriefCard:
 
     @property
     def downloads(self) -> list[tuple[str, str]]:
-        """Each PDF edition it has a file in: name and label ("Print PDF")."""
+        """Each edition it has a file in: name and label ("Print PDF", "Web page")."""
         return [(name, editions.get(name).label) for name in self.files]
 
     @property
@@ -115,12 +110,12 @@ def apply_result(card: BriefCard, result: BriefResult, strict: bool) -> None:
 
 
 def refresh_files(card: BriefCard, project: Project, thumbs: Thumbnails) -> None:
-    """Which PDFs exist, and a thumbnail of the first page (the default edition's if any,
-    else the first other PDF edition's)."""
-    found = {e.name: e.output(project.out_dir, card.id) for e in editions.pdf_editions()}
+    """Which editions' files exist (a PDF, a web page), and a thumbnail of the first page
+    (the default edition's PDF if any, else the first other PDF's)."""
+    found = {e.name: e.output(project.out_dir, card.id) for e in editions.registry().values()}
     card.files = tuple(name for name, path in found.items() if path.exists())
-    default = editions.default().name
-    source = found[default if card.has_pdf or not card.files else card.files[0]]
+    pdfs = [e.name for e in editions.pdf_editions() if e.name in card.files]
+    source = found[pdfs[0] if pdfs else editions.default().name]
     try:
         thumbs.update(card.id, source)
         if not card.pages and source.exists():  # not built now, but built before

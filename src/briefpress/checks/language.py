@@ -10,12 +10,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from briefpress.checks.verify import verify
 from briefpress.core.assets import THEME_TEMPLATES
@@ -29,11 +28,10 @@ from briefpress.core.i18n import (
 )
 from briefpress.data.load import Project
 from briefpress.data.model import TO_WRITE
+from briefpress.data.packs import packs_of
 from briefpress.data.translations import field_label, missing_translations
 from briefpress.source.clean import normalise_source
 from briefpress.source.read import SourceError, read_source
-
-TERMS_FILE = Path(__file__).parent.parent / "data" / "stigma-terms.yaml"
 
 
 def _fields_with(record: Any, flag: str, label: str) -> Iterator[tuple[str, str, Any]]:
@@ -91,30 +89,51 @@ def check_verbatim(project: Project, source_path: Path) -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True)
+class TermList:
+    """The stigmatising terms of a project's packs and its own, compiled once."""
+
+    terms: tuple[tuple[re.Pattern[str], str, str], ...]  # in English
+    allowed: re.Pattern[str] | None  # community phrases in which a listed term is fine
+    languages: dict[str, tuple[tuple[re.Pattern[str], str, str], ...]]
+
+
+def _compiled(entries: list[tuple[str, str]]) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    return tuple((re.compile(rf"\b{re.escape(t)}\b", re.IGNORECASE), t, i) for t, i in entries)
+
+
 @cache
-def _term_data() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
-    return data
+def term_list(packs: tuple[str, ...], extra: tuple[str, ...] = ()) -> TermList:
+    """The terms of the packs switched on (their ``language-terms.yaml``), and ``extra``
+    (briefpress.yaml ``language_terms``); without packs, only the project's own."""
+    found = [p.terms for p in packs_of(packs)]
+    terms = [(t["term"], t.get("instead", "")) for data in found for t in data.get("terms", [])]
+    terms += [(t, "") for t in extra]
+    phrases = sorted({p for data in found for p in data.get("allowed", [])}, key=len, reverse=True)
+    allowed = (
+        re.compile("|".join(rf"\b{re.escape(p)}\b" for p in phrases), re.IGNORECASE)
+        if phrases
+        else None
+    )
+    by_language: dict[str, list[tuple[str, str]]] = {}
+    for data in found:
+        for language, listed in data.get("languages", {}).items():
+            entries = [(t["term"], t.get("instead", "")) for t in listed]
+            by_language.setdefault(language, []).extend(entries)
+    languages = {language: _compiled(entries) for language, entries in by_language.items()}
+    return TermList(_compiled(terms), allowed, languages)
 
 
-def _builtin_terms() -> tuple[tuple[str, str], ...]:
-    return tuple((t["term"], t.get("instead", "")) for t in _term_data()["terms"])
+def project_terms(project: Project) -> TermList:
+    config = project.config
+    return term_list(tuple(config.packs), tuple(config.language_terms))
 
 
-@cache
-def _allowed_pattern() -> re.Pattern[str]:
-    """Community phrases ("drug user organisations") in which a listed term is fine."""
-    phrases = sorted(_term_data().get("allowed", []), key=len, reverse=True)
-    return re.compile("|".join(rf"\b{re.escape(p)}\b" for p in phrases), re.IGNORECASE)
-
-
-def term_patterns(extra: list[str]) -> list[tuple[re.Pattern[str], str, str]]:
-    terms = [*_builtin_terms(), *((t, "") for t in extra)]
-    return [(re.compile(rf"\b{re.escape(t)}\b", re.IGNORECASE), t, i) for t, i in terms]
-
-
-def find_terms(text: str, patterns: list[tuple[re.Pattern[str], str, str]]) -> list[str]:
-    text = _allowed_pattern().sub(" ", text)
+def find_terms(
+    text: str, patterns: Iterable[tuple[re.Pattern[str], str, str]], allowed: re.Pattern[str] | None
+) -> list[str]:
+    if allowed is not None:
+        text = allowed.sub(" ", text)
     found = []
     for pattern, term, instead in patterns:
         if pattern.search(text):
@@ -141,11 +160,11 @@ def _template_texts(project: Project) -> Iterator[tuple[Location, str]]:
 
 def check_language(project: Project) -> list[Problem]:
     """Stigmatising terms in editorial text (data, briefs, templates): warnings."""
-    patterns = term_patterns(project.config.language_terms)
+    terms = project_terms(project)
     problems = []
 
     def flag(loc: Location, where: str, text: str) -> None:
-        for found in find_terms(text, patterns):
+        for found in find_terms(text, terms.terms, terms.allowed):
             problems.append(
                 Problem(loc, f"stigmatising term {found} in {where}", severity="warning")
             )
@@ -180,22 +199,15 @@ def check_translations(project: Project) -> list[Problem]:
     return problems + check_other_languages(project)
 
 
-@cache
-def _terms_in(language: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    """The term list of one language other than English (stigma-terms.yaml ``languages``)."""
-    listed = _term_data().get("languages", {}).get(language, [])
-    terms = [(t["term"], t.get("instead", "")) for t in listed]
-    return tuple((re.compile(rf"\b{re.escape(t)}\b", re.IGNORECASE), t, i) for t, i in terms)
-
-
 def check_other_languages(project: Project) -> list[Problem]:
     """Our words in other languages: non-English briefs, content translations (not of
     verbatim fields: a translated quote stays true to the respondent) and catalogs."""
     problems: list[Problem] = []
+    terms = project_terms(project)
 
     def flag(loc: Location, where: str, text: str, language: str) -> None:
-        patterns = list(_terms_in(base_language(language)))
-        for found in find_terms(text, patterns):
+        patterns = terms.languages.get(base_language(language), ())
+        for found in find_terms(text, patterns, terms.allowed):
             problems.append(
                 Problem(loc, f"stigmatising term {found} in {where}", severity="warning")
             )

@@ -8,6 +8,7 @@ from the data it names, and that nothing identifies a person.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,10 @@ from briefpress.checks.brand import check_brand
 from briefpress.checks.privacy import personal_identifiers
 from briefpress.core import i18n
 from briefpress.core.errors import Location, Problem
-from briefpress.data.load import Project
+from briefpress.data import kinds
+from briefpress.data.load import CONFIG_FILE, Project
 from briefpress.data.model import (
-    KINDS,
+    COLUMN_STYLES,
     PAPERS,
     SELECTABLE,
     TO_WRITE,
@@ -27,6 +29,7 @@ from briefpress.data.model import (
     ReportData,
     SectionSpec,
 )
+from briefpress.data.packs import available, load_pack, packs_of
 from briefpress.data.select import ORDERS, resolve_sections, select
 
 # (collection, attribute, target collection): every such reference must resolve.
@@ -43,9 +46,15 @@ REFERENCES = [
     ("findings", "quotes", "quotes"),
     ("recommendations", "themes", "themes"),
 ]
-# The study countries' languages and more: suggestions for a mistyped tag. Any tag Babel
-# knows is accepted; see check_language_tag.
-LANGUAGES = ("en", "es", "pt", "pt-PT", "pt-BR", "ru", "vi", "ky", "et", "nl", "nb", "fr")
+
+
+@functools.cache
+def known_languages() -> tuple[str, ...]:
+    """Every language tag Babel knows (``pt-PT``), for "did you mean" on a mistyped one;
+    any of them is accepted (see check_language_tag)."""
+    from babel.localedata import locale_identifiers
+
+    return tuple(sorted(tag.replace("_", "-") for tag in locale_identifiers()))
 
 
 def suggest(value: str, known: Iterable[str]) -> str | None:
@@ -83,6 +92,34 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def other_kinds() -> str:
+    """The kinds a letter may accompany (those no mailing sends), as a reader lists them."""
+    names = [k.name for k in kinds.registry().values() if not k.mailed]
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def check_typology_columns(data: ReportData) -> list[Problem]:
+    """Each step's cells are in columns the report's spectrum declares, in a known style."""
+    spectrum = data.report.spectrum
+    columns = spectrum.columns if spectrum else []
+    problems = [
+        Problem(
+            where(column, "style"),
+            f"unknown column style {column.style!r}",
+            f"one of {', '.join(COLUMN_STYLES)}",
+        )
+        for column in columns
+        if column.style not in COLUMN_STYLES
+    ]
+    declared = [c.id for c in columns]
+    for model in data.models.values():
+        for name in model.columns:
+            if name not in declared:
+                hint = suggest(name, declared) or "declare it in report.yaml, spectrum: columns:"
+                problems.append(Problem(where(model, "columns"), f"unknown column {name!r}", hint))
+    return problems
+
+
 def check_references(data: ReportData) -> list[Problem]:
     problems: list[Problem] = []
     for source, attr, target in REFERENCES:
@@ -95,6 +132,11 @@ def check_references(data: ReportData) -> list[Problem]:
                     problems.append(unknown(where(record, attr), SINGULAR[target], value, known))
     sections = {s.id for s in data.report.sections}
     problems.extend(check_report_sections(data.report, sections))
+    problems.extend(check_typology_columns(data))
+    if i18n.parse_locale(data.report.language) is None:
+        tag = data.report.language
+        hint = suggest(tag.replace("_", "-"), known_languages()) or "a BCP 47 tag such as en or fr"
+        problems.append(Problem(where(data.report, "language"), f"unknown language {tag!r}", hint))
     for name in ("quotes", "findings", "literature", "sources", "recommendations"):
         for record in data.collection(name).values():
             if record.section is not None and record.section not in sections:
@@ -148,18 +190,21 @@ def declared_names(data: ReportData, brand_names: Iterable[str] = ()) -> list[st
     return [n for n in names if n and n.strip()]
 
 
-def check_anonymity(data: ReportData, brand_names: Iterable[str] = ()) -> list[Problem]:
+def check_anonymity(
+    data: ReportData, brand_names: Iterable[str] = (), words: Iterable[str] = ()
+) -> list[Problem]:
     """The report promised respondents anonymity: attributions name no person.
 
     What the data declares (organisations, places, the publisher, ``allow``) is never
     flagged; e-mail addresses, phone numbers and undeclared person-like names are.
+    ``words`` are the words of organisation names in the project's packs.
     """
     problems = []
     allowed = declared_names(data, brand_names)
     for quote in data.quotes.values():
         for field_name in ("attribution", "note"):
             text = getattr(quote, field_name) or ""
-            for found in personal_identifiers(text, allowed):
+            for found in personal_identifiers(text, allowed, words):
                 problems.append(
                     Problem(
                         where(quote, field_name),
@@ -170,7 +215,7 @@ def check_anonymity(data: ReportData, brand_names: Iterable[str] = ()) -> list[P
     for org in data.organisations.values():
         # An organisation's name is declared by being one: only contact details are flagged.
         for attr in ("short", "name"):
-            for found in personal_identifiers(getattr(org, attr) or "", allowed):
+            for found in personal_identifiers(getattr(org, attr) or "", allowed, words):
                 problems.append(
                     Problem(
                         where(org, attr),
@@ -187,11 +232,13 @@ def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
     def add(attr: str, message: str, hint: str | None = None) -> None:
         problems.append(Problem(where(brief, attr), message, hint))
 
-    if brief.kind not in KINDS:
+    kind = kinds.get(brief.kind)
+    if kind is None:
+        known = kinds.names()
         add(
             "kind",
             f"unknown kind {brief.kind!r}",
-            suggest(brief.kind, KINDS) or f"one of {', '.join(KINDS)}",
+            suggest(brief.kind, known) or f"one of {', '.join(known)}",
         )
     if brief.paper not in PAPERS:
         add("paper", f"unknown paper size {brief.paper!r}", f"one of {', '.join(PAPERS)}")
@@ -203,18 +250,14 @@ def check_brief(brief: BriefSpec, project: Project) -> list[Problem]:
     if data is None:
         problems.append(unknown(where(brief, "report"), "report", brief.report, project.reports))
         return problems
-    if brief.kind == "country" and not brief.country:
-        add("kind", "a country brief needs 'country'", f"one of {', '.join(data.countries)}")
+    for attr, message, hint in kind.rules(brief, data) if kind else ():
+        add(attr, message, hint)
     if brief.country and brief.country not in data.countries:
         problems.append(unknown(where(brief, "country"), "country", brief.country, data.countries))
-    if brief.kind == "theme" and not brief.all_themes:
-        add("kind", "a theme brief needs 'theme'", f"one of {', '.join(data.themes)}")
     for theme in brief.all_themes:
         if theme not in data.themes:
             attr = "theme" if theme == brief.theme else "themes"
             problems.append(unknown(where(brief, attr), "theme", theme, data.themes))
-    if brief.kind == "letter" and brief.letter is None:
-        add("kind", "a letter needs a 'letter' block (subject, body, recipient, signature)")
     problems.extend(check_letter(brief, project))
     sections = resolve_sections(brief, data.report)
     for section in sections:
@@ -262,7 +305,30 @@ def check_selection(
                 "'points:' or 'ask:'",
             )
         )
+    problems += check_headline(brief)
     return problems
+
+
+# The key message is set large on the cover: past this it is a paragraph, not a message.
+HEADLINE_CHARS = 180
+
+
+def check_headline(brief: BriefSpec) -> list[Problem]:
+    """A spec's ``headline`` (the cover's key message) short enough to be one."""
+    headline = (brief.headline or "").strip()
+    if brief.headline is not None and not headline:
+        return [Problem(brief.locs.get("headline", brief.loc), "headline is empty",
+                        "write the brief's key message, or leave headline out")]  # fmt: skip
+    if len(headline) > HEADLINE_CHARS:
+        return [
+            Problem(
+                brief.locs.get("headline", brief.loc),
+                f"headline runs to {len(headline)} characters: the cover sets it large",
+                f"keep the key message under {HEADLINE_CHARS} characters",
+                severity="warning",
+            )
+        ]
+    return []
 
 
 def _empty_hint(section: SectionSpec, own: bool) -> str:
@@ -283,12 +349,9 @@ def _empty_hint(section: SectionSpec, own: bool) -> str:
 
 def _prints_nothing(brief: BriefSpec, chosen: Mapping[str, list[Any]]) -> bool:
     """Whether the page would hold no content: a handout prints its points, quote and ask;
-    a letter its body; the other kinds their sections."""
-    if brief.kind == "letter":
-        return False
-    if brief.kind == "handout":
-        return not (brief.points or brief.ask or chosen.get("quote"))
-    return not any(records for name, records in chosen.items() if name != "models")
+    a letter its body; the other kinds their sections (each kind's ``has_content``)."""
+    kind = kinds.get(brief.kind)
+    return kind is not None and not kind.has_content(brief, chosen)
 
 
 # A DL window envelope (DIN 5008 form B) shows six lines of address in 90 x 45 mm,
@@ -344,12 +407,12 @@ def check_letter(brief: BriefSpec, project: Project) -> list[Problem]:
         problems.append(
             unknown(where(letter, "accompanies"), "brief", target, dict.fromkeys(known))
         )
-    elif target == brief.id or (loaded is not None and loaded.kind == "letter"):
+    elif target == brief.id or (loaded is not None and kinds.is_mailed(loaded)):
         problems.append(
             Problem(
                 where(letter, "accompanies"),
                 f"a letter accompanies a brief, and {target!r} is a letter",
-                "name a country, theme, overview or handout brief",
+                f"name a brief of another kind: {other_kinds()}",
             )
         )
     return problems
@@ -361,7 +424,10 @@ def check_letter_languages(brief: BriefSpec) -> list[Problem]:
     problems = []
     for tag, text in brief.letter.translations.items():
         if i18n.parse_locale(tag) is None:
-            hint = suggest(tag.replace("_", "-"), LANGUAGES) or "a BCP 47 tag such as es or pt-PT"
+            hint = (
+                suggest(tag.replace("_", "-"), known_languages())
+                or "a BCP 47 tag such as es or pt-PT"
+            )
             problems.append(Problem(text.loc, f"unknown language {tag!r}", hint))
         elif i18n.base_language(tag) == i18n.base_language(brief.language):
             problems.append(
@@ -380,7 +446,9 @@ def check_language_tag(brief: BriefSpec, dirs: tuple[Path, ...] = i18n.SHIPPED) 
     words stay in English (so ``--strict`` refuses to ship such a brief)."""
     tag = brief.language
     if i18n.parse_locale(tag) is None:
-        hint = suggest(tag.replace("_", "-"), LANGUAGES) or "a BCP 47 tag such as es or pt-PT"
+        hint = (
+            suggest(tag.replace("_", "-"), known_languages()) or "a BCP 47 tag such as es or pt-PT"
+        )
         return [Problem(where(brief, "language"), f"unknown language {tag!r}", hint)]
     if i18n.catalog_for(tag, dirs) is None and i18n.base_language(tag) != i18n.SOURCE_LANGUAGE:
         shipped = ", ".join(c.replace("_", "-") for c in i18n.catalog_languages(dirs))
@@ -442,13 +510,27 @@ def check_section(section: Any, data: ReportData) -> list[Problem]:
     return problems
 
 
+def check_packs(project: Project) -> list[Problem]:
+    """Every pack briefpress.yaml switches on is one briefpress ships."""
+    config = project.config
+    problems = []
+    for name in config.packs:
+        if load_pack(name) is None:
+            known = available()
+            hint = suggest(name, known) or f"the packs are: {', '.join(known) or 'none'}"
+            where = Location(CONFIG_FILE)
+            problems.append(Problem(where, f"no pack {name!r}", hint))
+    return problems
+
+
 def validate_project(project: Project) -> list[Problem]:
     """Every problem in the project: loading, references, anonymity, briefs."""
-    problems = list(project.problems) + check_brand(project)
+    problems = list(project.problems) + check_brand(project) + check_packs(project)
     brand = project.config.brand
+    words = [w for pack in packs_of(project.config.packs) for w in pack.organisation_words]
     for data in project.reports.values():
         problems.extend(check_references(data))
-        problems.extend(check_anonymity(data, [brand.organisation, brand.short or ""]))
+        problems.extend(check_anonymity(data, [brand.organisation, brand.short or ""], words))
     for brief in project.briefs.values():
         problems.extend(check_brief(brief, project))
     return problems

@@ -15,7 +15,7 @@ from briefpress.build.version import before_build, upgrade_note
 from briefpress.cli.app import Context, cli, complete_brief_ids
 from briefpress.cli.jsonout import emit, output_json, problem_json
 from briefpress.cli.progress import Progress, report_line
-from briefpress.core.errors import Problem, grouped_warnings
+from briefpress.core.errors import BriefpressError, Location, Problem, grouped_warnings
 from briefpress.data.load import Project
 
 
@@ -70,7 +70,7 @@ def build_cmd(
     if watch and as_json:
         raise click.UsageError("--json reports one build; --watch keeps building")
     if watch:
-        from briefpress.live.watch import watch_build
+        from briefpress.live.terminal import watch_build
 
         only = list(ids) or None
         editions = _editions(edition)
@@ -80,6 +80,34 @@ def build_cmd(
         _build_json(obj, list(ids), _editions(edition), strict, write_html, force, jobs)
         return
     upgrade = before_build(Project(root=root).out_dir)
+    chosen = _editions(edition)
+    results = _build_shown(obj, list(ids), chosen, strict, write_html, force, jobs)
+    if upgrade is not None:
+        rebuilt = [r.output for r in results if r.written and not r.fresh]
+        click.echo(upgrade_note(upgrade, rebuilt, root), err=True)
+    failed = [r for r in results if r.failed(strict)]
+    if impose:
+        _impose_results([r for r in results if not r.failed(strict)], impose, root)
+    fresh = sum(1 for r in results if r.fresh)
+    summary = f"{len(results) - len(failed) - fresh} built, {len(failed)} failed"
+    if failed or not obj.quiet:
+        click.echo(summary + (f", {fresh} up to date." if fresh else "."))
+    if failed:
+        sys.exit(1)
+
+
+def _build_shown(
+    obj: Context,
+    ids: list[str],
+    editions: tuple[str, ...],
+    strict: bool,
+    write_html: bool,
+    force: bool,
+    jobs: int | None,
+) -> list[BriefResult]:
+    """The build, with a line per brief and edition as each is done, its failures under
+    it, then what editions' finishers found and the warnings grouped."""
+    root = obj.project
     progress = Progress(enabled=sys.stdout.isatty() and not obj.quiet)
     warnings: list[tuple[str, Problem]] = []
     told: dict[int, int] = {}  # problems shown per result, when it was reported
@@ -96,7 +124,7 @@ def build_cmd(
 
     with progress:
         quick = None if force else unchanged_build(
-            root, list(ids) or None, _editions(edition), strict, write_html
+            root, ids or None, editions, strict, write_html
         )  # fmt: skip
         if quick is not None:  # nothing changed: nothing loaded, nothing rendered
             progress.start(0)
@@ -104,8 +132,8 @@ def build_cmd(
                 report(result)
         results = quick if quick is not None else build(
             root,
-            list(ids) or None,
-            _editions(edition),
+            ids or None,
+            editions,
             strict,
             write_html,
             report,
@@ -118,18 +146,7 @@ def build_cmd(
             click.echo(f"  {problem}", err=True)
     for line in grouped_warnings(warnings):
         click.echo(line, err=True)
-    if upgrade is not None:
-        rebuilt = [r.output for r in results if r.written and not r.fresh]
-        click.echo(upgrade_note(upgrade, rebuilt, root), err=True)
-    failed = [r for r in results if r.failed(strict)]
-    if impose:
-        _impose_results([r for r in results if not r.failed(strict)], impose, root)
-    fresh = sum(1 for r in results if r.fresh)
-    summary = f"{len(results) - len(failed) - fresh} built, {len(failed)} failed"
-    if failed or not obj.quiet:
-        click.echo(summary + (f", {fresh} up to date." if fresh else "."))
-    if failed:
-        sys.exit(1)
+    return results
 
 
 def _build_json(
@@ -172,6 +189,12 @@ def _impose_results(results: list[BriefResult], layout: str, root: Path) -> None
     """Print the N-up sheets made of each built PDF."""
     from briefpress.pdf.impose import impose_all
 
-    for target, sheets in impose_all([r.output for r in results], layout):
+    try:
+        made = impose_all([r.output for r in results], layout)
+    except OSError as exc:  # a full disk: the sheets were not made, and the command says so
+        where = Project(root=root).display(Path(exc.filename or root / "out"))
+        why = f"cannot write the imposed sheets: {exc.strerror or exc}"
+        raise BriefpressError([Problem(Location(where), why)]) from None
+    for target, sheets in made:
         shown = target.relative_to(root) if target.is_relative_to(root) else target
         click.echo(f"imposed {shown} ({sheets} sheet{'s' if sheets != 1 else ''})")

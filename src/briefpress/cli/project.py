@@ -13,9 +13,9 @@ from briefpress.checks.validate import validate_project
 from briefpress.cli.app import Context, cli
 from briefpress.core.errors import BriefpressError, raise_if_errors
 from briefpress.core.files import write_atomic
+from briefpress.data import kinds
 from briefpress.data.export import EXPORTABLE, export, serialise
 from briefpress.data.load import load_project
-from briefpress.data.model import KINDS
 from briefpress.scaffold.new import check_brief_id, new_brief_spec
 
 
@@ -24,8 +24,6 @@ from briefpress.scaffold.new import check_brief_id, new_brief_spec
 @click.pass_obj
 def list_cmd(obj: Context, fmt: str) -> None:
     """Show every brief with its kind, subject, language, page budget and output."""
-    from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET
-
     project = load_project(obj.project)
     raise_if_errors(project.problems)
     rows: list[dict[str, Any]] = []
@@ -40,7 +38,7 @@ def list_cmd(obj: Context, fmt: str) -> None:
                 "theme": brief.theme,
                 "language": brief.language,
                 "paper": brief.paper,
-                "max_pages": brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind),
+                "max_pages": kinds.page_budget(brief),
                 "output": out.relative_to(project.root).as_posix(),
             }
         )
@@ -66,7 +64,7 @@ def list_cmd(obj: Context, fmt: str) -> None:
 
 
 @cli.command("new")
-@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("kind", type=click.Choice(kinds.names()))
 @click.argument("brief_id")
 @click.pass_obj
 def new_cmd(obj: Context, kind: str, brief_id: str) -> None:

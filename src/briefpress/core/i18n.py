@@ -40,7 +40,9 @@ from briefpress.core.scripts import direction
 
 DOMAIN = "briefpress"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
-SOURCE_LANGUAGE = "en"  # the language the report data is written in
+# The language of briefpress's own words (the catalogs' msgids), and of a report's data
+# unless its report.yaml says otherwise (``language:``).
+SOURCE_LANGUAGE = "en"
 
 
 def N_(message: str) -> str:
@@ -48,15 +50,25 @@ def N_(message: str) -> str:
     return message
 
 
-# Labels printed beside report words that a brief shows in a language other than its own.
+# Labels printed beside report words that a brief shows in a language other than its own,
+# and the translation notice: naming the English edition for a report in English, else
+# "the original edition" (the report's own language, whichever it is).
 TRANSLATED_LABEL = N_("translated from the English edition")
-# Printed once in a brief that shows translated report text: who translated it (when the
-# translations file says) and which text is authoritative.
+ORIGINAL_LABEL = N_("as printed in the English edition")
+ORIGINAL_HEADING = N_("In the English edition:")
 CREDIT_DEFAULT = N_(
     "Report passages translated for this brief; the English edition is the authoritative text."
 )
 CREDIT_BY = N_("Translated from English by %(by)s. The English edition is the authoritative text.")
-ORIGINAL_LABEL = N_("as printed in the English edition")
+OTHER_SOURCE = {
+    TRANSLATED_LABEL: N_("translated from the original edition"),
+    ORIGINAL_LABEL: N_("as printed in the original edition"),
+    ORIGINAL_HEADING: N_("In the original edition:"),
+    CREDIT_DEFAULT: N_(
+        "Report passages translated for this brief; the original edition is the authoritative text."
+    ),
+    CREDIT_BY: N_("Translated by %(by)s. The original edition is the authoritative text."),
+}
 CLOSING = N_("Yours sincerely,")
 
 # Quotation marks (outer, inner) from CLDR's delimiters. Babel does not expose them,
@@ -255,6 +267,7 @@ class Language:
 
     tag: str
     dirs: tuple[Path, ...] = SHIPPED  # catalog folders, the project's first
+    source: str = SOURCE_LANGUAGE  # the language of the report's data (report.yaml)
 
     @property
     def base(self) -> str:
@@ -262,7 +275,14 @@ class Language:
 
     @property
     def is_source(self) -> bool:
-        return self.base == SOURCE_LANGUAGE
+        """Whether briefs in this language show the report's own words, untranslated."""
+        return self.base == base_language(self.source)
+
+    def report_label(self, message: str) -> str:
+        """One of the labels about the report's edition, in this language: the English
+        edition's wording for a report in English, the original edition's otherwise."""
+        english = base_language(self.source) == SOURCE_LANGUAGE
+        return self.gettext(message if english else OTHER_SOURCE[message])
 
     @cached_property
     def catalog(self) -> gettext.NullTranslations:
@@ -353,12 +373,12 @@ class Language:
         return Markup(' lang="{}"').format(lang)
 
     def edition_note(self, value: Any) -> str:
-        """The label a report passage needs in this brief: a translation says so, English
-        words in another language's brief say where they come from; else nothing."""
+        """The label a report passage needs in this brief: a translation says so, the
+        report's own words in another language's brief say where they come from."""
         if isinstance(value, LocalText) and value.translated:
-            return self.gettext(TRANSLATED_LABEL)
+            return self.report_label(TRANSLATED_LABEL)
         if not self.is_source and self.text_lang(value) != self.tag:
-            return self.gettext(ORIGINAL_LABEL)
+            return self.report_label(ORIGINAL_LABEL)
         return ""
 
 

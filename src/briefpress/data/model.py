@@ -11,28 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefpress.core.errors import Location
+from briefpress.core.i18n import SOURCE_LANGUAGE
 from briefpress.core.scripts import FontStacks, font_stacks
-
-VERBATIM: dict[str, Any] = {"verbatim": True}
-EDITORIAL: dict[str, Any] = {"editorial": True}
-# Names and headings: neither the report's sentences nor ours, but printed words that a
-# brief in another language may show translated (reports/<id>/translations/<lang>.yaml).
-TEXT: dict[str, Any] = {"text": True}
-NOWHERE = Location("<none>")
-# A report about cities or regions may say ``place:`` (``places:``) where INPUD's says
-# ``country:`` (``countries:``): the same field under the report's own word.
-PLACE: dict[str, Any] = {"alias": "place"}
-PLACES: dict[str, Any] = {"alias": "places"}
-# A field a person still has to write.  ``briefpress import`` puts it as the
-# value of required fields it cannot fill and at the start of a comment on
-# each such line ("# TO WRITE: ..."); ``briefpress check`` lists those lines,
-# and neither references nor verbatim checks complain about the value itself.
-TO_WRITE = "TO WRITE"
-
-
-# Internal fields are filled by the loader, not by YAML: where a record and each of
-# its values are written, so that errors can point at the exact line.
-INTERNAL: dict[str, Any] = {"internal": True}
+from briefpress.data import fields
+from briefpress.data.fields import EDITORIAL, INTERNAL, NOWHERE, PLACE, PLACES, TEXT, VERBATIM
+from briefpress.data.fields import TO_WRITE as TO_WRITE  # the importer's marker, re-exported
 
 
 @dataclass(frozen=True)
@@ -61,22 +44,38 @@ class Position:
 
 
 @dataclass(frozen=True)
+class TypologyColumn:
+    """A column of the report's table of its typology: its heading in the report's words,
+    and how its cells print (``list``: joined by commas; ``yes-no``: short, centred)."""
+
+    id: str
+    label: str = field(metadata=TEXT)
+    style: str = "list"
+    loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
+
+
+COLUMN_STYLES = ("list", "yes-no")
+
+
+@dataclass(frozen=True)
 class Spectrum:
     """How a report's typology (the steps in models.yaml) is named, for the spectrum figure.
 
     Every word the figure prints around the step names comes from here, so a report
     with another typology, or with none (no models.yaml: no figure), prints its own.
-    ``name`` and ``step`` are written as in running text ("models of decriminalisation").
+    ``name`` and ``step`` are written as in running text ("types of tenure").
     """
 
     name: str = field(metadata=TEXT)
     step: str = field(metadata=TEXT)
     steps_caption: str | None = field(default=None, metadata=TEXT)
     caption: str | None = field(default=None, metadata=TEXT)
-    source: str | None = field(default=None, metadata=TEXT)  # e.g. "Table 1"
+    source: str | None = field(default=None, metadata=TEXT)  # where the report has it
     section: str | None = None
     baseline: str | None = field(default=None, metadata=TEXT)  # label of position.baseline
     goal: str | None = field(default=None, metadata=TEXT)  # label of position.goal
+    # The report's table of its typology: the columns each step fills (Model.columns).
+    columns: list[TypologyColumn] = field(default_factory=list)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
     locs: dict[str, Location] = field(
         default_factory=dict, compare=False, repr=False, metadata=INTERNAL
@@ -102,7 +101,7 @@ class Report:
     subtitle: str | None = field(default=None, metadata=TEXT)
     note: str | None = field(default=None, metadata=EDITORIAL)
     # The language the report is written in (a BCP 47 code): its quotes are in it.
-    language: str | None = None
+    language: str = SOURCE_LANGUAGE
     # What the report calls the places its voices come from, as in running text
     # ("country"/"countries", "city"/"cities"); briefs print these words.
     place_label: str | None = field(default=None, metadata=TEXT)
@@ -187,9 +186,8 @@ class Model:
     # The places on this step (``members:`` in YAML says the same).
     study_countries: list[str] = field(default_factory=list, metadata={"alias": "members"})
     description: str | None = field(default=None, metadata=EDITORIAL)
-    legal_basis: list[str] = field(default_factory=list)
-    diversion: bool | None = None
-    sanctions: bool | None = None
+    # This step's cells in the report's table, by column (report.yaml spectrum.columns).
+    columns: dict[str, list[str]] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list, metadata=VERBATIM)
     implementation: str | None = field(default=None, metadata=VERBATIM)
     loc: Location = field(default=NOWHERE, compare=False, repr=False, metadata=INTERNAL)
@@ -213,7 +211,9 @@ class Theme:
 class Quote:
     id: str
     order: int
-    text: str = field(metadata=VERBATIM)
+    # One paragraph, or several: YAML may give a list of paragraphs, joined here with a
+    # blank line (templates print each as a paragraph; verification finds each).
+    text: str = field(metadata=fields.PARAGRAPHS)
     country: str = field(metadata=PLACE)
     attribution: str = field(metadata=VERBATIM)
     section: str
@@ -348,7 +348,6 @@ SELECTABLE = (
 
 # --- brief specs -----------------------------------------------------------------
 
-KINDS = ("country", "theme", "handout", "letter", "overview")
 PAPERS = ("A4", "A5", "Letter")
 
 
@@ -594,4 +593,6 @@ class Config:
     brand: Brand = field(default_factory=Brand)
     layout: str = "classic"
     language_terms: list[str] = field(default_factory=list)
+    # Packs switched on (src/briefpress/packs/): the vocabulary of a field of work.
+    packs: list[str] = field(default_factory=list)
     mail: MailSettings | None = None

@@ -121,7 +121,10 @@ class Builder:
                     ok = False
                 continue
             given[name] = key
-            converted, good = self.value(tp, data[key], (*path, key))
+            raw = data[key]
+            if f.metadata.get("paragraphs") and _paragraph_list(raw):
+                raw = "\n\n".join(str(paragraph).strip() for paragraph in raw)
+            converted, good = self.value(tp, raw, (*path, key))
             ok = ok and good
             values[f.name] = converted
         if not ok:
@@ -182,6 +185,15 @@ class Builder:
 
 
 _REJECTED = object()
+
+
+def _paragraph_list(data: Any) -> bool:
+    """A list of paragraphs (non-empty text) where one text may be given as several."""
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and all(isinstance(item, str) and item.strip() for item in data)
+    )
 
 
 def _accept(tp: Any, data: Any) -> Any:

@@ -9,56 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from briefpress.data import kinds
 from briefpress.data.model import BriefSpec, Report, SectionSpec
 
 ORDERS = ("report", "-report", "country", "length", "-length")
 
 
 def default_sections(brief: BriefSpec, report: Report | None = None) -> list[SectionSpec]:
-    """The slots a kind of brief fills when its spec says nothing else.
+    """The slots a kind of brief fills when its spec says nothing else (its kind's module
+    in data/kinds/ declares them).
 
     They select by meaning, not by one report's numbering: a place brief takes that
     place's quotes and findings, a theme brief its themes'. Section numbers come only
     from the report's own data (``asks_section``, the spectrum's ``section``).
     """
-    place = [brief.country] if brief.country else []
-    themes = brief.all_themes
-    asks = [report.asks_section] if report and report.asks_section else []
-    spectrum = report.spectrum if report else None
-    if brief.kind == "country":
-        sections = [
-            SectionSpec("findings", from_="findings", country=place, limit=5),
-            SectionSpec("quotes", from_="quotes", country=place, except_section=asks),
-        ]
-        if asks:
-            sections.append(
-                SectionSpec("asks", from_="quotes", country=place, section=asks, optional=True)
-            )
-        return [*sections, SectionSpec("recommendations", from_="recommendations")]
-    if brief.kind == "theme":
-        return [
-            SectionSpec("findings", from_="findings", theme=themes, limit=6),
-            SectionSpec("quotes", from_="quotes", theme=themes, order="country"),
-            SectionSpec("recommendations", from_="recommendations", theme=themes),
-        ]
-    if brief.kind == "overview":
-        about = [spectrum.section] if spectrum and spectrum.section else []
-        return [
-            SectionSpec("models", from_="models", optional=True),
-            SectionSpec("countries", from_="countries"),
-            SectionSpec("findings", from_="findings", section=about, limit=3),
-        ]
-    if brief.kind == "handout":
-        return [
-            SectionSpec("quote", from_="quotes", section=asks, limit=1),
-            SectionSpec("recommendations", from_="recommendations"),
-        ]
-    if brief.kind == "letter":
-        return [
-            SectionSpec("findings", from_="findings", limit=3),
-            SectionSpec("recommendations", from_="recommendations"),
-        ]
-    return []
+    kind = kinds.get(brief.kind)
+    return kind.sections(brief, report) if kind else []
 
 
 def resolve_sections(brief: BriefSpec, report: Report | None = None) -> list[SectionSpec]:

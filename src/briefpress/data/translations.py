@@ -35,8 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.core.errors import Location, Problem
-from briefpress.core.i18n import SOURCE_LANGUAGE, LocalText, base_language, parse_locale
-from briefpress.data.model import EDITORIAL, RECORD_FILES, BriefSpec, Report, ReportData
+from briefpress.core.i18n import LocalText, base_language, parse_locale
+from briefpress.data import kinds
+from briefpress.data.fields import EDITORIAL
+from briefpress.data.model import RECORD_FILES, BriefSpec, Report, ReportData
 from briefpress.data.schema import Builder, yaml_name
 from briefpress.data.select import resolve_sections, select
 from briefpress.data.yamlload import YamlDocument, load_yaml
@@ -266,12 +268,12 @@ def load_translations(
                 )
             )
             continue
-        if base_language(tag) == SOURCE_LANGUAGE:
+        if base_language(tag) == base_language(data.report.language):
             problems.append(
                 Problem(
                     Location(shown),
-                    "the report data is already in English",
-                    "translations are for other languages",
+                    f"the report data is already in {data.report.language!r}",
+                    "translations are for other languages (report.yaml: language:)",
                 )
             )
             continue
@@ -300,7 +302,7 @@ def translations_for(data: ReportData, tag: str) -> ContentTranslations | None:
 
 
 def _localise_record(
-    record: Any, key: FieldPath, source: ContentTranslations | None, tag: str
+    record: Any, key: FieldPath, source: ContentTranslations | None, tag: str, own: str
 ) -> Any:
     """A copy of ``record`` whose text fields are LocalText: translated where we can."""
     changes: dict[str, Any] = {}
@@ -309,34 +311,35 @@ def _localise_record(
         if original is None:
             continue
         if kind == "record":
-            changes[attr] = _localise_record(original, (*key, name), source, tag)
+            changes[attr] = _localise_record(original, (*key, name), source, tag, own)
         elif kind == "records":
             changes[attr] = [
-                _localise_record(r, (*key, name, str(r.id)), source, tag) for r in original
+                _localise_record(r, (*key, name, str(r.id)), source, tag, own) for r in original
             ]
         else:
             entry = source.get((*key, name)) if source else None
-            changes[attr] = _local_value(original, entry, tag)
+            changes[attr] = _local_value(original, entry, tag, own)
     return dataclasses.replace(record, **changes) if changes else record
 
 
-def _local_value(original: Any, entry: Entry | None, tag: str) -> Any:
+def _local_value(original: Any, entry: Entry | None, tag: str, own: str) -> Any:
+    """A text in ``tag``: its translation, else the report's own words (in ``own``)."""
     if entry is None:
         if isinstance(original, list):
-            return [LocalText(v, SOURCE_LANGUAGE, False) for v in original]
-        return LocalText(original, SOURCE_LANGUAGE, False)
+            return [LocalText(v, own, False) for v in original]
+        return LocalText(original, own, False)
     if isinstance(entry.value, tuple):
         return [LocalText(v, tag, True, o) for v, o in zip(entry.value, original, strict=True)]
     return LocalText(entry.value, tag, True, original)
 
 
 def localise(data: ReportData, tag: str) -> ReportData:
-    """The report as a brief in ``tag`` shows it; the English data itself for English.
+    """The report as a brief in ``tag`` shows it; the data itself in the report's language.
 
     The same report and language give the same records, and a mailing asks for them
     once a letter: the last few answers are kept (by the report object's identity, so an
     edited and reloaded report is localised anew)."""
-    if base_language(tag) == SOURCE_LANGUAGE:
+    if base_language(tag) == base_language(data.report.language):
         return data
     for known, known_tag, localised in _LOCALISED:
         if known is data and known_tag == tag:
@@ -350,12 +353,14 @@ _LOCALISED: deque[tuple[ReportData, str, ReportData]] = deque(maxlen=8)
 
 
 def _localise(data: ReportData, tag: str) -> ReportData:
-    source = translations_for(data, tag)
+    source, own = translations_for(data, tag), data.report.language
     changes: dict[str, Any] = {
-        name: {rid: _localise_record(r, (name, rid), source, tag) for rid, r in records.items()}
+        name: {
+            rid: _localise_record(r, (name, rid), source, tag, own) for rid, r in records.items()
+        }
         for name, records in ((n, data.collection(n)) for n in RECORD_FILES)
     }
-    changes["report"] = _localise_record(data.report, ("report",), source, tag)
+    changes["report"] = _localise_record(data.report, ("report",), source, tag, own)
     return dataclasses.replace(data, **changes)
 
 
@@ -398,7 +403,8 @@ def _expand(record: Any, key: FieldPath, pattern: FieldPath) -> Iterator[FieldPa
 def shown_fields(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
     """Field paths of the editorial text and names a brief prints."""
     records: list[tuple[str, Any, tuple[FieldPath, ...]]] = []
-    letter = brief.kind == "letter"  # no spectrum figure, no footnotes
+    kind = kinds.get(brief.kind)
+    letter = kind is not None and not kind.report_apparatus  # no figure, no footnotes
     for name, patterns in () if letter else NAMES_EVERYWHERE.items():
         records += [(name, r, patterns) for r in data.collection(name).values()]
     country = data.countries.get(brief.country or "")
@@ -425,11 +431,11 @@ def _report_labels(brief: BriefSpec, data: ReportData) -> Iterator[FieldPath]:
     for attr in ("place_label", "places_label"):
         if getattr(report, attr):
             yield ("report", attr)
-    if brief.kind == "country" and report.organisations_label:
-        yield ("report", "organisations_label")
-    if brief.kind == "country" and report.asks_section and report.asks_title:
-        yield ("report", "asks_title")
-    if report.spectrum is not None and data.models and brief.kind != "handout":
+    kind = kinds.get(brief.kind)
+    for attr in kind.report_labels if kind else ():
+        if getattr(report, attr) and (attr != "asks_title" or report.asks_section):
+            yield ("report", attr)
+    if report.spectrum is not None and data.models and kind is not None and kind.spectrum:
         for attr in ("name", "step", "steps_caption", "caption", "source", "baseline", "goal"):
             if getattr(report.spectrum, attr):
                 yield ("report", "spectrum", attr)
@@ -462,8 +468,9 @@ def missing_translations(briefs: list[BriefSpec], reports: dict[str, ReportData]
         if data is None:
             continue
         for language in reader_languages(brief):
-            if base_language(language) == SOURCE_LANGUAGE or parse_locale(language) is None:
-                continue  # English, or a tag validation reports
+            own = base_language(data.report.language)
+            if base_language(language) == own or parse_locale(language) is None:
+                continue  # the report's own language, or a tag validation reports
             source = translations_for(data, language)
             for path in dict.fromkeys(shown_fields(brief, data)):
                 if source is None or source.get(path) is None:

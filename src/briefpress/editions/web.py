@@ -48,7 +48,7 @@ def finish_site(done: Finishing) -> list[Problem]:
     files of briefs that are gone."""
     project = done.project
     site = project.out_dir / MEDIUM.folder
-    sync_tree(THEME_STYLES, site / ASSETS / "styles")
+    copy_theme(site / ASSETS)
     sync_tree(THEME_FONTS, site / ASSETS / "fonts")
     problems = copy_project_files(project, site / PROJECT)
     pages = [o for o in done.outcomes if o.edition == MEDIUM.name and o.written]
@@ -60,6 +60,20 @@ def finish_site(done: Finishing) -> list[Problem]:
         remove_strays(site / FILES, keep)
         write_atomic(site / "index.html", index_page(project, [p.brief for p in pages]))
     return problems
+
+
+def copy_theme(assets: Path) -> None:
+    """The theme's stylesheets, but those of other editions (the print edition's links a
+    colour profile no web page needs)."""
+    from briefpress import editions  # the registry imports this module: look it up late
+
+    others = {e.medium.stylesheet for e in editions.registry().values() if e.medium != MEDIUM}
+    for sheet in sorted(THEME_STYLES.glob("*.css")):
+        if f"styles/{sheet.name}" not in others:
+            copy_if_changed(sheet, assets / "styles" / sheet.name)
+    for stale in sorted((assets / "styles").glob("*.css")):
+        if f"styles/{stale.name}" in others:
+            stale.unlink()
 
 
 def copy_project_files(project: Project, target: Path) -> list[Problem]:

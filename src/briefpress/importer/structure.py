@@ -32,7 +32,6 @@ _NOTES_HEADING = re.compile(
 _ITEM = re.compile(r"\s*(\d{1,2})[.)]\s+")
 _PART = re.compile(r"\s*([a-z])[.)]\s+")
 _NOTE_START = re.compile(r"(\d{1,3})\.\s+")
-_URL = re.compile(r"(?:https?://|www\.)[^\s()<>]*[^\s()<>.,;:'\"”’]")
 _MARKED_URL = re.compile("(?:https?://|www\\.)[^\\s()<>]*[^\\s()<>.,;:'\"”’]")
 # The rest of a web address that a text dump split with a space inside its host name
 # ("https://www.hr dp.org/files/..."): a host-name tail, then a path.

@@ -62,10 +62,15 @@ _KNOWN = {
 def _key(stem: str) -> Callable[[dict[str, Any]], str]:
     """How records of a file are matched between two imports."""
     if stem in ("quotes", "literature"):
-        return lambda record: normalise_text(str(record.get("text", "")))
+        return lambda record: normalise_text(_joined(record.get("text", "")))
     if stem in ("sources", "recommendations"):
         return lambda record: str(record.get("number", ""))
     return lambda record: str(record.get("id", ""))
+
+
+def _joined(text: Any) -> str:
+    """A text given in paragraphs (a list) as one string, as the data model joins it."""
+    return "\n\n".join(map(str, text)) if isinstance(text, list) else str(text or "")
 
 
 def draft_data(draft: Draft) -> dict[str, Any]:
@@ -117,7 +122,7 @@ def _quote(q: Any) -> dict[str, Any]:
     return {
         "id": q.id,
         "order": q.order,
-        "text": q.text,
+        "text": q.text.split("\n\n") if "\n\n" in q.text else q.text,
         "organisation": q.organisation,
         "country": q.country or TO_WRITE,
         "attribution": q.attribution,

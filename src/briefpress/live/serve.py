@@ -45,7 +45,8 @@ from briefpress.build.thumbs import PAGE_WIDTH
 from briefpress.core.assets import ASSETS
 from briefpress.core.errors import BriefpressError
 from briefpress.core.signals import STOP_SIGNALS, request_stop
-from briefpress.live.watch import Hooks, LiveBuilder, Terminal, first_build, run_live
+from briefpress.live.terminal import Terminal, first_build
+from briefpress.live.watch import Hooks, LiveBuilder, run_live
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
@@ -150,30 +151,50 @@ def create_app(
 ) -> Starlette:
     """The preview application; with ``live`` it watches the project while it runs."""
     hub = Hub()
-    links = ServerLinks()
-    out_dir = builder.root / "out"
+    pages = PreviewPages(builder, hub)
+    routes = [
+        Route("/", pages.index),
+        Route("/brief/{brief_id}", pages.brief),
+        Route("/brief/{brief_id}/page/{number:int}.png", pages.page_image),
+        Route("/events", pages.events),
+        Route("/api/briefs", pages.status),
+        Mount("/out", OutputFiles(directory=builder.root / "out", check_dir=False), name="out"),
+    ]
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))]
+    lifespan = preview_lifespan(builder, hub, live, hooks)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.close = hub.close
+    return app
 
-    def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
-        html = render_page(name, builder.project, links=links, version=hub.version, **values)
+
+class PreviewPages:
+    """The preview's pages and feeds, read from the live builder's cards."""
+
+    def __init__(self, builder: LiveBuilder, hub: Hub) -> None:
+        self.builder, self.hub, self.links = builder, hub, ServerLinks()
+
+    def page(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        project, version = self.builder.project, self.hub.version
+        html = render_page(name, project, links=self.links, version=version, **values)
         return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
 
-    async def index(request: Request) -> Response:
-        cards, shared = builder.snapshot()
-        return page("index.html.j2", cards=cards, shared=shared)
+    async def index(self, request: Request) -> Response:
+        cards, shared = self.builder.snapshot()
+        return self.page("index.html.j2", cards=cards, shared=shared)
 
-    async def brief(request: Request) -> Response:
-        card = builder.card(request.path_params["brief_id"])
+    async def brief(self, request: Request) -> Response:
+        card = self.builder.card(request.path_params["brief_id"])
         if card is None:
-            return page("missing.html.j2", 404, what=request.path_params["brief_id"])
-        pdf = builder.pdf(card.id)
+            return self.page("missing.html.j2", 404, what=request.path_params["brief_id"])
+        pdf = self.builder.pdf(card.id)
         stamp = pdf_stamp(pdf)
         sizes = await asyncio.to_thread(picture_sizes, pdf, stamp) if stamp else []
-        return page("brief.html.j2", card=card, pages=sizes, stamp=stamp or "")
+        return self.page("brief.html.j2", card=card, pages=sizes, stamp=stamp or "")
 
-    async def page_image(request: Request) -> Response:
-        card = builder.card(request.path_params["brief_id"])
+    async def page_image(self, request: Request) -> Response:
+        card = self.builder.card(request.path_params["brief_id"])
         number = request.path_params["number"]
-        pdf = builder.pdf(card.id) if card else None
+        pdf = self.builder.pdf(card.id) if card else None
         stamp = pdf_stamp(pdf) if pdf else None
         count = len(await asyncio.to_thread(picture_sizes, pdf, stamp)) if pdf and stamp else 0
         if pdf is None or stamp is None or not 1 <= number <= count:
@@ -181,19 +202,26 @@ def create_app(
         png = await asyncio.to_thread(page_png, pdf, stamp, number)
         return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
 
-    async def events(request: Request) -> Response:
+    async def events(self, request: Request) -> Response:
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-        return StreamingResponse(hub.stream(), media_type="text/event-stream", headers=headers)
+        return StreamingResponse(self.hub.stream(), media_type="text/event-stream", headers=headers)
 
-    async def status(request: Request) -> Response:
-        cards, shared = builder.snapshot()
+    async def status(self, request: Request) -> Response:
+        cards, shared = self.builder.snapshot()
         return JSONResponse(
             {
-                "version": hub.version,
+                "version": self.hub.version,
                 "briefs": [card_json(c) for c in cards],
                 "problems": [str(p) for p in shared],
             }
         )
+
+
+def preview_lifespan(
+    builder: LiveBuilder, hub: Hub, live: bool, hooks: Hooks | None
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    """While the app runs: rebuilds tell the open pages, and with ``live`` the project is
+    watched (pages go live only once it is); on the way out the watcher is stopped."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -212,7 +240,7 @@ def create_app(
             watching = asyncio.Event()
             hooks_ = dataclasses.replace(hooks or Hooks(), on_ready=watching.set)
             task = asyncio.create_task(run_live(builder, hooks_, stop))
-            await asyncio.wait_for(watching.wait(), 30)  # pages go live only when it is
+            await asyncio.wait_for(watching.wait(), 30)
             if hooks is not None:
                 hooks.on_ready()
         try:
@@ -224,18 +252,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                     await asyncio.wait_for(task, 10)
 
-    routes = [
-        Route("/", index),
-        Route("/brief/{brief_id}", brief),
-        Route("/brief/{brief_id}/page/{number:int}.png", page_image),
-        Route("/events", events),
-        Route("/api/briefs", status),
-        Mount("/out", OutputFiles(directory=out_dir, check_dir=False), name="out"),
-    ]
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-    app.state.close = hub.close
-    return app
+    return lifespan
 
 
 PRIVATE = ("mail", "letters")  # out/ folders that hold recipients' names and addresses

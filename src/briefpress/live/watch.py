@@ -41,9 +41,9 @@ from briefpress.build.results import BriefResult, output_path
 from briefpress.build.thumbs import Thumbnails
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, THEME_TEMPLATES
-from briefpress.core.errors import BriefpressError, Location, Problem, grouped_warnings
+from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import printable
-from briefpress.core.signals import interrupted, request_stop
+from briefpress.core.signals import interrupted
 from briefpress.data.load import CONFIG_FILE, Project, load_project
 from briefpress.render.html import make_environment
 
@@ -439,69 +439,87 @@ async def run_live(builder: LiveBuilder, hooks: Hooks, stop_event: Any = None) -
     loop stays free (for the preview server's pages). Once the watcher is up,
     files saved since ``hooks.since`` (during the first build) are caught up on.
     """
-    import anyio
-    from watchfiles import awatch
+    await LiveLoop(builder, hooks, stop_event).run()
 
-    queued = Affected()
-    wake = anyio.Event()
-    ready = False
 
-    async def watch_once() -> None:
-        nonlocal ready
+class LiveLoop:
+    """The watcher and the rebuilding worker of :func:`run_live`, and what they share:
+    the saves not yet rebuilt and the event that wakes the worker."""
+
+    def __init__(self, builder: LiveBuilder, hooks: Hooks, stop_event: Any) -> None:
+        import anyio
+
+        self.builder, self.hooks, self.stop_event = builder, hooks, stop_event
+        self.queued = Affected()
+        self.wake = anyio.Event()
+        self.ready = False
+
+    async def run(self) -> None:
+        import anyio
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(self.watcher, tasks.cancel_scope)
+            tasks.start_soon(self.worker)
+
+    async def watch_once(self) -> None:
+        from watchfiles import awatch
+
+        builder = self.builder
         async for changes in awatch(
             *watch_paths(builder.root),
             watch_filter=watch_filter(builder.root),
-            stop_event=stop_event,
+            stop_event=self.stop_event,
             step=50,
             debounce=800,
             rust_timeout=IDLE_TICK,
             yield_on_timeout=True,
         ):
             paths = [Path(p) for _, p in changes]
-            if not ready:
-                ready = True
-                if hooks.since is not None:
-                    paths += changed_since(builder.root, hooks.since)
-                hooks.on_ready()
-            queued.merge(classify(paths, builder.root, builder.specs, builder.logos))
-            if queued:
-                wake.set()
+            if not self.ready:
+                self.ready = True
+                if self.hooks.since is not None:
+                    paths += changed_since(builder.root, self.hooks.since)
+                self.hooks.on_ready()
+            self.queued.merge(classify(paths, builder.root, builder.specs, builder.logos))
+            if self.queued:
+                self.wake.set()
 
-    async def watcher() -> None:
+    async def watcher(self, scope: Any) -> None:
         """Watch until stopped. watchfiles gives up on some events (a file name that is
         not UTF-8, a watched folder that vanished): say so, watch again, and rebuild
         everything, since saves may have been missed meanwhile."""
+        import anyio
+
         pause, last = 0.5, ""
         while True:
             try:
-                await watch_once()
+                await self.watch_once()
                 break  # the stop event was set
             except Exception as exc:
-                if stop_event is not None and stop_event.is_set():
+                if self.stop_event is not None and self.stop_event.is_set():
                     break
                 reason = printable(str(innermost(exc)))
                 if reason != last:  # the same cause again is not news
-                    hooks.on_notice(f"the file watcher stopped ({reason}); watching again")
+                    self.hooks.on_notice(f"the file watcher stopped ({reason}); watching again")
                 last = reason
-                queued.merge(Affected.all())
-                wake.set()
+                self.queued.merge(Affected.all())
+                self.wake.set()
                 await anyio.sleep(pause)
                 pause = min(pause * 2, 5.0)
-        tasks.cancel_scope.cancel()
+        scope.cancel()
 
-    async def worker() -> None:
-        nonlocal wake, queued
+    async def worker(self) -> None:
+        import anyio
+
         while True:
-            await wake.wait()
-            wake = anyio.Event()
-            job, queued = queued, Affected()
+            await self.wake.wait()
+            self.wake = anyio.Event()
+            job, self.queued = self.queued, Affected()
             if job:
-                rebuild = functools.partial(builder.rebuild, job, on_result=hooks.on_result)
-                hooks.on_rebuild(await anyio.to_thread.run_sync(rebuild))
-
-    async with anyio.create_task_group() as tasks:
-        tasks.start_soon(watcher)
-        tasks.start_soon(worker)
+                rebuild = functools.partial(
+                    self.builder.rebuild, job, on_result=self.hooks.on_result
+                )
+                self.hooks.on_rebuild(await anyio.to_thread.run_sync(rebuild))
 
 
 def innermost(exc: BaseException) -> BaseException:
@@ -509,118 +527,3 @@ def innermost(exc: BaseException) -> BaseException:
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
     return exc
-
-
-# --- the terminal ----------------------------------------------------------------
-
-
-class Terminal:
-    """What a watcher prints: one line per brief made or failed, problems as file:line."""
-
-    def __init__(self, root: Path, strict: bool, echo: Callable[..., None] | None = None) -> None:
-        import click
-
-        self.root = root.resolve()
-        self.strict = strict
-        self.echo = echo or click.echo
-        self.warnings: list[tuple[str, Problem]] = []  # this rebuild's, shown once at its end
-
-    def stamp(self) -> str:
-        return dt.datetime.now().strftime("%H:%M:%S")
-
-    def hooks(self, since: float | None) -> Hooks:
-        return Hooks(self.rebuild, self.result, since=since, on_notice=self.notice)
-
-    def notice(self, text: str) -> None:
-        self.echo(f"{self.stamp()} {text}", err=True)
-
-    def result(self, result: BriefResult) -> None:
-        """Each PDF as it is made (briefs found up to date are only counted, at the end)."""
-        if result.fresh:
-            return
-        output = result.output
-        shown = output.relative_to(self.root) if output.is_relative_to(self.root) else output
-        if result.failed(self.strict):
-            self.echo(f"{self.stamp()} FAILED {result.brief.id} ({result.edition})", err=True)
-        else:
-            plural = "s" if result.pages != 1 else ""
-            self.echo(f"{self.stamp()} built  {shown} ({result.pages} page{plural})")
-        for problem in result.problems:
-            if problem.is_error or self.strict:
-                self.echo(f"  {problem}", err=True)
-            else:
-                self.warnings.append((result.brief.id, problem))
-
-    def rebuild(self, outcome: Rebuild) -> None:
-        """Briefs whose input is wrong, then a one-line summary."""
-        shared = {str(p) for p in outcome.shared}
-        stopping = [p for p in outcome.shared if p.is_error or self.strict]
-        if stopping:
-            self.echo(f"{self.stamp()} problems that stop every brief using these files:", err=True)
-        for problem in stopping:
-            self.echo(f"  {problem}", err=True)
-        for card in outcome.blocked:
-            self.echo(f"{self.stamp()} FAILED {card.id} (not built)", err=True)
-            for problem in card.problems:
-                if str(problem) not in shared:
-                    self.echo(f"  {problem}", err=True)
-        for line in grouped_warnings(self.warnings):
-            self.echo(line, err=True)
-        self.warnings.clear()
-        failed = len(outcome.blocked) + sum(1 for r in outcome.results if r.failed(self.strict))
-        fresh = sum(1 for r in outcome.results if r.fresh)
-        built = len(outcome.results) - fresh - (failed - len(outcome.blocked))
-        if not outcome.results and not outcome.blocked:
-            self.echo(f"{self.stamp()} no brief affected")
-            return
-        summary = f"{built} built, {failed} failed, {fresh} up to date"
-        self.echo(f"{self.stamp()} {summary} ({outcome.seconds:.1f} s)")
-
-
-def first_build(builder: LiveBuilder, terminal: Terminal, jobs: int, force: bool) -> float:
-    """Build everything once (in parallel), then warm up; returns when it started."""
-    started = time.time()
-    affected = Affected.all()
-    if force:
-        affected.forced = set(builder.brief_ids())
-    terminal.rebuild(builder.rebuild(affected, jobs=jobs, on_result=terminal.result))
-    if builder.stopped:
-        raise KeyboardInterrupt
-    builder.warm()
-    return started
-
-
-def watch_build(
-    root: Path,
-    only: list[str] | None,
-    editions: tuple[str, ...],
-    strict: bool,
-    write_html: bool,
-    jobs: int,
-    force: bool = False,
-) -> None:
-    """``briefpress build --watch``: build, then rebuild on every save until Ctrl-C."""
-    import anyio
-
-    builder = LiveBuilder(root, editions, strict, write_html, only)
-    terminal = Terminal(root, strict)
-    hooks = terminal.hooks(since=first_build(builder, terminal, jobs, force))
-    hooks.on_ready = lambda: terminal.echo("Watching for changes; press Ctrl-C to stop.")
-    try:
-        anyio.run(run_live, builder, hooks)
-    except KeyboardInterrupt:
-        if finish_rebuild(builder):  # stopped in the middle of a rebuild: exit as a stop
-            raise
-        terminal.echo("Stopped watching.")
-
-
-def finish_rebuild(builder: LiveBuilder) -> bool:
-    """After a stop signal, end a rebuild still running in its worker thread: its workers
-    are stopped and it makes no further brief; True when one was running.
-
-    The thread outlives the event loop that started it, and the stop flag is cleared
-    when the command ends, so it is ended here, while the flag still stands."""
-    busy = builder.rebuilding.locked()
-    request_stop()
-    with builder.rebuilding:  # the thread stops at the next brief (or when its pool dies)
-        return busy or builder.stopped

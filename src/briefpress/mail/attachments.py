@@ -152,7 +152,7 @@ def attachment_problems(
     traces: list[bytes],
 ) -> list[Problem]:
     """What stops this PDF from going out: size, and the build's own checks (``traces``:
-    :func:`briefpress.postcheck.machine_traces`, worked out once per send)."""
+    :func:`briefpress.pdf.postcheck.machine_traces`, worked out once per send)."""
     shown = letter.path.name
     problems = []
 

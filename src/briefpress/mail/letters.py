@@ -46,6 +46,7 @@ from briefpress.core.files import (
 )
 from briefpress.core.fonts import StackCoverage
 from briefpress.core.signals import check_interrupted, worker_pool
+from briefpress.data import kinds
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import BriefSpec
 from briefpress.mail.accompany import briefs_by_language, load_editions
@@ -126,7 +127,7 @@ def letter_problems(project: Project, letter_id: str) -> list[Problem]:
     brief = project.briefs.get(letter_id)
     if brief is None:
         return []  # its load problems are reported already
-    if brief.kind != "letter" or brief.letter is None:
+    if not kinds.is_mailed(brief) or brief.letter is None:
         return [
             Problem(
                 where(brief, "kind"),

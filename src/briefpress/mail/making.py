@@ -18,8 +18,9 @@ from pathlib import Path
 from briefpress.build.builder import warm_renderer
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import write_atomic
+from briefpress.data import kinds
 from briefpress.mail.assemble import StreamCache, join, letter_and_brief
-from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET, check_pdf
+from briefpress.pdf.postcheck import check_pdf
 from briefpress.pdf.variable import FLOW_MARK, Templates
 from briefpress.pdf.weasy import SharedStyles
 from briefpress.render.html import Rendered
@@ -214,7 +215,7 @@ def letter_checks(job: LetterJob, pdf: bytes, pages: int) -> list[Problem]:
 def page_budget(job: LetterJob, pages: int) -> list[Problem]:
     """A letter over its brief's page budget (a long note can make one)."""
     brief = job.rendered.brief
-    budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
+    budget = kinds.page_budget(brief)
     if budget is not None and pages > budget:
         return [
             Problem(

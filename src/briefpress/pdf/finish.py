@@ -8,13 +8,17 @@ rows (``<div>`` in ``<dl>``) straight into an ``L``, and leaves a link annotatio
 template (a user's too) comes out as ISO 14289-1 wants it, and each link gets the
 description it must carry.
 
-Print edition (PDF/X-4): no links (nothing to click on paper, and ISO 15930-7 wants no
-annotations on the printed area), crop marks in the registration colour outside the
-bleed with a slug around it to hold them, the output intent named by its registered
-printing condition, and neutral sRGB greys (black and white in SVG figures, the default
-of WeasyPrint's painter) written as the grey of the output device. Any other RGB colour
-is left for the preflight (``pdf/preflight.py``) to report: it has no single right
-CMYK value and must come from the brand's palette.
+Both editions: a hyphen drawn where a word was hyphenated at a line's end is marked as a
+soft hyphen (ActualText U+00AD), so that the text layer keeps the word whole.
+
+Print edition (PDF/X-4): a landscape page turned onto the portrait trim, no links
+(nothing to click on paper, and ISO 15930-7 wants no annotations on the printed area),
+crop marks in the registration colour outside the bleed with a slug around it to hold
+them, the output intent named by its registered printing condition, and neutral sRGB
+greys (black and white in SVG figures, the default of WeasyPrint's painter) written as
+the grey of the output device. Any other RGB colour is left for the preflight
+(``pdf/preflight.py``) to report: it has no single right CMYK value and must come from
+the brand's palette.
 """
 
 from __future__ import annotations

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.core.errors import Location, Problem
+from briefpress.data import kinds
 from briefpress.data.model import BriefSpec
-
-DEFAULT_PAGE_BUDGET = {"country": 4, "theme": 4, "overview": 4, "handout": 1, "letter": 2}
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def check_pdf(
     facts = pdf_facts(pdf)
     where = Location(brief.file)
     problems = []
-    budget = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
+    budget = kinds.page_budget(brief)
     if budget is not None and facts.pages > budget:
         problems.append(
             Problem(

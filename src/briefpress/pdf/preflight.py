@@ -267,6 +267,24 @@ def _multiply(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
 
 
 SHOW_TEXT = {"Tj", "TJ", "'", '"'}
+COLOUR_OPERATORS = {"rg", "RG", "k", "K", "g", "G", "cs", "CS", "scn", "sc"}
+TEXT_OPERATORS = {"BT", "Tm", "Tf"}
+
+
+@dataclass
+class TextState:
+    """The text matrix and font size, which decide how large shown text is."""
+
+    tm: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    font_size: float = 0.0
+
+    def update(self, op: str, args: Any) -> None:
+        if op == "BT":
+            self.tm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        elif op == "Tm":
+            self.tm = tuple(float(v) for v in args)
+        elif op == "Tf":
+            self.font_size = float(args[1])
 
 
 @dataclass
@@ -304,13 +322,15 @@ class Painter:
             self.rgb[f"RGB transparency group ({what})"] += 1
 
     def run(self, stream: Any, resources: Any, state: State | None = None) -> None:
+        """Walk one content stream (a page, form or tiling pattern) with its resources."""
         state = state or State()
         stack: list[State] = []
-        tm, font_size = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0.0
+        text = TextState()
         spaces = resources.get("/ColorSpace", {})
         for item in pikepdf.parse_content_stream(stream):
             if isinstance(item, pikepdf.ContentStreamInlineImage):
-                if _is_rgb(str(item.iimage.obj.get("/ColorSpace", item.iimage.obj.get("/CS", "")))):
+                obj = item.iimage.obj
+                if _is_rgb(str(obj.get("/ColorSpace", obj.get("/CS", "")))):
                     self.rgb["inline image"] += 1
                 continue
             op, args = str(item.operator), item.operands
@@ -320,48 +340,56 @@ class Painter:
                 state = stack.pop()
             elif op == "cm":
                 state.ctm = _multiply(tuple(float(v) for v in args), state.ctm)
-            elif op in ("rg", "RG"):
-                self.rgb["stroke" if op == "RG" else "fill"] += 1
-                if op == "rg":
-                    state.fill, state.fill_inks = "/DeviceRGB", 3
-                else:
-                    state.stroke = "/DeviceRGB"
-            elif op in ("k", "K"):
-                if op == "k":
-                    state.fill = "/DeviceCMYK"
-                    state.fill_inks = sum(1 for v in args if float(v) > 0)
-            elif op in ("g", "G"):
-                if op == "g":
-                    state.fill, state.fill_inks = "/DeviceGray", 1
-            elif op in ("cs", "CS"):
-                name = str(args[0])
-                space = _space_name(spaces[name]) if name in spaces else name
-                if op == "cs":
-                    state.fill = space
-                else:
-                    state.stroke = space
-            elif op == "scn" or op == "sc":
-                numbers = [float(v) for v in args if _is_number(v)]
-                if state.fill.endswith("/DeviceCMYK") and not state.fill.startswith("/Sep"):
-                    state.fill_inks = sum(1 for v in numbers if v > 0)
-                else:
-                    state.fill_inks = 1
-            elif op in ("BT",):
-                tm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-            elif op == "Tm":
-                tm = tuple(float(v) for v in args)  # type: ignore[assignment]
-            elif op == "Tf":
-                font_size = float(args[1])
+            elif op in COLOUR_OPERATORS:
+                self._colour(op, args, state, spaces)
+            elif op in TEXT_OPERATORS:
+                text.update(op, args)
             elif op in SHOW_TEXT:
-                self._text(state, tm, font_size)
-            elif op == "sh":
-                shading = resources.get("/Shading", {}).get(str(args[0]))
-                if shading is not None and _is_rgb(_space_name(shading.get("/ColorSpace"))):
-                    self.rgb["shading"] += 1
-            elif op == "Do":
-                self._xobject(resources.get("/XObject", {}).get(str(args[0])), state)
-            elif op == "gs":
-                self._soft_mask(resources.get("/ExtGState", {}).get(str(args[0])))
+                self._text(state, text.tm, text.font_size)
+            else:
+                self._paint(op, args, state, resources)
+        self._patterns(resources)
+
+    def _colour(self, op: str, args: Any, state: State, spaces: Any) -> None:
+        """A colour operator: what the fill (and its number of inks) or the stroke is now."""
+        if op in ("rg", "RG"):
+            self.rgb["stroke" if op == "RG" else "fill"] += 1
+            if op == "rg":
+                state.fill, state.fill_inks = "/DeviceRGB", 3
+            else:
+                state.stroke = "/DeviceRGB"
+        elif op == "k":
+            state.fill = "/DeviceCMYK"
+            state.fill_inks = sum(1 for v in args if float(v) > 0)
+        elif op == "g":
+            state.fill, state.fill_inks = "/DeviceGray", 1
+        elif op in ("cs", "CS"):
+            name = str(args[0])
+            space = _space_name(spaces[name]) if name in spaces else name
+            if op == "cs":
+                state.fill = space
+            else:
+                state.stroke = space
+        elif op in ("scn", "sc"):
+            numbers = [float(v) for v in args if _is_number(v)]
+            if state.fill.endswith("/DeviceCMYK") and not state.fill.startswith("/Sep"):
+                state.fill_inks = sum(1 for v in numbers if v > 0)
+            else:
+                state.fill_inks = 1
+
+    def _paint(self, op: str, args: Any, state: State, resources: Any) -> None:
+        """Shadings, forms and images, and graphics states (their soft masks)."""
+        if op == "sh":
+            shading = resources.get("/Shading", {}).get(str(args[0]))
+            if shading is not None and _is_rgb(_space_name(shading.get("/ColorSpace"))):
+                self.rgb["shading"] += 1
+        elif op == "Do":
+            self._xobject(resources.get("/XObject", {}).get(str(args[0])), state)
+        elif op == "gs":
+            self._soft_mask(resources.get("/ExtGState", {}).get(str(args[0])))
+
+    def _patterns(self, resources: Any) -> None:
+        """The patterns a stream may paint with: tiling ones walked, shading ones checked."""
         for pattern in resources.get("/Pattern", {}).values():
             if pattern.objgen in self.seen:
                 continue

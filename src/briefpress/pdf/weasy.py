@@ -18,9 +18,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.data import kinds
+from briefpress.pdf import fit
 from briefpress.pdf.finish import finish
 from briefpress.pdf.tagging import TagFinisher
 from briefpress.render.html import Rendered
+
+# Kinds whose pages flow (a letter keeps its form, a handout is one page by design).
+FITTED_KINDS = {"country", "theme", "overview"}
 
 PANGO_HINT = (
     "WeasyPrint cannot find its system libraries (Pango): install them with "
@@ -133,7 +138,6 @@ class PdfRenderer:
         ``keep_parts`` keeps the marks of replaceable parts, and ``head`` finishes only
         what a head's parts need (see pdf/variable.py and :func:`finish`).
         """
-        wp = self.weasyprint
         brief = rendered.brief
         html, options = rendered.html, {}
         if shared is not None:
@@ -144,11 +148,7 @@ class PdfRenderer:
                 "counter_style": shared.counter_style,
             }
         with capture_weasyprint_log() as log:
-            document = wp.HTML(
-                string=html,
-                base_url=str(rendered.base_dir) + os.sep,
-                url_fetcher=self.fetcher,
-            ).render(font_config=self.font_config, pdf_tags=True, **options)
+            document = self.fitted(rendered, html, options)
             pages = len(document.pages)
             identifier = hashlib.sha256(rendered.html.encode("utf-8")).hexdigest()[:32]
             finisher = TagFinisher(brief.language)
@@ -168,6 +168,36 @@ class PdfRenderer:
         ]
         pdf = finish(pdf, rendered.medium, compress, keep_parts, head)
         return pdf, pages, problems
+
+    def layout(self, rendered: Rendered, html: str, options: dict[str, Any]) -> Any:
+        """WeasyPrint's layout of ``html`` (its pages' boxes), not yet a PDF."""
+        return self.weasyprint.HTML(
+            string=html,
+            base_url=str(rendered.base_dir) + os.sep,
+            url_fetcher=self.fetcher,
+        ).render(font_config=self.font_config, pdf_tags=True, **options)
+
+    def fitted(self, rendered: Rendered, html: str, options: dict[str, Any]) -> Any:
+        """The layout, laid out again without what the brief can do without when it runs
+        over its page budget or ends on a page less than half full (pdf/fit.py)."""
+        document = self.layout(rendered, html, options)
+        candidates = fit.droppable(html)
+        brief = rendered.brief
+        budget = kinds.page_budget(brief)
+        least = brief.min_pages or 1
+        dropped: list[str] = []
+        for _round in range(fit.MAX_ROUNDS if candidates else 0):
+            left = [c for c in candidates if c not in dropped]
+            more = fit.choose(document, left, budget, least)
+            if not more:
+                break
+            dropped += more
+            document = self.layout(rendered, fit.hidden(html, dropped), options)
+        if brief.kind in FITTED_KINDS and fit.short_last_page(document, least):
+            tight = self.layout(rendered, fit.tightened(fit.hidden(html, dropped)), options)
+            if len(tight.pages) < len(document.pages):
+                return tight
+        return document
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
         """The stylesheets ``rendered`` links to, parsed once for many similar documents.

@@ -27,6 +27,7 @@ from briefpress.core.assets import ASSETS, THEME_DIR, THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import inside, read_input
 from briefpress.core.scripts import break_opportunities, script_of
+from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec, Config, ReportData, Spectrum
 from briefpress.data.select import group_by_country, resolve_sections, select
@@ -241,7 +242,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 def template_name(brief: BriefSpec) -> str:
-    return brief.template or f"{brief.kind}.html.j2"
+    kind = kinds.get(brief.kind)
+    return brief.template or (kind.template_name if kind else f"{brief.kind}.html.j2")
 
 
 def get_template(
@@ -270,7 +272,9 @@ def get_template(
 
 def stylesheet_links(brief: BriefSpec, project: Project, medium: Medium) -> list[str]:
     """Stylesheets relative to the brief's HTML: the theme's, then the project's own."""
-    links = [f"{medium.to_out}{ASSETS}/styles/{brief.kind}.css"]
+    kind = kinds.get(brief.kind)
+    sheet = kind.stylesheet_name if kind else f"{brief.kind}.css"
+    links = [f"{medium.to_out}{ASSETS}/styles/{sheet}"]
     styles_dir = project.root / "styles"
     if styles_dir.is_dir():
         links += [f"{medium.to_project}styles/{p.name}" for p in sorted(styles_dir.glob("*.css"))]
@@ -292,6 +296,8 @@ def palette(config: Config, medium: Medium) -> dict[str, str]:
             # the secondary text colour is the text ink itself, solid.
             ink = "ink" if name == "muted" else name
             c, m, y, k = (float(v) / 100 for v in getattr(colours, f"{ink}_cmyk").split())
+            if ink == "ink" and c == m == y == 0:
+                k = 1.0  # text in a neutral ink prints solid: 100% K, never a screened grey
             values[name] = f"device-cmyk({c:g} {m:g} {y:g} {k:g})"
         else:
             values[name] = getattr(colours, name)
@@ -314,6 +320,11 @@ def font_stacks_css(config: Config, language: str) -> dict[str, str]:
     see the page's custom properties."""
     stacks = config.brand.stacks(language)
     return {"body": stacks.css(stacks.body), "heading": stacks.css(stacks.heading)}
+
+
+def script_context(config: Config, language: str) -> dict[str, Any]:
+    """The brief's script (partials/script.css.j2) and its font stacks for SVG figures."""
+    return {"script": script_of(language), "font_stacks": font_stacks_css(config, language)}
 
 
 def localised_brief(brief: BriefSpec, language: i18n.Language) -> BriefSpec:
@@ -354,11 +365,26 @@ def translation_credit(
     return (source.credit if source else None) or TranslationCredit()
 
 
+def credit_context(
+    brief: BriefSpec, data: ReportData, shown: list[Any], language: i18n.Language
+) -> dict[str, Any]:
+    """The translation notice a brief prints once, if any, and its sentence."""
+    credit = translation_credit(brief, data, shown)
+    if credit is None:
+        line = ""
+    elif credit.by:
+        line = language.report_label(i18n.CREDIT_BY) % {"by": credit.by}
+    else:
+        line = language.report_label(i18n.CREDIT_DEFAULT)
+    return {"translation_credit": credit, "credit_line": line}
+
+
 def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any]:
     """What a template sees: report records in the brief's language (translated where
-    a translation exists, marked as English where not), and the brief's own fields."""
+    a translation exists, marked as the original's where not), and the brief's own fields."""
     data: ReportData = localise(project.reports[brief.report], brief.language)
-    language = i18n.Language(brief.language, i18n.catalog_dirs(project.root))
+    dirs = i18n.catalog_dirs(project.root)
+    language = i18n.Language(brief.language, dirs, data.report.language)
     sections = resolve_sections(brief, data.report)
     selected = {s.name: select(data.collection(s.from_ or s.name), s) for s in sections}
     country = data.countries.get(brief.country or "")
@@ -383,10 +409,11 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
         "dir": language.direction,
-        "script": script_of(brief.language),
-        "font_stacks": font_stacks_css(project.config, brief.language),
+        **script_context(project.config, brief.language),
         "counter_style": language.counter_style,
-        "source_lang": i18n.SOURCE_LANGUAGE,
+        "source_lang": data.report.language,
+        "edition_note": language.edition_note,  # the labels name the report's own edition
+        "original_heading": language.report_label(i18n.ORIGINAL_HEADING),
         "date": date,
         "date_iso": date.isoformat(),
         "stylesheets": stylesheet_links(brief, project, medium),
@@ -403,10 +430,13 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "logo": logo_link(project, medium),
         "spectrum": data.report.spectrum
         or Spectrum(name=language.gettext(STEPS), step=language.gettext(STEP)),
-        "translation_credit": translation_credit(brief, project.reports[brief.report], shown),
+        **credit_context(brief, project.reports[brief.report], shown, language),
         "key_message": key_message(brief, selected),
         "place_asks": place_asks(data, country) if country and not brief.ask else [],
         "pull_quote": pull_quote(selected.get("quotes", [])),
+        "fit_order": fit_order(
+            selected, {s.name: s for s in sections}, pull_quote(selected.get("quotes", []))
+        ),
         "layout": brief.layout or project.config.layout,
     }
 
@@ -440,6 +470,24 @@ def place_asks(data: ReportData, country: Any) -> list[Any]:
     best = sorted((i for score, i in sorted(scored, reverse=True)[:ASKS_OF_A_PLACE] if score))
     records = list(data.recommendations.values())
     return [records[i] for i in best]
+
+
+# What a brief may do without to fit its pages (pdf/fit.py), in the order it would rather
+# lose it: (section, element id prefix, how many of the section's records always stay).
+FIT_PLAN = (("quotes", "quote-", 3), ("findings", "finding-", 3), ("asks", "quote-", 2))
+
+
+def fit_order(selected: dict[str, list[Any]], specs: dict[str, Any], keep: Any) -> list[str]:
+    """The element ids the PDF stage may hide to fill the pages to fit, last records of
+    each section first. Never a record the spec lists by id, nor the pull quote."""
+    order = []
+    for name, prefix, stay in FIT_PLAN:
+        spec = specs.get(name)
+        if spec is None or spec.ids:
+            continue
+        records = selected.get(name) or []
+        order += [prefix + r.id for r in reversed(records[stay:]) if r is not keep]
+    return order
 
 
 PULL_QUOTE_CHARS = (60, 260)

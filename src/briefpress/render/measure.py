@@ -29,11 +29,14 @@ def names(data: ReportData, project: Project) -> list[str]:
 
 
 def translated_briefs(project: Project) -> list[BriefSpec]:
-    """Briefs whose language is not the report's, in id order."""
+    """Briefs whose language is not their report's, in id order."""
     return [
         b
         for _, b in sorted(project.briefs.items())
-        if not i18n.Language(b.language).is_source and b.report in project.reports
+        if b.report in project.reports
+        and not i18n.Language(
+            b.language, source=project.reports[b.report].report.language
+        ).is_source
     ]
 
 

@@ -226,50 +226,76 @@ def spectrum(
     rows = max((len(c) for c in per_col), default=0) if show_members else 0
     height = int(tile_top + tile_h + (14 + rows * 15 if rows else 4) + 4)
     chosen = set(highlight)
-
-    steps_text = []
-    for model, ids in zip(ordered, per_col, strict=True):
-        placed = ", ".join(places[c].name for c in ids)
-        steps_text.append(f"{model.order}. {model.name}" + (f": {placed}" if placed else ""))
-    description = _highlighted_steps(ordered, per_col, places, chosen, steps_text)
-    description += steps_text + [f"{p.label}: {p.words}" for p in positions]
-    desc = ". ".join(description)
-
+    desc = _spectrum_description(ordered, per_col, places, chosen, positions)
     split = left + len(ordered) * (col + gap) - gap
     brackets = []
     if steps_caption:
         brackets.append(Bracket(left, split, steps_caption, "muted"))
     if positions and position_caption:
         brackets.append(Bracket(split + gap, width - left, position_caption, "primary"))
+    layout = _Columns(left, col, gap, tile_top + tile_h + 16, show_members, fill_active)
+    tiles = _tiles(names, ordered, per_col, places, chosen, layout)
+    figure_id = _fig_id("spectrum", title, desc)
+    return SpectrumFigure(
+        figure_id, title, desc, width, height, col, tile_top, tile_h, line_h, name_size,
+        brackets, tiles,
+    )  # fmt: skip
 
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where a spectrum's tiles stand (the first one's left edge, their width and gap, the
+    top of the first name under them) and what they show."""
+
+    left: float
+    width: float
+    gap: float
+    members_top: float
+    show_members: bool
+    fill_active: bool
+
+
+def _spectrum_description(
+    ordered: Sequence[Model],
+    per_col: Sequence[Sequence[str]],
+    places: Mapping[str, Country],
+    chosen: set[str],
+    positions: Sequence[Position],
+) -> str:
+    """The figure in words, for screen readers: the highlighted steps, then every step
+    with its places, then the positions called for."""
+    steps_text = []
+    for model, ids in zip(ordered, per_col, strict=True):
+        placed = ", ".join(places[c].name for c in ids)
+        steps_text.append(f"{model.order}. {model.name}" + (f": {placed}" if placed else ""))
+    description = _highlighted_steps(ordered, per_col, places, chosen, steps_text)
+    description += steps_text + [f"{p.label}: {p.words}" for p in positions]
+    return ". ".join(description)
+
+
+def _tiles(
+    names: Sequence[list[str]],
+    ordered: Sequence[Model],
+    per_col: Sequence[Sequence[str]],
+    places: Mapping[str, Country],
+    chosen: set[str],
+    at: _Columns,
+) -> list[Tile]:
+    """One tile per step (filled when it holds a ``chosen`` place), then one per position."""
     tiles = []
     for index, lines in enumerate(names):
-        x = left + index * (col + gap)
+        x = at.left + index * (at.width + at.gap)
         if index >= len(ordered):
-            marker = "ink"
-            tiles.append(Tile(x, lines, "highlight", "ink", marker, None, True, []))
+            tiles.append(Tile(x, lines, "highlight", "ink", "ink", None, True, []))
             continue
-        active = fill_active and bool(chosen & set(per_col[index]))
+        active = at.fill_active and bool(chosen & set(per_col[index]))
         fill, ink, marker = ("primary", "paper", "paper") if active else ("tint", "ink", "primary")
-        members = [
-            Member(x, tile_top + tile_h + 16 + n * 15, places[cid].name, cid in chosen)
-            for n, cid in enumerate(per_col[index] if show_members else [])
+        placed = [
+            Member(x, at.members_top + n * 15, places[cid].name, cid in chosen)
+            for n, cid in enumerate(per_col[index] if at.show_members else [])
         ]
-        tiles.append(Tile(x, lines, fill, ink, marker, str(ordered[index].order), active, members))
-    return SpectrumFigure(
-        _fig_id("spectrum", title, desc),
-        title,
-        desc,
-        width,
-        height,
-        col,
-        tile_top,
-        tile_h,
-        line_h,
-        name_size,
-        brackets,
-        tiles,
-    )
+        tiles.append(Tile(x, lines, fill, ink, marker, str(ordered[index].order), active, placed))
+    return tiles
 
 
 def _highlighted_steps(

@@ -6,10 +6,9 @@ findings, and its brand's name, so a new brief speaks of this report and no othe
 
 from __future__ import annotations
 
-import json
-
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import name_problem
+from briefpress.data import kinds
 from briefpress.data.load import ID_RE, Project
 from briefpress.data.model import Brand, ReportData
 
@@ -31,65 +30,25 @@ def check_brief_id(brief_id: str) -> None:
         )
 
 
-def _q(text: str) -> str:
-    """``text`` as a double-quoted YAML scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def new_brief_spec(project: Project, kind: str, brief_id: str) -> str:
-    """YAML text for a new brief of ``kind`` that builds with the project's first report."""
+    """YAML text for a new brief of ``kind`` that builds with the project's first report
+    (the starter spec its module in data/kinds/ declares)."""
     check_brief_id(brief_id)
     if not project.reports:
         raise BriefpressError("no report data in reports/: add a report before a brief")
+    found = kinds.get(kind)
+    if found is None:
+        raise BriefpressError(f"unknown kind {kind!r}: one of {', '.join(kinds.names())}")
     report_id, data = next(iter(project.reports.items()))
-    title = data.report.title
     lines = [HEADER.format(id=brief_id), f"report: {report_id}", f"kind: {kind}"]
-    place = next(iter(data.countries.values()), None)
-    theme = next(iter(data.themes.values()), None)
-    if kind == "country" and place:
-        lines += [f"title: {_q(f'{place.name}: {title}')}", f"country: {place.id}"]
-    elif kind == "theme" and theme:
-        lines += [f"title: {_q(theme.name)}", f"theme: {theme.id}"]
-    elif kind == "letter":
-        lines += _letter(project, data, title)
-    elif kind == "handout":
-        lines += _handout(data, title)
-    else:
-        lines += [f"title: {_q(title)}"]
+    lines += found.starter(data, signer(project, data))
     lines += ["language: en", "paper: A4", ""]
     return "\n".join(lines)
 
 
-def _handout(data: ReportData, title: str) -> list[str]:
-    """A handout whose points are the report's first finding headlines, to edit."""
-    headlines = [f.headline for f in list(data.findings.values())[:3]]
-    lines = [f"title: {_q(title)}", f"headline: {_q(title)}"]
-    if headlines:
-        lines += ["points:", *(f"  - {_q(h)}" for h in headlines)]
-    first = next(iter(data.recommendations.values()), None)
-    ask = first.text if first else "What you ask the reader to do."
-    return [*lines, f"ask: {_q(ask)}"]
-
-
-def _letter(project: Project, data: ReportData, title: str) -> list[str]:
-    """A sample letter, signed by the brand (or, with no brand yet, the report's publisher)."""
+def signer(project: Project, data: ReportData) -> str:
+    """Who signs a sample letter: the brand, or with no brand yet the report's publisher."""
     organisation = project.config.brand.organisation
     if organisation == Brand().organisation:
         organisation = data.report.publisher.name
-    return [
-        'title: "Letter to policymakers"',
-        "letter:",
-        "  sample: true",
-        f"  subject: {_q(title)}",
-        "  recipient:",
-        '    name: "Sample Recipient (fictional)"',
-        '    title: "Member of Parliament"',
-        '    organisation: "Sample Parliament"',
-        '    address: "1 Sample Street\\nSample City"',
-        "  signature:",
-        '    name: "Your name"',
-        '    title: "Your role"',
-        f"    organisation: {_q(organisation)}",
-        "  body:",
-        f"    - {_q(f'We write to share the findings of {title}.')}",
-    ]
+    return organisation

@@ -456,10 +456,10 @@ def _keep_hyphen(left: str, right: str, words: frozenset[str]) -> bool:
 
     The report itself decides where it can: a compound printed whole
     elsewhere ("community-led") keeps its hyphen, a word printed whole
-    ("respondent", or the last part of a compound: "drug-de-/criminalization")
+    ("respondent", or the last part of a compound: "rent-de-/regulation")
     loses it.  Failing that, two words of three letters or more that both
-    stand on their own keep it ("drug-/free"); anything else
-    ("Respond-/ent", "de-/criminalise") is hyphenation.  Matching accepts
+    stand on their own keep it ("smoke-/free"); anything else
+    ("Respond-/ent", "de-/regulate") is hyphenation.  Matching accepts
     either reading, so this only decides how the data reads.
     """
     joined_hyphen = f"{left}-{right}".lower()
@@ -469,7 +469,7 @@ def _keep_hyphen(left: str, right: str, words: frozenset[str]) -> bool:
     if joined in words:
         return False
     last = left.rsplit("-", 1)[-1].lower()
-    if f"{last}{right}".lower() in words:  # "drug-de-/criminalization": "decriminalization"
+    if f"{last}{right}".lower() in words:  # "rent-de-/regulation": "deregulation"
         return False
     return min(len(last), len(right)) > 2 and last in words and right.lower() in words
 

@@ -111,7 +111,7 @@ class DocxParagraph:
     """One paragraph of a Word document: its text and its style name.
 
     Footnote references are flattened into the text as their numbers, as a
-    PDF dump prints them ("drugs.3"); footnotes themselves have the style
+    PDF dump prints them ("homes.3"); footnotes themselves have the style
     ``footnote`` and start with their number, a full stop and a tab.
     """
 

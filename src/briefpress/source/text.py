@@ -40,7 +40,7 @@ LINE_END_HYPHENS = ("-", "\u2010", "\u00ad")
 # Characters after which a printed footnote reference may follow directly.
 REF_AFTER = ".,;:)\"'"
 # A footnote reference flattened into the text: digits glued to the end of a
-# word, or to punctuation that ends one ("drugs.27", "function\",28"), before
+# word, or to punctuation that ends one ("homes.27", "function\",28"), before
 # a space, punctuation or the end.  "4.1" (digits before the point) is not.
 FOOTNOTE_REF = re.compile(
     r"(?:(?<=[^\W\d_])|(?<=[^\W\d_][.,;:)\"'”’])|(?<=[.)\"'”’][.,;:)\"'”’]))"

@@ -24,7 +24,8 @@ from starlette.routing import Route
 from briefpress.build.gallery import BriefCard
 from briefpress.build.thumbs import render_png
 from briefpress.core.errors import BriefpressError
-from briefpress.data.model import KINDS, PAPERS
+from briefpress.data import kinds
+from briefpress.data.model import PAPERS
 from briefpress.live.serve import pdf_stamp, picture_sizes
 from briefpress.studio import compose, records, review, upload, yamledit
 from briefpress.studio.preview import Previewer
@@ -273,7 +274,7 @@ class Api:
                     "problems": own,
                 }
             )
-        return JSONResponse({"briefs": items, "kinds": list(KINDS), "papers": list(PAPERS)})
+        return JSONResponse({"briefs": items, "kinds": list(kinds.names()), "papers": list(PAPERS)})
 
     async def brief(self, request: Request) -> Response:
         brief_id = request.path_params["brief_id"]

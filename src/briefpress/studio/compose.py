@@ -15,11 +15,11 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from briefpress.core.errors import Problem
+from briefpress.data import kinds
 from briefpress.data.load import Project
-from briefpress.data.model import KINDS, PAPERS, BriefSpec
+from briefpress.data.model import PAPERS, BriefSpec
 from briefpress.data.select import resolve_sections, select
 from briefpress.data.yamlload import parse_yaml
-from briefpress.pdf.postcheck import DEFAULT_PAGE_BUDGET
 from briefpress.studio import records, yamledit
 from briefpress.studio.store import ProjectFiles, Refused, check_id
 
@@ -172,8 +172,9 @@ def save(
     """Write a new brief, or change an existing one; returns the file's etag."""
     check_id(brief_id, "brief id")
     bad = unknown_fields(spec)
-    if spec.get("kind") not in (None, *KINDS):
-        bad.append({"field": "kind", "message": f"kind must be one of {', '.join(KINDS)}"})
+    if spec.get("kind") not in (None, *kinds.names()):
+        known = ", ".join(kinds.names())
+        bad.append({"field": "kind", "message": f"kind must be one of {known}"})
     if spec.get("paper") not in (None, *PAPERS):
         bad.append({"field": "paper", "message": f"paper must be one of {', '.join(PAPERS)}"})
     if bad:
@@ -220,7 +221,7 @@ def brief_json(project: Project, brief: BriefSpec) -> dict[str, Any]:
         )
     out = records.to_json(brief)
     out["sections"] = sections
-    out["budget"] = brief.max_pages or DEFAULT_PAGE_BUDGET.get(brief.kind)
+    out["budget"] = kinds.page_budget(brief)
     return out
 
 

@@ -20,8 +20,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from briefpress.core.errors import Problem
+from briefpress.data import kinds
 from briefpress.data.load import Project
-from briefpress.data.model import KINDS, PAPERS
+from briefpress.data.model import PAPERS
 from briefpress.studio import compose, records, upload
 from briefpress.studio import review as review_mod
 from briefpress.studio.security import Session
@@ -200,7 +201,7 @@ class Pages:
             "new.html.j2",
             project,
             title="New brief",
-            kinds=KINDS,
+            kinds=kinds.names(),
             papers=PAPERS,
             languages=LANGUAGES,
         )

@@ -1,0 +1,124 @@
+"""Fill to fit: how much of a brief's optional content to show so that its pages are full
+and within its page budget, decided by measuring the layout, never by guessing.
+
+The template lists, in ``<meta name="briefpress-fit">``, the elements a brief may do
+without, in the order it would rather lose them (render/html.py ``fit_order``: quotes
+and findings beyond the first few of sections whose spec does not list them by id; a
+spec's ``ids:`` are never dropped, and ``limit:`` stays a maximum). WeasyPrint lays the
+brief out without writing a PDF; when it runs over its budget, or its last page would be
+less than half full, the fewest of those elements whose measured height makes up the
+difference are hidden and the brief is laid out again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+FIT_META = re.compile(r'<meta name="briefpress-fit" content="([^"]*)">')
+LAST_PAGE_FILL = 0.5
+# Room lost to keeping things whole (a quote that moves to the next page, columns that do
+# not balance): a fraction of a page added to what must go.
+SLACK = 0.12
+MAX_ROUNDS = 3
+
+
+# When nothing can be left out and the last page is still short, the brief is tried once
+# with its space between blocks tightened: a brief of a page and a third then takes one.
+TIGHT = (
+    "<style>:root { --gap: 2.8mm; --gap-small: 1.2mm; --leading: 1.36; }"
+    " .key-message, .lead, .place-ask, .box, figure { margin-bottom: 2.5mm; }</style>"
+)
+
+
+def tightened(html: str) -> str:
+    """The HTML with less space between its blocks (see TIGHT)."""
+    return html.replace("</head>", TIGHT + "\n</head>", 1)
+
+
+def short_last_page(document: Any, least: int) -> bool:
+    """Whether the layout ends on a page less than half full that it could do without."""
+    fills, _height = page_fills(document)
+    return len(fills) > max(1, least) and fills[-1] < LAST_PAGE_FILL
+
+
+def droppable(html: str) -> list[str]:
+    """The ids the template allows to be hidden, first to go first."""
+    found = FIT_META.search(html)
+    return found.group(1).split() if found else []
+
+
+def hidden(html: str, ids: list[str]) -> str:
+    """The HTML with those elements not shown (and so not in the PDF or its tags)."""
+    if not ids:
+        return html
+    selectors = ", ".join(f'[id="{i}"]' for i in ids)
+    return html.replace(
+        "</head>", f"<style>{selectors} {{ display: none !important; }}</style>\n</head>", 1
+    )
+
+
+def _boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _body(page_box: Any) -> Any | None:
+    return next((b for b in _boxes(page_box) if getattr(b, "element_tag", None) == "body"), None)
+
+
+def page_fills(document: Any) -> tuple[list[float], float]:
+    """Each page's share of its content area that holds content, and the area's height."""
+    fills, height = [], 1.0
+    for page in document.pages:
+        page_box = page._page_box
+        top, height = page_box.content_box_y(), page_box.height
+        body = _body(page_box)
+        bottom = top
+        if body is not None:
+            for child in body.children:
+                bottom = max(bottom, child.position_y + child.margin_height())
+        fills.append(min(1.0, (bottom - top) / max(1.0, height)))
+    return fills, height
+
+
+def heights(document: Any, ids: set[str]) -> dict[str, float]:
+    """The laid-out height of each element named in ``ids``, over all its pages."""
+    found: dict[str, float] = {}
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            name = element.get("id") if element is not None else None
+            if name in ids and getattr(box, "element_tag", None) not in (None, "html"):
+                found[name] = found.get(name, 0.0) + box.margin_height()
+                continue  # its inner boxes belong to the same element
+            stack.extend(getattr(box, "children", ()))
+    return found
+
+
+def choose(document: Any, candidates: list[str], budget: int | None, least: int) -> list[str]:
+    """The candidates to hide: enough to bring the pages within ``budget`` or to take away
+    a last page less than half full; none if that cannot be done by hiding them."""
+    fills, height = page_fills(document)
+    pages = len(fills)
+    if budget is not None and pages > budget:
+        need = (sum(fills[budget:]) + SLACK) * height
+        must = True
+    elif pages > max(1, least) and fills[-1] < LAST_PAGE_FILL:
+        need = (fills[-1] + SLACK) * height
+        must = False
+    else:
+        return []
+    measured = heights(document, set(candidates))
+    drop, total = [], 0.0
+    for name in candidates:
+        if total >= need:
+            break
+        if name in measured:
+            drop.append(name)
+            total += measured[name]
+    return drop if must or total >= need else []
