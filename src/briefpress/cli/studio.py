@@ -48,7 +48,8 @@ def studio_cmd(
     tls_cert: Path | None,
     tls_key: Path | None,
 ) -> None:
-    """Make briefs in the browser: report data, tagging, composing, previews."""
+    """Make briefs in the browser: report data, tagging, composing, previews; for a team,
+    recipients and sending too, behind a login (add-user)."""
     if ctx.invoked_subcommand is not None:
         return
     if (tls_cert is None) != (tls_key is None):
@@ -76,8 +77,9 @@ def add_user_cmd(obj: Context, name: str, role: str) -> None:
     The password is asked for twice, or read from BRIEFPRESS_STUDIO_PASSWORD; only its
     argon2 hash is kept, in .briefpress/studio-users.json (0600, never in git).
     """
-    from briefpress.studio.auth import USERS_FILE, add_user
+    from briefpress.studio.auth import USERS_FILE, add_user, check_name
 
+    check_name(name)  # before the password is asked for
     password = os.environ.get("BRIEFPRESS_STUDIO_PASSWORD")
     if password is None:
         password = click.prompt(

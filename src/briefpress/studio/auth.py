@@ -95,13 +95,18 @@ def load_users(root: Path) -> dict[str, User]:
     return users
 
 
-def add_user(root: Path, name: str, role: str, password: str) -> bool:
-    """Store ``name`` with ``role`` and a hash of ``password``; True if the user is new
-    (an existing user gets the new role and password)."""
+def check_name(name: str) -> str:
     if not NAME.fullmatch(name):
         raise BriefpressError(
             f"{name!r} is not a user name: use letters, digits and . _ @ - (up to 64)"
         )
+    return name
+
+
+def add_user(root: Path, name: str, role: str, password: str) -> bool:
+    """Store ``name`` with ``role`` and a hash of ``password``; True if the user is new
+    (an existing user gets the new role and password)."""
+    check_name(name)
     if role not in ROLES:
         raise BriefpressError(f"unknown role {role!r}: {' or '.join(ROLES)}")
     if len(password) < MIN_PASSWORD:
