@@ -1,5 +1,7 @@
 """Regenerate docs/pages/: page images of one brief of each kind, in each of the theme's
-layouts (`make images`).
+layouts (`make images`), and under docs/pages/scripts/ the first page of the handout in
+each script (and two letters) of the scripts fixture (tests/fixtures/scripts, built into
+the cities fixture project).
 
 The images are committed, so a change in the look of a brief shows up in review
 as a changed picture, not only as changed CSS. The project's own layout is drawn from
@@ -26,6 +28,33 @@ PAGES = REPO / "docs" / "pages"
 SAMPLES = ["portugal", "theme-stigma", "overview-models", "handout-full-decriminalisation",
            "letter-policymakers"]  # fmt: skip
 WIDTH = 620
+SCRIPTS = REPO / "tests" / "fixtures" / "scripts" / "briefs"
+CITIES = REPO / "tests" / "fixtures" / "cities"
+
+
+def script_pages() -> int:
+    """Page one of each script's handout and two letters, as docs/pages/scripts/<id>.png."""
+    target = PAGES / "scripts"
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "project"
+        shutil.copytree(CITIES, root, ignore=shutil.ignore_patterns("out"))
+        for spec in SCRIPTS.glob("*.yaml"):
+            shutil.copy(spec, root / "briefs")
+        # Every script's handout; letters in a right-to-left script and in Japanese.
+        ids = [*sorted(s.stem for s in SCRIPTS.glob("handout-*.yaml")), "letter-ar", "letter-ja"]
+        results = build(root, ids, editions=("screen",), jobs=2)
+        failed = [r.brief.id for r in results if r.failed(strict=False)]
+        if failed:
+            print(f"could not build: {', '.join(failed)}", file=sys.stderr)
+            return 1
+        target.mkdir(parents=True, exist_ok=True)
+        for old in target.glob("*.png"):
+            old.unlink()
+        for result in results:
+            image = target / f"{result.brief.id}.png"
+            image.write_bytes(render_png(result.output, 0, WIDTH))
+            print(f"wrote {image.relative_to(REPO)}")
+    return 0
 
 
 def copy_with_layout(target: Path, layout: str) -> Path:
@@ -65,7 +94,7 @@ def main() -> int:
             written += draw(copy_with_layout(Path(folder), layout), f"-{layout}")
     for target in written:
         print(f"wrote {target.relative_to(REPO)}")
-    return 0
+    return script_pages()
 
 
 if __name__ == "__main__":

@@ -43,6 +43,8 @@ def scripts_project(root: Path, languages: tuple[str, ...]) -> list[str]:
 def quick(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("scripts") / "project"
     ids = scripts_project(root, QUICK)
+    shutil.copy(SCRIPTS / "country-ar.yaml", root / "briefs")  # columns, grids, back page
+    ids.append("country-ar")
     results = build(root, ids, write_html=True, jobs=2)
     return {r.brief.id: r for r in results}
 
@@ -92,18 +94,50 @@ def text_boxes(path: Path) -> tuple[float, list[tuple[float, float, float, float
 
 def test_right_to_left_pages_are_mirrored(quick: dict[str, Any]) -> None:
     """Text blocks align to the right margin in Arabic and Hebrew, to the left in Japanese:
-    count the lines that end at the inline-end margin against those that start there."""
+    count the lines that end at the text's right edge against those that start at its left
+    edge (wherever the design puts the margins)."""
     for brief_id in ("handout-ar", "letter-he", "handout-ja"):
-        width, boxes = text_boxes(quick[brief_id].output)
-        margin = 20 * MM
-        at_right = sum(1 for left, _, right, _ in boxes if right > width - margin - 2 * MM)
-        at_left = sum(1 for left, _, right, _ in boxes if left < margin + 2 * MM)
+        _, boxes = text_boxes(quick[brief_id].output)
+        start = min(left for left, _, _, _ in boxes)
+        end = max(right for _, _, right, _ in boxes)
+        at_right = sum(1 for left, _, right, _ in boxes if right > end - 2 * MM)
+        at_left = sum(1 for left, _, right, _ in boxes if left < start + 2 * MM)
         rtl = direction(brief_id.split("-")[1]) == "rtl"
         assert (at_right > 2 * at_left) if rtl else (at_left > 2 * at_right), (
             brief_id,
             at_right,
             at_left,
         )
+
+
+def phrase_edges(path: Path, page_index: int, phrase: str) -> list[tuple[float, float]]:
+    """Where ``phrase`` is found on a page: each hit's left and right edges, in points."""
+    pdf = pypdfium2.PdfDocument(path)
+    text = pdf[page_index % len(pdf)].get_textpage()
+    search = text.search(phrase)
+    hits = []
+    while (hit := search.get_next()) is not None:
+        boxes = [text.get_charbox(i) for i in range(hit[0], hit[0] + hit[1])]
+        hits.append((min(b[0] for b in boxes), max(b[2] for b in boxes)))
+    return hits
+
+
+def test_right_to_left_grids_and_columns_run_from_the_right(quick: dict[str, Any]) -> None:
+    """WeasyPrint lays grids out left to right whatever the direction: the Arabic
+    handout's first point stands right of its third, the country brief's findings run
+    from the right column (the magazine layout), and its back page has who made it at
+    the right margin."""
+    handout = quick["handout-ar"].output
+    (first,) = phrase_edges(handout, 0, "ترفض")  # point 1
+    (third,) = phrase_edges(handout, 0, "الموظفين")  # point 3
+    assert first[0] > third[1], (first, third)
+    country = quick["country-ar"].output
+    one = phrase_edges(country, 0, "Respondents in Kestrel Bay")[0]  # finding 1's passage
+    two = phrase_edges(country, 0, "Outreach workers reported")[0]  # finding 2's
+    assert one[0] > two[1], (one, two)  # two columns: the first finding on the right
+    width = pypdfium2.PdfDocument(country)[0].get_size()[0]
+    org = phrase_edges(country, -1, "Lantern Harm Reduction Alliance")
+    assert any(right > width - 22 * MM for _, right in org), (org, width)
 
 
 def test_text_extracts_in_logical_order(quick: dict[str, Any]) -> None:

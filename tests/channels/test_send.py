@@ -641,7 +641,7 @@ def test_a_header_line_servers_refuse_stops_at_its_draft(project: Path) -> None:
     )
     person = next(iter(recipients))
     assert isinstance(settings, SmtpSettings)
-    composer = Composer(Letter(loaded, letter, None, loaded.config.brand), settings)
+    composer = Composer(Letter(loaded, letter, {}, loaded.config.brand), settings)
     fine = composer.message(person, b"%PDF", "0" * 64, 0.0)
     assert overlong_line(draft_bytes(fine)) is None
     long = Recipient(**{**{f: getattr(person, f) for f in person.__slots__}, "name": "N" * 1200})

@@ -27,6 +27,27 @@ def test_init_makes_a_project_that_checks_and_builds(tmp_path: Path) -> None:
     assert 'Harbour "Peer" Network' in (root / "briefpress.yaml").read_text().replace("\\", "")
 
 
+def test_init_refuses_a_name_with_control_characters(tmp_path: Path) -> None:
+    """A name pasted with a control character once wrote a project YAML refuses to load."""
+    root = tmp_path / "new"
+    code, out = briefpress(tmp_path, "init", str(root), "--organisation", "Harbour\x07 Network")
+    assert code == 1 and "--organisation: error:" in out and "U+0007" in out
+    assert not root.exists()
+
+
+def test_a_stylesheet_name_that_is_not_utf8_is_a_located_error(tmp_path: Path) -> None:
+    """Every brief links every file of styles/ by name: one that is not UTF-8 text once
+    ended the build in an internal error."""
+    root = tmp_path / "new"
+    assert briefpress(tmp_path, "init", str(root))[0] == 0
+    (root / "styles").mkdir(exist_ok=True)
+    (root / "styles" / "bad\udcff.css").write_text("p { }")  # the name b"bad\xff.css"
+    code, out = briefpress(root, "build", "letter")
+    assert code == 1, out
+    assert "styles/bad\ufffd.css: error:" in out and "not valid UTF-8" in out
+    assert "internal error" not in out
+
+
 def test_init_overwrites_nothing(tmp_path: Path) -> None:
     (tmp_path / "briefpress.yaml").write_text("brand: {organisation: Mine}\n")
     code, out = briefpress(tmp_path, "init")

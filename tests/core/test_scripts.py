@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from briefpress.core.fonts import system_coverage
-from briefpress.core.scripts import SCRIPT_FONTS, direction, font_stacks, script_of
+from briefpress.core.scripts import (
+    SCRIPT_FONTS,
+    ZWSP,
+    break_opportunities,
+    direction,
+    font_stacks,
+    script_of,
+)
 from conftest import run_cli
 
 
@@ -57,3 +64,25 @@ def test_brand_fonts_are_checked_by_script_code(cities: Path) -> None:
     assert "fonts: 'arabic' is not a script code" in result.output
     assert "fonts: deva: font 'No Such Font' is not installed" in result.output
     assert "Kufi" not in result.output
+
+
+def test_burmese_and_khmer_may_break_between_syllables() -> None:
+    def marked(text: str) -> str:
+        return break_opportunities(text).replace(ZWSP, "|")
+
+    assert marked("ចែករំលែកអ្វីដែលអ្នកចូលរួម") == "ចែក|រំ|លែក|អ្វី|ដែល|អ្នក|ចូល|រួម"
+    assert marked("မြို့သုံးမြို့မှပါဝင်သူများ") == "မြို့|သုံး|မြို့|မှ|ပါ|ဝင်|သူ|များ"
+    # Korean breaks between words only: a word joiner holds each word's syllables together.
+    assert break_opportunities("생명을 구합니다") == "생\u2060명\u2060을 구\u2060합\u2060니\u2060다"
+    assert break_opportunities("<p class='x'>Thai ไทย, English</p>") == (
+        "<p class='x'>Thai ไทย, English</p>"
+    )
+
+
+def test_quotation_marks_follow_the_language() -> None:
+    from briefpress.core.i18n import Language
+
+    assert Language("ja").quote("命") == "「命」"
+    assert Language("zh-TW").quote("命") == "「命」" and Language("zh").quote("命") == "“命”"
+    assert Language("fa").quote("جان") == "«جان»"
+    assert Language("ar").quote("حياة") == "”حياة“"  # CLDR's logical order for Arabic

@@ -121,12 +121,25 @@ def test_a_language_without_a_translation_is_named_by_row_and_strict_stops(
     assert "untranslated.csv:4: warning: the letter has no de translation" in strict.err
     assert "for row 2" in strict.err
     assert "no de interface catalog" in strict.err
+    assert "briefpress new-language de" in strict.err  # the command that starts one
     assert not out.exists()  # stopped before anything was rendered
 
     lenient = run_cli([*args, "--out", str(out)])
     assert lenient.code == 0, lenient.err
     assert "the letter has no de translation" in lenient.err
     assert (out / "manifest.csv").is_file()
+
+
+def test_a_catalog_in_the_projects_locale_counts(tmp_path: Path) -> None:
+    """No "no interface catalog" warning for a language the project's locale/ has."""
+    root = copy_shipped(tmp_path)
+    recipients = root / "german.csv"
+    recipients.write_text(recipients_csv({"de": ("Erika Muster", "Musterweg 1\nBerlin")}))
+    assert run_cli(["-C", str(root), "new-language", "de"]).code == 0
+    args = ["-C", str(root), "letters", LETTER, "--recipients", str(recipients), "--strict"]
+    result = run_cli(args)
+    assert "no de translation" in result.err  # the letter's words: still a warning (strict)
+    assert "interface catalog" not in result.err
 
 
 def test_a_letter_translation_for_an_unknown_language_points_at_its_line(

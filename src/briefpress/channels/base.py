@@ -117,7 +117,9 @@ class Letter:
 
     project: Project
     brief: BriefSpec  # the letter brief
-    accompanies_title: str | None  # the title of the brief behind the letter
+    # The title of the brief behind the letter, by the readers' language: the brief's
+    # edition in their language where the project has one (mail/accompany.py).
+    brief_titles: Mapping[str, str]
     brand: Brand
 
 

@@ -28,6 +28,7 @@ from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_
 from briefpress.core.files import csv_table, printable, spreadsheet_text, write_atomic
 from briefpress.data.load import ID_RE, Project
 from briefpress.data.model import BriefSpec
+from briefpress.mail.accompany import briefs_by_language
 from briefpress.mail.addresses import normalise
 from briefpress.mail.attachments import (
     LetterFile,
@@ -38,7 +39,7 @@ from briefpress.mail.attachments import (
     stale_reason,
 )
 from briefpress.mail.letters import (
-    brief_pdf_for,
+    brief_pdfs_for,
     glyph_check,
     language_problems,
     letter_problems,
@@ -143,7 +144,7 @@ def load_send(
     settings, setting_problems = channel.settings(project, sending)
     problems = [*validate_project(project), *letter_problems(project, letter_id), *row_checks]
     if letter is not None and letter.letter is not None:
-        problems += language_problems(recipients, letter)
+        problems += language_problems(recipients, letter, project.root)
     problems += setting_problems
     raise_if_errors(problems, strict=strict)
     assert letter is not None and settings is not None
@@ -161,13 +162,12 @@ def current_letters(
     """The letters for these recipients, made again first if they are not the current
     build; and why they were made, if they were."""
     folder = project.out_dir / "letters" / letter.id
-    accompanies = letter.letter.accompanies if letter.letter else None
-    brief_pdf = None
-    if accompanies:
-        brief_pdf, _ = brief_pdf_for(project, accompanies, options.edition, options.strict)
+    languages = list(recipients.languages)
+    by_language, _ = brief_pdfs_for(project, letter, languages, options.edition, options.strict)
+    brief_pdfs = sorted(set(by_language.values()))  # the brief in each reader's language
     stamp = mail_folder(project, letter.id) / STAMP_FILE
     reason = stale_reason(
-        project, letter.file, recipients_file, recipients, folder, brief_pdf, stamp
+        project, letter.file, recipients_file, recipients, folder, brief_pdfs, stamp
     )
     if reason is not None:
         made = mail(
@@ -183,7 +183,7 @@ def current_letters(
         # project and rows): each is shown once.
         known = set(project.problems)
         project.problems.extend(p for p in dict.fromkeys(made.problems) if p not in known)
-    remember(stamp, folder, inputs_digest(project, letter.file, recipients_file, brief_pdf))
+    remember(stamp, folder, inputs_digest(project, letter.file, recipients_file, brief_pdfs))
     return letter_files(folder), reason
 
 
@@ -209,9 +209,9 @@ class Drafting:
         self.log = log
         self.timing = timing
         self.folder = log.path.parent
-        brief_id = letter.letter.accompanies if letter.letter else None
-        brief = project.briefs.get(brief_id) if brief_id else None
-        about = Letter(project, letter, brief.title if brief else None, project.config.brand)
+        by_language = briefs_by_language(project, letter, list(recipients.languages))
+        titles = {language: project.briefs[i].title for language, i in by_language.items()}
+        about = Letter(project, letter, titles, project.config.brand)
         self.composer: Composer = channel.composer(about, settings)
 
     def draft_all(self, files: dict[int, LetterFile], options: Options) -> Plan:

@@ -222,3 +222,26 @@ def check_layouts(project: Project) -> list[Problem]:
                 )
             )
     return found
+
+
+def check_style_names(project: Project) -> list[Problem]:
+    """Every stylesheet in styles/ is linked from every brief by its name, so a name that is
+    not valid UTF-8 (written on another system, or by a tool that mangled it) could never
+    be linked: an error at the file, before anything is rendered."""
+    folder = project.root / "styles"
+    if not folder.is_dir():
+        return []
+    problems = []
+    for path in sorted(folder.iterdir()):
+        try:
+            path.name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            problems.append(
+                Problem(
+                    Location(f"styles/{shown}"),
+                    "this file's name is not valid UTF-8 text, so no brief can link it",
+                    "rename the file (letters, digits, - and _ are safe)",
+                )
+            )
+    return problems

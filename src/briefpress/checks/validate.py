@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from briefpress.checks.brand import check_brand
+from briefpress.checks.brand import check_brand, check_style_names
 from briefpress.checks.privacy import personal_identifiers
 from briefpress.core import i18n
 from briefpress.core.errors import Location, Problem
@@ -526,6 +526,7 @@ def check_packs(project: Project) -> list[Problem]:
 def validate_project(project: Project) -> list[Problem]:
     """Every problem in the project: loading, references, anonymity, briefs."""
     problems = list(project.problems) + check_brand(project) + check_packs(project)
+    problems += check_style_names(project)
     brand = project.config.brand
     words = [w for pack in packs_of(project.config.packs) for w in pack.organisation_words]
     for data in project.reports.values():

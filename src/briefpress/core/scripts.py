@@ -17,6 +17,7 @@ subtags: ``ar`` is ``ar_Arab_EG``), so any language Babel knows works without a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -145,3 +146,46 @@ def known_script(code: str) -> bool:
 def _cldr_scripts() -> frozenset[str]:
     names = babel.Locale("en").scripts
     return frozenset(str(code).lower() for code in names)
+
+
+# --- line breaks in scripts written without spaces ---------------------------------------
+# Pango breaks Thai at word boundaries (libthai's dictionary) and Chinese and Japanese
+# between characters, but finds no break at all in a run of Khmer or Burmese, which then
+# runs off the page. A zero-width space (U+200B, invisible, skipped by readers) marks
+# where a line may break: before each syllable, by the rules below. Syllables, not words
+# (that needs a dictionary), but a syllable is where these scripts' readers accept a break.
+ZWSP = "\u200b"
+# Burmese, after Ye Kyaw Thu's sylbreak: a syllable starts at a consonant that is not
+# stacked under another (after U+1039) nor a syllable's final (before asat U+103A or a
+# stacker), or at an independent vowel or a Burmese sign that stands alone.
+_MYANMAR = re.compile(
+    "(?<=[\u1000-\u109f])"
+    "(?:(?<!\u1039)(?=[\u1000-\u1021](?![\u103a\u1039]))|(?=[\u1023-\u102a\u103f\u104c-\u104f]))"
+)
+# Khmer: a syllable starts at a consonant that is not subscript (after coeng U+17D2) and
+# that a vowel sign or a coeng follows (an unmarked consonant closes the syllable before
+# it), at any consonant after a closed syllable (vowel sign, then final consonant), or at
+# an independent vowel.
+_KHMER = re.compile(
+    "(?<=[\u1780-\u17dd])"
+    "(?:(?<!\u17d2)(?=[\u1780-\u17a2][\u17b6-\u17c5\u17d2])"
+    "|(?<=[\u17b6-\u17d1][\u1780-\u17a2])(?=[\u1780-\u17a2])"
+    "|(?=[\u17a3-\u17b3]))"
+)
+# Korean is written with spaces between words and breaks only there (CSS's
+# word-break: keep-all, which WeasyPrint lacks): a word joiner (U+2060) between the
+# syllables of a word keeps it whole.
+WORD_JOINER = "\u2060"
+_HANGUL = re.compile("(?<=[\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
+_NEEDS_BREAKS = re.compile("[\u1000-\u109f\u1780-\u17ff\uac00-\ud7a3]")
+
+
+def break_opportunities(text: str) -> str:
+    """``text`` with a zero-width space where a line may break inside a run of Burmese or
+    Khmer, and a word joiner inside each Korean word; any other text comes back as it was
+    (markup too: the marks are not ASCII)."""
+    if not _NEEDS_BREAKS.search(text):
+        return text
+    text = _MYANMAR.sub(ZWSP, text)
+    text = _KHMER.sub(ZWSP, text)
+    return _HANGUL.sub(WORD_JOINER, text)

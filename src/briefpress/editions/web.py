@@ -140,7 +140,7 @@ def index_page(project: Project, briefs: list[BriefSpec]) -> bytes:
         pictures={b.id for b in briefs if (files / f"{b.id}.png").is_file()},
         files=FILES,
         brand=project.config.brand,
-        brand_css=brand_css(project.config, MEDIUM),
+        brand_css=brand_css(project.config, MEDIUM, language),
         stylesheets=[f"{ASSETS}/styles/common.css", f"{ASSETS}/{MEDIUM.stylesheet}"],
         lang=language,
         dir=i18n.Language(language).direction,

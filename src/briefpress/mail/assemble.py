@@ -129,20 +129,26 @@ def _copy_document_facts(source: Any, out: Any) -> None:
 
 
 class PrintFile:
-    """The combined print file, written as the letters come: each letter, then the brief,
-    each letter starting on an odd page. The brief's objects are written once and shared
-    by all its copies, and nothing per letter stays in memory (pdf/stream.py)."""
+    """The combined print file, written as the letters come: each letter, then the brief
+    (in the reader's language, where the mailing has it in several), each letter starting
+    on an odd page. Each brief's objects are written once and shared by all its copies, and
+    nothing per letter stays in memory (pdf/stream.py)."""
 
-    def __init__(self, path: Path, brief_pdf: Path | None) -> None:
-        import pikepdf
-
+    def __init__(self, path: Path) -> None:
         self.stack = contextlib.ExitStack()
-        self.brief = self.stack.enter_context(pikepdf.open(brief_pdf)) if brief_pdf else None
-        self.brief_memo: dict[tuple[int, int], int] = {}
+        self.briefs: dict[Path, tuple[Any, dict[tuple[int, int], int]]] = {}
         self.writer = self.stack.enter_context(StreamingPdfWriter(path))
 
-    def add(self, recipient_pdf: Path, letter_pages: int) -> None:
-        """The first ``letter_pages`` pages of a recipient's file, then the brief."""
+    def _brief(self, brief_pdf: Path) -> tuple[Any, dict[tuple[int, int], int]]:
+        """A brief opened once for the whole file, with the memo of its written objects."""
+        import pikepdf
+
+        if brief_pdf not in self.briefs:
+            self.briefs[brief_pdf] = (self.stack.enter_context(pikepdf.open(brief_pdf)), {})
+        return self.briefs[brief_pdf]
+
+    def add(self, recipient_pdf: Path, letter_pages: int, brief_pdf: Path | None) -> None:
+        """The first ``letter_pages`` pages of a recipient's file, then ``brief_pdf``."""
         import pikepdf
 
         with pikepdf.open(recipient_pdf) as source:
@@ -150,9 +156,10 @@ class PrintFile:
                 self.writer.set_document(source)
             self.writer.add_pages(source.pages[:letter_pages])
             last = source.pages[letter_pages - 1].obj
-            if self.brief is not None:
-                self.writer.add_pages(self.brief.pages, self.brief_memo)
-                last = self.brief.pages[-1].obj
+            if brief_pdf is not None:
+                brief, memo = self._brief(brief_pdf)
+                self.writer.add_pages(brief.pages, memo)
+                last = brief.pages[-1].obj
             if self.writer.page_count % 2:
                 self.writer.add_blank_page(last)
 

@@ -72,15 +72,13 @@ def _inputs(project: Project, letter_file: str, recipients_file: Path) -> Iterat
 
 
 def inputs_digest(
-    project: Project, letter_file: str, recipients_file: Path, brief_pdf: Path | None
+    project: Project, letter_file: str, recipients_file: Path, brief_pdfs: list[Path]
 ) -> dict[str, str]:
     """A fingerprint of each thing the letters are made from, by name. The configuration
     counts without its ``mail:`` part: the server or the rate does not change a letter."""
     config = dataclasses.replace(project.config, mail=None)
     found = {"briefpress": __version__, CONFIG_FILE: _sha256(repr(config).encode())}
-    paths = [*_inputs(project, letter_file, recipients_file)]
-    if brief_pdf is not None:
-        paths.append(brief_pdf)
+    paths = [*_inputs(project, letter_file, recipients_file), *brief_pdfs]
     for path in paths:
         found[project.display(path)] = _sha256(path.read_bytes()) if path.is_file() else "-"
     return found
@@ -108,7 +106,7 @@ def stale_reason(
     recipients_file: Path,
     recipients: RecipientsFile,
     folder: Path,
-    brief_pdf: Path | None,
+    brief_pdfs: list[Path],
     stamp: Path,
 ) -> str | None:
     """Why the letters in ``folder`` are not the current build for these recipients, or
@@ -131,15 +129,14 @@ def stale_reason(
         record = {}
     if record.get("manifest") == _manifest_digest(folder):
         before = record.get("inputs") or {}
-        now = inputs_digest(project, letter_file, recipients_file, brief_pdf)
+        now = inputs_digest(project, letter_file, recipients_file, brief_pdfs)
         changed = [name for name in {**before, **now} if before.get(name) != now.get(name)]
         if changed:
             return f"{changed[0]} changed after the letters were made"
         return None
     made = (folder / MANIFEST_FILE).stat().st_mtime
     inputs = [*_inputs(project, letter_file, recipients_file), project.root / CONFIG_FILE]
-    if brief_pdf is not None:
-        inputs.append(brief_pdf)
+    inputs += brief_pdfs
     for path in inputs:
         if path.is_file() and path.stat().st_mtime > made:
             return f"{project.display(path)} changed after the letters were made"

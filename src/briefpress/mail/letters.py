@@ -1,8 +1,9 @@
 """Mail merge: one personal letter per recipient, each followed by the brief it accompanies.
 
-The brief is the same for everyone, so it is built once (through the build's
-content-hash cache: not at all when it is up to date) and its pages are copied
-behind every letter. The letters are the only per-recipient WeasyPrint work;
+The brief is the same for every reader of a language (the edition in their language
+where the project has one, :mod:`briefpress.mail.accompany`), so each is built once
+(through the build's content-hash cache: not at all when it is up to date) and its pages
+are copied behind every letter. The letters are the only per-recipient WeasyPrint work;
 they are made in worker processes that keep WeasyPrint and the fonts warm, as
 the build's PDFs are. A 4-page brief to 1,000 people therefore costs about
 1,000 letter renders, not 1,000 briefs.
@@ -48,6 +49,7 @@ from briefpress.core.signals import check_interrupted, worker_pool
 from briefpress.data import kinds
 from briefpress.data.load import Project, load_brief, load_project
 from briefpress.data.model import BriefSpec
+from briefpress.mail.accompany import briefs_by_language, load_editions
 from briefpress.mail.assemble import PrintFile
 from briefpress.mail.making import (
     TEMPLATE_NOTES,
@@ -116,6 +118,7 @@ def load_mailing(root: Path, letter_id: str) -> Project:
         brief = load_brief(project, path)
         if brief is not None:
             project.briefs[brief.id] = brief
+        load_editions(project, target)  # the brief in the readers' languages
     return project
 
 
@@ -159,15 +162,20 @@ def glyph_check(project: Project) -> RowCheck:
     return check
 
 
-def language_problems(recipients: RecipientsFile, letter_brief: BriefSpec) -> list[Problem]:
+def language_problems(
+    recipients: RecipientsFile, letter_brief: BriefSpec, project_root: Path | None = None
+) -> list[Problem]:
     """Recipients whose letter would not be wholly in their language: no translation of
-    the letter's words, or no interface catalog. One warning per language, at its first
-    row and naming its rows, before anything is rendered (``--strict`` stops there)."""
+    the letter's words, or no interface catalog (the project's locale/ or a shipped one).
+    One warning per language, at its first row and naming its rows, before anything is
+    rendered (``--strict`` stops there)."""
     rows: dict[tuple[str, str], LanguageRows] = {}
+    dirs = i18n.catalog_dirs(project_root)
     for language, found in recipients.languages.items():
         if untranslated(letter_brief, language):
             rows[("words", language)] = found
-        if i18n.catalog_for(language) is None and not i18n.Language(language).is_source:
+        missing = i18n.catalog_for(language, dirs) is None
+        if missing and not i18n.Language(language).is_source:
             rows[("catalog", language)] = found
     problems = []
     for (what, tag), found in rows.items():
@@ -186,7 +194,7 @@ def language_problems(recipients: RecipientsFile, letter_brief: BriefSpec) -> li
                 f"no {tag} interface catalog: headings, page labels and closing stay in "
                 f"English for row{plural} {shown}"
             )
-            hint = "start one with pybabel init (see README.md, Languages)"
+            hint = f"start one with: briefpress new-language {tag}"
         problems.append(Problem(found.first, message, hint, severity="warning"))
     return problems
 
@@ -219,6 +227,25 @@ def brief_pdf_for(
     return result.output, 0 if result.fresh else 1
 
 
+def brief_pdfs_for(
+    project: Project,
+    letter: BriefSpec,
+    languages: list[str],
+    edition: str,
+    strict: bool,
+    pool: Executor | None = None,
+) -> tuple[dict[str, Path], int]:
+    """Language -> the PDF of the brief behind its readers' letters (mail/accompany.py),
+    each brief built once if stale; and how many renders that took."""
+    by_language = briefs_by_language(project, letter, languages)
+    pdfs: dict[str, Path] = {}
+    renders = 0
+    for brief_id in dict.fromkeys(by_language.values()):
+        pdfs[brief_id], count = brief_pdf_for(project, brief_id, edition, strict, pool)
+        renders += count
+    return {language: pdfs[brief_id] for language, brief_id in by_language.items()}, renders
+
+
 @dataclass(frozen=True)
 class Run:
     """The settings every letter of one mailing shares."""
@@ -227,7 +254,7 @@ class Run:
     letter: BriefSpec
     edition: str
     strict: bool
-    brief_pdf: Path | None
+    brief_pdfs: dict[str, Path]  # by the readers' language (mail/accompany.py)
     staging: Path
     pool: Executor | None  # the workers; None: letters are made in this process
 
@@ -256,7 +283,7 @@ def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipien
             project.root,
             fonts,
             run.strict,
-            run.brief_pdf,
+            run.brief_pdfs.get(recipient.language),
             first,
             heads[recipient.language],
         )
@@ -346,7 +373,7 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
             planned.append((recipient, job.output))
             yield job
 
-    print_file = PrintFile(run.staging / MAILING_FILE, run.brief_pdf)
+    print_file = PrintFile(run.staging / MAILING_FILE)
     failures: list[Problem] = []
     warned: dict[str, int] = {}
     made = filled = 0
@@ -358,7 +385,8 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
                 if not outcome.written:
                     failures += row_problems(recipient, outcome)
                 elif not failures:
-                    print_file.add(output, outcome.letter_pages)
+                    brief_pdf = run.brief_pdfs.get(recipient.language)
+                    print_file.add(output, outcome.letter_pages, brief_pdf)
                     manifest.writerow(manifest_row(recipient, output.name, outcome.pages))
                     made += 1
                     filled += outcome.filled
@@ -388,7 +416,7 @@ def prepare_mailing(
     )
     problems = [*validate_project(project), *letter_problems(project, letter_id), *row_checks]
     if letter is not None and letter.letter is not None:
-        problems += language_problems(recipients, letter)
+        problems += language_problems(recipients, letter, project.root)
     raise_if_errors(problems, strict=strict)
     assert letter is not None  # else its load problem was raised
     project.problems = problems  # only warnings are left
@@ -409,7 +437,6 @@ def mail(
     target = (out_dir or project.out_dir / "letters" / letter_id).absolute()
     shown = project.display(target)
     check_replaceable(target, shown, "letters --out")  # before any work: never another's folder
-    accompanies = letter.letter.accompanies if letter.letter else None
     # The staging folder is entered first, so it is left last: on Ctrl-C or SIGTERM the
     # workers are ended before it is removed, and none can write a letter into it after.
     claim_out(project)  # out/ is briefpress's before the staging folder is made in it
@@ -419,12 +446,13 @@ def mail(
         if jobs > 1 and len(recipients) > 1:
             workers = min(jobs, len(recipients))
             pool = stack.enter_context(worker_pool(workers, warm_worker, (project.root,)))
-        brief_pdf, brief_renders = None, 0
-        if accompanies:
-            brief_pdf, brief_renders = brief_pdf_for(project, accompanies, edition, strict, pool)
-        else:
+        languages = list(recipients.languages)
+        brief_pdfs, brief_renders = brief_pdfs_for(
+            project, letter, languages, edition, strict, pool
+        )
+        if not brief_pdfs:
             publish_theme(project.out_dir)  # the letters' stylesheets and fonts
-        run = Run(project, letter, edition, strict, brief_pdf, staging, pool)
+        run = Run(project, letter, edition, strict, brief_pdfs, staging, pool)
         mailing = make_mailing(run, recipients)
     mailing.folder = target
     mailing.stats["brief_renders"] = brief_renders

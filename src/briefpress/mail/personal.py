@@ -4,7 +4,8 @@ name of their file.
 The letter's words come from its translation for the recipient's language where there
 is one (``letter.translations``), the interface words from the language's catalog; the
 spec's own recipient is a sample and is replaced. A file name is the row number and an
-ASCII form of the name, so that files survive any zip tool or print shop.
+ASCII form of the name (transliterated from any script), so that files survive any zip
+tool or print shop.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
+
+from anyascii import anyascii
 
 from briefpress.core import i18n
 from briefpress.core.files import portable_name
@@ -105,15 +108,17 @@ _CYRILLIC = {
 
 
 def slug(name: str) -> str:
-    """A short ASCII file name part for a person's name ("Nguyễn Văn Mẫu" -> nguyen-van-mau)."""
+    """A short ASCII file name part for a person's name in any script ("Nguyễn Văn Mẫu" ->
+    nguyen-van-mau, "سلمى الخطيب" -> slma-lkhtyb, "김민지" -> gimminji): Cyrillic by the
+    table above, everything else by anyascii's transliteration."""
     text = name.lower().replace("đ", "d")
     text = "".join(_CYRILLIC.get(c, c) for c in text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = anyascii(unicodedata.normalize("NFC", text)).lower()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return text[:40].rstrip("-") or "recipient"
 
 
 def file_name(recipient: Recipient, width: int) -> str:
-    """``0007-maria-ejemplo.pdf``: the row number keeps files unique and in mailing order."""
+    """``0007-maria-ejemplo.pdf``: the row number keeps files unique and in mailing order,
+    the transliterated name readable, and :func:`portable_name` valid on Windows too."""
     return portable_name(f"{recipient.row:0{width}d}-{slug(recipient.name)}.pdf")

@@ -26,6 +26,7 @@ from briefpress.core import i18n
 from briefpress.core.assets import ASSETS, THEME_DIR, THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import inside, read_input
+from briefpress.core.scripts import break_opportunities, script_of
 from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec, Config, ReportData, Spectrum
@@ -314,6 +315,18 @@ def brand_css(config: Config, medium: Medium, language: str = i18n.SOURCE_LANGUA
     return Markup(css.replace("<", ""))  # trusted config, but never let it close <style>
 
 
+def font_stacks_css(config: Config, language: str) -> dict[str, str]:
+    """The brief's font stacks as CSS ``font-family`` lists, for SVG figures, which do not
+    see the page's custom properties."""
+    stacks = config.brand.stacks(language)
+    return {"body": stacks.css(stacks.body), "heading": stacks.css(stacks.heading)}
+
+
+def script_context(config: Config, language: str) -> dict[str, Any]:
+    """The brief's script (partials/script.css.j2) and its font stacks for SVG figures."""
+    return {"script": script_of(language), "font_stacks": font_stacks_css(config, language)}
+
+
 def localised_brief(brief: BriefSpec, language: i18n.Language) -> BriefSpec:
     """The brief with the defaults a template prints filled in its own language."""
     letter = brief.letter
@@ -396,6 +409,7 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
         "dir": language.direction,
+        **script_context(project.config, brief.language),
         "counter_style": language.counter_style,
         "source_lang": data.report.language,
         "edition_note": language.edition_note,  # the labels name the report's own edition
@@ -433,7 +447,8 @@ def key_message(brief: BriefSpec, selected: dict[str, list[Any]]) -> str | None:
     if brief.headline:
         return brief.headline
     findings = selected.get("findings") or []
-    return str(findings[0].headline) if findings else None
+    # The finding's own text (report words keep their language, for the page's lang_attr).
+    return findings[0].headline if findings else None
 
 
 ASKS_OF_A_PLACE = 3
@@ -531,7 +546,7 @@ def render_brief(
     template = get_template(env, brief, project, medium.template)
     ctx = context(brief, project, medium)
     try:
-        html = template.render(ctx)
+        html = break_opportunities(template.render(ctx))  # Khmer, Burmese: see core/scripts
     except jinja2.UndefinedError as exc:
         raise BriefpressError(
             [Problem(brief.loc, f"template {template_name(brief)!r}: {exc.message}")]

@@ -39,6 +39,18 @@ def init_project(target: Path, organisation: str, today: dt.date | None = None) 
     """Write a new project into ``target``; refuse, naming them, if any file exists."""
     if not organisation.strip():
         raise BriefpressError("the organisation name is empty")
+    unprintable = sorted({c for c in organisation if not c.isprintable() and c != " "})
+    if unprintable:  # YAML refuses control characters: the project would not load
+        shown = ", ".join(f"U+{ord(c):04X}" for c in unprintable)
+        raise BriefpressError(
+            [
+                Problem(
+                    Location("--organisation"),
+                    f"the organisation name holds characters that cannot be printed ({shown})",
+                    "type the name again without them (a pasted name may carry them)",
+                )
+            ]
+        )
     files = skeleton_files()
     existing = [target / p for p, _ in files if (target / p).exists()]
     if existing:

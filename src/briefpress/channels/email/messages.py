@@ -34,7 +34,8 @@ from briefpress.core import i18n
 from briefpress.core.assets import THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import portable_name
-from briefpress.data.model import BriefSpec
+from briefpress.data.model import BriefSpec, LetterSpec
+from briefpress.mail.personal import letter_text, translated_letter
 from briefpress.mail.recipients import Recipient
 
 TEMPLATES = ("mail/subject.txt.j2", "mail/body.txt.j2", "mail/body.html.j2")
@@ -54,7 +55,7 @@ def environment(project_root: Path, language: str) -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    i18n.install(env, language)
+    i18n.install(env, language, i18n.catalog_dirs(project_root))
     return env
 
 
@@ -68,9 +69,11 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
         raise BriefpressError([Problem(Location(name), f"template error: {exc}")]) from None
 
 
-def attachment_name(letter: BriefSpec) -> str:
-    """A file name a person can read and every mail program keeps: the letter's title."""
-    title = unicodedata.normalize("NFC", letter.title).replace(":", " -")
+def attachment_name(letter: BriefSpec, title: str | None = None) -> str:
+    """A file name a person can read and every mail program keeps: the letter's title
+    (``title``: the title of the letter's translation the recipient reads), in any
+    script (the message encodes it)."""
+    title = unicodedata.normalize("NFC", title or letter.title).replace(":", " -")
     title = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title)
     title = " ".join(title.split()).strip(" .")[:80].strip()
     return portable_name(f"{title or letter.id}.pdf")  # "CON" too is no file on Windows
@@ -88,10 +91,9 @@ class Composer:
     def __init__(self, letter: Letter, settings: SmtpSettings) -> None:
         self.root = letter.project.root
         self.letter = letter.brief
-        self.brief_title = letter.accompanies_title
+        self.brief_titles = letter.brief_titles  # by the readers' language (mail/accompany.py)
         self.settings = settings
         self.brand = letter.brand
-        self.filename = attachment_name(letter.brief)
 
     def prepare(
         self, recipient: Recipient, pdf: bytes, attachment_sha256: str, when: float
@@ -105,23 +107,34 @@ class Composer:
             return None, [Problem(recipient.loc, f"{said} (row {recipient.row})", hint)]
         return Prepared(data, str(message["Message-ID"])), []
 
-    def signature(self) -> list[str]:
-        """The configured signature's lines, else the letter's signer."""
+    def signature(self, letter: LetterSpec) -> list[str]:
+        """The configured signature's lines, else the letter's signer (in the words of the
+        letter's translation the recipient reads: their title translated)."""
         if self.settings.signature:
             return [line.strip() for line in self.settings.signature.splitlines() if line.strip()]
-        assert self.letter.letter is not None
-        signer = self.letter.letter.signature
+        signer = letter.signature
         return [line for line in (signer.name, signer.title, signer.organisation) if line]
+
+    def letter_for(self, recipient: Recipient) -> tuple[LetterSpec, str]:
+        """The letter's words and title as the recipient reads them: its translation into
+        their language where there is one (``letter.translations``), else its own."""
+        letter = self.letter.letter
+        assert letter is not None
+        text = letter_text(self.letter, recipient.language)
+        if text is None:
+            return letter, self.letter.title
+        return translated_letter(letter, text), text.title or text.subject
 
     def texts(self, recipient: Recipient) -> tuple[str, str, str]:
         """Subject, plain text and HTML for one recipient, in their language."""
         env = environment(self.root, recipient.language)
+        letter, title = self.letter_for(recipient)
         context = {
             "recipient": recipient,
-            "letter": self.letter.letter,
-            "title": self.letter.title,
-            "brief_title": self.brief_title,
-            "signature": self.signature(),
+            "letter": letter,
+            "title": title,
+            "brief_title": self.brief_titles.get(recipient.language),
+            "signature": self.signature(letter),
             "brand": self.brand,
             "language": recipient.language,
         }
@@ -149,7 +162,8 @@ class Composer:
         )
         message.set_content(text)
         message.add_alternative(html, subtype="html")
-        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=self.filename)
+        filename = attachment_name(self.letter, self.letter_for(recipient)[1])
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
         message["Content-Language"] = recipient.language  # after: parts take Content-* along
         return message
 
