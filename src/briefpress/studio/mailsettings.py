@@ -22,6 +22,7 @@ from starlette.routing import Route
 from briefpress.channels.email.settings import config_problems
 from briefpress.data.load import CONFIG_FILE
 from briefpress.studio import records, yamledit
+from briefpress.studio.bodies import small_json
 from briefpress.studio.store import Conflict, ProjectFiles
 
 FIELDS = ("host", "port", "security", "username", "from", "reply_to")
@@ -98,8 +99,6 @@ class MailSettingsRoutes:
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     async def change(self, request: Request) -> Response:
-        from briefpress.studio.sending import small_json
-
         values = await small_json(request)
         try:
             body = await asyncio.to_thread(save, self.files, values)

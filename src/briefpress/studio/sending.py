@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from briefpress.channels.log import LOG_FILE, STATES, open_log
 from briefpress.core.errors import BriefpressError
 from briefpress.data.load import Project
 from briefpress.studio import mailsettings, records
+from briefpress.studio.bodies import small_json
 from briefpress.studio.mailing import Busy, Mailings
 from briefpress.studio.pages import Pages
 from briefpress.studio.recipientlists import Refusal, listing
@@ -226,14 +226,3 @@ class Sending:
             "Content-Disposition": f'attachment; filename="{name}"',
         }
         return FileResponse(path, media_type="message/rfc822", headers=headers)
-
-
-async def small_json(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > 16 * 1024:
-        return {}
-    try:
-        value = json.loads(raw or b"{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
