@@ -7,6 +7,8 @@ The images are committed, so a change in the look of a brief shows up in review
 as a changed picture, not only as changed CSS. The project's own layout is drawn from
 the project itself; each other layout from a copy of it whose briefpress.yaml chooses
 that layout (`layout:`), and named <brief>-<layout>-<page>.png.
+
+`python scripts/page_images.py --scripts` redraws only docs/pages/scripts/.
 """
 
 from __future__ import annotations
@@ -82,8 +84,11 @@ def draw(root: Path, suffix: str) -> list[Path]:
     return written
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """All page images; with ``--scripts`` only those under docs/pages/scripts/."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    if "--scripts" in argv:
+        return script_pages()
     PAGES.mkdir(parents=True, exist_ok=True)
     for old in PAGES.glob("*.png"):
         old.unlink()
@@ -98,4 +103,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
