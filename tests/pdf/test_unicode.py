@@ -30,3 +30,16 @@ def test_a_thai_sara_am_reads_as_its_characters() -> None:
     maps = to_unicode_maps(finish(pdf, medium("screen")))
     assert not any(b"<>" in m for m in maps)
     assert any(b"<0E4D>" in m for m in maps)
+
+
+def test_an_arabic_lam_alef_ligature_maps_in_logical_order() -> None:
+    """Noto Sans Arabic draws لا as one glyph; its ToUnicode entry must stay lam then
+    alef (logical order, the order Unicode text is kept in), so readers that take the map as written
+    (pypdf, assistive technology) get لا. pdfium and poppler reorder a right-to-left
+    line after expanding the ligature and so read it back as ال: that is theirs to
+    fix, and writing the entry in visual order would break every other reader."""
+    weasyprint = import_weasyprint()
+    html = "<html lang='ar' dir='rtl'><p style=\"font-family: 'Noto Sans Arabic'\">لا</p></html>"
+    maps = to_unicode_maps(finish(weasyprint.HTML(string=html).write_pdf(), medium("screen")))
+    assert any(b"<06440627>" in m.upper() for m in maps)
+    assert not any(b"<06270644>" in m.upper() for m in maps)
