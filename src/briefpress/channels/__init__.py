@@ -9,11 +9,10 @@ through what it declares, never by its name.
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
 
 from briefpress.channels.base import DEFAULT_CHANNEL, Channel
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.registry import declared
 
 __all__ = ["DEFAULT", "Channel", "get", "names", "registry"]
 
@@ -23,12 +22,7 @@ DEFAULT = DEFAULT_CHANNEL
 @functools.cache
 def registry() -> dict[str, Channel]:
     """Every channel, by name, sorted by name."""
-    found: list[Channel] = []
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        channel = getattr(module, "CHANNEL", None)
-        if isinstance(channel, Channel):
-            found.append(channel)
+    found = declared(__name__, __path__, "CHANNEL", Channel)
     return {c.name: c for c in sorted(found, key=lambda c: c.name)}
 
 

@@ -8,11 +8,10 @@ the cache, the gallery, the live preview, ``build --edition``, ``list`` and
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
 from pathlib import Path
 
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.registry import declared
 from briefpress.data.load import Project
 from briefpress.editions.base import Edition, Finishing, Outcome
 from briefpress.render.medium import Medium
@@ -33,12 +32,7 @@ __all__ = [
 @functools.cache
 def registry() -> dict[str, Edition]:
     """Every edition, by name, in its declared order."""
-    found: list[Edition] = []
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        edition = getattr(module, "EDITION", None)
-        if isinstance(edition, Edition):
-            found.append(edition)
+    found = declared(__name__, __path__, "EDITION", Edition)
     return {e.name: e for e in sorted(found, key=lambda e: (e.order, e.name))}
 
 

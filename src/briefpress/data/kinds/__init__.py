@@ -8,9 +8,8 @@ budget, ``briefpress new`` and the gallery look the kind up here.
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
 
+from briefpress.core.registry import declared
 from briefpress.data.kinds.base import Kind
 from briefpress.data.model import BriefSpec
 
@@ -20,12 +19,7 @@ __all__ = ["Kind", "get", "is_mailed", "names", "page_budget", "registry"]
 @functools.cache
 def registry() -> dict[str, Kind]:
     """Every kind, by name, in the order ``briefpress new`` offers them."""
-    found: list[Kind] = []
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        kind = getattr(module, "KIND", None)
-        if isinstance(kind, Kind):
-            found.append(kind)
+    found = declared(__name__, __path__, "KIND", Kind)
     return {k.name: k for k in sorted(found, key=lambda k: (k.order, k.name))}
 
 
