@@ -15,13 +15,13 @@ from xml.etree.ElementTree import Element
 import html5lib
 import pytest
 
+import chromium
 from briefpress.core.i18n import Language
 from briefpress.data.load import load_project
 from briefpress.data.translations import localise
 from conftest import CITIES, FIXTURE, run_cli
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
-CHROMIUM = "/usr/bin/chromium"
 AXE = (
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     / "briefpress/axe-core/axe.min.js"
@@ -187,11 +187,11 @@ def axe_violations(page: Any, url: str) -> list[str]:
 
 
 def test_axe_finds_nothing_in_chromium(sites: list[Path]) -> None:
-    if not Path(CHROMIUM).exists() or not AXE.is_file():
-        pytest.skip("needs chromium and axe-core (python scripts/system_deps.py test)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+    api = chromium.sync_api()
+    if not AXE.is_file():
+        pytest.skip("needs axe-core (python scripts/system_deps.py test)")
+    with api.sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
         try:
             tab = browser.new_page(viewport={"width": 390, "height": 844})
             found = {

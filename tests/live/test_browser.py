@@ -9,8 +9,6 @@ downloaded browser). Elsewhere the test is skipped, with the reason shown.
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,35 +18,20 @@ import pytest
 from pypdf import PdfReader
 from serving import Server, serving
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# No network here: without these Chromium waits on connections it should never make.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+import chromium
+
 LIVE_TIMEOUT = 10_000  # ms; the page usually changes within a second or two
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Any]:
     """A fresh headless Chromium with its own profile folder, closed after the test."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must run the browser test, but Debian's chromium is missing")
-        pytest.skip("needs Debian's chromium (make system-deps installs it as root)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip)")
-    with sync_api.sync_playwright() as playwright:
+    with chromium.sync_api().sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"),  # --user-data-dir, new for every test
-            executable_path=CHROMIUM,
+            executable_path=chromium.CHROMIUM,
             headless=True,
-            args=CHROMIUM_FLAGS,
+            args=chromium.FLAGS,
             viewport={"width": 1280, "height": 900},
         )
         context.set_default_timeout(15_000)

@@ -9,9 +9,7 @@ every brief from the page. Each page is scanned with axe-core when it is cached
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,19 +18,10 @@ from typing import Any
 import pytest
 from running import Studio, studio
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+import chromium as shared_chromium
+
 sys.path.insert(0, str(Path(__file__).parents[2] / "scripts"))
-from system_deps import AXE_FILE  # noqa: E402
+from system_deps import AXE_FILE
 
 QUOTES = "reports/naloxone-2024/quotes.yaml"
 
@@ -40,13 +29,8 @@ QUOTES = "reports/naloxone-2024/quotes.yaml"
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     """One headless Chromium for this module's tests (each gets a fresh context)."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must run the browser test, but Debian's chromium is missing")
-        pytest.skip("needs Debian's chromium (make system-deps installs it as root)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip)")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+    with shared_chromium.sync_api().sync_playwright() as playwright:
+        launched = shared_chromium.launch(playwright)
         try:
             yield launched
         finally:
