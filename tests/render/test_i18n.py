@@ -180,6 +180,17 @@ def test_dates_numbers_and_quotation_marks_follow_the_language() -> None:
     assert "quotes:" in i18n.Language("es").quotes_css()
 
 
+def test_english_quoted_in_a_right_to_left_brief_keeps_its_own_marks() -> None:
+    """Marks printed inside a left-to-right run (a passage, a quote's paragraphs) face
+    that run's way: English in an Arabic brief takes “ ”, Arabic words take Arabic's."""
+    arabic = i18n.Language("ar")
+    assert arabic.quote(i18n.LocalText("Kits run out.", "en", False)) == "“Kits run out.”"
+    assert arabic.quote("نفدت") == "”نفدت“"
+    assert i18n.Language("es").quote(i18n.LocalText("Kits", "en", False)) == "«Kits»"
+    assert '[lang="en"] { quotes: "“" "”"' in arabic.quotes_css()
+    assert "[lang=" not in i18n.Language("es").quotes_css()
+
+
 def test_local_text_survives_the_trip_to_a_worker_process() -> None:
     text = i18n.LocalText("hola", "es", True)
     copy = pickle.loads(pickle.dumps(text))

@@ -333,13 +333,30 @@ class Language:
 
     def quote(self, text: str, inner: bool = False) -> str:
         """``text`` between this language's quotation marks (outer, or inner ones)."""
-        start, end = self.quotes[2:] if inner else self.quotes[:2]
+        marks = self.quotes
+        if isinstance(text, LocalText) and direction(text.lang) != self.direction:
+            # English quoted in an Arabic brief: the marks are printed inside its
+            # left-to-right run, at its true start and end, so they are its own.
+            marks = QUOTES.get(text.lang) or QUOTES.get(base_language(text.lang)) or marks
+        start, end = marks[2:] if inner else marks[:2]
         return f"{start}{text}{end}"
 
     def quotes_css(self) -> str:
-        """A CSS ``quotes`` rule, so ``open-quote`` in the theme prints the same marks."""
-        marks = " ".join(f'"{m}"' for m in self.quotes)
-        return f":root {{ quotes: {marks}; }}"
+        """A CSS ``quotes`` rule, so ``open-quote`` in the theme prints the same marks.
+
+        In a right-to-left brief, a quote left in the report's left-to-right language is a
+        left-to-right block whose marks sit inside it: it keeps its own language's marks
+        (as printed in that edition), not right-to-left ones that would face the wrong way."""
+        rule = f":root {{ quotes: {self._marks(self.quotes)}; }}"
+        source = base_language(self.source)
+        if self.direction == "rtl" and direction(source) == "ltr":
+            own = QUOTES.get(self.source) or QUOTES.get(source) or DEFAULT_QUOTES
+            rule += f' [lang="{self.source}"] {{ quotes: {self._marks(own)}; }}'
+        return rule
+
+    @staticmethod
+    def _marks(quotes: tuple[str, ...]) -> str:
+        return " ".join(f'"{m}"' for m in quotes)
 
     @property
     def format_locale(self) -> str:
