@@ -36,7 +36,23 @@ from conftest import REPO, Result, copy_shipped, run_cli
 
 Cli = Callable[..., Result]
 SHIPPED_LANGUAGES = ("en", "es", "et", "ky", "nb", "nl", "pt", "ru", "vi")
-SCRIPT_LANGUAGES = ("ar", "fa", "he", "hi", "bn", "th", "my", "km", "zh", "ja", "ko", "am", "ka")
+SCRIPT_LANGUAGES = (
+    "ar",
+    "fa",
+    "ur",
+    "he",
+    "hi",
+    "ne",
+    "bn",
+    "th",
+    "my",
+    "km",
+    "zh",
+    "ja",
+    "ko",
+    "am",
+    "ka",
+)
 TRANSLATED_BRIEFS = {
     "costa-rica-es": "es",
     "uruguay-es": "es",
