@@ -3,7 +3,9 @@ table, each problem on its row; a sender's page only."""
 
 from __future__ import annotations
 
+import codecs
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -164,3 +166,83 @@ def test_in_chromium_a_sender_uploads_and_sees_row_3(url: str, tmp_path: Path) -
             page.screenshot(path=str(tmp_path / "recipients.png"), full_page=True)
         finally:
             browser.close()
+
+
+def form_post(client: Client, path: str, fields: dict[str, str]) -> Answer:
+    """A plain HTML form's POST, as a browser without script sends it."""
+    body = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(client.url + path, data=body, method="POST")
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    request.add_header("Cookie", client.cookie)
+    try:
+        with OPENER.open(request, timeout=60) as response:
+            return Answer(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, dict(error.headers), error.read())
+
+
+def test_a_bad_row_is_fixed_in_the_table_and_the_spreadsheet_kept(
+    url: str, team: Path, tmp_path: Path
+) -> None:
+    sender = Client(url)
+    sender.login("sam", PASSWORD)
+    data = workbook(tmp_path / "mps.xlsx", PEOPLE).read_bytes()
+    assert upload(sender, "mps.xlsx", data).status == 201
+    table = sender.get("/api/recipients/mps.xlsx").json
+    assert table["fixable"] and table["errors"] == 1
+    page = sender.get("/recipients/mps.xlsx").body.decode()
+    assert 'form id="fix-3" class="row-fix" method="post"' in page
+    assert 'name="email" form="fix-3" value="lena.weber@"' in page
+    assert 'form="fix-2"' not in page  # only a row with a problem is a form
+
+    fields = {"email": "lena.weber@example.de", "digest": table["digest"]}
+    assert form_post(sender, "/recipients/mps.xlsx/rows/3", fields).status == 403  # no token
+    stale = {**fields, "csrf_token": sender.token, "digest": "0" * 32}
+    answer = form_post(sender, "/recipients/mps.xlsx/rows/3", stale)
+    assert answer.status == 409 and "changed since this page was opened" in answer.body.decode()
+    answer = form_post(
+        sender, "/recipients/mps.xlsx/rows/3", {**fields, "csrf_token": sender.token}
+    )
+    assert answer.status == 303
+    assert answer.headers["location"] == "/recipients/mps.csv?saved=3&from=mps.xlsx#row-3"
+
+    # The spreadsheet is kept as uploaded; the list is now the CSV the studio wrote.
+    assert (team / "briefs/recipients/mps.xlsx").read_bytes() == data
+    fixed = sender.get("/api/recipients/mps.csv").json
+    assert fixed["errors"] == 0
+    expected = [dict(zip(PEOPLE[0], p, strict=True)) for p in PEOPLE[1:]]
+    expected[2]["email"] = "lena.weber@example.de"
+    assert [r["values"] for r in fixed["rows"]] == expected
+    page = sender.get("/recipients/mps.csv?saved=3&from=mps.xlsx").body.decode()
+    assert "Row 3 saved. The list is now mps.csv" in page and 'class="bad"' not in page
+    again = form_post(sender, "/recipients/mps.xlsx/rows/3", {**fields, "csrf_token": sender.token})
+    assert again.status == 409 and "mps.csv exists already" in again.body.decode()
+
+
+def test_a_csv_row_is_fixed_in_place_and_a_broken_file_is_not(url: str, team: Path) -> None:
+    sender, editor = Client(url), Client(url)
+    sender.login("sam", PASSWORD)
+    editor.login("eve", PASSWORD)
+    text = 'name;title;organisation;address;email\nA (SAMPLE);MP;P;"1 Rd\nTown";a@\n'
+    assert upload(sender, "list.csv", text.encode()).status == 201
+    table = sender.get("/api/recipients/list.csv").json
+    body = {"values": {"email": " a@example.org ", "unknown": "x"}, "digest": table["digest"]}
+    assert editor.write("POST", "/api/recipients/list.csv/rows/1", body).status == 403
+    assert sender.write("POST", "/api/recipients/list.csv/rows/2", body).status == 404
+    answer = sender.write("POST", "/api/recipients/list.csv/rows/1", body)
+    assert answer.status == 200 and answer.json["file"] == "list.csv"
+    saved = (team / "briefs/recipients/list.csv").read_bytes()
+    expected = (
+        'name,title,organisation,address,email\r\nA (SAMPLE),MP,P,"1 Rd\nTown",a@example.org\r\n'
+    )
+    assert saved == codecs.BOM_UTF8 + expected.encode()
+    assert sender.get("/api/recipients/list.csv").json["errors"] == 0
+
+    broken = "name,title,organisation,address,emial\nB,MP,P,Road,b@\n"
+    assert upload(sender, "broken.csv", broken.encode()).status == 201
+    table = sender.get("/api/recipients/broken.csv").json
+    assert not table["fixable"]
+    body = {"values": {"name": "C"}, "digest": table["digest"]}
+    answer = sender.write("POST", "/api/recipients/broken.csv/rows/1", body)
+    assert answer.status == 409 and "unknown column 'emial'" in answer.json["error"]
+    assert (team / "briefs/recipients/broken.csv").read_text() == broken
