@@ -214,3 +214,25 @@ def test_unknown_messages_are_sent_again_only_when_asked(project: Path, server: 
         job = wait_for(running, lambda j: not j["running"])
         assert job["state"] == "done" and job["counts"] == {"sent": 1}
     assert [r.rcpt_tos[0] for r in server.mailbox.received].count("bjorn@example.org") == 2
+
+
+def test_progress_as_json_and_failed_csv_through_the_studio(project: Path, server: Server) -> None:
+    server.mailbox.rcpt_answers = {"dina@example.org": ["550 5.1.1 no such mailbox"]}
+    with studio(project) as running:
+        assert running.get("/api/send/letter/failed.csv").status == 404  # nobody failed yet
+        start = {"recipients": "mps.xlsx", "confirm": 5}
+        assert running.write("POST", "/api/send/letter/start", start).status == 202
+        wait_for(running, lambda j: not j["running"])
+        progress = running.get("/api/send/letter/progress").json
+        assert progress["job"]["state"] == "done" and progress["job"]["handled"] == 5
+        assert progress["log"]["counts"]["failed"] == 1 and progress["failed"] is True
+        failed = running.get("/api/send/letter/failed.csv")
+        assert failed.status == 200 and failed.headers["content-type"].startswith("text/csv")
+        assert failed.headers["content-disposition"] == 'attachment; filename="letter-failed.csv"'
+        assert b"dina@example.org" in failed.body and b"no such mailbox" in failed.body
+        assert b"chen@example.org" not in failed.body
+        page = running.get("/sending/letter").body.decode()
+        assert 'id="failed-csv" href="/api/send/letter/failed.csv">' in page
+        assert "Refresh" not in running.get("/sending/letter").headers
+        assert running.get("/out/mail/letter/failed.csv").status == 404
+        assert running.get("/api/send/..%2Fletter/failed.csv").status == 404
