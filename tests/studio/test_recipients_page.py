@@ -18,7 +18,6 @@ from openpyxl import Workbook
 from running import Answer
 from teamclient import OPENER, Client, team_studio
 
-import chromium
 from briefpress.studio import auth
 
 PASSWORD = "a sender's long password"
@@ -141,31 +140,6 @@ def test_uploads_are_checked_and_kept_from_editors(url: str, team: Path) -> None
     assert upload(no_token, "people.csv", b"name\n").status == 403
     assert not (team / "briefs/recipients/people.csv").exists()
     assert sender.get("/api/recipients/..%2Fbriefpress.yaml").status == 404
-
-
-def test_in_chromium_a_sender_uploads_and_sees_row_3(url: str, tmp_path: Path) -> None:
-    sync_api = chromium.sync_api()
-    people = workbook(tmp_path / "council.xlsx", PEOPLE)
-    with sync_api.sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(20_000)
-            page.goto(url + "/recipients")
-            assert "/login?next=%2Frecipients" in page.url
-            page.get_by_label("Name").fill("sam")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url(url + "/recipients")
-            page.get_by_label("Recipients file").set_input_files(str(people))
-            page.get_by_role("button", name="Upload").click()
-            page.wait_for_url(url + "/recipients/council.xlsx")
-            row = page.locator("#row-3")
-            assert "not an e-mail address" in row.inner_text()
-            assert page.locator("tr.bad").count() == 1
-            page.screenshot(path=str(tmp_path / "recipients.png"), full_page=True)
-        finally:
-            browser.close()
 
 
 def form_post(client: Client, path: str, fields: dict[str, str]) -> Answer:

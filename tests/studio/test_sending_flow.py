@@ -22,8 +22,6 @@ from sampleletter import LETTER
 sys.path.insert(0, str(TESTS / "channels"))
 from mailserver import Server, serving
 
-import chromium
-
 PEOPLE = [
     ["name", "title", "organisation", "address", "email"],
     ["Ama Mensah (SAMPLE)", "MP", "Parliament", "1 High St\nAccra", "ama@example.org"],
@@ -148,42 +146,6 @@ def test_stopping_a_send_is_ctrl_c_and_a_new_send_goes_on(project: Path, server:
         assert sorted(r.rcpt_tos[0] for r in server.mailbox.received) == sorted(
             row[4] for row in PEOPLE[1:]
         )
-
-
-def test_in_chromium_dry_run_send_and_reopen(project: Path, server: Server, tmp_path: Path) -> None:
-    sync_api = chromium.sync_api()
-    server.mailbox.hold_data = {2}  # the third message waits: the tab closes meanwhile
-    with studio(project) as running, sync_api.sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(30_000)
-            page.goto(running.url + "/sending/letter")
-            page.get_by_label("Recipients file").select_option("mps.xlsx")
-            page.get_by_role("button", name="Dry run").click()
-            drafts = page.locator("ul.drafts li")
-            drafts.first.wait_for()
-            assert drafts.count() == 5
-            assert "row 3: Chen Wei (SAMPLE) <chen@example.org>" in drafts.nth(2).inner_text()
-            letter = page.get_by_role("link", name="Chen Wei (SAMPLE)'s letter (PDF)")
-            assert letter.get_attribute("href") == "/api/letters/letter/3.pdf"
-            page.get_by_label("Type the number of messages to send").fill("5")
-            page.get_by_role("button", name="Send").click()
-            page.locator("#job-state").wait_for()
-            assert server.mailbox.holding.wait(60)
-            page.close()  # the tab closes mid-send
-
-            server.mailbox.release.set()
-            wait_for(running, lambda j: not j["running"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(running.url + "/sending/letter")
-            assert page.locator("#job-state").inner_text() == "done"
-            assert "5 of 5 sent" in page.locator("#job").inner_text()
-            assert page.locator("table.send-log tbody tr.state-sent").count() == 5
-            page.screenshot(path=str(tmp_path / "sending.png"), full_page=True)
-        finally:
-            browser.close()
-    assert len(server.mailbox.received) == 5
 
 
 def test_a_recipients_own_letter_is_shown_to_a_sender_by_row(project: Path) -> None:
