@@ -114,7 +114,7 @@ def test_an_uploaded_spreadsheet_is_a_table_with_problems_on_their_rows(
     assert troubled[3][0]["where"] == "briefs/recipients/mps.xlsx#Mailing:4"
     assert table["errors"] == 1 and table["problems"] == []
     page = sender.get("/recipients/mps.xlsx").body.decode()
-    assert '<tr class="bad" id="row-3">' in page and "1 problem to fix" in page
+    assert '<tr class="bad has-fix" id="row-3">' in page and "1 problem to fix" in page
     assert "mps.xlsx" in sender.get("/recipients").body.decode()
 
     # The fixed file replaces it only when asked; then the table is clean.
@@ -165,9 +165,9 @@ def test_a_bad_row_is_fixed_in_the_table_and_the_spreadsheet_kept(
     table = sender.get("/api/recipients/mps.xlsx").json
     assert table["fixable"] and table["errors"] == 1
     page = sender.get("/recipients/mps.xlsx").body.decode()
-    assert 'form id="fix-3" class="row-fix" method="post"' in page
-    assert 'name="email" form="fix-3" value="lena.weber@"' in page
-    assert 'form="fix-2"' not in page  # only a row with a problem is a form
+    assert '<form id="fix-3" class="row-fix" method="post"' in page
+    assert 'id="r3-email" name="email" value="lena.weber@"' in page
+    assert 'id="fix-2"' not in page  # only a row with a problem is a form
 
     fields = {"email": "lena.weber@example.de", "digest": table["digest"]}
     assert form_post(sender, "/recipients/mps.xlsx/rows/3", fields).status == 403  # no token
