@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from openpyxl import Workbook
-from running import Answer
+from running import Answer, studio
 from teamclient import OPENER, Client, team_studio
 
 from briefpress.studio import auth
@@ -220,3 +220,23 @@ def test_a_csv_row_is_fixed_in_place_and_a_broken_file_is_not(url: str, team: Pa
     answer = sender.write("POST", "/api/recipients/broken.csv/rows/1", body)
     assert answer.status == 409 and "unknown column 'emial'" in answer.json["error"]
     assert (team / "briefs/recipients/broken.csv").read_text() == broken
+
+
+def test_alone_a_plain_form_carries_its_token_in_a_field(cities: Path) -> None:
+    """Without a login the form's token is the studio's own; a wrong, missing or buried
+    one (past the first 64 KB of the body) is refused before the row is read."""
+    (cities / "briefs/recipients").mkdir(exist_ok=True)
+    listed = cities / "briefs/recipients/few.csv"
+    listed.write_bytes(b"name,title,organisation,address,email\nA (SAMPLE),MP,P,Road,a@\n")
+    with studio(cities) as running:
+        client = Client(running.url)
+        table = running.get("/api/recipients/few.csv").json
+        fields = {"email": "a@example.org", "digest": table["digest"]}
+        path = "/recipients/few.csv/rows/1"
+        assert form_post(client, path, {**fields, "csrf_token": "wrong"}).status == 403
+        buried = {**fields, "padding": "x" * 70_000, "csrf_token": running.token}
+        assert form_post(client, path, buried).status == 403
+        assert listed.read_bytes().endswith(b"a@\n")
+        answer = form_post(client, path, {**fields, "csrf_token": running.token})
+        assert answer.status == 303, answer.body
+    assert listed.read_bytes().endswith(b"a@example.org\r\n")
