@@ -168,7 +168,8 @@ def test_unknown_messages_are_sent_again_only_when_asked(project: Path, server: 
         assert job["counts"].get("unknown") == 1, job
         plan = running.write("POST", "/api/send/letter/dry-run", {"recipients": "mps.xlsx"}).json
         assert plan["count"] == 0 and [u["row"] for u in plan["unknown"]] == [2]
-        assert "whose fate is unknown" in running.get("/sending/letter").body.decode()
+        page = running.get("/sending/letter").body.decode()
+        assert 'id="resend-unknown">' in page and "the 1 message whose fate is unknown" in page
         again = {"recipients": "mps.xlsx", "resend_unknown": True}
         plan = running.write("POST", "/api/send/letter/dry-run", again).json
         assert plan["count"] == 1 and plan["to_send"][0]["row"] == 2

@@ -55,6 +55,13 @@ function showLog(log) {
     return tr;
   });
   byId("log-rows").replaceChildren(...rows);
+  const unknown = log.counts.unknown || 0;
+  const resend = byId("resend-unknown");
+  if (resend) {
+    resend.hidden = unknown === 0;
+    byId("resend-unknown-text").textContent =
+      `Send again the ${unknown} message${unknown === 1 ? "" : "s"} whose fate is unknown`;
+  }
 }
 
 export function render(progress) {
