@@ -201,4 +201,7 @@ def test_who_may_do_what(url: str, project: Path) -> None:
     assert no_token.write("POST", "/recipients/people.csv/rows/1", {}).status == 403
 
     for client in (anonymous, sender, editor):
-        assert client.get("/out/mail/letter/plan.csv").status == 404
+        for path in ("/out/mail/letter/plan.csv", "/out/mail/letter/", "/out/letters/x.pdf"):
+            answer = client.get(path)
+            assert answer.status == 404, (path, answer.status)
+            assert b"a@example.org" not in answer.body
