@@ -63,6 +63,20 @@ def listing(root: Path) -> list[str]:
     )
 
 
+def newest(root: Path, files: list[str]) -> str | None:
+    """The list changed last (a row just fixed, a file just uploaded): the one a dry run
+    is most likely meant for."""
+    folder = root / FOLDER
+
+    def changed(name: str) -> float:
+        try:
+            return (folder / name).stat().st_mtime
+        except OSError:
+            return 0.0
+
+    return max(files, key=changed, default=None)
+
+
 def save(root: Path, name: str, data: bytes, replace: bool) -> str:
     """Write an uploaded recipients file whole; an existing one only when asked."""
     name = check_name(name)

@@ -29,7 +29,7 @@ from briefpress.studio import mailsettings, records
 from briefpress.studio.bodies import small_json
 from briefpress.studio.mailing import Busy, Job, Mailings
 from briefpress.studio.pages import Pages
-from briefpress.studio.recipientlists import Refusal, listing
+from briefpress.studio.recipientlists import Refusal, listing, newest
 from briefpress.studio.store import ProjectFiles, Refused, check_id
 from briefpress.studio.team import current_user
 
@@ -180,6 +180,7 @@ class Sending:
             states=STATES,
             job=job.json() if job else None,
             files=files,
+            chosen=await asyncio.to_thread(newest, self.root, files),
             failed=failed,
             log_fields=LOG_FIELDS,
             **({"error": error} if error else {}),
