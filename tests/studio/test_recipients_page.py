@@ -174,6 +174,12 @@ def test_a_bad_row_is_fixed_in_the_table_and_the_spreadsheet_kept(
     stale = {**fields, "csrf_token": sender.token, "digest": "0" * 32}
     answer = form_post(sender, "/recipients/mps.xlsx/rows/3", stale)
     assert answer.status == 409 and "changed since this page was opened" in answer.body.decode()
+    still = {**fields, "email": "lena.weber@example", "csrf_token": sender.token}
+    answer = form_post(sender, "/recipients/mps.xlsx/rows/3", still)
+    assert answer.status == 303
+    page = sender.get(answer.headers["location"]).body.decode()
+    assert "Row 3 saved, but it still has a problem" in page and 'id="fix-3"' in page
+    (team / "briefs/recipients/mps.csv").unlink()  # as if that fix had not been made
     answer = form_post(
         sender, "/recipients/mps.xlsx/rows/3", {**fields, "csrf_token": sender.token}
     )

@@ -149,6 +149,24 @@ def described(problem: Problem) -> dict[str, Any]:
     }
 
 
+def saved_notice(shown: dict[str, Any], saved: int | None, source: str) -> str:
+    """What the page says after row ``saved`` was written: whether it is clean now, and
+    which file is the list from now on when a spreadsheet's fix made a CSV of it."""
+    if saved is None:
+        return ""
+    row = next((r for r in shown["rows"] if r["row"] == saved), None)
+    notice = f"Row {saved} saved."
+    if row is not None and row["problems"]:
+        notice = f"Row {saved} saved, but it still has a problem: see it below."
+    name = shown["file"]
+    if NAME.fullmatch(source) and source != name:
+        notice += (
+            f" The list is now {name}, kept next to {source}, which stays as you uploaded"
+            f" it: choose {name} to make letters and send."
+        )
+    return notice
+
+
 class Recipients:
     """The Recipients pages and their JSON API."""
 
@@ -181,19 +199,22 @@ class Recipients:
 
     async def page(self, request: Request) -> Response:
         name, saved = request.path_params["name"], request.query_params.get("saved", "")
-        notice = f"Row {saved} saved." if saved.isdigit() else ""
-        source = request.query_params.get("from", "")
-        if notice and NAME.fullmatch(source) and source != name:
-            notice += (
-                f" The list is now {name}, kept next to {source}, which stays as you uploaded"
-                f" it: choose {name} to make letters and send."
-            )
-        return await self.shown(name, notice=notice)
+        return await self.shown(
+            name,
+            saved=int(saved) if saved.isdigit() else None,
+            source=request.query_params.get("from", ""),
+        )
 
     async def shown(
-        self, name: str, status: int = 200, error: str = "", notice: str = ""
+        self,
+        name: str,
+        status: int = 200,
+        error: str = "",
+        saved: int | None = None,
+        source: str = "",
     ) -> Response:
-        """The table of ``name``, with what happened to the last fix (rowfix.py)."""
+        """The table of ``name``, with what happened to the last fix (rowfix.py): the row
+        ``saved`` from the list ``source``, or the ``error`` that kept it from being saved."""
         project, _ = await asyncio.to_thread(records.load, self.root)
         try:
             shown = await asyncio.to_thread(table, self.root, name)
@@ -208,7 +229,7 @@ class Recipients:
             table=shown,
             limit=MAX_FILE // 2**20,
             error=error,
-            notice=notice,
+            notice=saved_notice(shown, saved, source) if shown else "",
         )
 
     async def files_json(self, request: Request) -> Response:

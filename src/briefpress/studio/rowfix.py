@@ -148,7 +148,7 @@ class RowFixes:
         with the reason the row was not saved."""
         name, row = request.path_params["name"], request.path_params["row"]
         if int(request.headers.get("content-length") or 0) > MAX_FORM:
-            return await self.recipients.shown(name, 413, "the row's values are too long")
+            return await self.recipients.shown(name, 413, f"Row {row} not saved: too long")
         async with request.form(max_files=0, max_fields=len(COLUMNS) + 4) as sent:
             values = {k: v for k, v in sent.items() if isinstance(v, str)}
         try:
