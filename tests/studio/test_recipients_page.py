@@ -19,6 +19,7 @@ from running import Answer, studio
 from teamclient import OPENER, Client, team_studio
 
 from briefpress.studio import auth
+from briefpress.studio.audit import AuditLog
 
 PASSWORD = "a sender's long password"
 PEOPLE = [
@@ -185,6 +186,8 @@ def test_a_bad_row_is_fixed_in_the_table_and_the_spreadsheet_kept(
     )
     assert answer.status == 303
     assert answer.headers["location"] == "/recipients/mps.csv?saved=3&from=mps.xlsx#row-3"
+    fixes = [e for e in AuditLog(team).entries() if e.get("path") == "/recipients/mps.xlsx/rows/3"]
+    assert [(e["user"], e["status"]) for e in fixes][-1] == ("sam", 303)  # who fixed it
 
     # The spreadsheet is kept as uploaded; the list is now the CSV the studio wrote.
     assert (team / "briefs/recipients/mps.xlsx").read_bytes() == data

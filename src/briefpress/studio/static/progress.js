@@ -24,6 +24,7 @@ function showJob(job) {
   const sent = job.counts.sent || 0;
   byId("job-summary").textContent = job.total ? `: ${sent} of ${job.total} sent` : "";
   byId("job-user").textContent = job.user ? ` · started by ${job.user}` : "";
+  byId("progress-line").hidden = !job.total; // still preparing: no count yet
   const bar = byId("send-progress");
   bar.max = job.total || 1;
   bar.value = job.handled;
