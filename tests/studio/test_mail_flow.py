@@ -27,6 +27,7 @@ from mailserver import Server, serving
 
 PASSWORD = "a long pass phrase for sam"
 EDITOR_PASSWORD = "another long phrase, eve's"
+WAIT = 30_000  # ms: what the page waits on comes from the send, on a busy machine
 PEOPLE = [
     ["name", "title", "organisation", "address", "email", "language"],
     ["Aigerim Sadykova (SAMPLE)", "Deputy", "Mazhilis", "1 Avenue\nAstana", "as@example.kz", "en"],
@@ -103,21 +104,21 @@ def test_an_officer_fixes_a_list_dry_runs_and_sends_in_chromium(
             page.get_by_role("button", name="Send", exact=True).click()
             assert server.mailbox.holding.wait(60)
             # Followed live, without a reload: two sent, the third being handed over.
-            expect(page.locator("#send-progress-text")).to_have_text("2 of 5")
-            expect(page.locator("#log-rows tr.state-sending")).to_have_count(1)
+            expect(page.locator("#send-progress-text")).to_have_text("2 of 5", timeout=WAIT)
+            expect(page.locator("#log-rows tr.state-sending")).to_have_count(1, timeout=WAIT)
             assert page.evaluate("window.notReloaded") is True
             page.close()  # the tab closes mid-send
 
             page = context.new_page()
             page.goto(url + "/sending/letter")
-            expect(page.locator("#job-state")).to_have_text("sending")
+            expect(page.locator("#job-state")).to_have_text("sending", timeout=WAIT)
             assert "started by sam" in page.locator("#job").inner_text()
-            expect(page.locator("#send-progress-text")).to_have_text("2 of 5")
-            expect(page.locator("#log-rows tr.state-sent")).to_have_count(2)
+            expect(page.locator("#send-progress-text")).to_have_text("2 of 5", timeout=WAIT)
+            expect(page.locator("#log-rows tr.state-sent")).to_have_count(2, timeout=WAIT)
             page.evaluate("window.notReloaded = true")
             server.mailbox.release.set()
-            expect(page.locator("#job-state")).to_have_text("done")
-            expect(page.locator("#log-rows tr.state-sent")).to_have_count(5)
+            expect(page.locator("#job-state")).to_have_text("done", timeout=WAIT)
+            expect(page.locator("#log-rows tr.state-sent")).to_have_count(5, timeout=WAIT)
             assert "5 of 5 sent" in page.locator("#job").inner_text()
             assert page.evaluate("window.notReloaded") is True
             assert page.get_by_role("button", name="Dry run").is_visible()
