@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import shutil
 from collections.abc import Callable
@@ -62,6 +63,36 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns("out"))
     (target / "out").mkdir(exist_ok=True)
     return target
+
+
+@pytest.fixture(scope="session")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dt.date]:
+    """The fixture project as ``briefpress build`` leaves it, built once per session (for
+    :func:`built_project`), with the date its briefs print."""
+    from briefpress.render.html import build_date
+
+    root = tmp_path_factory.mktemp("built") / "project"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("out"))
+    result = run_cli(["-C", str(root), "build"])
+    assert result.code == 0, result.output
+    return root, build_date()
+
+
+@pytest.fixture
+def built_project(project: Path, built_once: tuple[Path, dt.date]) -> Path:
+    """The test's fixture project copy after a ``briefpress build``, for tests whose
+    subject comes after that first build: its out/ is a copy of one build made per session
+    (the build cache trusts it, being the very bytes it recorded), built again here only if
+    the printed date has changed since."""
+    from briefpress.render.html import build_date
+
+    source, day = built_once
+    shutil.rmtree(project / "out")
+    shutil.copytree(source / "out", project / "out")
+    if build_date() != day:
+        result = run_cli(["-C", str(project), "build"])
+        assert result.code == 0, result.output
+    return project
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from PIL import Image
 
 from briefpress.build.thumbs import THUMB_WIDTH
@@ -46,8 +47,8 @@ def test_a_full_build_writes_a_gallery_that_works_from_disk(project: Path, cli: 
         assert (project / "out" / target).is_file(), target
 
 
-def test_thumbnails_are_the_first_pages(project: Path, cli: Cli) -> None:
-    cli("build")
+@pytest.mark.usefixtures("built_project")  # the project as a first build left it
+def test_thumbnails_are_the_first_pages(project: Path) -> None:
     for brief_id in ("arcadia", "fines"):
         with Image.open(project / f"out/thumbs/{brief_id}.png") as image:
             assert image.format == "PNG" and image.width == THUMB_WIDTH
@@ -56,8 +57,8 @@ def test_thumbnails_are_the_first_pages(project: Path, cli: Cli) -> None:
             assert isinstance(darkest, int) and darkest < 100  # not blank: there is ink
 
 
+@pytest.mark.usefixtures("built_project")  # the project as a first build left it
 def test_thumbnails_are_only_rendered_again_when_the_pdf_changed(project: Path, cli: Cli) -> None:
-    cli("build")
     thumbs = project / "out/thumbs"
     before = {p.name: p.stat().st_mtime_ns for p in thumbs.glob("*.png")}
     cli("build")
