@@ -140,12 +140,13 @@ def copy_shipped(root: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The shipped project copied aside and built once per session, every edition: the
-    brief tests, the edition tests, the conformance tests and the web tests read it."""
+    """The shipped project copied aside and built once per session, every edition, with
+    each PDF's HTML beside it: the brief tests, the edition tests, the conformance tests,
+    the web tests and the translated-brief tests (tests/render/test_i18n.py) read it."""
     from briefpress.build.builder import build
 
     root = copy_shipped(tmp_path_factory.mktemp("shipped"))
-    results = build(root, editions=("all",), jobs=2)
+    results = build(root, editions=("all",), write_html=True, jobs=2)
     return {
         "root": root,
         "results": {r.brief.id: r for r in results if r.edition == "screen"},

@@ -428,9 +428,15 @@ def nfc(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The translated briefs of the shipped project, built once for the tests below."""
-    root = copy_shipped(tmp_path_factory.mktemp("translated"))
+def translated(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The translated briefs of the shipped project, built with their HTML for the tests
+    below: the session's build of the whole project (conftest.shipped) when other tests
+    of this run need it anyway, which spares building these briefs twice; else only
+    these briefs, so that running this file alone stays quick."""
+    if any("shipped" in item.fixturenames for item in request.session.items):
+        shipped: dict[str, Any] = request.getfixturevalue("shipped")
+        return {"root": shipped["root"], "results": shipped["results"]}
+    root = copy_shipped(request.getfixturevalue("tmp_path_factory").mktemp("translated"))
     results = build(root, list(TRANSLATED_BRIEFS), write_html=True, jobs=2)
     return {"root": root, "results": {r.brief.id: r for r in results}}
 
@@ -472,8 +478,8 @@ def our_text(html: str, data: Any) -> str:
 
 
 @pytest.mark.parametrize("brief_id", sorted(TRANSLATED_BRIEFS))
-def test_translated_brief_builds_in_its_language(shipped: dict[str, Any], brief_id: str) -> None:
-    result = shipped["results"][brief_id]
+def test_translated_brief_builds_in_its_language(translated: dict[str, Any], brief_id: str) -> None:
+    result = translated["results"][brief_id]
     assert not result.failed(strict=True), [str(p) for p in result.problems]
     language = TRANSLATED_BRIEFS[brief_id]
     with pikepdf.open(result.output) as pdf:
@@ -501,9 +507,9 @@ def test_translated_brief_builds_in_its_language(shipped: dict[str, Any], brief_
 
 @pytest.mark.parametrize("brief_id", sorted(TRANSLATED_BRIEFS))
 def test_translated_brief_has_no_english_interface_text(
-    shipped: dict[str, Any], brief_id: str
+    translated: dict[str, Any], brief_id: str
 ) -> None:
-    root = shipped["root"]
+    root = translated["root"]
     html = (root / "out" / f"{brief_id}.html").read_text(encoding="utf-8")
     project = load_project(root, [brief_id])
     text = our_text(html, project.reports["inpud-2021-decriminalisation"])
@@ -529,9 +535,9 @@ FULLY_TRANSLATED = (
 
 @pytest.mark.parametrize("brief_id", FULLY_TRANSLATED)
 def test_study_country_briefs_print_the_report_in_their_language(
-    shipped: dict[str, Any], brief_id: str
+    translated: dict[str, Any], brief_id: str
 ) -> None:
-    html = (shipped["root"] / "out" / f"{brief_id}.html").read_text(encoding="utf-8")
+    html = (translated["root"] / "out" / f"{brief_id}.html").read_text(encoding="utf-8")
     assert 'lang="en"' not in html
     label = i18n.translations(TRANSLATED_BRIEFS[brief_id]).gettext(i18n.TRANSLATED_LABEL)
     quotes = html.split('<figure class="quote')[1:]
