@@ -31,7 +31,7 @@ from briefpress.pdf.preflight import check_screen
 from briefpress.pdf.tagging import PART_KEY
 from briefpress.pdf.weasy import PdfRenderer
 from briefpress.render.html import build_date, render_brief
-from conftest import Result
+from conftest import FIXTURE, Result, run_cli
 from pdftree import outline, structure_faults
 from sampleletter import LETTER, SAMPLE
 
@@ -39,15 +39,39 @@ Cli = Callable[..., Result]
 HEADER = "name,title,organisation,address,salutation,language,note\n"
 
 
-@pytest.fixture
-def letter_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The fixture project with a letter that accompanies the Arcadia brief, the shipped
-    sample recipients, and a fixed date (1 January 2021)."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1609459200")
+DATE = "1609459200"  # SOURCE_DATE_EPOCH: 1 January 2021
+
+
+def add_letter(project: Path) -> Path:
+    """``project`` with a letter that accompanies the Arcadia brief and the shipped
+    sample recipients."""
     (project / "briefs/letter.yaml").write_text(LETTER, encoding="utf-8")
     (project / "briefs/recipients").mkdir()
     shutil.copy(SAMPLE, project / "briefs/recipients/sample.csv")
     return project
+
+
+@pytest.fixture
+def letter_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture project with a letter that accompanies the Arcadia brief, the shipped
+    sample recipients, and a fixed date (1 January 2021)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DATE)
+    return add_letter(project)
+
+
+@pytest.fixture(scope="module")
+def sample_mailing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
+    """``briefpress letters letter`` to the sample recipients, run once on a project like
+    ``letter_project`` for the tests that read what it says and writes (none changes it):
+    the result and the mailing's folder."""
+    root = tmp_path_factory.mktemp("mailing") / "project"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("out"))
+    (root / "out").mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", DATE)
+        args = ["letters", "letter", "--recipients", "briefs/recipients/sample.csv"]
+        result = run_cli(["-C", str(add_letter(root)), *args])
+    return result, root / "out/letters/letter"
 
 
 def text_of(pdf: Path | PdfReader, pages: slice = slice(None)) -> str:
@@ -112,12 +136,11 @@ def test_the_brief_is_not_rendered_again_when_it_is_up_to_date(letter_project: P
 
 
 def test_cli_writes_combined_file_with_each_letter_on_an_odd_page(
-    letter_project: Path, cli: Cli
+    sample_mailing: tuple[Result, Path],
 ) -> None:
-    result = cli("letters", "letter", "--recipients", "briefs/recipients/sample.csv")
+    result, folder = sample_mailing
     assert result.code == 0, result.output
     assert "wrote 4 letters to out/letters/letter/" in result.out
-    folder = letter_project / "out/letters/letter"
     assert sorted(p.name for p in folder.iterdir()) == [
         ".briefpress-owned",  # the mark that lets the next mailing replace this folder
         "001-alex-sample-sample.pdf",
@@ -139,9 +162,9 @@ def test_cli_writes_combined_file_with_each_letter_on_an_odd_page(
     assert start == len(combined.pages)
 
 
-def test_manifest_lists_what_was_made_for_whom(letter_project: Path, cli: Cli) -> None:
-    assert cli("letters", "letter", "--recipients", "briefs/recipients/sample.csv").code == 0
-    folder = letter_project / "out/letters/letter"
+def test_manifest_lists_what_was_made_for_whom(sample_mailing: tuple[Result, Path]) -> None:
+    result, folder = sample_mailing
+    assert result.code == 0, result.output
     rows = manifest(folder)
     assert list(rows[0]) == ["row", "name", "organisation", "language", "file", "pages"]
     assert [(r["row"], r["language"], r["organisation"]) for r in rows] == [
@@ -155,10 +178,10 @@ def test_manifest_lists_what_was_made_for_whom(letter_project: Path, cli: Cli) -
 
 
 def test_names_in_every_script_print_with_salutation_date_and_note(
-    letter_project: Path, cli: Cli
+    sample_mailing: tuple[Result, Path],
 ) -> None:
-    assert cli("letters", "letter", "--recipients", "briefs/recipients/sample.csv").code == 0
-    folder = letter_project / "out/letters/letter"
+    result, folder = sample_mailing
+    assert result.code == 0, result.output
     english = text_of(folder / "001-alex-sample-sample.pdf", slice(0, 1))
     assert "Dear Alex Sample," in english  # the row's own salutation
     assert "Thank you for meeting us in March (SAMPLE note)." in english
@@ -175,9 +198,9 @@ def test_names_in_every_script_print_with_salutation_date_and_note(
     assert "1 de enero de 2021" in spanish
 
 
-def test_only_noto_fonts_are_embedded(letter_project: Path, cli: Cli) -> None:
-    assert cli("letters", "letter", "--recipients", "briefs/recipients/sample.csv").code == 0
-    folder = letter_project / "out/letters/letter"
+def test_only_noto_fonts_are_embedded(sample_mailing: tuple[Result, Path]) -> None:
+    result, folder = sample_mailing
+    assert result.code == 0, result.output
     fonts: set[str] = set()
     for path in folder.glob("*.pdf"):
         with pikepdf.open(path) as doc:
