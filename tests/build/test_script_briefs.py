@@ -18,7 +18,10 @@ import pytest
 
 from briefpress.build.builder import build
 from briefpress.core.scripts import direction
+from briefpress.data.load import load_project
+from briefpress.editions import medium
 from briefpress.pdf.preflight import check_screen
+from briefpress.render.html import render_brief
 from conftest import CITIES, REPO
 
 SCRIPTS = REPO / "tests/fixtures/scripts/briefs"
@@ -226,3 +229,14 @@ def test_a_latin_name_and_a_year_keep_their_reading_order_in_arabic(
     # An English recommendation's label is Arabic, right to left, inside its English line.
     country = quick["country-ar"].output.with_suffix(".html").read_text(encoding="utf-8")
     assert '<span class="edition-note" lang="ar" dir="rtl">(كما ورد' in country
+
+
+def test_persian_writes_years_and_list_numbers_in_its_digits(tmp_path: Path) -> None:
+    """Dates were already in Persian digits; the report's year in the source line and the
+    letter's recommendation numbers now are too (rendered only: no PDF needed)."""
+    root = tmp_path / "project"
+    scripts_project(root, ("fa",))
+    project = load_project(root, ["letter-fa"])
+    html = render_brief(project.briefs["letter-fa"], project, medium("screen")).html
+    assert '<span class="n">۱.</span>' in html and "۲۰۲۴" in html
+    assert "2024" not in html.split("<body", 1)[1]
