@@ -30,6 +30,7 @@ from briefpress.studio.letterfiles import LetterFiles
 from briefpress.studio.mailsettings import MailSettingsRoutes
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
+from briefpress.studio.quotepage import QuotePages
 from briefpress.studio.recipientlists import Recipients
 from briefpress.studio.security import CsrfGuard, Session
 from briefpress.studio.sending import Sending
@@ -69,6 +70,7 @@ def create_app(
         *Recipients(files.root, pages).routes(),
         *LetterFiles(files.root).routes(),
         *MailSettingsRoutes(files).routes(),
+        *QuotePages(files, pages).routes(),
         *api.routes(),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

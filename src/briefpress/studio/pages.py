@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from briefpress.core.errors import Problem
+from briefpress.core.errors import Location, Problem
 from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import PAPERS
@@ -77,12 +77,18 @@ def plain(problem: Problem) -> str:
     return f"{message}. {said(problem.hint)}." if problem.hint else f"{message}."
 
 
+def said(problem: dict[str, Any]) -> str:
+    """A refusal's problem (as the API gives it) in the same words as :func:`plain`."""
+    message, hint = str(problem.get("message") or ""), problem.get("hint")
+    return plain(Problem(Location(""), message, str(hint) if hint else None))
+
+
 class Pages:
     def __init__(self, files: ProjectFiles, session: Session) -> None:
         self.files = files
         self.session = session
         self.env = environment()
-        self.env.globals.update(labels=LABELS, kind_names=KIND_NAMES, plain=plain)
+        self.env.globals.update(labels=LABELS, kind_names=KIND_NAMES, plain=plain, said=said)
 
     def routes(self) -> list[Route]:
         return [

@@ -524,3 +524,39 @@ setupUndo();
 setupBuild();
 setupImport();
 setupReview();
+
+// --- a quote's page: cut at the words selected in the report's text ----------------
+
+function setupSelectionCut() {
+  const box = document.getElementById("source-context");
+  const button = document.getElementById("cut-selection");
+  if (!box || !button) return;
+  const offset = (node, at) => {
+    const part = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+    if (!part || !box.contains(part) || part.dataset.from === undefined) return null;
+    return Number(part.dataset.from) + at;
+  };
+  let chosen = null;
+  document.addEventListener("selectionchange", () => {
+    const selection = document.getSelection();
+    chosen = null;
+    if (selection && selection.rangeCount && !selection.isCollapsed) {
+      const range = selection.getRangeAt(0);
+      const start = offset(range.startContainer, range.startOffset);
+      const end = offset(range.endContainer, range.endOffset);
+      if (start !== null && end !== null && end > start) chosen = { start, end };
+    }
+    button.hidden = !chosen;
+  });
+  button.addEventListener("click", () => {
+    if (!chosen) return;
+    const url = new URL(window.location.href);
+    url.searchParams.set("start", String(chosen.start));
+    url.searchParams.set("end", String(chosen.end));
+    url.searchParams.delete("move");
+    url.searchParams.delete("done");
+    window.location.assign(url.toString());
+  });
+}
+
+setupSelectionCut();
