@@ -88,3 +88,37 @@ def test_a_quote_is_re_cut_with_the_keyboard_and_reported(
     assert errors == []
     assert scans == {"quote": []}
     browser.close()
+
+
+def test_edits_are_saved_with_javascript_switched_off(
+    kept: Path, running: Studio, chromium: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    browser = context(chromium, javascript=False)
+    page = browser.new_page()
+    page.goto(running.url + "/reports/naloxone-2024/quotes?section=3")
+    expect(page.get_by_label("Select all shown")).to_be_hidden()  # it needs the script
+    # One quote's theme, saved by its own button: the page comes back saying so.
+    page.locator("#r-k3").get_by_label("Pharmacies").check()
+    page.get_by_role("button", name="Save quote k3").click()
+    expect(page.locator("#status")).to_have_text("Saved k3.")
+    expect(page).to_have_url(
+        running.url + "/reports/naloxone-2024/quotes?section=3&done=saved&id=k3"
+    )
+    expect(page.locator("#r-k3").get_by_label("Pharmacies")).to_be_checked()
+    text = (kept / QUOTES).read_text(encoding="utf-8")
+    assert 'section: "3", themes: [pharmacy]}' in text
+    # Two at once with the bulk form; then a refusal shown next to the form.
+    page.get_by_label("Select quote k3").check()
+    page.get_by_label("Select quote p2").check()
+    page.get_by_label("Theme for the selected").select_option("outreach")
+    page.get_by_role("button", name="Add theme").click()
+    expect(page.locator("#status")).to_have_text("Changed 2 quotes at once.")
+    assert (kept / QUOTES).read_text(encoding="utf-8").count("[pharmacy, outreach]") == 2
+    page.get_by_label("Select quote k3").check()
+    page.get_by_label("Place for the selected").select_option("norhaven")
+    page.get_by_role("button", name="Set place and organisation").click()
+    expect(page.locator("#bulk-problem")).to_contain_text("not 'norhaven'")
+    assert (kept / QUOTES).read_text(encoding="utf-8").count("[pharmacy, outreach]") == 2
+    browser.close()

@@ -27,7 +27,7 @@ from briefpress.core.errors import BriefpressError
 from briefpress.data import kinds
 from briefpress.data.model import PAPERS
 from briefpress.live.serve import pdf_stamp, picture_sizes
-from briefpress.studio import compose, records, review, upload, yamledit
+from briefpress.studio import bulk, compose, records, review, upload, yamledit
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import Session
 from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
@@ -193,19 +193,9 @@ class Api:
         body = await body_json(request)
         based_on = if_match(request, body)
         ids = [str(i) for i in body.get("ids") or []]
-        add = [str(t) for t in body.get("add_themes") or []]
-        remove = [str(t) for t in body.get("remove_themes") or []]
-        place = str(body["place"]) if body.get("place") else None
+        change = bulk.BulkChange.from_json(body)
         etag = await asyncio.to_thread(
-            records.edit_many,
-            self.files,
-            p["report"],
-            p["collection"],
-            ids,
-            add,
-            remove,
-            based_on,
-            place,
+            bulk.tag, self.files, p["report"], p["collection"], ids, change, based_on
         )
         return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
 

@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from briefpress.core.errors import BriefpressError
 from briefpress.live.serve import LOCAL_HOSTS, PreviewServer, listen
 from briefpress.studio.api import Api
+from briefpress.studio.dataforms import DataForms
 from briefpress.studio.letterfiles import LetterFiles
 from briefpress.studio.mailsettings import MailSettingsRoutes
 from briefpress.studio.pages import Pages
@@ -71,6 +72,7 @@ def create_app(
         *LetterFiles(files.root).routes(),
         *MailSettingsRoutes(files).routes(),
         *QuotePages(files, pages).routes(),
+        *DataForms(files, pages).routes(),
         *api.routes(),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

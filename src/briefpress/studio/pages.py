@@ -12,6 +12,7 @@ import asyncio
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -83,6 +84,24 @@ def said(problem: dict[str, Any]) -> str:
     return plain(Problem(Location(""), message, str(hint) if hint else None))
 
 
+DONE = {
+    "saved": "Saved {id}.",
+    "dropped": "Dropped {id}.",
+    "tagged": "Changed {id} at once.",
+    "settled": "Saved.",
+    "written": "Saved {id}.",
+}
+
+
+def done_notice(request: Request) -> str | None:
+    """What a form posted without JavaScript did, said on the page it came back to."""
+    text = DONE.get(request.query_params.get("done", ""))
+    if text is None:
+        return None
+    what = request.query_params.get("id", "")
+    return text.format(id=what if re.fullmatch(r"[\w. -]{1,80}", what) else "it")
+
+
 class Pages:
     def __init__(self, files: ProjectFiles, session: Session) -> None:
         self.files = files
@@ -142,7 +161,14 @@ class Pages:
             "home.html.j2", project, briefs=briefs, shared=shared, broken=broken, title="Studio"
         )
 
-    async def collection(self, request: Request) -> Response:
+    async def collection(
+        self,
+        request: Request,
+        page_problems: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Response:
+        """A collection's list, with the problems of a form refused on it next to their
+        record (``page_problems``: by record id, ``bulk`` or ``page``)."""
         report, collection = request.path_params["report"], request.path_params["collection"]
         project, problems = await asyncio.to_thread(records.load, self.files.root)
         try:
@@ -158,9 +184,11 @@ class Pages:
             return self.render("missing.html.j2", project, 404, what=str(exc), title="Not found")
         data = project.reports[report]
         own = [p for p in problems if p.location.file == relative]
+        query = "&".join(f"{k}={quote(v)}" for k, v in filters.items())
         return self.render(
             "collection.html.j2",
             project,
+            status,
             title=f"{LABELS[collection]} · {data.report.title}",
             report=report,
             data=data,
@@ -172,6 +200,9 @@ class Pages:
             etag=self.files.version(relative),
             problems=own,
             editable=records.EDITABLE[collection],
+            page_problems=page_problems or {},
+            back=f"/reports/{report}/{collection}" + (f"?{query}" if query else ""),
+            notice=done_notice(request),
         )
 
     async def import_page(self, request: Request) -> Response:
@@ -179,7 +210,14 @@ class Pages:
         limit = upload.MAX_UPLOAD // 2**20
         return self.render("import.html.j2", project, title="Import a report", limit=limit)
 
-    async def review(self, request: Request) -> Response:
+    async def review(
+        self,
+        request: Request,
+        page_problems: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Response:
+        """The review's to-do list (``page_problems``: a refused form's, by ``file:line``
+        of its field, or ``page``)."""
         report = request.path_params["report"]
         project, _ = await asyncio.to_thread(records.load, self.files.root)
         try:
@@ -194,6 +232,9 @@ class Pages:
         return self.render(
             "review.html.j2",
             project,
+            status,
+            page_problems=page_problems or {},
+            notice=done_notice(request),
             title=f"Review of {report}",
             report=report,
             items=items,

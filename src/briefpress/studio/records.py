@@ -302,47 +302,6 @@ def _field_at(text: str, problem: Problem, names: Mapping[str, str]) -> str | No
     return next((api for key, api in names.items() if f"{key}:" in line), None)
 
 
-def edit_many(
-    files: ProjectFiles,
-    report: str,
-    collection: str,
-    ids: list[str],
-    add_themes: list[str],
-    remove_themes: list[str],
-    based_on: str | None,
-    place: str | None = None,
-) -> str:
-    """Tag several records at once (themes added and removed; for quotes, a place: towns
-    folded into their country), one write, one undo."""
-    check_id(report, "report id")
-    if collection not in ("quotes", "findings", "recommendations"):
-        raise Refused(f"{collection} have no themes to tag")
-    if place is not None and collection != "quotes":
-        raise Invalid([{"field": "place", "message": f"{collection} are not given one place"}])
-    relative, key = record_file(files.root, report, collection)
-    files.check(relative, based_on)
-    text = files.read(relative).decode("utf-8")
-    doc = yamledit.load(text)
-    before = yamledit.dump(doc)
-    for record_id in ids:
-        try:
-            record = yamledit.find_record(doc, key, str(record_id))
-        except yamledit.EditError as exc:
-            raise Refused(str(exc)) from None
-        if add_themes or remove_themes:
-            themes = [str(t) for t in record.get("themes") or []]
-            themes = [t for t in themes if t not in remove_themes]
-            themes += [t for t in add_themes if t not in themes]
-            yamledit.set_value(record, "themes", themes)
-        if place is not None:
-            yamledit.set_value(record, "place" if "place" in record else "country", place)
-    new = yamledit.carry_over(text, before, yamledit.dump(doc))
-    field = "place" if place is not None else "themes"
-    problems = propose(files, relative, new, lambda p: field)
-    what = f"{field} of {len(ids)} {collection}"
-    return written(files, relative, new, based_on, what, problems)
-
-
 FACT_FIELDS = ("label", "value")  # a fact's evidence is the report's own words
 
 

@@ -1,6 +1,8 @@
 // The studio's progressive enhancement: saves through the JSON API (docs/studio.md),
 // shows each problem next to its field, refreshes the preview. No build step.
 
+// Forms work without this module (plain posts); with it, they save in place.
+document.documentElement.classList.add("js");
 const token = document.querySelector('meta[name="csrf-token"]').content;
 const statusBox = () => document.getElementById("status");
 const alertBox = () => document.getElementById("alert");
@@ -114,6 +116,7 @@ function setupRecords() {
   list.addEventListener("click", async (event) => {
     const button = event.target.closest(".drop-record");
     if (!button) return;
+    event.preventDefault();  // the button posts the form without this module
     const form = button.closest("form");
     if (!window.confirm(`Take ${form.dataset.id} out of the report's data? Undo puts it back.`)) return;
     const result = await api("DELETE", `${base}/${encodeURIComponent(form.dataset.id)}`, undefined, list.dataset.etag);
@@ -159,29 +162,33 @@ function setupBulk(list, base) {
     event.preventDefault();
     const ids = picks().filter((p) => p.checked).map((p) => p.value);
     if (!ids.length) return say("Select one or more first.");
-    const theme = bulk.elements.theme.value;
-    const action = event.submitter ? event.submitter.value : "add";
-    const remove = action === "remove";
-    const body = action === "place" ? { ids, place: bulk.elements.place.value } : { ids, [remove ? "remove_themes" : "add_themes"]: [theme] };
+    const f = bulk.elements;
+    const action = event.submitter ? event.submitter.value : "add-theme";
+    const theme = f.theme ? f.theme.value : null;
+    const place = f.place ? f.place.value : null;
+    const bodies = {
+      "add-theme": { add_themes: [theme] }, "remove-theme": { remove_themes: [theme] },
+      "add-place": { add_places: [place] }, "remove-place": { remove_places: [place] },
+      set: { place: place || null, organisation: f.organisation ? f.organisation.value || null : null },
+    };
+    const body = { ids, ...bodies[action] };
     const result = await api("POST", `${base}/tag`, body, list.dataset.etag);
     if (!result.ok) {
       if (result.status !== 409) warn((result.data.problems || []).map(plain).join(" ") || result.data.error);
       return;
     }
     list.dataset.etag = result.data.etag;
-    if (action === "place") {
-      for (const id of ids) {
-        const select = document.getElementById(`f-${id}-place`);
-        if (select) select.value = body.place;
-      }
-      say(`Set the place of ${ids.length}.`);
-      return;
-    }
     for (const id of ids) {
-      const box = document.getElementById(`f-${id}-themes-${theme}`);
-      if (box) box.checked = !remove;
+      const tick = (name, value, on) => { const box = document.getElementById(`f-${id}-${name}-${value}`); if (box) box.checked = on; };
+      const choose = (name, value) => { const select = document.getElementById(`f-${id}-${name}`); if (select && value) select.value = value; };
+      if (action.endsWith("-theme")) tick("themes", theme, action === "add-theme");
+      if (action.endsWith("-place")) tick("places", place, action === "add-place");
+      if (action === "set") { choose("place", body.place); choose("organisation", body.organisation); }
     }
-    say(`${remove ? "Removed" : "Added"} the theme ${remove ? "from" : "to"} ${ids.length}.`);
+    const removing = action.startsWith("remove");
+    if (action.endsWith("-theme")) say(`${removing ? "Removed" : "Added"} the theme ${removing ? "from" : "to"} ${ids.length}.`);
+    else if (action.endsWith("-place")) say(`${removing ? "Removed" : "Added"} the place ${removing ? "from" : "to"} ${ids.length}.`);
+    else say(`Set the place${body.organisation ? " and organisation" : ""} of ${ids.length}.`);
   });
 }
 

@@ -1,0 +1,159 @@
+"""Tagging in bulk (themes, places, organisations) and the data pages' plain forms,
+posted as a browser without JavaScript posts them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from running import Studio, studio
+
+REPORT = "reports/naloxone-2024"
+FINDINGS = "/api/reports/naloxone-2024/findings"
+QUOTES = "/api/reports/naloxone-2024/quotes"
+
+
+@pytest.fixture
+def running(cities: Path) -> Iterator[Studio]:
+    with studio(cities) as started:
+        yield started
+
+
+def changed(before: str, after: str) -> list[str]:
+    pairs = zip(before.splitlines(), after.splitlines(), strict=True)
+    return [b for a, b in pairs if a != b]
+
+
+def test_findings_are_given_a_place_in_bulk_in_one_write(cities: Path, running: Studio) -> None:
+    path = cities / REPORT / "findings.yaml"
+    original = path.read_text(encoding="utf-8")
+    ids = ["pharmacies-turn-away", "outreach-runs-out"]
+    answer = running.write("POST", FINDINGS + "/tag", {"ids": ids, "add_places": ["norhaven"]})
+    assert answer.status == 200, answer.json
+    assert answer.json["undo"] == "places of 2 findings"
+    # the finding that had norhaven already is left as it was
+    assert changed(original, path.read_text(encoding="utf-8")) == [
+        "    places: [kestrel-bay, port-amsel, norhaven]"
+    ]
+    shown = running.get(FINDINGS + "?place=norhaven").json["items"]
+    assert sorted(f["id"] for f in shown) == sorted(ids)
+    removed = {"ids": ids, "remove_places": ["kestrel-bay"]}
+    assert running.write("POST", FINDINGS + "/tag", removed).status == 200
+    assert running.write("POST", "/api/undo").status == 200
+    assert running.write("POST", "/api/undo").json["undone"] == "places of 2 findings"
+    assert path.read_text(encoding="utf-8") == original
+
+
+def test_quotes_are_given_a_place_and_an_organisation_at_once(
+    cities: Path, running: Studio
+) -> None:
+    path = cities / REPORT / "quotes.yaml"
+    original = path.read_text(encoding="utf-8")
+    move = {"ids": ["k3", "p2"], "place": "norhaven", "organisation": "north-shore"}
+    answer = running.write("POST", QUOTES + "/tag", move)
+    assert answer.status == 200, answer.json
+    assert answer.json["undo"] == "place and organisation of 2 quotes"
+    lines = changed(original, path.read_text(encoding="utf-8"))
+    assert len(lines) == 2
+    assert all("place: norhaven, organisation: north-shore" in line for line in lines)
+    assert running.write("POST", "/api/undo").status == 200
+    assert path.read_text(encoding="utf-8") == original
+
+
+def test_what_a_collection_does_not_carry_is_refused(cities: Path, running: Studio) -> None:
+    before = (cities / REPORT / "organisations.yaml").read_text(encoding="utf-8")
+    recs = "/api/reports/naloxone-2024/recommendations/tag"
+    answer = running.write("POST", recs, {"ids": ["1"], "place": "norhaven"})
+    assert answer.status == 422 and answer.json["problems"][0]["field"] == "place"
+    orgs = "/api/reports/naloxone-2024/organisations/tag"
+    answer = running.write("POST", orgs, {"ids": ["morning-light"], "add_themes": ["pharmacy"]})
+    assert answer.status == 422 and answer.json["problems"][0]["field"] == "themes"
+    # an organisation moved away from its quotes' place: refused with the reason
+    answer = running.write("POST", orgs, {"ids": ["morning-light"], "place": "norhaven"})
+    assert answer.status == 422, answer.json
+    assert "not 'norhaven'" in answer.body.decode() or "norhaven" in answer.body.decode()
+    assert running.write("POST", orgs, {"ids": [], "place": "norhaven"}).status == 422
+    assert (cities / REPORT / "organisations.yaml").read_text(encoding="utf-8") == before
+
+
+def record_form(running: Studio, etag: str, **fields: str) -> dict[str, str]:
+    base = {
+        "csrf_token": running.token,
+        "etag": etag,
+        "back": "/reports/naloxone-2024/quotes?theme=-",
+        "section": "3",
+        "place": "kestrel-bay",
+        "organisation": "safe-return",
+        "subsection": "",
+        "note": "",
+    }
+    return {**base, **fields}
+
+
+def test_a_record_form_saves_without_javascript(cities: Path, running: Studio) -> None:
+    path = cities / REPORT / "quotes.yaml"
+    original = path.read_text(encoding="utf-8")
+    etag = running.get(QUOTES).json["etag"]
+    page = "/reports/naloxone-2024/quotes/k3"
+    no_token = {k: v for k, v in record_form(running, etag, themes="outreach").items()}
+    no_token.pop("csrf_token")
+    assert running.form(page, no_token).status == 403
+    answer = running.form(page, record_form(running, etag, themes="outreach"))
+    assert answer.status == 303
+    assert answer.headers["location"] == "/reports/naloxone-2024/quotes?theme=-&done=saved&id=k3"
+    (line,) = changed(original, path.read_text(encoding="utf-8"))
+    assert line.endswith('section: "3", themes: [outreach]}')
+    shown = running.get("/reports/naloxone-2024/quotes?done=saved&id=k3").body.decode()
+    assert "Saved k3." in shown
+    # the same form from the page as it was: the file changed since, nothing written
+    stale = running.form(page, record_form(running, etag, themes="pharmacy"))
+    assert stale.status == 409 and "changed on disk" in stale.body.decode()
+    etag = running.get(QUOTES).json["etag"]
+    refused = running.form(page, record_form(running, etag, themes="prisons"))
+    assert refused.status == 422
+    assert "Unknown theme &#39;prisons&#39;" in refused.body.decode()
+    assert "outreach]}" in path.read_text(encoding="utf-8")
+
+
+def test_the_bulk_form_and_the_review_forms_save_without_javascript(
+    cities: Path, running: Studio
+) -> None:
+    quotes = cities / REPORT / "quotes.yaml"
+    etag = running.get(QUOTES).json["etag"]
+    fields = [
+        ("csrf_token", running.token),
+        ("etag", etag),
+        ("ids", "k1"),
+        ("ids", "p1"),
+        ("theme", "outreach"),
+        ("do", "add-theme"),
+    ]
+    answer = running.form("/reports/naloxone-2024/quotes/tag", fields)
+    assert answer.status == 303, answer.body.decode()[:400]
+    assert quotes.read_text(encoding="utf-8").count("themes: [pharmacy, outreach]") == 2
+    # the review: a field to write and an item to tick
+    places = cities / REPORT / "places.yaml"
+    places.write_text(
+        places.read_text(encoding="utf-8").replace(
+            "  - {id: norhaven, name: Norhaven, organisations: [north-shore]}",
+            "  - id: norhaven\n    name: Norhaven\n    organisations: [north-shore]\n"
+            "    summary: TO WRITE  # TO WRITE: summary (one or two sentences)",
+        ),
+        encoding="utf-8",
+    )
+    review = running.get("/api/reports/naloxone-2024/review").json
+    (field,) = review["fields"]
+    write = {"csrf_token": running.token, "file": field["file"], "line": str(field["line"])}
+    empty = running.form("/reports/naloxone-2024/fields", {**write, "value": " "})
+    assert empty.status == 422 and "Write something first." in empty.body.decode()
+    summary = "Outreach at night reaches people no pharmacy does."
+    answer = running.form("/reports/naloxone-2024/fields", {**write, "value": summary})
+    assert answer.status == 303, answer.body.decode().split('role="alert"')[-1][:300]
+    assert f"    summary: {summary}\n" in places.read_text(encoding="utf-8")
+    assert "TO WRITE" not in places.read_text(encoding="utf-8")
+    assert running.write("POST", QUOTES + "/k1/wrong", {"note": "Check the city."}).status == 201
+    (item,) = running.get("/api/reports/naloxone-2024/review").json["items"]
+    tick = {"csrf_token": running.token, "line": str(item["line"]), "settled": "1"}
+    assert running.form("/reports/naloxone-2024/review", tick).status == 303
+    assert running.get("/api/reports/naloxone-2024/review").json["left"] == 0
