@@ -157,3 +157,55 @@ def test_the_bulk_form_and_the_review_forms_save_without_javascript(
     tick = {"csrf_token": running.token, "line": str(item["line"]), "settled": "1"}
     assert running.form("/reports/naloxone-2024/review", tick).status == 303
     assert running.get("/api/reports/naloxone-2024/review").json["left"] == 0
+
+
+def test_a_brief_is_made_and_composed_without_javascript(cities: Path, running: Studio) -> None:
+    token = {"csrf_token": running.token}
+    new = {**token, "kind": "country", "report": "naloxone-2024", "place": "norhaven"}
+    untitled = running.form("/briefs/new", {**new, "title": "", "id": "norhaven"})
+    assert untitled.status == 422
+    answer = running.form("/briefs/new", {**new, "title": "Norhaven: kits all week", "id": ""})
+    assert answer.status == 303, answer.body.decode()[-600:]
+    assert (
+        answer.headers["location"]
+        == "/briefs/norhaven-kits-all-week?done=created&id=norhaven-kits-all-week"
+    )
+    path = cities / "briefs/norhaven-kits-all-week.yaml"
+    spec = path.read_text(encoding="utf-8")
+    assert "place: norhaven" in spec
+    page = running.get("/briefs/norhaven-kits-all-week").body.decode()
+    etag = page.split('name="etag" value="')[1].split('"')[0]
+    brief = running.get("/api/briefs/norhaven-kits-all-week").json
+    quotes = next(s for s in brief["sections"] if s["from"] == "quotes")
+    fields = {
+        **token,
+        "etag": etag,
+        "title": "Norhaven: kits all week",
+        "subtitle": "What outreach teams told us",
+        "intro": "",
+        "points": "",
+        "ask": "",
+        "language": brief["language"],
+        "paper": brief["paper"],
+        "max_pages": "",
+        f"add-{quotes['name']}": "k2",
+        "op": f"{quotes['name']}|add|",
+    }
+    answer = running.form("/briefs/norhaven-kits-all-week", fields)
+    assert answer.status == 303, answer.body.decode()[-600:]
+    written = path.read_text(encoding="utf-8")
+    assert "subtitle: What outreach teams told us" in written
+    assert f"ids: [{', '.join([*quotes['ids'], 'k2'])}]" in written
+    assert "intro" not in written  # a field left alone is not written
+    stale = {**fields, "op": "", "subtitle": "Another subtitle"}  # from the page as it was
+    stale = running.form("/briefs/norhaven-kits-all-week", stale)
+    assert stale.status == 409 and "changed on disk" in stale.body.decode()
+    etag = running.get("/api/briefs/norhaven-kits-all-week").json["etag"]
+    refused = {**fields, "etag": etag, "op": "", "max_pages": "0", "intro": "Typed, kept."}
+    answer = running.form("/briefs/norhaven-kits-all-week", refused)
+    assert answer.status == 422
+    shown = answer.body.decode()
+    problem = shown.split('id="c-max_pages-problem"')[1].split("</p>")[0]
+    assert "page budget" in problem.lower()
+    assert "Typed, kept.</textarea>" in shown
+    assert path.read_text(encoding="utf-8") == written

@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from briefpress.core.errors import BriefpressError
 from briefpress.live.serve import LOCAL_HOSTS, PreviewServer, listen
 from briefpress.studio.api import Api
+from briefpress.studio.briefforms import BriefForms
 from briefpress.studio.dataforms import DataForms
 from briefpress.studio.letterfiles import LetterFiles
 from briefpress.studio.mailsettings import MailSettingsRoutes
@@ -73,6 +74,7 @@ def create_app(
         *MailSettingsRoutes(files).routes(),
         *QuotePages(files, pages).routes(),
         *DataForms(files, pages).routes(),
+        *BriefForms(files, pages).routes(),
         *api.routes(),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

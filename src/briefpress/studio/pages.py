@@ -90,6 +90,8 @@ DONE = {
     "tagged": "Changed {id} at once.",
     "settled": "Saved.",
     "written": "Saved {id}.",
+    "created": "Made the brief {id}.",
+    "composed": "Saved {id}.",
 }
 
 
@@ -242,18 +244,36 @@ class Pages:
             left=left,
         )
 
-    async def new_brief(self, request: Request) -> Response:
+    async def new_brief(
+        self,
+        request: Request,
+        page_problems: dict[str, str] | None = None,
+        status: int = 200,
+        values: dict[str, str] | None = None,
+    ) -> Response:
+        """The new-brief form (again with a refused form's ``values`` and problems)."""
         project, _ = await asyncio.to_thread(records.load, self.files.root)
         return self.render(
             "new.html.j2",
             project,
+            status,
+            page_problems=page_problems or {},
+            values=values or {},
             title="New brief",
             kinds=kinds.names(),
             papers=PAPERS,
             languages=LANGUAGES,
         )
 
-    async def brief(self, request: Request) -> Response:
+    async def brief(
+        self,
+        request: Request,
+        page_problems: dict[str, str] | None = None,
+        status: int = 200,
+        typed: dict[str, str] | None = None,
+    ) -> Response:
+        """The composer (``page_problems``: a refused form's, by field; ``typed``: what
+        was typed in it, shown again rather than lost)."""
         brief_id = request.path_params["brief_id"]
         project, problems = await asyncio.to_thread(records.load, self.files.root)
         try:
@@ -283,6 +303,10 @@ class Pages:
         return self.render(
             "brief.html.j2",
             project,
+            status,
+            page_problems=page_problems or {},
+            typed=typed or {},
+            notice=done_notice(request),
             title=brief.title,
             brief=brief,
             spec=compose.brief_json(project, brief),

@@ -282,6 +282,7 @@ function setupSections(form) {
     if (!button) return;
     const fieldset = button.closest(".section-pick");
     if (!fieldset) return;
+    event.preventDefault();  // without this module, each button posts the form
     fieldset.dataset.changed = "1";
     if (button.classList.contains("reset-section")) {
       fieldset.dataset.reset = "1";
