@@ -27,7 +27,7 @@ from briefpress.core.errors import BriefpressError
 from briefpress.data import kinds
 from briefpress.data.model import PAPERS
 from briefpress.live.serve import pdf_stamp, picture_sizes
-from briefpress.studio import bulk, compose, records, review, upload, yamledit
+from briefpress.studio import bulk, compose, create, records, review, upload, yamledit
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import Session
 from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
@@ -110,6 +110,7 @@ class Api:
             Route("/api/reports/{report}/review", r(self.settle), methods=["POST"]),
             Route("/api/reports/{report}/fields", r(self.write_field), methods=["POST"]),
             Route("/api/reports/{report}/{collection}", r(self.listing)),
+            Route("/api/reports/{report}/{collection}", r(self.add), methods=["POST"]),
             Route("/api/reports/{report}/{collection}/tag", r(self.tag), methods=["POST"]),
             Route(
                 "/api/reports/{report}/{collection}/{record_id}", r(self.edit), methods=["PATCH"]
@@ -155,6 +156,17 @@ class Api:
         shown = [records.problem_json(p) for p in problems if p.location.file == relative]
         body = {"file": relative, "etag": version, "items": items, "problems": shown}
         return JSONResponse(body, headers={"ETag": f'"{version}"'})
+
+    async def add(self, request: Request) -> Response:
+        """A new finding or theme, last in its file."""
+        p = request.path_params
+        fields = await body_json(request)
+        based_on = if_match(request, fields)
+        record_id, etag = await asyncio.to_thread(
+            create.create, self.files, p["report"], p["collection"], fields, based_on
+        )
+        body = {"id": record_id, "etag": etag, "undo": self.files.undo[-1].what}
+        return JSONResponse(body, 201)
 
     async def edit(self, request: Request) -> Response:
         p = request.path_params

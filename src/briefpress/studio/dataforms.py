@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from briefpress.studio import bulk, records, review
+from briefpress.studio import bulk, create, records, review
 from briefpress.studio.forms import REFUSALS, back, form_fields, problems_of
 from briefpress.studio.pages import Pages, said
 from briefpress.studio.store import ProjectFiles, check_id
@@ -75,6 +75,7 @@ class DataForms:
     def routes(self) -> list[Route]:
         base = "/reports/{report}/{collection}"
         return [
+            Route("/reports/{report}/new/{collection}", self.add, methods=["POST"]),
             Route(f"{base}/tag", self.tag, methods=["POST"]),
             Route("/reports/{report}/places/{place}/facts/{fact}", self.fact, methods=["POST"]),
             Route(f"{base}/{{record_id}}/drop", self.drop, methods=["POST"]),
@@ -87,6 +88,27 @@ class DataForms:
         problems, status = problems_of(exc)
         key = "page" if status in (404, 409) else where
         return await self.pages.collection(request, {key: _said(problems)}, status)
+
+    async def add(self, request: Request) -> Response:
+        """A new finding or theme from the form at the foot of its list."""
+        p = request.path_params
+        form = await form_fields(request)
+        based_on = str(form.get("etag") or "") or None
+        fields: dict[str, Any] = {}
+        for name in create.FIELDS.get(p["collection"], ()):
+            if name in LISTS or name == "quotes":
+                fields[name] = [str(v) for v in form.getlist(name)]
+            elif form.get(name):
+                fields[name] = str(form.get(name)).strip()
+        try:
+            record_id, _ = await asyncio.to_thread(
+                create.create, self.files, p["report"], p["collection"], fields, based_on
+            )
+        except REFUSALS as exc:
+            problems, status = problems_of(exc)
+            key = "page" if status in (404, 409) else "new"
+            return await self.pages.collection(request, {key: _said(problems)}, status, fields)
+        return back(form, f"/reports/{p['report']}/{p['collection']}", done="added", id=record_id)
 
     async def edit(self, request: Request) -> Response:
         p = request.path_params

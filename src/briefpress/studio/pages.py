@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from briefpress.checks.affects import stopping
 from briefpress.core.errors import Location, Problem
 from briefpress.data import kinds
 from briefpress.data.load import Project
@@ -91,6 +92,7 @@ DONE = {
     "settled": "Saved.",
     "written": "Saved {id}.",
     "created": "Made the brief {id}.",
+    "added": "Added {id}.",
     "composed": "Saved {id}.",
 }
 
@@ -137,7 +139,11 @@ class Pages:
         briefs = []
         for brief_id, brief in project.briefs.items():
             own = [p for p in problems if p.location.file == brief.file and p.is_error]
-            data = [p for p in shared if p.location.file.startswith(f"reports/{brief.report}/")]
+            data = [
+                p
+                for p in stopping(project, brief, shared)
+                if p.location.file.startswith("reports/")
+            ]
             briefs.append(
                 {
                     "id": brief_id,
@@ -168,9 +174,11 @@ class Pages:
         request: Request,
         page_problems: dict[str, str] | None = None,
         status: int = 200,
+        typed: dict[str, Any] | None = None,
     ) -> Response:
         """A collection's list, with the problems of a form refused on it next to their
-        record (``page_problems``: by record id, ``bulk`` or ``page``)."""
+        record (``page_problems``: by record id, ``bulk``, ``new`` or ``page``; ``typed``:
+        what the new-record form had)."""
         report, collection = request.path_params["report"], request.path_params["collection"]
         project, problems = await asyncio.to_thread(records.load, self.files.root)
         try:
@@ -203,6 +211,8 @@ class Pages:
             problems=own,
             editable=records.EDITABLE[collection],
             page_problems=page_problems or {},
+            typed=typed or {},
+            creatable=collection in ("findings", "themes"),
             back=f"/reports/{report}/{collection}" + (f"?{query}" if query else ""),
             notice=done_notice(request),
         )
