@@ -214,7 +214,7 @@ class Pages:
             typed=typed or {},
             creatable=collection in ("findings", "themes"),
             back=f"/reports/{report}/{collection}" + (f"?{query}" if query else ""),
-            notice=done_notice(request),
+            status_text=done_notice(request),
         )
 
     async def import_page(self, request: Request) -> Response:
@@ -246,7 +246,7 @@ class Pages:
             project,
             status,
             page_problems=page_problems or {},
-            notice=done_notice(request),
+            status_text=done_notice(request),
             title=f"Review of {report}",
             report=report,
             items=items,
@@ -316,7 +316,7 @@ class Pages:
             status,
             page_problems=page_problems or {},
             typed=typed or {},
-            notice=done_notice(request),
+            status_text=done_notice(request),
             title=brief.title,
             brief=brief,
             spec=compose.brief_json(project, brief),

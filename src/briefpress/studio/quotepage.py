@@ -140,7 +140,7 @@ class QuotePages:
             changed=_changed(cut, proposal),
             moves=recut.MOVES,
             etag=self.files.version(relative),
-            notice=done,
+            status_text=done,
             problems=by_field,
         )
 

@@ -1,12 +1,12 @@
 """What keeps the studio's writes the user's own: a CSRF token and an origin check.
 
 A web page on another site can make the browser send requests to 127.0.0.1; it
-cannot read the token (``GET /api/session`` is same-origin JSON, and the studio's own
-pages carry it) and so cannot make a write, which must carry the token in the
-``X-CSRF-Token`` header, or, for a page's plain form posted without JavaScript, in its
-hidden ``csrf_token`` field. A request whose
-``Origin`` is another site is refused as well, and the host names the server answers
-to are checked (no DNS rebinding).
+cannot read the token (``GET /api/session`` is same-origin JSON) and so cannot make a
+write, which must carry the token in the ``X-CSRF-Token`` header, or, for a plain HTML
+form that works without script (every form of the studio's pages), in its hidden
+``csrf_token`` field. A
+request whose ``Origin`` is another site is refused as well, and the host names the
+server answers to are checked (no DNS rebinding).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 HEADER = "x-csrf-token"
-FIELD = "csrf_token"  # the hidden field of a page's form
 FORM = "application/x-www-form-urlencoded"
-MAX_FORM = 256 * 1024  # a page's form: a few fields, never a file
+FORM_FIELD = "csrf_token"
+MAX_FORM = 64 * 1024  # a form's body read to find its token; a larger one is refused
 
 
 class Session:
@@ -47,12 +47,7 @@ class CsrfGuard:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
             token = headers.get(HEADER)
             if token is None and headers.get("content-type", "").startswith(FORM):
-                body = await read_body(receive, MAX_FORM)
-                if body is None:
-                    await self.refuse(send, "the form is too large", 413)
-                    return
-                token = form_token(body)
-                receive = replay(body, receive)
+                token, receive = await form_token(receive)
             reason = self.refusal(headers, token)
             if reason:
                 await self.refuse(send, reason)
@@ -68,48 +63,42 @@ class CsrfGuard:
             return "this change needs the X-CSRF-Token header from GET /api/session"
         return None
 
-    async def refuse(self, send: Send, reason: str, status: int = 403) -> None:
+    async def refuse(self, send: Send, reason: str) -> None:
         body = json.dumps({"error": reason}).encode()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
         ]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.start", "status": 403, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
-async def read_body(receive: Receive, limit: int) -> bytes | None:
-    """A request's whole body, or None once it is larger than ``limit``."""
+async def form_token(receive: Receive) -> tuple[str | None, Receive]:
+    """The ``csrf_token`` field of a form's body, and the body handed on to the studio
+    as it came; no token for a body over MAX_FORM (the write is then refused)."""
     chunks: list[bytes] = []
-    size = 0
-    while True:
+    size, more = 0, True
+    while more:
         message = await receive()
         if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+            return None, receive
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > MAX_FORM:
+            return None, receive
+        more = bool(message.get("more_body"))
+    body = b"".join(chunks)
+    try:
+        token = parse_qs(body.decode("latin-1"), max_num_fields=100).get(FORM_FIELD, [None])[0]
+    except ValueError:  # too many fields: not a form of the studio
+        token = None
+    replayed = False
 
-
-def form_token(body: bytes) -> str | None:
-    values = parse_qs(body.decode("latin-1"), max_num_fields=200).get(FIELD)
-    return values[0] if values else None
-
-
-def replay(body: bytes, then: Receive) -> Receive:
-    """The body, read once here, handed on to the application as if unread."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return await then()
-        sent = True
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return receive
+    return token, replay
