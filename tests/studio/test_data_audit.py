@@ -104,3 +104,25 @@ def test_a_bad_record_marks_only_the_briefs_that_show_it(cities: Path, running: 
     ]
     assert marked == ["pharmacies"]
     assert "Unknown theme &#39;prisons&#39;" in home
+
+
+def test_a_field_to_write_in_a_record_in_braces_is_the_marked_one(
+    cities: Path, running: Studio
+) -> None:
+    places = cities / REPORT / "places.yaml"
+    places.write_text(
+        places.read_text(encoding="utf-8").replace(
+            "organisations: [north-shore]}",
+            "organisations: [north-shore], summary: TO WRITE}  # TO WRITE: summary",
+        ),
+        encoding="utf-8",
+    )
+    (field,) = running.get(API + "/review").json["fields"]
+    assert field["field"] == "summary" and field["kind"] == "text"
+    summary = "Outreach at night reaches people no pharmacy does."
+    body = {"file": field["file"], "line": field["line"], "value": summary}
+    assert running.write("POST", API + "/fields", body).status == 200
+    assert (
+        f"  - {{id: norhaven, name: Norhaven, organisations: [north-shore], summary: {summary}}}\n"
+        in places.read_text(encoding="utf-8")
+    )
