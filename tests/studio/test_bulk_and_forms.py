@@ -112,7 +112,8 @@ def test_a_record_form_saves_without_javascript(cities: Path, running: Studio) -
     etag = running.get(QUOTES).json["etag"]
     refused = running.form(page, record_form(running, etag, themes="prisons"))
     assert refused.status == 422
-    assert "Unknown theme &#39;prisons&#39;" in refused.body.decode()
+    problem = refused.body.decode().split('id="f-k3-themes-problem"')[1].split("</p>")[0]
+    assert "Unknown theme &#39;prisons&#39;" in problem  # under the field it concerns
     assert "outreach]}" in path.read_text(encoding="utf-8")
 
 

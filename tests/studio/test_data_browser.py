@@ -122,3 +122,20 @@ def test_edits_are_saved_with_javascript_switched_off(
     expect(page.locator("#bulk-problem")).to_contain_text("not 'norhaven'")
     assert (kept / QUOTES).read_text(encoding="utf-8").count("[pharmacy, outreach]") == 2
     browser.close()
+
+
+def test_a_refused_change_is_shown_under_its_field(
+    kept: Path, running: Studio, chromium: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    browser = context(chromium)
+    page = browser.new_page()
+    page.goto(running.url + "/reports/naloxone-2024/quotes")
+    before = (kept / QUOTES).read_text(encoding="utf-8")
+    page.locator("#r-k3").get_by_label("Place").select_option("norhaven")  # saved at once
+    problem = page.locator("#f-k3-place-problem")
+    expect(problem).to_contain_text("not 'norhaven'")
+    expect(page.locator("#problem-k3")).to_be_hidden()
+    assert (kept / QUOTES).read_text(encoding="utf-8") == before
+    browser.close()

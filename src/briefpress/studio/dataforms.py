@@ -67,6 +67,19 @@ def _said(problems: list[dict[str, Any]]) -> str:
     return " ".join(said(p) for p in problems)
 
 
+def by_field(
+    problems: list[dict[str, Any]], record_id: str, fields: tuple[str, ...]
+) -> dict[str, str]:
+    """A record's problems keyed ``<id>.<field>`` (shown under that field), the others
+    under the record."""
+    shown: dict[str, list[str]] = {}
+    for problem in problems:
+        field = str(problem.get("field") or "")
+        key = f"{record_id}.{field}" if field in fields else record_id
+        shown.setdefault(key, []).append(said(problem))
+    return {key: " ".join(texts) for key, texts in shown.items()}
+
+
 class DataForms:
     def __init__(self, files: ProjectFiles, pages: Pages) -> None:
         self.files = files
@@ -126,7 +139,11 @@ class DataForms:
                 based_on,
             )
         except REFUSALS as exc:
-            return await self._refused(request, exc, p["record_id"])
+            problems, status = problems_of(exc)
+            if status != 422:
+                return await self._refused(request, exc, p["record_id"])
+            shown = by_field(problems, p["record_id"], records.EDITABLE[p["collection"]])
+            return await self.pages.collection(request, shown, status)
         except KeyError:  # a collection the studio has no form for
             return await self.pages.collection(request)
         return back(

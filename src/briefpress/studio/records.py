@@ -10,6 +10,7 @@ says why, next to the field it concerns.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -299,7 +300,16 @@ def _field_at(text: str, problem: Problem, names: Mapping[str, str]) -> str | No
     if not 0 < problem.location.line <= len(lines):
         return None
     line = lines[problem.location.line - 1]
-    return next((api for key, api in names.items() if f"{key}:" in line), None)
+    column = problem.location.column
+    found = [
+        (match.start(), api)
+        for key, api in names.items()
+        if (match := re.search(rf"(?<![\w-]){re.escape(key)}:", line))
+    ]
+    if column is not None:  # a record in braces: the key written last before the column
+        before = [(at, api) for at, api in found if 0 <= at < column]
+        return max(before)[1] if before else None
+    return found[0][1] if found else None
 
 
 FACT_FIELDS = ("label", "value")  # a fact's evidence is the report's own words

@@ -90,13 +90,20 @@ function setupRecords() {
   const save = async (form) => {
     const problem = document.getElementById(`problem-${form.dataset.id}`);
     const result = await api("PATCH", `${base}/${encodeURIComponent(form.dataset.id)}`, recordValues(form), list.dataset.etag);
+    form.querySelectorAll(".field-problem").forEach((p) => { p.hidden = true; });
     if (result.ok) {
       list.dataset.etag = result.data.etag;
       problem.hidden = true;
       say(`Saved ${form.dataset.id}.`);
     } else if (result.status !== 409) {
-      problem.textContent = (result.data.problems || [{ message: result.data.error || "not saved" }]).map(plain).join(" ");
-      problem.hidden = false;
+      // each problem under the field it concerns; the others under the record
+      const loose = [];
+      for (const found of result.data.problems || [{ message: result.data.error || "not saved" }]) {
+        const box = found.field && document.getElementById(`f-${form.dataset.id}-${found.field}-problem`);
+        if (box) { box.textContent = plain(found); box.hidden = false; } else loose.push(plain(found));
+      }
+      problem.textContent = loose.join(" ");
+      problem.hidden = !loose.length;
       say(`Not saved: ${form.dataset.id}.`);
     }
   };
