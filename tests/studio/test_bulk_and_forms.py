@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from running import Studio, studio
+from running import Answer, Studio, studio
 
 REPORT = "reports/naloxone-2024"
 FINDINGS = "/api/reports/naloxone-2024/findings"
@@ -210,3 +210,56 @@ def test_a_brief_is_made_and_composed_without_javascript(cities: Path, running: 
     assert "page budget" in problem.lower()
     assert "Typed, kept.</textarea>" in shown
     assert path.read_text(encoding="utf-8") == written
+
+
+def multipart(fields: list[tuple[str, str]], file: tuple[str, bytes]) -> tuple[bytes, str]:
+    boundary = "----briefpress-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields
+    ]
+    name, data = file
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), boundary
+
+
+def post_upload(running: Studio, fields: list[tuple[str, str]], file: tuple[str, bytes]) -> Answer:
+    import urllib.error
+    import urllib.request
+
+    from running import NO_REDIRECTS
+
+    body, boundary = multipart(fields, file)
+    request = urllib.request.Request(running.url + "/import", data=body, method="POST")
+    request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+    try:
+        with NO_REDIRECTS.open(request, timeout=60) as response:
+            return Answer(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, dict(error.headers), error.read())
+
+
+def test_a_report_is_imported_from_the_page_without_javascript(
+    cities: Path, running: Studio
+) -> None:
+    from test_api import SEED_LIKE
+
+    report = ("Homes within reach.txt", SEED_LIKE.encode())
+    fields = [("report", "homes")]
+    assert post_upload(running, fields, report).status == 403  # no token
+    assert not (cities / "reports/homes").exists()
+    token = [("csrf_token", running.token), *fields]
+    refused = post_upload(running, token, ("homes.odt", b"PK\x03\x04"))
+    assert refused.status == 415
+    assert "not a report briefpress can import" in refused.body.decode()
+    answer = post_upload(running, token, report)
+    assert answer.status == 303, answer.body.decode()[-400:]
+    assert answer.headers["location"] == "/reports/homes/review?done=imported&id=homes"
+    assert (cities / "reports/homes/source.txt").is_file()
+    review = running.get(answer.headers["location"]).body.decode()
+    assert "Imported homes: settle its review below." in review

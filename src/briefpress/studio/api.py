@@ -82,6 +82,21 @@ async def body_json(request: Request) -> dict[str, Any]:
     return value
 
 
+async def received_upload(request: Request) -> tuple[str, str, bytes]:
+    """The report id, file name and bytes of an upload, refused before it is read
+    whole when it is larger than the studio takes."""
+    length = int(request.headers.get("content-length") or 0)
+    if length > upload.MAX_UPLOAD + 64 * 1024:
+        raise upload.Unacceptable(f"the file is larger than {upload.MAX_UPLOAD // 2**20} MB")
+    async with request.form(max_files=1, max_fields=4, max_part_size=upload.MAX_UPLOAD) as form:
+        report = check_id(str(form.get("report") or ""), "report id")
+        sent = form.get("file")
+        if not isinstance(sent, UploadFile) or not sent.filename:
+            raise upload.Unacceptable("choose a report file to upload")
+        data = await sent.read(upload.MAX_UPLOAD + 1)
+        return report, sent.filename, data
+
+
 def card_json(card: BriefCard | None) -> dict[str, Any] | None:
     if card is None:
         return None
@@ -213,16 +228,7 @@ class Api:
 
     async def upload(self, request: Request) -> Response:
         """A report file from the page, imported into reports/<report>/."""
-        length = int(request.headers.get("content-length") or 0)
-        if length > upload.MAX_UPLOAD + 64 * 1024:
-            raise upload.Unacceptable(f"the file is larger than {upload.MAX_UPLOAD // 2**20} MB")
-        async with request.form(max_files=1, max_fields=4, max_part_size=upload.MAX_UPLOAD) as form:
-            report = check_id(str(form.get("report") or ""), "report id")
-            sent = form.get("file")
-            if not isinstance(sent, UploadFile) or not sent.filename:
-                raise upload.Unacceptable("choose a report file to upload")
-            data = await sent.read(upload.MAX_UPLOAD + 1)
-            name = sent.filename
+        report, name, data = await received_upload(request)
         summary = await asyncio.to_thread(upload.run_import, self.files.root, report, name, data)
         return JSONResponse(summary, 201)
 

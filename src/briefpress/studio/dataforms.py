@@ -14,10 +14,11 @@ from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from briefpress.studio import bulk, create, records, review
+from briefpress.studio import bulk, create, records, review, upload
+from briefpress.studio.api import received_upload
 from briefpress.studio.forms import REFUSALS, back, form_fields, problems_of
 from briefpress.studio.pages import Pages, said
 from briefpress.studio.store import ProjectFiles, check_id
@@ -94,6 +95,7 @@ class DataForms:
             Route(f"{base}/{{record_id}}/drop", self.drop, methods=["POST"]),
             Route(f"{base}/{{record_id}}", self.edit, methods=["POST"]),
             Route("/reports/{report}/review", self.settle, methods=["POST"]),
+            Route("/import", self.upload, methods=["POST"]),
             Route("/reports/{report}/fields", self.write_field, methods=["POST"]),
         ]
 
@@ -192,6 +194,19 @@ class DataForms:
         except REFUSALS as exc:
             return await self._refused(request, exc, f"{p['place']}/{p['fact']}")
         return back(form, f"/reports/{p['report']}/places", done="saved", id=p["fact"])
+
+    async def upload(self, request: Request) -> Response:
+        """A report uploaded from the import page without script: imported, then its
+        review; or the page again with the reason."""
+        try:
+            report, name, data = await received_upload(request)
+            await asyncio.to_thread(upload.run_import, self.files.root, report, name, data)
+        except upload.Unacceptable as exc:
+            return await self.pages.import_page(request, f"{said({'message': str(exc)})}", 415)
+        except REFUSALS as exc:
+            problems, status = problems_of(exc)
+            return await self.pages.import_page(request, _said(problems), status)
+        return RedirectResponse(f"/reports/{report}/review?done=imported&id={report}", 303)
 
     async def settle(self, request: Request) -> Response:
         """Tick (or untick) an item of REVIEW.md from the review page."""

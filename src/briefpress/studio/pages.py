@@ -93,6 +93,7 @@ DONE = {
     "written": "Saved {id}.",
     "created": "Made the brief {id}.",
     "added": "Added {id}.",
+    "imported": "Imported {id}: settle its review below.",
     "composed": "Saved {id}.",
 }
 
@@ -217,10 +218,15 @@ class Pages:
             status_text=done_notice(request),
         )
 
-    async def import_page(self, request: Request) -> Response:
+    async def import_page(
+        self, request: Request, problem: str | None = None, status: int = 200
+    ) -> Response:
+        """The import form (``problem``: why an upload posted without script was refused)."""
         project, _ = await asyncio.to_thread(records.load, self.files.root)
         limit = upload.MAX_UPLOAD // 2**20
-        return self.render("import.html.j2", project, title="Import a report", limit=limit)
+        return self.render(
+            "import.html.j2", project, status, title="Import a report", limit=limit, problem=problem
+        )
 
     async def review(
         self,
