@@ -127,6 +127,12 @@ def test_the_page_works_without_javascript(kept: Path, running: Studio) -> None:
     answer = running.form(PAGE + "/recut", {**fields, "csrf_token": running.token})
     assert answer.status == 303 and answer.headers["location"].endswith("?done=recut")
     assert "one had it." in (kept / "reports/naloxone-2024/quotes.yaml").read_text("utf-8")
+    # a cut from a page loaded before that save: refused, the proposed cut still shown
+    stale = {"start": str(start), "end": str(end - 4), "etag": "0" * 20}
+    answer = running.form(PAGE + "/recut", {**stale, "csrf_token": running.token})
+    assert answer.status == 409 and "changed on disk" in answer.body.decode()
+    assert "before one had</mark>" in answer.body.decode()
+    assert running.get(PAGE + "?move=nowhere").status == 200
     refused = running.form(PAGE + "/wrong", {"note": "", "csrf_token": running.token})
     assert refused.status == 422
     assert "Say what is wrong with the quote." in refused.body.decode()

@@ -11,6 +11,7 @@ scripts (docs/studio.md).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
@@ -61,21 +62,24 @@ class QuotePages:
         report = check_id(request.path_params["report"], "report id")
         return report, check_id(request.path_params["quote_id"], "quote id")
 
-    def _proposal(self, request: Request, source: str, cut: recut.Cut | None) -> recut.Cut | None:
-        """The cut the page proposes: the quote's own, or the one in the address, moved."""
-        asked = _offsets(request.query_params)
+    def _proposal(
+        self, values: Mapping[str, Any], source: str, cut: recut.Cut | None
+    ) -> recut.Cut | None:
+        """The cut the page proposes: the quote's own, or the one asked for (the address,
+        or a refused form), moved."""
+        asked = _offsets(values)
         if asked is not None:
             start, end = recut.snap(source, *asked)
             cut = recut.context(source, start, end) if start < end else cut
-        how = request.query_params.get("move")
-        if cut is not None and how:
+        how = values.get("move")
+        if cut is not None and how in recut.MOVES:
             cut = recut.context(source, *recut.move(source, cut.start, cut.end, how))
         return cut
 
     async def source(self, request: Request) -> Response:
         report, quote_id = self._ids(request)
         source, cut = await asyncio.to_thread(recut.quote_cut, self.files, report, quote_id)
-        proposal = self._proposal(request, source, cut)
+        proposal = self._proposal(request.query_params, source, cut)
         relative, _ = records.record_file(self.files.root, report, "quotes")
         body = {
             "quote": quote_id,
@@ -103,8 +107,13 @@ class QuotePages:
         return JSONResponse({"reported": quote_id, "undo": self.files.undo[-1].what}, 201)
 
     async def page(
-        self, request: Request, problems: list[dict[str, Any]] | None = None, status: int = 200
+        self,
+        request: Request,
+        problems: list[dict[str, Any]] | None = None,
+        status: int = 200,
+        asked: Mapping[str, Any] | None = None,
     ) -> Response:
+        """The quote in the report's text (``asked``: the cut a refused form proposed)."""
         project, _ = await asyncio.to_thread(records.load, self.files.root)
         try:
             report, quote_id = self._ids(request)
@@ -119,7 +128,7 @@ class QuotePages:
         source, cut, proposal, kept = None, None, None, True
         try:
             source, cut = await asyncio.to_thread(recut.quote_cut, self.files, report, quote_id)
-            proposal = self._proposal(request, source, cut)
+            proposal = self._proposal(asked or request.query_params, source, cut)
         except records.Invalid:
             kept = False
         relative, _ = records.record_file(self.files.root, report, "quotes")
@@ -158,7 +167,7 @@ class QuotePages:
                 str(form.get("etag") or "") or None,
             )
         except REFUSALS as exc:
-            return await refused_on_page(exc, lambda p, s: self.page(request, p, s))
+            return await refused_on_page(exc, lambda p, s: self.page(request, p, s, wanted))
         return RedirectResponse(f"/reports/{report}/quotes/{quote_id}?done=recut", 303)
 
     async def wrong_form(self, request: Request) -> Response:
