@@ -63,6 +63,13 @@ def test_every_quick_language_builds_with_its_scripts_fonts(quick: dict[str, Any
     assert any("CJK-JP" in n.replace(" ", "-") or "CJKjp" in n for n in names), names
 
 
+def test_cjk_briefs_stay_as_small_as_latin_ones(quick: dict[str, Any]) -> None:
+    """Noto CJK's glyphs are renumbered (pdf/compact.py): a one-page Japanese handout or
+    letter weighs what a Latin one does, not the 200 kB of its fonts' empty glyph slots."""
+    for brief_id in ("handout-ja", "letter-ja"):
+        assert quick[brief_id].output.stat().st_size < 100_000, brief_id
+
+
 @pytest.mark.parametrize(
     "brief_id",
     ["handout-ar", "letter-he", "handout-th", "letter-ja"],
@@ -180,3 +187,5 @@ def test_every_other_script_builds(tmp_path: Path) -> None:
                      "handout-zh", "handout-ko", "handout-am", "handout-ka"):  # fmt: skip
         findings = check_screen(results[brief_id].output.read_bytes())
         assert not findings, (brief_id, [str(f) for f in findings])
+    for brief_id in ("handout-zh", "handout-ko", "letter-zh", "letter-ko"):
+        assert results[brief_id].output.stat().st_size < 100_000, brief_id

@@ -30,6 +30,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
 
+from briefpress.pdf.compact import compact_fonts
 from briefpress.pdf.tagging import PART_KEY
 from briefpress.pdf.unicode import fill_unicode_gaps
 from briefpress.render.medium import Medium
@@ -79,6 +80,7 @@ def finish(
             add_slug_and_marks(doc)
             register_output_intent(doc)
             neutral_rgb_to_grey(doc)
+        compact_fonts(doc)
         out = io.BytesIO()
         doc.save(out, deterministic_id=True, compress_streams=compress)
     return out.getvalue()
