@@ -157,6 +157,23 @@ def test_text_extracts_in_logical_order(quick: dict[str, Any]) -> None:
         assert phrase in page.get_textpage().get_text_range(), brief_id
 
 
+def test_an_english_label_follows_the_english_words_it_is_about(quick: dict[str, Any]) -> None:
+    """In the Hebrew letter, a recommendation printed as in the English edition reads
+    "… every pharmacy. (as printed in the English edition)" from left to right: the label
+    inside the English words' span, its parentheses whole, its words after the passage's."""
+    html = quick["letter-he"].output.with_suffix(".html").read_text(encoding="utf-8")
+    assert (
+        '<span lang="en" dir="ltr">Train pharmacy staff with peer educators.'
+        ' <span class="edition-note">(as printed in the English edition)</span></span>'
+    ) in html
+    page = pypdfium2.PdfDocument(quick["letter-he"].output)[0]
+    text = page.get_textpage().get_text_range()
+    assert "educators. (as printed in the English edition)" in text
+    (words,) = phrase_edges(quick["letter-he"].output, 0, "Train pharmacy staff")
+    note = phrase_edges(quick["letter-he"].output, 0, "English edition)")[-1]  # the third
+    assert note[0] > words[1], (words, note)  # the label right of the words, on their line
+
+
 def test_the_letters_address_window_stays_where_the_envelope_needs_it(
     quick: dict[str, Any],
 ) -> None:
