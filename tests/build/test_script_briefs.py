@@ -157,21 +157,14 @@ def test_text_extracts_in_logical_order(quick: dict[str, Any]) -> None:
         assert phrase in page.get_textpage().get_text_range(), brief_id
 
 
-def test_an_english_label_follows_the_english_words_it_is_about(quick: dict[str, Any]) -> None:
-    """In the Hebrew letter, a recommendation printed as in the English edition reads
-    "… every pharmacy. (as printed in the English edition)" from left to right: the label
-    inside the English words' span, its parentheses whole, its words after the passage's."""
+def test_an_edition_label_follows_the_words_it_is_about(quick: dict[str, Any]) -> None:
+    """In the Hebrew letter, the label of a recommendation printed as in the English
+    edition, in Hebrew, reads after the English words: left of them, on their line."""
     html = quick["letter-he"].output.with_suffix(".html").read_text(encoding="utf-8")
-    assert (
-        '<span lang="en" dir="ltr">Train pharmacy staff with peer educators.'
-        ' <span class="edition-note">(as printed in the English edition)</span></span>'
-    ) in html
-    page = pypdfium2.PdfDocument(quick["letter-he"].output)[0]
-    text = page.get_textpage().get_text_range()
-    assert "educators. (as printed in the English edition)" in text
+    assert 'peer educators.</span> <span class="edition-note">(' in html
     (words,) = phrase_edges(quick["letter-he"].output, 0, "Train pharmacy staff")
-    note = phrase_edges(quick["letter-he"].output, 0, "English edition)")[-1]  # the third
-    assert note[0] > words[1], (words, note)  # the label right of the words, on their line
+    note = phrase_edges(quick["letter-he"].output, 0, "שמופיע")[-1]  # the third
+    assert note[1] < words[0], (words, note)
 
 
 def test_the_letters_address_window_stays_where_the_envelope_needs_it(
@@ -205,3 +198,45 @@ def test_every_other_script_builds(tmp_path: Path) -> None:
         assert not findings, (brief_id, [str(f) for f in findings])
     for brief_id in ("handout-zh", "handout-ko", "letter-zh", "letter-ko"):
         assert results[brief_id].output.stat().st_size < 100_000, brief_id
+
+
+def page_text(path: Path, page_index: int = 0) -> str:
+    return str(pypdfium2.PdfDocument(path)[page_index].get_textpage().get_text_range())
+
+
+def test_right_to_left_briefs_print_their_own_labels(quick: dict[str, Any]) -> None:
+    """The theme's headings and page labels come from the language's catalog: the text
+    layer of the Arabic handout and letter and the Hebrew letter has them, not English."""
+    handout = page_text(quick["handout-ar"].output)
+    assert "النقاط الرئيسية" in handout and "مطلبنا" in handout
+    assert "Key points" not in handout and "Our ask" not in handout
+    letter = page_text(quick["letter-ar"].output)
+    assert "توصيات التقرير" in letter and "What the study found" not in letter
+    hebrew = " ".join(page_text(quick["letter-he"].output).split())
+    assert "מה מצא המחקר" in hebrew and "מתוך" in hebrew  # the page label, "Page 1 of 1"
+
+
+def boxes_of(path: Path, phrase: str) -> list[tuple[float, float, float, float]]:
+    """Each hit of ``phrase`` on page one: (left, bottom, right, top), in points."""
+    text = pypdfium2.PdfDocument(path)[0].get_textpage()
+    search = text.search(phrase)
+    hits = []
+    while (hit := search.get_next()) is not None:
+        boxes = [text.get_charbox(i) for i in range(hit[0], hit[0] + hit[1])]
+        hits.append((min(b[0] for b in boxes), min(b[1] for b in boxes),
+                     max(b[2] for b in boxes), max(b[3] for b in boxes)))  # fmt: skip
+    return hits
+
+
+def test_a_latin_name_and_a_year_keep_their_reading_order_in_arabic(
+    quick: dict[str, Any],
+) -> None:
+    """ "(LHRA، 2024)" in the Arabic handout's foot reads publisher first, right to left:
+    the publisher stands right of the year, not glued to it left to right. The letter's
+    English findings stay items of its right-to-left list, their own words left to right."""
+    handout = quick["handout-ar"].output
+    (year,) = boxes_of(handout, "2024")
+    same_line = [b for b in boxes_of(handout, "LHRA") if b[1] < year[3] and b[3] > year[1]]
+    assert same_line and all(b[0] > year[2] for b in same_line), (year, same_line)
+    html = quick["letter-ar"].output.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<li><span lang="en" dir="ltr">Pharmacies' in html
