@@ -150,6 +150,8 @@ def test_right_to_left_grids_and_columns_run_from_the_right(quick: dict[str, Any
 def test_text_extracts_in_logical_order(quick: dict[str, Any]) -> None:
     for brief_id, phrase in (
         ("handout-ar", "النالوكسون ينقذ الأرواح عندما يكون متاحاً"),
+        ("handout-ar", "لا تزال بعض الصيدليات ترفض"),  # lam-alef (pdf/ligatures.py)
+        ("handout-ar", "يستطيع الأقران تدريب الموظفين."),
         ("handout-he", "נלוקסון מציל חיים כשהוא זמין"),
         ("handout-ja", "ナロキソンは手元にあれば命を救う"),
     ):

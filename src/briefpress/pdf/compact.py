@@ -60,7 +60,7 @@ def compact_fonts(doc: pikepdf.Pdf) -> None:
     if not programs:
         return
     by_font = {font.objgen: program for program in programs.values() for font in program.fonts}
-    texts = list(_text_streams(doc))
+    texts = list(text_streams(doc))
     for _owner, resources, instructions in texts:
         for font, codes in _shown_codes(instructions, resources):
             if font in by_font:
@@ -280,7 +280,7 @@ def _cmap(entries: list[tuple[int, bytes]]) -> bytes:
 Instructions = list[Any]
 
 
-def _text_streams(doc: pikepdf.Pdf) -> Iterator[tuple[Any, Any, Instructions]]:
+def text_streams(doc: pikepdf.Pdf) -> Iterator[tuple[Any, Any, Instructions]]:
     """(owner, resources, parsed instructions) of every page, form, tiling pattern and
     appearance stream reachable from the pages, each once."""
     seen: set[tuple[int, int]] = set()
@@ -384,7 +384,12 @@ def _rewrite_stream(
         out.append(item)
     if not changed:
         return
-    data = pikepdf.unparse_content_stream(out)
+    write_instructions(doc, owner, out)
+
+
+def write_instructions(doc: pikepdf.Pdf, owner: Any, instructions: Instructions) -> None:
+    """A page's or a form's content replaced by ``instructions``."""
+    data = pikepdf.unparse_content_stream(instructions)
     if isinstance(owner, pikepdf.Stream):
         owner.write(data)
     else:

@@ -31,6 +31,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
 
 from briefpress.pdf.compact import compact_fonts
+from briefpress.pdf.ligatures import mark_rtl_ligatures
 from briefpress.pdf.tagging import PART_KEY
 from briefpress.pdf.unicode import fill_unicode_gaps
 from briefpress.render.medium import Medium
@@ -74,6 +75,7 @@ def finish(
             if not keep_parts:
                 remove_part_marks(doc)
         soft_hyphens(doc)
+        mark_rtl_ligatures(doc)
         if medium.prepress:
             remove_annotations(doc)
             turn_landscape_pages(doc)
