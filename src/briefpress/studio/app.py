@@ -27,6 +27,8 @@ from briefpress.core.errors import BriefpressError
 from briefpress.live.serve import LOCAL_HOSTS, PreviewServer, listen
 from briefpress.studio.api import Api
 from briefpress.studio.letterfiles import LetterFiles
+from briefpress.studio.lettermaking import LetterMaking
+from briefpress.studio.letterpages import LetterPages
 from briefpress.studio.mailsettings import MailSettingsRoutes
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
@@ -54,6 +56,8 @@ def create_app(
     pages = Pages(files, session)
     sending = Sending(files.root, pages)
     sending.hook_pages(pages.env)
+    making = LetterMaking(files.root, sending=lambda letter: sending_now(sending, letter))
+    sending.mailings.making = making.running
     if team:
         team.hook_pages(pages.env)
 
@@ -68,6 +72,7 @@ def create_app(
         *sending.routes(),
         *Recipients(files.root, pages).routes(),
         *LetterFiles(files.root).routes(),
+        *LetterPages(files, pages, making).routes(),
         *MailSettingsRoutes(files).routes(),
         *api.routes(),
         *pages.routes(),
@@ -81,6 +86,11 @@ def create_app(
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.files, app.state.session, app.state.previewer = files, session, previewer
     return app
+
+
+def sending_now(sending: Sending, letter: str) -> bool:
+    job = sending.mailings.job(letter)
+    return job is not None and job.state in ("preparing", "sending")
 
 
 def serve(

@@ -118,6 +118,7 @@ class Pages:
                     "kind": brief.kind,
                     "problems": own,
                     "data": data,
+                    "letter": brief.letter is not None,
                 }
             )
         broken = sorted(
