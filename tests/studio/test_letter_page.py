@@ -174,8 +174,11 @@ def test_letters_are_made_in_the_background_with_their_rows(running: Studio, roo
         running.request("POST", "/api/letters/letter/make", {"recipients": "council.csv"}).status
         == 403
     )
+    # The mailing goes on with no page open (the answer came at once); a page opened
+    # again shows what it made.
     job = wait_made(running)
     assert job["state"] == "done" and (job["done"], job["total"], job["letters"]) == (4, 4, 4)
+    assert "made 4 letters" in running.get("/briefs/letter/letter").body.decode()
     spanish = [p for p in job["problems"] if p["row"] == 4]
     assert spanish and "no es translation" in spanish[0]["message"]
     made = running.get("/api/letters/letter").json

@@ -78,10 +78,11 @@ function renumber(list) {
     const label = li.querySelector(".paragraph-label");
     label.htmlFor = id;
     label.querySelector(".n").textContent = String(i + 1);
+    const of = language ? ` of the ${language} translation` : "";
     const hidden = li.querySelectorAll(".move .visually-hidden");
-    hidden[0].textContent = ` Move paragraph ${i + 1} up`;
-    hidden[1].textContent = ` Move paragraph ${i + 1} down`;
-    hidden[2].textContent = ` paragraph ${i + 1}`;
+    hidden[0].textContent = `Move paragraph ${i + 1}${of} up`;
+    hidden[1].textContent = `Move paragraph ${i + 1}${of} down`;
+    hidden[2].textContent = ` paragraph ${i + 1}${of}`;
     const original = li.querySelector(".original-text");
     if (original && language) original.textContent = own[i] || "";
   });
@@ -313,7 +314,7 @@ function madeRow(row, problems) {
   const link = Object.assign(document.createElement("a"), {
     href: `/api/letters/${briefId}/${row.row}.pdf`, target: "_blank", rel: "noopener", textContent: row.name,
   });
-  link.append(Object.assign(document.createElement("span"), { className: "visually-hidden", textContent: "'s letter (PDF)" }));
+  link.setAttribute("aria-label", `${row.name}'s letter (PDF)`);
   const cells = [String(row.row), link, row.language, String(row.pages), problems.map(plain).join(" ")];
   for (const cell of cells) {
     const td = document.createElement("td");
