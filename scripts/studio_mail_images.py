@@ -1,9 +1,11 @@
 """Screenshots of the studio's mailing path for docs/studio.md (``make studio-images``).
 
-On a temporary copy of the shipped project, in team mode with one sender: the login
-page, a spreadsheet of recipients uploaded with one bad address shown on its row, a dry
-run listing the drafts, and the send log after a send to an SMTP server on 127.0.0.1 that
-accepts everything and delivers nothing. The sample recipients are made-up people.
+On a temporary copy of the shipped project, in team mode with one sender, at a laptop's
+width and a phone's (390 px): the login page, a spreadsheet of recipients uploaded with
+one bad address shown on its row, the letter's page (its text, a translation beside it
+and the preview), the letters made from it, a dry run listing the drafts, and the send
+log after a send to an SMTP server on 127.0.0.1 that accepts everything and delivers
+nothing. The sample recipients are made-up people.
 """
 
 from __future__ import annotations
@@ -76,20 +78,59 @@ def start(project: Path) -> tuple[str, Any, threading.Thread]:
     return f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread
 
 
-def shoot(page: Any, name: str) -> None:
-    page.screenshot(path=str(OUT / f"{name}-desktop.png"), full_page=True)
-    print(f"docs/studio/{name}-desktop.png")
+def shoot(page: Any, name: str, full: bool = True) -> None:
+    size = "phone" if page.viewport_size["width"] < 600 else "desktop"
+    page.evaluate(
+        "() => { const s = document.getElementById('status'); if (s) s.textContent = ''; }"
+    )
+    page.screenshot(path=str(OUT / f"{name}-{size}.png"), full_page=full)
+    print(f"docs/studio/{name}-{size}.png")
 
 
-def mailing(page: Any, url: str) -> None:
+def log_in(page: Any, url: str) -> None:
     page.goto(f"{url}/recipients")
     shoot(page, "login")
     page.get_by_label("Name").fill("officer")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{url}/recipients")
-    page.goto(f"{url}/recipients/council-draft.xlsx")
-    shoot(page, "recipients")
+
+
+def letter_page(page: Any, url: str, make: bool) -> None:
+    """The letter's words with a translation beside them, then its letters: made from the
+    page (on the laptop), and one recipient's own letter in the preview."""
+    page.goto(f"{url}/briefs/{LETTER}/letter")
+    page.wait_for_selector("#preview-pages img", timeout=300_000)
+    page.wait_for_load_state("networkidle")
+    shoot(page, "letter", full=False)
+    vietnamese = page.locator('fieldset.translation[data-lang="vi"]')
+    vietnamese.evaluate("el => el.scrollIntoView({block: 'start'})")
+    shoot(page, "translation", full=False)
+    if make:
+        page.get_by_label("Recipients file").select_option("council.xlsx")
+        page.get_by_role("button", name="Make the letters").click()
+        page.wait_for_selector("#make-message:has-text('made')", timeout=300_000)
+    else:
+        page.reload()
+    page.get_by_label("The letter of").select_option("2")  # in Vietnamese
+    page.wait_for_function("() => document.querySelector('#preview-pages img')?.naturalWidth > 0")
+    section = page.locator("#make-letters")
+    section.scroll_into_view_if_needed()
+    page.evaluate(
+        "() => { const s = document.getElementById('status'); if (s) s.textContent = ''; }"
+    )
+    size = "phone" if page.viewport_size["width"] < 600 else "desktop"
+    section.screenshot(path=str(OUT / f"letters-{size}.png"))
+    print(f"docs/studio/letters-{size}.png")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    if size == "phone":
+        page.evaluate("() => document.querySelector('#preview').scrollIntoView()")
+    else:
+        page.evaluate("() => document.querySelector('.side').scrollTo(0, 0)")
+    shoot(page, "recipient-letter", full=False)
+
+
+def dry_run(page: Any, url: str) -> None:
     page.goto(f"{url}/sending/{LETTER}")
     page.get_by_label("Recipients file").select_option("council.xlsx")
     page.get_by_role("button", name="Dry run").click()
@@ -97,6 +138,9 @@ def mailing(page: Any, url: str) -> None:
     count = page.locator("#send-count").inner_text()
     page.get_by_label("Type the number of messages to send").fill(count)
     shoot(page, "dry-run")
+
+
+def send(page: Any) -> None:
     page.get_by_role("button", name="Send").click()
     page.wait_for_selector("#job-state")
     deadline = time.monotonic() + 120
@@ -105,7 +149,21 @@ def mailing(page: Any, url: str) -> None:
             raise SystemExit("the send did not finish")
         time.sleep(1)
         page.reload()
-    shoot(page, "sending")
+
+
+def mailing(laptop: Any, phone: Any, url: str) -> None:
+    for page in (laptop, phone):
+        log_in(page, url)
+        page.goto(f"{url}/recipients/council-draft.xlsx")
+        shoot(page, "recipients")
+    letter_page(laptop, url, make=True)
+    letter_page(phone, url, make=False)
+    dry_run(phone, url)
+    dry_run(laptop, url)
+    send(laptop)
+    shoot(laptop, "sending")
+    phone.goto(f"{url}/sending/{LETTER}")
+    shoot(phone, "sending")
 
 
 def main() -> None:
@@ -137,9 +195,11 @@ def main() -> None:
                     browser = playwright.chromium.launch(
                         executable_path="/usr/bin/chromium", args=FLAGS
                     )
-                    page = browser.new_page(viewport={"width": 1280, "height": 860})
-                    page.set_default_timeout(60_000)
-                    mailing(page, url)
+                    laptop = browser.new_page(viewport={"width": 1280, "height": 860})
+                    phone = browser.new_page(viewport={"width": 390, "height": 844})
+                    for page in (laptop, phone):
+                        page.set_default_timeout(60_000)
+                    mailing(laptop, phone, url)
                     browser.close()
             finally:
                 server.should_exit = True

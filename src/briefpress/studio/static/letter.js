@@ -201,17 +201,21 @@ function showProblems(problems) {
 function pictures(urls, what) {
   const pages = document.getElementById("preview-pages");
   pages.replaceChildren(...urls.map((src, i) => Object.assign(document.createElement("img"), {
-    src, alt: `Page ${i + 1} of ${what}`, loading: "lazy",
+    src, alt: `Page ${i + 1} of ${what}`, loading: i ? "lazy" : "eager",
   })));
 }
+
+let shown = 0; // the latest preview asked for: an earlier one that answers late is dropped
 
 async function previewSample() {
   const text = document.getElementById("fill-text");
   const pages = document.getElementById("preview-pages");
+  const asked = ++shown;
   text.textContent = "Building the sample letter…";
   pages.setAttribute("aria-busy", "true");
   const response = await fetch(`/api/briefs/${briefId}/preview`);
   const data = await response.json();
+  if (asked !== shown) return;
   pages.removeAttribute("aria-busy");
   document.getElementById("preview-problems").replaceChildren(...(data.problems || []).map(
     (p) => Object.assign(document.createElement("li"), { textContent: plain(p) })));
@@ -224,10 +228,12 @@ async function previewSample() {
 }
 
 function previewRow(option) {
+  shown += 1;
+  document.getElementById("preview-pages").removeAttribute("aria-busy");
   const row = option.value;
   const count = Number(option.dataset.pages) || 1;
   const made = document.getElementById("made-note").dataset.made;
-  const who = option.textContent.replace(/^row \d+: /, "");
+  const who = option.dataset.name || option.textContent;
   document.getElementById("fill-text").textContent = `${who}'s letter, as it was made: ${count} page${count === 1 ? "" : "s"}.`;
   document.getElementById("pdf-link").href = `/api/letters/${briefId}/${row}.pdf`;
   document.getElementById("preview-problems").replaceChildren();
@@ -321,7 +327,7 @@ function madeRow(row, problems) {
     td.append(cell);
     tr.append(td);
   }
-  if (problems.length) tr.className = "bad";
+  if (problems.length) tr.className = "warned";
   return tr;
 }
 
@@ -332,12 +338,14 @@ async function showMade(job) {
   table.querySelector("tbody").replaceChildren(...made.rows.map((r) => madeRow(r, byRow(r.row))));
   table.querySelector("caption").textContent = `Letters made, ${made.made}`;
   table.hidden = !made.rows.length;
+  table.classList.toggle("no-problems", !(job.problems || []).some((p) => p.row));
   const select = document.getElementById("preview-of");
   const note = document.getElementById("made-note");
   if (select) {
     select.replaceChildren(new Option("the sample recipient", ""), ...made.rows.map((r) => {
       const option = new Option(`row ${r.row}: ${r.name} (${r.language})`, String(r.row));
       option.dataset.pages = String(r.pages);
+      option.dataset.name = r.name;
       return option;
     }));
     note.dataset.made = made.made || "";
