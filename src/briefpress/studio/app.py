@@ -33,6 +33,7 @@ from briefpress.studio.mailsettings import MailSettingsRoutes
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
 from briefpress.studio.recipientlists import Recipients
+from briefpress.studio.rowfix import RowFixes
 from briefpress.studio.security import CsrfGuard, Session
 from briefpress.studio.sending import Sending
 from briefpress.studio.store import ProjectFiles
@@ -58,6 +59,7 @@ def create_app(
     sending.hook_pages(pages.env)
     making = LetterMaking(files.root, sending=lambda letter: sending_now(sending, letter))
     sending.mailings.making = making.running
+    recipients = Recipients(files.root, pages)
     if team:
         team.hook_pages(pages.env)
 
@@ -70,7 +72,8 @@ def create_app(
     routes = [
         *(team.routes() if team else []),
         *sending.routes(),
-        *Recipients(files.root, pages).routes(),
+        *recipients.routes(),
+        *RowFixes(files.root, recipients).routes(),
         *LetterFiles(files.root).routes(),
         *LetterPages(files, pages, making).routes(),
         *MailSettingsRoutes(files).routes(),
