@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from letterproject import letter_project
 from running import studio
+from test_studio_browser import axe_violations
 
 import chromium
 
@@ -23,7 +24,10 @@ def root(tmp_path: Path) -> Path:
 
 
 def opened(browser: Any, url: str, width: int = 1280) -> Any:
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    context = browser.new_context(  # bypass_csp: only so that axe-core can be added
+        viewport={"width": width, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
     page.set_default_timeout(60_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -40,6 +44,7 @@ def test_in_chromium_the_letters_words_and_a_translation(root: Path) -> None:
         try:
             page = opened(browser, running.url + PAGE)
             page.locator("#preview-pages img").first.wait_for()
+            assert axe_violations(page) == []
             # Paragraph 2 moved up, from the keyboard.
             page.get_by_role("button", name="Move paragraph 2 up").focus()
             page.keyboard.press("Enter")
@@ -106,6 +111,7 @@ def test_in_chromium_the_letters_made_with_progress_and_shown_again(root: Path) 
             page = opened(browser, running.url + PAGE)
             assert "made 4 letters" in page.locator("#make-message").inner_text()
             assert page.locator("#made-table tbody tr").count() == 4
+            assert axe_violations(page) == []
             # A recipient's own letter beside the form.
             page.get_by_label("The letter of").select_option("2")
             picture = page.locator("#preview-pages img").first
