@@ -135,7 +135,7 @@ class LetterMaking:
     def run(self, job: MakeJob, path: Path) -> None:
         try:
             job.succeeded(mail(self.root, job.letter, path, progress=job.progress))
-        except Stopped:
+        except (Stopped, KeyboardInterrupt):  # the stop button, or the studio stopping
             job.state = "stopped"
             job.message = "stopped: the letters made before are kept as they were"
         except BriefpressError as exc:
