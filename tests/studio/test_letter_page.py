@@ -194,6 +194,17 @@ def test_letters_are_made_in_the_background_with_their_rows(running: Studio, roo
     assert running.get("/api/letters/letter/2/page/99.png").status == 404
     assert running.get("/out/letters/letter/manifest.csv").status == 404
 
+    # Made again and stopped (as Ctrl-C would): the letters made before stay whole.
+    before = sorted(p.name for p in (root / "out/letters/letter").iterdir())
+    assert (
+        running.write("POST", "/api/letters/letter/make", {"recipients": "council.csv"}).status
+        == 202
+    )
+    assert running.write("POST", "/api/letters/letter/make/stop").status == 202
+    assert wait_made(running)["state"] == "stopped"
+    assert sorted(p.name for p in (root / "out/letters/letter").iterdir()) == before
+    assert len(running.get("/api/letters/letter").json["rows"]) == 4
+
     # A mistake in the file: nothing made, the problem on its row; the letters stay.
     bad = (root / "briefs/recipients/council.csv").read_text(encoding="utf-8")
     (root / "briefs/recipients/bad.csv").write_text(
