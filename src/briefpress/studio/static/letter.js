@@ -291,6 +291,10 @@ function setupForm() {
     refreshPreview();
   });
   document.getElementById("preview-of")?.addEventListener("change", refreshPreview);
+  // Leaving with changes not saved: the browser asks first.
+  window.addEventListener("beforeunload", (event) => {
+    if (Object.keys(changes(values(), saved)).length) event.preventDefault();
+  });
   refreshPreview();
 }
 
