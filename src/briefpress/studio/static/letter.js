@@ -312,7 +312,9 @@ function showJob(job) {
   document.getElementById("make-stop").hidden = !job.running;
   document.getElementById("make-button").disabled = job.running;
   document.getElementById("make-message").textContent = job.running ? "" : job.message;
-  document.getElementById("make-problems").replaceChildren(...(job.problems || []).map((p) => {
+  // A failed run's problems here; a finished run's are on their rows, but the letter's own.
+  const listed = (job.problems || []).filter((p) => job.state === "failed" || !p.row);
+  document.getElementById("make-problems").replaceChildren(...listed.map((p) => {
     const li = document.createElement("li");
     li.textContent = `${p.row ? `Row ${p.row}: ` : ""}${plain(p)}`;
     return li;
