@@ -14,16 +14,17 @@ import asyncio
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from briefpress.live.serve import pdf_stamp, picture_sizes
-from briefpress.studio import compose, letteredit, records
+from briefpress.studio import compose, letteredit, letterforms, records
 from briefpress.studio.api import body_json, if_match, page_picture, refusals
 from briefpress.studio.bodies import small_json
+from briefpress.studio.forms import REFUSALS, form_fields, problems_of
 from briefpress.studio.letterfiles import letter_file, made_letters
 from briefpress.studio.lettermaking import Busy, LetterMaking
-from briefpress.studio.pages import LANGUAGES, Pages
+from briefpress.studio.pages import LANGUAGES, Pages, done_notice, said
 from briefpress.studio.recipientlists import Refusal, listing
 from briefpress.studio.sending import may_send
 from briefpress.studio.store import ProjectFiles, Refused, check_id
@@ -31,6 +32,14 @@ from briefpress.studio.team import current_user
 
 # Languages a translation is offered in, beyond the shipped catalogs' (pages.LANGUAGES).
 MORE_LANGUAGES = ("ar", "de", "id", "it", "ka", "ro", "sw", "tr", "uk", "zh")
+
+
+def by_path(problems: list[dict[str, Any]]) -> dict[str, str]:
+    """A refusal's problems by the field path they concern (``form`` for the others)."""
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        found.setdefault(str(problem.get("field") or "form"), []).append(said(problem))
+    return {path: " ".join(texts) for path, texts in found.items()}
 
 
 class LetterPages:
@@ -45,6 +54,7 @@ class LetterPages:
         r = refusals
         return [
             Route("/briefs/{brief_id}/letter", self.page),
+            Route("/briefs/{brief_id}/letter", self.post, methods=["POST"]),
             Route("/api/briefs/{brief_id}/letter", r(self.letter_json)),
             Route("/api/briefs/{brief_id}/letter", r(self.change), methods=["PATCH"]),
             Route("/api/letters/{letter_id}", r(self.made)),
@@ -52,9 +62,19 @@ class LetterPages:
             Route("/api/letters/{letter_id}/make", self.job),
             Route("/api/letters/{letter_id}/make", self.make, methods=["POST"]),
             Route("/api/letters/{letter_id}/make/stop", self.stop, methods=["POST"]),
+            Route("/letters/{letter_id}/make", self.make_form, methods=["POST"]),
+            Route("/letters/{letter_id}/make/stop", self.stop_form, methods=["POST"]),
         ]
 
-    async def page(self, request: Request) -> Response:
+    async def page(
+        self,
+        request: Request,
+        page_problems: dict[str, str] | None = None,
+        status: int = 200,
+        typed: dict[str, Any] | None = None,
+    ) -> Response:
+        """The letter's page (``page_problems``: a refused form's, by field path;
+        ``typed``: the letter as typed in it, shown again rather than lost)."""
         brief_id = request.path_params["brief_id"]
         project, problems = await asyncio.to_thread(records.load, self.files.root)
         try:
@@ -63,13 +83,14 @@ class LetterPages:
         except Refused as exc:
             what = str(exc)
             return self.pages.render("missing.html.j2", project, 404, what=what, title="Not found")
-        letter = letteredit.letter_json(brief)
+        letter = {**letteredit.letter_json(brief), **(typed or {})}
         text = self.files.read(relative).decode("utf-8")
         sender = await asyncio.to_thread(self.sender_view, brief_id) if may_send() else None
         offered = sorted({*LANGUAGES, *MORE_LANGUAGES} - {brief.language, *letter["translations"]})
         return self.pages.render(
             "letter.html.j2",
             project,
+            status,
             title=f"Letter: {brief.title}",
             letter=letter,
             etag=self.files.version(relative),
@@ -77,7 +98,28 @@ class LetterPages:
             field_of=lambda p: compose.field_of(text, p),
             offered=[(tag, letteredit.language_name(tag)) for tag in offered],
             sender=sender,
+            page_problems=page_problems or {},
+            status_text=done_notice(request),
         )
+
+    async def post(self, request: Request) -> Response:
+        """The form posted without the page's script: saved, or shown again."""
+        brief_id = check_id(request.path_params["brief_id"], "brief id")
+        form = await form_fields(request)
+        based_on = str(form.get("etag") or "") or None
+        typed = letterforms.typed_letter(form)
+        try:
+            project, _ = await asyncio.to_thread(records.load, self.files.root)
+            saved = letteredit.letter_json(letteredit.letter_brief(project, brief_id))
+            if letterforms.operate(typed, str(form.get("op") or ""), form):
+                return await self.page(request, {}, 200, typed)
+            change = letterforms.changes(typed, saved)
+            if change:
+                await asyncio.to_thread(letteredit.save, self.files, brief_id, change, based_on)
+        except REFUSALS as exc:
+            problems, status = problems_of(exc)
+            return await self.page(request, by_path(problems), status, typed)
+        return RedirectResponse(f"/briefs/{brief_id}/letter?done=saved&id={brief_id}", 303)
 
     def sender_view(self, letter_id: str) -> dict[str, Any]:
         """What only a sender sees: the recipients files, the letters made, the job."""
@@ -146,6 +188,27 @@ class LetterPages:
         except Busy as exc:
             return JSONResponse({"error": str(exc)}, 409)
         return JSONResponse(job.json(), 202)
+
+    async def make_form(self, request: Request) -> Response:
+        """Make the letters from the page's form without its script: back to the page,
+        which shows how far they are."""
+        letter_id = check_id(request.path_params["letter_id"], "letter's id")
+        form = await form_fields(request)
+        user = current_user()
+        try:
+            self.making.start(
+                letter_id, str(form.get("recipients") or ""), user["name"] if user else None
+            )
+        except (Refused, Refusal, Busy) as exc:
+            request.path_params["brief_id"] = letter_id
+            reason = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+            return await self.page(request, {"make": reason}, 409 if isinstance(exc, Busy) else 404)
+        return RedirectResponse(f"/briefs/{letter_id}/letter#make-letters", 303)
+
+    async def stop_form(self, request: Request) -> Response:
+        letter_id = check_id(request.path_params["letter_id"], "letter's id")
+        self.making.stop(letter_id)
+        return RedirectResponse(f"/briefs/{letter_id}/letter#make-letters", 303)
 
     async def stop(self, request: Request) -> Response:
         stopped = self.making.stop(request.path_params["letter_id"])

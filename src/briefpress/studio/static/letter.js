@@ -79,6 +79,7 @@ function renumber(list) {
     label.htmlFor = id;
     label.querySelector(".n").textContent = String(i + 1);
     const of = language ? ` of the ${language} translation` : "";
+    for (const button of li.querySelectorAll(".move button")) button.value = `${button.dataset.move}|${path}|${i}`;
     const hidden = li.querySelectorAll(".move .visually-hidden");
     hidden[0].textContent = `Move paragraph ${i + 1}${of} up`;
     hidden[1].textContent = `Move paragraph ${i + 1}${of} down`;
@@ -98,6 +99,7 @@ function newParagraph(list) {
   const lang = list.dataset.lang;
   li.dataset.path = list.dataset.path;
   li.querySelector(".paragraph-text").lang = lang;
+  li.querySelector(".paragraph-text").name = list.dataset.path;
   const language = list.dataset.language;
   const label = li.querySelector(".paragraph-label");
   label.lastChild.textContent = language ? `, ${language} translation` : "";
@@ -258,6 +260,7 @@ function setupForm() {
   form.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;
+    if (button.name === "op") event.preventDefault(); // the page's own, without a reload
     if (button.dataset.move || button.classList.contains("add-paragraph")) onParagraphButton(button);
     else if (button.id === "add-translation") addTranslation();
     else if (button.classList.contains("remove-translation")) removeTranslation(button);
@@ -387,7 +390,8 @@ function setupMaking() {
     showJob(result.data);
     follow();
   });
-  document.getElementById("make-stop").addEventListener("click", async () => {
+  document.getElementById("make-stop").addEventListener("click", async (event) => {
+    event.preventDefault();
     await api("POST", `/api/letters/${briefId}/make/stop`);
     say("Stopping: the letters made before stay as they were.");
   });
