@@ -293,6 +293,7 @@ function setupForm() {
     say("Saved. Building the preview…");
     refreshPreview();
   });
+  document.querySelector(".preview-of")?.removeAttribute("hidden");
   document.getElementById("preview-of")?.addEventListener("change", refreshPreview);
   // Leaving with changes not saved: the browser asks first.
   window.addEventListener("beforeunload", (event) => {
