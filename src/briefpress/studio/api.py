@@ -27,7 +27,7 @@ from briefpress.core.errors import BriefpressError
 from briefpress.data import kinds
 from briefpress.data.model import PAPERS
 from briefpress.live.serve import pdf_stamp, picture_sizes
-from briefpress.studio import compose, records, review, upload, yamledit
+from briefpress.studio import compose, fold, records, review, upload, yamledit
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import Session
 from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
@@ -109,6 +109,7 @@ class Api:
             Route("/api/reports/{report}/review", r(self.review)),
             Route("/api/reports/{report}/review", r(self.settle), methods=["POST"]),
             Route("/api/reports/{report}/fields", r(self.write_field), methods=["POST"]),
+            Route("/api/reports/{report}/fold", r(self.fold), methods=["POST"]),
             Route("/api/reports/{report}/{collection}", r(self.listing)),
             Route("/api/reports/{report}/{collection}/tag", r(self.tag), methods=["POST"]),
             Route(
@@ -228,9 +229,21 @@ class Api:
         report = request.path_params["report"]
         items = await asyncio.to_thread(review.review_items, self.files, report)
         fields = await asyncio.to_thread(review.to_write, self.files, report)
-        return JSONResponse(
-            {"items": items, "fields": fields, "left": review.count_left(items, fields)}
+        towns = await asyncio.to_thread(fold.towns_to_fold, self.files, report)
+        left = review.count_left(items, fields)
+        return JSONResponse({"items": items, "fields": fields, "towns": towns, "left": left})
+
+    async def fold(self, request: Request) -> Response:
+        """Towns folded into one place, in every file of the report at once."""
+        body = await body_json(request)
+        towns = [str(t) for t in body.get("towns") or []]
+        into = str(body["into"]) if body.get("into") else None
+        name = str(body["name"]) if body.get("name") else None
+        based_on = body.get("etags") if isinstance(body.get("etags"), dict) else None
+        done = await asyncio.to_thread(
+            fold.fold, self.files, request.path_params["report"], towns, into, name, based_on
         )
+        return JSONResponse(done)
 
     async def settle(self, request: Request) -> Response:
         body = await body_json(request)
