@@ -99,6 +99,7 @@ class Api:
         self.files = files
         self.session = session
         self.previewer = previewer
+        self.imports = upload.Imports(files.root)
 
     def routes(self) -> list[Route]:
         r = refusals
@@ -106,10 +107,12 @@ class Api:
             Route("/api/session", r(self.session_info)),
             Route("/api/reports", r(self.reports)),
             Route("/api/import", r(self.upload), methods=["POST"]),
+            Route("/api/import/{job}", r(self.import_status)),
             Route("/api/reports/{report}/review", r(self.review)),
             Route("/api/reports/{report}/review", r(self.settle), methods=["POST"]),
             Route("/api/reports/{report}/fields", r(self.write_field), methods=["POST"]),
             Route("/api/reports/{report}/fold", r(self.fold), methods=["POST"]),
+            Route("/api/reports/{report}/themes", r(self.add_theme), methods=["POST"]),
             Route("/api/reports/{report}/{collection}", r(self.listing)),
             Route("/api/reports/{report}/{collection}/tag", r(self.tag), methods=["POST"]),
             Route(
@@ -222,8 +225,20 @@ class Api:
                 raise upload.Unacceptable("choose a report file to upload")
             data = await sent.read(upload.MAX_UPLOAD + 1)
             name = sent.filename
+        if "respond-async" in request.headers.get("prefer", ""):
+            job = self.imports.start(report, name, data)
+            where = f"/api/import/{job}"
+            return JSONResponse({"job": job, "status": where}, 202, headers={"Location": where})
         summary = await asyncio.to_thread(upload.run_import, self.files.root, report, name, data)
         return JSONResponse(summary, 201)
+
+    async def import_status(self, request: Request) -> Response:
+        """An import's progress (stage ``step`` of ``steps``), then its summary or problems."""
+        state = self.imports.status(request.path_params["job"])
+        if state is None:
+            raise Refused("no such import")
+        state["problems"] = [records.problem_json(p) for p in state.get("problems") or []]
+        return JSONResponse(state, headers={"Cache-Control": "no-store"})
 
     async def review(self, request: Request) -> Response:
         report = request.path_params["report"]
@@ -232,6 +247,18 @@ class Api:
         towns = await asyncio.to_thread(fold.towns_to_fold, self.files, report)
         left = review.count_left(items, fields)
         return JSONResponse({"items": items, "fields": fields, "towns": towns, "left": left})
+
+    async def add_theme(self, request: Request) -> Response:
+        body = await body_json(request)
+        name, description = str(body.get("name") or ""), body.get("description")
+        etag = await asyncio.to_thread(
+            review.add_theme,
+            self.files,
+            request.path_params["report"],
+            name,
+            str(description) if description else None,
+        )
+        return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what}, 201)
 
     async def fold(self, request: Request) -> Response:
         """Towns folded into one place, in every file of the report at once."""

@@ -33,6 +33,7 @@ from briefpress.studio.preview import Previewer
 from briefpress.studio.recipientlists import Recipients
 from briefpress.studio.security import CsrfGuard, Session
 from briefpress.studio.sending import Sending
+from briefpress.studio.start import Start, StartFirst, may_start
 from briefpress.studio.store import ProjectFiles
 from briefpress.studio.team_app import TeamMode, team_serving
 
@@ -64,6 +65,7 @@ def create_app(
         yield
 
     routes = [
+        *Start(files.root, pages).routes(),
         *(team.routes() if team else []),
         *sending.routes(),
         *Recipients(files.root, pages).routes(),
@@ -77,6 +79,7 @@ def create_app(
         Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
         *(team.middleware() if team else []),
         Middleware(CsrfGuard, session=session),
+        Middleware(StartFirst, root=files.root),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.files, app.state.session, app.state.previewer = files, session, previewer
@@ -93,10 +96,11 @@ def serve(
     """Run the studio until Ctrl-C; ``port`` 0 picks a free port. Prints the address.
     ``tls``: a certificate and its key, for https; ``team``: a login even on loopback
     (behind a reverse proxy on this machine)."""
-    if not (root / "briefs").is_dir():
+    if not (root / "briefs").is_dir() and not may_start(root):
         raise BriefpressError(
             "no briefs/ folder here: this is not a briefpress project "
-            "(start one with: briefpress init, or name one with -C DIR)"
+            "(start one with: briefpress init, or in the studio from an empty folder; "
+            "or name one with -C DIR)"
         )
     mode, hosts, options = team_serving(root, host, LOOPBACK, tls, team)
     sock = listen(host, port)

@@ -23,7 +23,7 @@ from briefpress.core.errors import Problem
 from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import PAPERS
-from briefpress.studio import compose, records, upload
+from briefpress.studio import compose, fold, records, upload
 from briefpress.studio import review as review_mod
 from briefpress.studio.security import Session
 from briefpress.studio.store import ProjectFiles, Refused, check_id
@@ -184,7 +184,10 @@ class Pages:
             fields = await asyncio.to_thread(review_mod.to_write, self.files, report)
         except Refused as exc:
             return self.render("missing.html.j2", project, 404, what=str(exc), title="Not found")
-        left = review_mod.count_left(items, fields)
+        towns = await asyncio.to_thread(fold.towns_to_fold, self.files, report)
+        data = project.reports.get(report)
+        folding = {t["id"] for t in towns}
+        places = [p for p in (data.countries.values() if data else []) if p.id not in folding]
         return self.render(
             "review.html.j2",
             project,
@@ -192,7 +195,9 @@ class Pages:
             report=report,
             items=items,
             fields=fields,
-            left=left,
+            towns=towns,
+            places=places,
+            left=review_mod.count_left(items, fields),
         )
 
     async def new_brief(self, request: Request) -> Response:

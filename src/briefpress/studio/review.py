@@ -13,9 +13,12 @@ import dataclasses
 import re
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from briefpress.checks.drafts import marked_lines
 from briefpress.data import model
 from briefpress.data.yamlload import parse_yaml
+from briefpress.importer.draft import slug
 from briefpress.importer.write import REVIEW
 from briefpress.studio import records, yamledit
 from briefpress.studio.store import ProjectFiles, Refused, check_id
@@ -109,7 +112,7 @@ def to_write(files: ProjectFiles, report: str) -> list[dict[str, Any]]:
                     "field": field,
                     "path": list(key) if key else None,
                     "what": _what(problem.message),
-                    "kind": _kind(field, value),
+                    "kind": _kind(field, value, tuple(key) if key else None),
                 }
             )
     return rows
@@ -138,8 +141,16 @@ def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _kind(field: str | None, value: Any) -> str:
+# Fields whose name elsewhere holds the report's words, here ours to write.
+OURS = {("report", "publisher", "name")}
+
+
+def _kind(field: str | None, value: Any, path: tuple[str | int, ...] | None = None) -> str:
     """How the page asks for the value: text, a number, or in the file (words or lists)."""
+    if path in OURS and isinstance(value, str):
+        return "text"
+    if field is not None and field not in VERBATIM and value == []:
+        return "list"  # none yet: themes are added here, the rest may stay empty for now
     if field is None or field in VERBATIM or isinstance(value, dict | list):
         return "file"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -154,9 +165,11 @@ def write_field(files: ProjectFiles, report: str, relative: str, line: int, valu
     )
     if row is None or row["path"] is None:
         raise Refused(f"line {line} of {relative} is not a field to write")
-    if row["kind"] == "file":
+    if row["kind"] == "file" or (row["kind"] == "list" and value != []):
         message = f"{row['field']} is written in the file itself"
         raise records.Invalid([{"field": row["field"], "message": message}])
+    if row["kind"] == "list":  # left empty for now: only the marker goes
+        return _clear_marker(files, relative, line, f"{row['field']} left empty in {relative}")
     if row["kind"] == "number":
         try:
             value = int(value)
@@ -172,3 +185,37 @@ def write_field(files: ProjectFiles, report: str, relative: str, line: int, valu
 
 def count_left(items: list[dict[str, Any]], fields: list[dict[str, Any]]) -> int:
     return sum(1 for i in items if not i["settled"]) + len(fields)
+
+
+def _clear_marker(files: ProjectFiles, relative: str, line: int, what: str) -> str:
+    lines = files.read(relative).decode("utf-8").splitlines(keepends=True)
+    text = lines[line - 1]
+    ending = text[len(text.rstrip("\r\n")) :]
+    lines[line - 1] = yamledit.MARKER.sub("", text.rstrip("\r\n")) + ending
+    return files.write(relative, "".join(lines).encode("utf-8"), None, what)
+
+
+def add_theme(files: ProjectFiles, report: str, name: str, description: str | None) -> str:
+    """A new theme in the report's themes.yaml (its id made from its name), checked
+    like any change; the file's ``TO WRITE`` marker goes with the first theme."""
+    check_id(report, "report id")
+    if not name.strip():
+        raise records.Invalid([{"field": "name", "message": "give the theme a name"}])
+    relative, key = records.record_file(files.root, report, "themes")
+    text = files.read(relative).decode("utf-8")
+    doc = yamledit.load(text)
+    before = yamledit.dump(doc)
+    themes = yamledit.records(doc, key)
+    theme_id = slug(name)
+    if any(isinstance(t, dict) and t.get("id") == theme_id for t in themes):
+        message = f"there is a theme {theme_id!r} already"
+        raise records.Invalid([{"field": "name", "message": message}])
+    record = CommentedMap(id=theme_id, name=yamledit.styled(name.strip(), None))
+    if description and description.strip():
+        record["description"] = yamledit.styled(description.strip(), None)
+    if not themes:
+        themes.fa.set_block_style()
+    themes.append(record)
+    new = yamledit.clear_markers(text, yamledit.carry_over(text, before, yamledit.dump(doc)))
+    problems = records.propose(files, relative, new, lambda p: "name")
+    return records.written(files, relative, new, None, f"the theme {name.strip()}", problems)
