@@ -408,6 +408,7 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "brief_template": template_name(brief),
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
+        "web_url": site_address(project.config.web_url),
         "dir": language.direction,
         **script_context(project.config, brief.language),
         "counter_style": language.counter_style,
@@ -578,3 +579,9 @@ def empty_template(template: jinja2.Template, brief: BriefSpec, project: Project
         "prints nothing but white space",
         "write the template (extend base.html.j2), or delete the file to use the theme's",
     )
+
+
+def site_address(url: str | None) -> str:
+    """Where the web edition is published, ending in one slash (or empty): a social site
+    reads a card's picture only from a whole address, so pages prefix it when known."""
+    return url.rstrip("/") + "/" if url else ""
