@@ -21,15 +21,13 @@ import make_shapes
 def upload_async(running: Studio, path: Path, report: str) -> Answer:
     """The upload as the import page sends it: multipart, asking for a job."""
     boundary = uuid.uuid4().hex
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="report"\r\n\r\n{report}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
-            "Content-Type: text/plain\r\n\r\n"
-        ).encode()
-        + path.read_bytes()
-        + f"\r\n--{boundary}--\r\n".encode()
+    part = "\r\nContent-Disposition: form-data; name="
+    head = (
+        f'--{boundary}{part}"report"\r\n\r\n{report}\r\n'
+        f'--{boundary}{part}"file"; filename="{path.name}"\r\n'
+        "Content-Type: text/plain\r\n\r\n"
     )
+    body = head.encode() + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
     headers = {
         "Content-Type": f"multipart/form-data; boundary={boundary}",
         "X-CSRF-Token": running.token,

@@ -80,7 +80,7 @@ class Start:
             reports={},
             csrf_token=self.pages.session.csrf_token,
             title="Start a project",
-            folder=str(self.root),
+            folder=self.root.name or str(self.root),
         )
         headers = {"Cache-Control": "no-store", "Content-Security-Policy": CSP}
         return HTMLResponse(html, headers=headers)

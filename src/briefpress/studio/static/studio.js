@@ -5,11 +5,16 @@ const token = document.querySelector('meta[name="csrf-token"]').content;
 const statusBox = () => document.getElementById("status");
 const alertBox = () => document.getElementById("alert");
 
+let sayTimer = 0;
+
 export function say(text) {
   const box = statusBox();
   box.textContent = "";
   // a fresh text node each time, so a screen reader announces a repeated message too
   window.setTimeout(() => { box.textContent = text; }, 30);
+  // announced at once; seen for a while, then out of the way of what it covers
+  window.clearTimeout(sayTimer);
+  sayTimer = window.setTimeout(() => { box.textContent = ""; }, 12_000);
 }
 
 function warn(text, actions = []) {
