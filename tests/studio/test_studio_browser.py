@@ -4,7 +4,8 @@
 report of another field uploaded (the harvest fixture: invented countries whose towns
 no gazetteer knows) and its progress watched, every item of its review settled down to
 0 (towns merged into their countries, one merge with the keyboard only), five quotes
-tagged, a country brief made, previewed and built, and the PDF read back. Each page is
+tagged, a country brief made and previewed, a quote added to it and moved first with the
+keyboard, every brief built, and the PDF read back. Each page is
 scanned with axe-core when it is cached (``scripts/system_deps.py test`` fetches it
 with npm); without it the scan is skipped.
 """
@@ -180,6 +181,30 @@ def settle_fields(page: Any) -> None:
     fields.get_by_role("button", name=re.compile("^None for now")).click()
 
 
+def compose_with_the_keyboard(page: Any) -> dict[str, str]:
+    """Add a quote to the brief's quotes, move it first and save: Tab, Enter, Home only."""
+    from playwright.sync_api import expect
+
+    quotes = page.locator('fieldset[data-section="quotes"]')
+    shown = quotes.locator(".picked li").count()
+    tab_to(page, quotes.get_by_label("Add to quotes"))
+    page.keyboard.press("Home")  # the first choice
+    chosen = quotes.get_by_label("Add to quotes").input_value()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # Add
+    expect(quotes.locator(".picked li")).to_have_count(shown + 1)
+    for _ in range(shown):
+        tab_to(page, quotes.get_by_role("button", name=f"Move {chosen} up"))
+        page.keyboard.press("Enter")
+    expect(quotes.locator(".picked li").first).to_have_attribute("data-id", chosen)
+    tab_to(page, page.get_by_label("Subtitle"))
+    page.keyboard.type("What seasonal workers told us")
+    page.keyboard.press("Enter")  # submits the form from a text field
+    expect(page.locator("#status")).to_contain_text("Preview updated", timeout=90_000)
+    text = quotes.locator(".picked li").first.inner_text()
+    return {"id": chosen, "text": text.removeprefix(chosen).strip()}
+
+
 def test_a_new_user_goes_from_an_empty_folder_to_a_built_brief(
     tmp_path: Path, browser: Any
 ) -> None:
@@ -236,6 +261,7 @@ def test_a_new_user_goes_from_an_empty_folder_to_a_built_brief(
         expect(fill).to_have_text(re.compile(r"^[1-4] of 4 pages$"), timeout=90_000)
         expect(page.locator("#preview-pages img").first).to_be_visible()
         scans["brief"] = axe_violations(page)
+        chosen = compose_with_the_keyboard(page)
         page.get_by_label("Page budget").fill("0")
         page.get_by_role("button", name="Save and preview").click()
         expect(page.locator("#c-max_pages-problem")).to_be_visible()
@@ -249,7 +275,9 @@ def test_a_new_user_goes_from_an_empty_folder_to_a_built_brief(
     flat = " ".join(text.split())
     assert "Estrenia" in flat
     assert "Shade is written in the rules and nowhere else" in flat
-    assert "Valdoria" not in flat  # another country's voices stay in their own brief
+    assert chosen["text"].split(".")[0] in flat  # the quote added with the keyboard
+    spec = (folder / "briefs/estrenia.yaml").read_text(encoding="utf-8")
+    assert f"ids: [{chosen['id']}, " in spec and "subtitle: What seasonal workers told us" in spec
     assert errors == []
     assert {name: found for name, found in scans.items() if found} == {}
 

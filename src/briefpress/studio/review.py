@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap
 from briefpress.checks.drafts import marked_lines
 from briefpress.data import model
 from briefpress.data.yamlload import parse_yaml
-from briefpress.importer.draft import slug
+from briefpress.importer.draft import TOWN_NOTE, slug
 from briefpress.importer.write import REVIEW
 from briefpress.studio import records, yamledit
 from briefpress.studio.store import ProjectFiles, Refused, check_id
@@ -65,9 +65,18 @@ def review_items(files: ProjectFiles, report: str) -> list[dict[str, Any]]:
                     "where": where,
                     "message": match.group(3),
                     "link": _link(report, where),
+                    **_shown(where, match.group(3)),
                 }
             )
     return items
+
+
+def _shown(where: str, message: str) -> dict[str, str]:
+    """How the page words an item: a town by its name rather than its file and id."""
+    town, said, rest = message.partition(" is a place ")
+    if said and TOWN_NOTE in rest:
+        return {"shown": town, "said": f"a place {rest}"}
+    return {"shown": where, "said": message}
 
 
 def _link(report: str, where: str) -> str | None:
