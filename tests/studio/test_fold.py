@@ -1,8 +1,8 @@
 """Towns folded into a place: every file of the report re-keyed in one step, undone as one.
 
 The harvest fixture's towns are invented, so the import drafts each as a place of its
-own; here they also appear in a finding, a place's facts, the methodology's counts and
-a brief, as a person would have written them before folding.
+own; here they also appear in a finding, a place's facts, the methodology's respondents
+by place and a brief, as a person would have written them before folding.
 """
 
 from __future__ import annotations
@@ -38,6 +38,13 @@ FACTS = """    facts:
         section: "2.2"
 """
 
+METHODOLOGY = """  methodology:
+    interviews: 9
+    respondents: 9
+    respondents_by_country: {oskavel: 2, druvenna: 1, pellinor: 1}
+    evidence: "We spoke with seasonal farmworkers and the organisations that support them"
+"""
+
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -52,6 +59,8 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = places.read_text(encoding="utf-8")
     at = text.index('    summary: "TO WRITE"', text.index('id: "oskavel"'))
     places.write_text(text[:at] + FACTS + text[at:], encoding="utf-8")
+    with (root / REPORT / "report.yaml").open("a", encoding="utf-8") as report:
+        report.write(METHODOLOGY)
     brief = "report: harvest\nkind: country\nplace: oskavel\ntitle: Oskavel\n"
     (root / "briefs" / "oskavel.yaml").write_text(brief, encoding="utf-8")
     return root
@@ -85,8 +94,10 @@ def test_towns_in_every_file_are_folded_in_one_step_and_undone_as_one(
         f"{REPORT}/organisations.yaml",
         f"{REPORT}/findings.yaml",
         f"{REPORT}/REVIEW.md",
+        f"{REPORT}/report.yaml",
         "briefs/oskavel.yaml",
     }
+    assert "respondents_by_country: {pellinor: 1, estrenia: 3}" in after[f"{REPORT}/report.yaml"]
     quotes = after[f"{REPORT}/quotes.yaml"]
     assert quotes.count('country: "estrenia"') == 4
     assert 'oskavel"' not in quotes.replace('location: "Oskavel"', "")
