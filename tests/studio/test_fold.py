@@ -119,6 +119,9 @@ def test_towns_in_every_file_are_folded_in_one_step_and_undone_as_one(
     fold.fold(files, "harvest", ["pellinor"], None, "Corvania")
     fold.fold(files, "harvest", ["quenby-hollow"], "corvania", None)
     assert files.undo[-1].what == "merged Quenby Hollow into Corvania"
+    # Quenby Hollow is no place any more, but still its quote's location: not a person's name
+    _, problems = records.load(root)
+    assert not [p for p in problems if p.is_error and "harvest" in p.location.file]
     for _ in range(3):
         files.undo_last()
     assert snapshot(root) == before
