@@ -72,7 +72,7 @@ def axe_violations(page: Any) -> list[str]:
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]]
 
 
-def tab_to(page: Any, target: Any, most: int = 80) -> None:
+def tab_to(page: Any, target: Any, most: int = 200) -> None:
     """Press Tab until ``target`` has the focus, as a keyboard user would."""
     handle = target.element_handle()
     for _ in range(most):
