@@ -180,3 +180,45 @@ def test_every_other_script_builds(tmp_path: Path) -> None:
                      "handout-zh", "handout-ko", "handout-am", "handout-ka"):  # fmt: skip
         findings = check_screen(results[brief_id].output.read_bytes())
         assert not findings, (brief_id, [str(f) for f in findings])
+
+
+def page_text(path: Path, page_index: int = 0) -> str:
+    return str(pypdfium2.PdfDocument(path)[page_index].get_textpage().get_text_range())
+
+
+def test_right_to_left_briefs_print_their_own_labels(quick: dict[str, Any]) -> None:
+    """The theme's headings and page labels come from the language's catalog: the text
+    layer of the Arabic handout and letter and the Hebrew letter has them, not English."""
+    handout = page_text(quick["handout-ar"].output)
+    assert "النقاط الرئيسية" in handout and "مطلبنا" in handout
+    assert "Key points" not in handout and "Our ask" not in handout
+    letter = page_text(quick["letter-ar"].output)
+    assert "توصيات التقرير" in letter and "What the study found" not in letter
+    hebrew = " ".join(page_text(quick["letter-he"].output).split())
+    assert "מה מצא המחקר" in hebrew and "מתוך" in hebrew  # the page label, "Page 1 of 1"
+
+
+def boxes_of(path: Path, phrase: str) -> list[tuple[float, float, float, float]]:
+    """Each hit of ``phrase`` on page one: (left, bottom, right, top), in points."""
+    text = pypdfium2.PdfDocument(path)[0].get_textpage()
+    search = text.search(phrase)
+    hits = []
+    while (hit := search.get_next()) is not None:
+        boxes = [text.get_charbox(i) for i in range(hit[0], hit[0] + hit[1])]
+        hits.append((min(b[0] for b in boxes), min(b[1] for b in boxes),
+                     max(b[2] for b in boxes), max(b[3] for b in boxes)))  # fmt: skip
+    return hits
+
+
+def test_a_latin_name_and_a_year_keep_their_reading_order_in_arabic(
+    quick: dict[str, Any],
+) -> None:
+    """ "(LHRA، 2024)" in the Arabic handout's foot reads publisher first, right to left:
+    the publisher stands right of the year, not glued to it left to right. The letter's
+    English findings stay items of its right-to-left list, their own words left to right."""
+    handout = quick["handout-ar"].output
+    (year,) = boxes_of(handout, "2024")
+    same_line = [b for b in boxes_of(handout, "LHRA") if b[1] < year[3] and b[3] > year[1]]
+    assert same_line and all(b[0] > year[2] for b in same_line), (year, same_line)
+    html = quick["letter-ar"].output.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<li><span lang="en" dir="ltr">Pharmacies' in html

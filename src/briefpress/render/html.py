@@ -434,10 +434,8 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         **credit_context(brief, project.reports[brief.report], shown, language),
         "key_message": key_message(brief, selected),
         "place_asks": place_asks(data, country) if country and not brief.ask else [],
-        "pull_quote": pull_quote(selected.get("quotes", [])),
-        "fit_order": fit_order(
-            selected, {s.name: s for s in sections}, pull_quote(selected.get("quotes", []))
-        ),
+        "pull_quote": (quote := pull_quote(selected.get("quotes", []))),
+        "fit_order": fit_order(selected, {s.name: s for s in sections}, quote),
         "layout": brief.layout or project.config.layout,
     }
 

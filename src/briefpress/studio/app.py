@@ -31,6 +31,7 @@ from briefpress.studio.mailsettings import MailSettingsRoutes
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
 from briefpress.studio.recipientlists import Recipients
+from briefpress.studio.rowfix import RowFixes
 from briefpress.studio.security import CsrfGuard, Session
 from briefpress.studio.sending import Sending
 from briefpress.studio.start import Start, StartFirst, may_start
@@ -55,6 +56,7 @@ def create_app(
     pages = Pages(files, session)
     sending = Sending(files.root, pages)
     sending.hook_pages(pages.env)
+    recipients = Recipients(files.root, pages)
     if team:
         team.hook_pages(pages.env)
 
@@ -68,7 +70,8 @@ def create_app(
         *Start(files.root, pages).routes(),
         *(team.routes() if team else []),
         *sending.routes(),
-        *Recipients(files.root, pages).routes(),
+        *recipients.routes(),
+        *RowFixes(files.root, recipients).routes(),
         *LetterFiles(files.root).routes(),
         *MailSettingsRoutes(files).routes(),
         *api.routes(),
