@@ -134,6 +134,8 @@ def start_and_import(page: Any, url: str, source: Path, scans: dict[str, list[st
     page.get_by_label("Short name for the report").fill("harvest")
     page.get_by_role("button", name="Import").click()
     expect(page).to_have_url(re.compile(r"/reports/harvest/review\?import="), timeout=60_000)
+    page.get_by_text("What the import found").click()
+    expect(page.locator(".imported pre")).to_contain_text("verified: every verbatim field")
     return seen
 
 

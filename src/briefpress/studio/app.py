@@ -54,6 +54,7 @@ def create_app(
     previewer = Previewer(files.root)
     api = Api(files, session, previewer)
     pages = Pages(files, session)
+    pages.imports = api.imports  # the review names the import that opened it
     sending = Sending(files.root, pages)
     sending.hook_pages(pages.env)
     recipients = Recipients(files.root, pages)

@@ -81,6 +81,7 @@ class Pages:
     def __init__(self, files: ProjectFiles, session: Session) -> None:
         self.files = files
         self.session = session
+        self.imports = upload.Imports(files.root)  # shared with the API (app.py)
         self.env = environment()
         self.env.globals.update(labels=LABELS, kind_names=KIND_NAMES, plain=plain)
 
@@ -198,7 +199,14 @@ class Pages:
             towns=towns,
             places=places,
             left=review_mod.count_left(items, fields),
+            imported=self._imported(request, report),
         )
+
+    def _imported(self, request: Request, report: str) -> list[str]:
+        """The summary of the import that just opened this review, as the terminal says it."""
+        state = self.imports.status(request.query_params.get("import", ""))
+        result = (state or {}).get("result") or {}
+        return list(result.get("lines") or []) if result.get("report") == report else []
 
     async def new_brief(self, request: Request) -> Response:
         project, _ = await asyncio.to_thread(records.load, self.files.root)
