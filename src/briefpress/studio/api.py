@@ -95,11 +95,17 @@ def card_json(card: BriefCard | None) -> dict[str, Any] | None:
 class Api:
     """The handlers, over one project's files, session and previewer."""
 
-    def __init__(self, files: ProjectFiles, session: Session, previewer: Previewer) -> None:
+    def __init__(
+        self,
+        files: ProjectFiles,
+        session: Session,
+        previewer: Previewer,
+        imports: upload.Imports,
+    ) -> None:
         self.files = files
         self.session = session
         self.previewer = previewer
-        self.imports = upload.Imports(files.root)
+        self.imports = imports
 
     def routes(self) -> list[Route]:
         r = refusals

@@ -37,6 +37,7 @@ from briefpress.studio.sending import Sending
 from briefpress.studio.start import Start, StartFirst, may_start
 from briefpress.studio.store import ProjectFiles
 from briefpress.studio.team_app import TeamMode, team_serving
+from briefpress.studio.upload import Imports
 
 STATIC = Path(__file__).parent / "static"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -52,9 +53,9 @@ def create_app(
     files = ProjectFiles(root)
     session = team.session if team else Session()
     previewer = Previewer(files.root)
-    api = Api(files, session, previewer)
-    pages = Pages(files, session)
-    pages.imports = api.imports  # the review names the import that opened it
+    imports = Imports(files.root)  # the API runs them, the review names the one that opened it
+    api = Api(files, session, previewer, imports)
+    pages = Pages(files, session, imports)
     sending = Sending(files.root, pages)
     sending.hook_pages(pages.env)
     recipients = Recipients(files.root, pages)

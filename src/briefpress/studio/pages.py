@@ -78,10 +78,10 @@ def plain(problem: Problem) -> str:
 
 
 class Pages:
-    def __init__(self, files: ProjectFiles, session: Session) -> None:
+    def __init__(self, files: ProjectFiles, session: Session, imports: upload.Imports) -> None:
         self.files = files
         self.session = session
-        self.imports = upload.Imports(files.root)  # shared with the API (app.py)
+        self.imports = imports
         self.env = environment()
         self.env.globals.update(labels=LABELS, kind_names=KIND_NAMES, plain=plain)
 
