@@ -4,9 +4,10 @@ The studio runs on a temporary copy of the shipped project, and Debian's Chromiu
 (driven by Playwright, as the browser tests do) takes each page at a laptop's width and
 at a phone's: the brief list, the quotes with their tags, a finding being edited, the
 new-brief form, the composer with its preview, a refused value shown next to its
-field, the start page of an empty folder, and a report uploaded for import with its
-review as a to-do list. Each size is taken on its own fresh copy of the project, so no
-picture shows what an earlier one did. The pictures go to docs/studio/.
+field, the start page of an empty folder, a report uploaded for import with its review as
+a to-do list, and one of its quotes in the report's text, being re-cut. Each size is taken
+on its own fresh copy of the project, so no picture shows what an earlier one did. The
+pictures go to docs/studio/.
 """
 
 from __future__ import annotations
@@ -99,6 +100,15 @@ def review_pages(page: Any, url: str, size: str, source: Path) -> None:
     shoot(page, "review", size)
 
 
+def quote_page(page: Any, url: str, size: str, report: str) -> None:
+    """A quote of the imported report in the report's text, its end moved a sentence on."""
+    page.goto(f"{url}/reports/{report}/quotes")
+    page.get_by_role("link", name="See it in the report").first.click()
+    page.get_by_role("button", name="End a sentence later").click()
+    page.wait_for_selector("text=The new cut")
+    shoot(page, "quote", size)
+
+
 def harvest_report(folder: Path) -> Path:
     sys.path.insert(0, str(REPO / "tests" / "fixtures" / "import"))
     import make_shapes
@@ -125,6 +135,7 @@ def one_size(browser: Any, folder: Path, size: str, source: Path) -> None:
             else:
                 pages(page, url, size, report)
                 review_pages(page, url, size, source)
+                quote_page(page, url, size, "harvest")
             page.close()
         finally:
             server.should_exit = True

@@ -233,7 +233,7 @@ def test_a_new_user_goes_from_an_empty_folder_to_a_built_brief(
         merge(page, ["Pellinor", "Quenby Hollow"], "Corvania")
         expect(page.locator("#fold")).to_have_count(0)
         # The organisation's two towns are one country now: nothing left to fix there.
-        for box in page.locator("#review-items input:not(:checked)").all():
+        for box in page.locator("#review-items input[type=checkbox]:not(:checked)").all():
             box.check()
         settle_fields(page)
         expect(left).to_have_text("Nothing left to review: the import is settled.")

@@ -21,10 +21,11 @@ from briefpress.checks.drafts import marked_lines
 from briefpress.checks.language import check_verbatim
 from briefpress.checks.validate import check_anonymity, check_references
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.files import write_atomic
 from briefpress.data.load import Project, load_report
 from briefpress.importer.draft import Draft
 from briefpress.importer.parse import parse
-from briefpress.importer.review import write_review
+from briefpress.importer.review import SOURCE_TEXT, write_review
 from briefpress.importer.write import REVIEW, Mode, draft_data, render_review, write_draft
 from briefpress.source.read import SourceError
 
@@ -98,6 +99,7 @@ def import_report(
     written, problems = write_draft(folder, draft, draft_data(draft), mode, display)
     if problems:
         raise BriefpressError(problems)
+    write_atomic(folder / SOURCE_TEXT, draft.text.encode("utf-8"))
     result = ImportResult(draft, display, written)
     tell(2)
     result.mismatches = _verify(root, folder, path, draft)

@@ -13,12 +13,10 @@ import dataclasses
 import re
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from briefpress.checks.drafts import marked_lines
 from briefpress.data import model
 from briefpress.data.yamlload import parse_yaml
-from briefpress.importer.draft import TOWN_NOTE, slug
+from briefpress.importer.draft import TOWN_NOTE
 from briefpress.importer.write import REVIEW
 from briefpress.studio import records, yamledit
 from briefpress.studio.store import ProjectFiles, Refused, check_id
@@ -135,10 +133,17 @@ def _what(message: str) -> str:
 
 
 def _path_at(doc: Any, line: int | None) -> tuple[str | int, ...] | None:
-    for path, loc in doc.key_positions.items():
-        if loc.line == line:
-            return tuple(path)
-    return None
+    """The field a marked line writes: of the keys on it (a record in braces has several),
+    the one still ``TO WRITE``, else the last, which the marker follows."""
+    on_line = [
+        (loc.column or 0, tuple(path))
+        for path, loc in doc.key_positions.items()
+        if loc.line == line
+    ]
+    if not on_line:
+        return None
+    unwritten = [p for _, p in on_line if _value_at(doc.data, p) == model.TO_WRITE]
+    return unwritten[0] if unwritten else max(on_line)[1]
 
 
 def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
@@ -202,29 +207,3 @@ def _clear_marker(files: ProjectFiles, relative: str, line: int, what: str) -> s
     ending = text[len(text.rstrip("\r\n")) :]
     lines[line - 1] = yamledit.MARKER.sub("", text.rstrip("\r\n")) + ending
     return files.write(relative, "".join(lines).encode("utf-8"), None, what)
-
-
-def add_theme(files: ProjectFiles, report: str, name: str, description: str | None) -> str:
-    """A new theme in the report's themes.yaml (its id made from its name), checked
-    like any change; the file's ``TO WRITE`` marker goes with the first theme."""
-    check_id(report, "report id")
-    if not name.strip():
-        raise records.Invalid([{"field": "name", "message": "give the theme a name"}])
-    relative, key = records.record_file(files.root, report, "themes")
-    text = files.read(relative).decode("utf-8")
-    doc = yamledit.load(text)
-    before = yamledit.dump(doc)
-    themes = yamledit.records(doc, key)
-    theme_id = slug(name)
-    if any(isinstance(t, dict) and t.get("id") == theme_id for t in themes):
-        message = f"there is a theme {theme_id!r} already"
-        raise records.Invalid([{"field": "name", "message": message}])
-    record = CommentedMap(id=theme_id, name=yamledit.styled(name.strip(), None))
-    if description and description.strip():
-        record["description"] = yamledit.styled(description.strip(), None)
-    if not themes:
-        themes.fa.set_block_style()
-    themes.append(record)
-    new = yamledit.clear_markers(text, yamledit.carry_over(text, before, yamledit.dump(doc)))
-    problems = records.propose(files, relative, new, lambda p: "name")
-    return records.written(files, relative, new, None, f"the theme {name.strip()}", problems)
