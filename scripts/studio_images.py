@@ -101,10 +101,10 @@ def review_pages(page: Any, url: str, size: str, source: Path) -> None:
 
 
 def quote_page(page: Any, url: str, size: str, report: str) -> None:
-    """A quote of the imported report in the report's text, its end moved a sentence on."""
+    """A quote of the imported report in the report's text, its end moved a sentence back."""
     page.goto(f"{url}/reports/{report}/quotes")
     page.get_by_role("link", name="See it in the report").first.click()
-    page.get_by_role("button", name="End a sentence later").click()
+    page.get_by_role("button", name="End a sentence earlier").click()
     page.wait_for_selector("text=The new cut")
     shoot(page, "quote", size)
 
