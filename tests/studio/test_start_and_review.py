@@ -101,3 +101,32 @@ def test_a_folder_with_other_files_is_not_made_a_project(tmp_path: Path) -> None
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     result = run_cli(["-C", str(tmp_path), "studio", "--port", "0"])
     assert result.code == 1 and "not a briefpress project" in result.err
+
+
+def test_a_project_is_started_and_towns_merged_without_javascript(tmp_path: Path) -> None:
+    root = tmp_path / "empty"
+    root.mkdir()
+    source = make_shapes.make_txt("harvest", tmp_path / "harvest.txt")
+    with studio(root) as running:
+        refused = running.form("/start", {"csrf_token": running.token, "organisation": ""})
+        assert refused.status == 422 and b"organisation name is empty" in refused.body.lower()
+        started = running.form("/start", {"csrf_token": running.token, "organisation": "HRN"})
+        assert started.status == 303 and started.headers["location"] == "/import"
+        job = upload_async(running, source, "harvest")
+        assert wait_for(running, job.json["status"])["result"]["verified"]
+
+        page = "/reports/harvest/review"
+        token = ("csrf_token", running.token)
+        none = running.form("/reports/harvest/fold", [token, ("name", "Estrenia")])
+        assert none.status == 422 and b"Choose the towns to merge." in none.body
+        fields = [token, ("towns", "oskavel"), ("towns", "druvenna"), ("name", "Estrenia")]
+        merged = running.form("/reports/harvest/fold", fields)
+        assert merged.status == 303
+        assert merged.headers["location"] == f"{page}?done=merged&id=estrenia"
+        shown = running.get(merged.headers["location"]).body.decode()
+        assert "Merged the towns into estrenia." in shown and 'value="oskavel"' not in shown
+        review = running.get(f"/api{page}").json
+        findings = next(f for f in review["fields"] if f["field"] == "findings")
+        empty = [token, ("file", findings["file"]), ("line", str(findings["line"])), ("empty", "1")]
+        assert running.form("/reports/harvest/fields", empty).status == 303
+        assert (root / findings["file"]).read_text("utf-8").endswith("findings: []\n")

@@ -95,6 +95,7 @@ DONE = {
     "added": "Added {id}.",
     "imported": "Imported {id}: settle its review below.",
     "composed": "Saved {id}.",
+    "merged": "Merged the towns into {id}.",
 }
 
 

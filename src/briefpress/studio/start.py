@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
@@ -22,9 +23,10 @@ from briefpress.core.errors import BriefpressError
 from briefpress.scaffold.init import init_project
 from briefpress.studio import records
 from briefpress.studio.api import body_json
-from briefpress.studio.pages import CSP, Pages
+from briefpress.studio.forms import form_fields
+from briefpress.studio.pages import CSP, Pages, said
 
-OPEN = ("/start", "/api/start", "/api/session", "/static/")
+OPEN = ("/start", "/api/start", "/api/session", "/static/")  # all else leads to /start
 
 
 def has_project(root: Path) -> bool:
@@ -69,10 +71,11 @@ class Start:
     def routes(self) -> list[Route]:
         return [
             Route("/start", self.page),
+            Route("/start", self.posted, methods=["POST"]),
             Route("/api/start", self.start, methods=["POST"]),
         ]
 
-    async def page(self, request: Request) -> Response:
+    async def page(self, request: Request, problem: str = "", status: int = 200) -> Response:
         if has_project(self.root):
             return RedirectResponse("/", 303)
         html = self.pages.env.get_template("start.html.j2").render(
@@ -81,18 +84,33 @@ class Start:
             csrf_token=self.pages.session.csrf_token,
             title="Start a project",
             folder=self.root.name or str(self.root),
+            problem=problem,
         )
         headers = {"Cache-Control": "no-store", "Content-Security-Policy": CSP}
-        return HTMLResponse(html, headers=headers)
+        return HTMLResponse(html, status, headers=headers)
+
+    async def _init(self, organisation: str) -> tuple[int, dict[str, Any]]:
+        """``briefpress init`` here: the answer's status and body, as the API gives them."""
+        if has_project(self.root):
+            return 409, {"error": "this folder has a project already"}
+        try:
+            written = await asyncio.to_thread(init_project, self.root, organisation.strip())
+        except BriefpressError as exc:
+            problems = [records.problem_json(p, "organisation") for p in exc.problems]
+            return 422, {"error": str(exc), "problems": problems}
+        return 201, {"files": len(written), "next": "/import"}
 
     async def start(self, request: Request) -> Response:
         body = await body_json(request)
-        if has_project(self.root):
-            return JSONResponse({"error": "this folder has a project already"}, 409)
-        organisation = str(body.get("organisation") or "").strip()
-        try:
-            written = await asyncio.to_thread(init_project, self.root, organisation)
-        except BriefpressError as exc:
-            problems = [records.problem_json(p, "organisation") for p in exc.problems]
-            return JSONResponse({"error": str(exc), "problems": problems}, 422)
-        return JSONResponse({"files": len(written), "next": "/import"}, 201)
+        status, answer = await self._init(str(body.get("organisation") or ""))
+        return JSONResponse(answer, status)
+
+    async def posted(self, request: Request) -> Response:
+        """The start form posted without JavaScript: the import page, or the reason."""
+        form = await form_fields(request)
+        status, answer = await self._init(str(form.get("organisation") or ""))
+        if status == 201:
+            return RedirectResponse("/import", 303)
+        if status == 409:
+            return RedirectResponse("/", 303)
+        return await self.page(request, said({"message": answer["error"]}), status)

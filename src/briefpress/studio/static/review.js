@@ -133,7 +133,7 @@ async function writeField(fields, form, empty) {
 }
 
 async function addTheme(fields, row) {
-  const input = row.querySelector("input[name=theme]");
+  const input = row.querySelector("input[name=name]");
   const problem = row.closest("form").querySelector(".field-problem");
   problem.hidden = true;
   const name = input.value.trim();
@@ -154,10 +154,6 @@ function setupFields() {
     const theme = event.target.querySelector("[data-add-theme]");
     if (theme) { addTheme(fields, theme); return; }
     writeField(fields, event.target, event.submitter?.name === "empty");
-  });
-  fields.addEventListener("click", (event) => {
-    const button = event.target.closest("button.add-theme");
-    if (button) addTheme(fields, button.closest("[data-add-theme]"));
   });
 }
 
