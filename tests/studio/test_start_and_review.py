@@ -125,7 +125,11 @@ def test_a_project_is_started_and_towns_merged_without_javascript(tmp_path: Path
         assert merged.headers["location"] == f"{page}?done=merged&id=estrenia"
         shown = running.get(merged.headers["location"]).body.decode()
         assert "Merged the towns into estrenia." in shown and 'value="oskavel"' not in shown
+        theme = [token, ("back", page), ("name", "Heat")]  # the review's theme row
+        added = running.form("/reports/harvest/new/themes", theme)
+        assert added.status == 303 and added.headers["location"].startswith(f"{page}?done=added")
         review = running.get(f"/api{page}").json
+        assert not [f for f in review["fields"] if f["field"] == "themes"]
         findings = next(f for f in review["fields"] if f["field"] == "findings")
         empty = [token, ("file", findings["file"]), ("line", str(findings["line"])), ("empty", "1")]
         assert running.form("/reports/harvest/fields", empty).status == 303
