@@ -21,7 +21,7 @@ from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec, ReportData
 from briefpress.data.select import resolve_sections, select
 
-__all__ = ["blocked", "everywhere", "record_at", "shown", "stopping", "stops"]
+__all__ = ["blocked", "everywhere", "record_at", "shown", "stopping"]
 
 SHOWN = ("quotes", "findings", "recommendations")
 
@@ -107,12 +107,3 @@ def blocked(project: Project, problems: list[Problem]) -> dict[str, list[Problem
         if stop:
             found[brief_id] = stop
     return found
-
-
-def stops(project: Project, problems: list[Problem]) -> list[tuple[Problem, list[str]]]:
-    """Each problem with the ids of the briefs it would stop, sorted, in the given order."""
-    by_brief = blocked(project, problems)
-    return [
-        (problem, sorted(bid for bid, found in by_brief.items() if problem in found))
-        for problem in problems
-    ]
