@@ -18,7 +18,10 @@ import pytest
 
 from briefpress.build.builder import build
 from briefpress.core.scripts import direction
+from briefpress.data.load import load_project
+from briefpress.editions import medium
 from briefpress.pdf.preflight import check_screen
+from briefpress.render.html import render_brief
 from conftest import CITIES, REPO
 
 SCRIPTS = REPO / "tests/fixtures/scripts/briefs"
@@ -235,10 +238,25 @@ def test_a_latin_name_and_a_year_keep_their_reading_order_in_arabic(
 ) -> None:
     """ "(LHRA، 2024)" in the Arabic handout's foot reads publisher first, right to left:
     the publisher stands right of the year, not glued to it left to right. The letter's
-    English findings stay items of its right-to-left list, their own words left to right."""
+    English findings stay items of its right-to-left list, their own words left to right, and
+    the Arabic label after an English recommendation keeps its brackets round it."""
     handout = quick["handout-ar"].output
     (year,) = boxes_of(handout, "2024")
     same_line = [b for b in boxes_of(handout, "LHRA") if b[1] < year[3] and b[3] > year[1]]
     assert same_line and all(b[0] > year[2] for b in same_line), (year, same_line)
     html = quick["letter-ar"].output.with_suffix(".html").read_text(encoding="utf-8")
     assert '<li><span lang="en" dir="ltr">Pharmacies' in html
+    # An English recommendation's label is Arabic, right to left, inside its English line.
+    country = quick["country-ar"].output.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<span class="edition-note" lang="ar" dir="rtl">(كما ورد' in country
+
+
+def test_persian_writes_years_and_list_numbers_in_its_digits(tmp_path: Path) -> None:
+    """Dates were already in Persian digits; the report's year in the source line and the
+    letter's recommendation numbers now are too (rendered only: no PDF needed)."""
+    root = tmp_path / "project"
+    scripts_project(root, ("fa",))
+    project = load_project(root, ["letter-fa"])
+    html = render_brief(project.briefs["letter-fa"], project, medium("screen")).html
+    assert '<span class="n">۱.</span>' in html and "۲۰۲۴" in html
+    assert "2024" not in html.split("<body", 1)[1]

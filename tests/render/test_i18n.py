@@ -19,6 +19,7 @@ import pikepdf
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
@@ -118,6 +119,15 @@ def test_every_script_of_the_scripts_fixture_has_a_catalog() -> None:
     assert set(SCRIPT_LANGUAGES) <= set(i18n.catalog_languages())
     assert i18n.translations("ar").gettext("Key findings") == "أبرز النتائج"
     assert i18n.translations("ja").gettext("Recommendations") == "提言"
+
+
+@pytest.mark.parametrize("language", SCRIPT_LANGUAGES)
+def test_script_catalogs_declare_their_languages_plural_rule(language: str) -> None:
+    """Six forms in Arabic, three in Hebrew, one in Chinese...: CLDR's, through Babel, so
+    a plural message added to the theme gets the right number of translations."""
+    catalog = read_catalog(language)
+    assert "Plural-Forms" in dict(catalog.mime_headers)
+    assert catalog.num_plurals == get_plural(language).num_plurals
 
 
 def test_extraction_finds_the_templates_and_python(extracted: dict[str, list[str]]) -> None:
