@@ -26,10 +26,13 @@ from starlette.staticfiles import StaticFiles
 from briefpress.core.errors import BriefpressError
 from briefpress.live.serve import LOCAL_HOSTS, PreviewServer, listen
 from briefpress.studio.api import Api
+from briefpress.studio.briefforms import BriefForms
+from briefpress.studio.dataforms import DataForms
 from briefpress.studio.letterfiles import LetterFiles
 from briefpress.studio.mailsettings import MailSettingsRoutes
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
+from briefpress.studio.quotepage import QuotePages
 from briefpress.studio.recipientlists import Recipients
 from briefpress.studio.rowfix import RowFixes
 from briefpress.studio.security import CsrfGuard, Session
@@ -72,6 +75,9 @@ def create_app(
         *RowFixes(files.root, recipients).routes(),
         *LetterFiles(files.root).routes(),
         *MailSettingsRoutes(files).routes(),
+        *QuotePages(files, pages).routes(),
+        *DataForms(files, pages).routes(),
+        *BriefForms(files, pages).routes(),
         *api.routes(),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
