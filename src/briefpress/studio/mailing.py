@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,9 @@ class Mailings:
         self.root = root
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
+        # Whether a letter's letters are being made from its page (lettermaking.py):
+        # no dry run or send takes them half-made.
+        self.making: Callable[[str], bool] = lambda _letter: False
 
     def recipients_path(self, name: str) -> Path:
         return self.root / FOLDER / check_name(name)
@@ -119,6 +123,8 @@ class Mailings:
         return plan_json(delivery.plan)
 
     def refuse_if_running(self, letter: str) -> None:
+        if self.making(letter):
+            raise Busy(f"the letters of {letter} are being made: wait for them")
         with self.lock:
             job = self.jobs.get(letter)
             if job is not None and job.state in ("preparing", "sending"):
@@ -141,6 +147,8 @@ class Mailings:
             running = self.jobs.get(letter)
             if running is not None and running.state in ("preparing", "sending"):
                 raise Busy(f"a send of {letter} is running already")
+            if self.making(letter):
+                raise Busy(f"the letters of {letter} are being made: wait for them")
             job = self.jobs[letter] = Job(letter, recipients, user)
         thread = threading.Thread(
             target=self.run, args=(job, path, confirm, password, resend_unknown), daemon=True
