@@ -19,6 +19,7 @@ import pikepdf
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
@@ -120,6 +121,15 @@ def test_every_script_of_the_scripts_fixture_has_a_catalog() -> None:
     assert i18n.translations("ja").gettext("Recommendations") == "提言"
 
 
+@pytest.mark.parametrize("language", SCRIPT_LANGUAGES)
+def test_script_catalogs_declare_their_languages_plural_rule(language: str) -> None:
+    """Six forms in Arabic, three in Hebrew, one in Chinese...: CLDR's, through Babel, so
+    a plural message added to the theme gets the right number of translations."""
+    catalog = read_catalog(language)
+    assert "Plural-Forms" in dict(catalog.mime_headers)
+    assert catalog.num_plurals == get_plural(language).num_plurals
+
+
 def test_extraction_finds_the_templates_and_python(extracted: dict[str, list[str]]) -> None:
     where = " ".join(w for places in extracted.values() for w in places)
     assert "templates/base.html.j2" in where
@@ -202,6 +212,8 @@ def test_english_quoted_in_a_right_to_left_brief_keeps_its_own_marks() -> None:
     arabic = i18n.Language("ar")
     assert arabic.quote(i18n.LocalText("Kits run out.", "en", False)) == "“Kits run out.”"
     assert arabic.quote("نفدت") == "”نفدت“"
+    assert arabic.quote("A letter about Arcadia") == "“A letter about Arcadia”"  # e-mail text
+    assert i18n.Language("en").quote("رسالة") == "“رسالة”"
     assert i18n.Language("es").quote(i18n.LocalText("Kits", "en", False)) == "«Kits»"
     assert '[lang="en"] { quotes: "“" "”"' in arabic.quotes_css()
     assert "[lang=" not in i18n.Language("es").quotes_css()

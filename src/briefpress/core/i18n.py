@@ -24,6 +24,7 @@ import gettext
 import io
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -315,8 +316,12 @@ class Language:
     def report_label(self, message: str) -> str:
         """One of the labels about the report's edition, in this language: the English
         edition's wording for a report in English, the original edition's otherwise."""
+        return self.gettext(self.report_message(message))
+
+    def report_message(self, message: str) -> str:
+        """The catalog message of :meth:`report_label`."""
         english = base_language(self.source) == SOURCE_LANGUAGE
-        return self.gettext(message if english else OTHER_SOURCE[message])
+        return message if english else OTHER_SOURCE[message]
 
     @cached_property
     def catalog(self) -> gettext.NullTranslations:
@@ -338,6 +343,12 @@ class Language:
             # English quoted in an Arabic brief: the marks are printed inside its
             # left-to-right run, at its true start and end, so they are its own.
             marks = QUOTES.get(text.lang) or QUOTES.get(base_language(text.lang)) or marks
+        elif self.direction == "rtl" and first_strong(text) == "ltr":
+            # An English title put into an Arabic e-mail is isolated with its marks:
+            # they face its way, the report language's (“ ” for English).
+            source = base_language(self.source)
+            own = QUOTES.get(self.source) or QUOTES.get(source) or DEFAULT_QUOTES
+            marks = own if direction(source) == "ltr" else DEFAULT_QUOTES
         start, end = marks[2:] if inner else marks[:2]
         return f"{start}{text}{end}"
 
@@ -417,7 +428,9 @@ class Language:
         """`` lang="en"`` for report words left in English in another language's brief, so
         hyphenation and screen readers treat them as English, with `` dir="ltr"`` when
         their direction differs (English in an Arabic brief); empty otherwise."""
-        lang = self.text_lang(value)
+        return self._attr_for(self.text_lang(value))
+
+    def _attr_for(self, lang: str) -> Markup:
         if lang == self.tag:
             return Markup("")
         way = direction(lang)
@@ -428,11 +441,45 @@ class Language:
     def edition_note(self, value: Any) -> str:
         """The label a report passage needs in this brief: a translation says so, the
         report's own words in another language's brief say where they come from."""
+        message = self._edition_message(value)
+        return self.gettext(message) if message else ""
+
+    def edition_note_lang(self, value: Any) -> str:
+        """The language that label is printed in: English where this language's catalog
+        has no translation of it, the brief's own otherwise ("" for no label). A template
+        keeps a label in the passage's language inside the passage, so that in a
+        right-to-left brief "(as printed in the English edition)" follows the English
+        words it is about, and marks one in another language with :meth:`tag_attr`."""
+        message = self._edition_message(value)
+        if not message:
+            return ""
+        return SOURCE_LANGUAGE if self.gettext(message) == message else self.tag
+
+    def tag_attr(self, lang: str) -> Markup:
+        """`` lang="…"`` (and ``dir``) for words in the language ``lang`` in this brief."""
+        return self._attr_for(lang or self.tag)
+
+    def _edition_message(self, value: Any) -> str:
+        """The catalog message of :meth:`edition_note`'s label, or "" for none."""
         if isinstance(value, LocalText) and value.translated:
-            return self.report_label(TRANSLATED_LABEL)
-        if not self.is_source and self.text_lang(value) != self.tag:
-            return self.report_label(ORIGINAL_LABEL)
-        return ""
+            label = TRANSLATED_LABEL
+        elif not self.is_source and self.text_lang(value) != self.tag:
+            label = ORIGINAL_LABEL
+        else:
+            return ""
+        return self.report_message(label)
+
+
+def first_strong(text: str) -> str | None:
+    """``ltr`` or ``rtl``: the direction of the first letter of ``text`` that has one
+    (Unicode's rule for an isolate's direction), None when it has none."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
 
 def is_translated(value: Any) -> bool:
@@ -452,6 +499,8 @@ def install(env: Any, tag: str, dirs: tuple[Path, ...] = SHIPPED) -> None:
         text_lang=language.text_lang,
         lang_attr=language.lang_attr,
         edition_note=language.edition_note,
+        edition_note_lang=language.edition_note_lang,
+        tag_attr=language.tag_attr,
         text_dir=language.direction,
     )
     env.filters.update(

@@ -110,10 +110,16 @@ class Draft:
     organisations: list[Organisation] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
+    text: str = ""  # the report's body as the data reads it (Source.reading), kept
 
     def note(self, where: str, message: str) -> None:
         """Add an item to the review list."""
         self.review.append(ReviewItem(where, message))
+
+
+# The review item of a place drafted from a town no gazetteer knows; the studio offers
+# to merge the towns so marked into one place.
+TOWN_NOTE = "drafted as a place of its own: merge towns into their place"
 
 
 def slug(text: str) -> str:

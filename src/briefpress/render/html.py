@@ -105,6 +105,15 @@ def make_environment(
     return env
 
 
+def edition_labels(language: i18n.Language) -> dict[str, Any]:
+    """The labels that name the report's own edition, and the language each is printed
+    in, from a Language that knows the report's (the environment's globals do not)."""
+    return {
+        "edition_note": language.edition_note,
+        "edition_note_lang": language.edition_note_lang,
+    }
+
+
 def bdi(value: Any) -> Markup:
     """A value put into a sentence (a name, a number, a date), isolated from the text
     around it: a Latin name in an Arabic salutation keeps the comma where it belongs."""
@@ -413,7 +422,7 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         **script_context(project.config, brief.language),
         "counter_style": language.counter_style,
         "source_lang": data.report.language,
-        "edition_note": language.edition_note,  # the labels name the report's own edition
+        **edition_labels(language),
         "original_heading": language.report_label(i18n.ORIGINAL_HEADING),
         "date": date,
         "date_iso": date.isoformat(),

@@ -27,7 +27,7 @@ from briefpress.core.errors import BriefpressError
 from briefpress.data import kinds
 from briefpress.data.model import PAPERS
 from briefpress.live.serve import pdf_stamp, picture_sizes
-from briefpress.studio import compose, records, review, upload, yamledit
+from briefpress.studio import bulk, compose, create, fold, records, review, upload, yamledit
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import Session
 from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
@@ -82,6 +82,21 @@ async def body_json(request: Request) -> dict[str, Any]:
     return value
 
 
+async def received_upload(request: Request) -> tuple[str, str, bytes]:
+    """The report id, file name and bytes of an upload, refused before it is read
+    whole when it is larger than the studio takes."""
+    length = int(request.headers.get("content-length") or 0)
+    if length > upload.MAX_UPLOAD + 64 * 1024:
+        raise upload.Unacceptable(f"the file is larger than {upload.MAX_UPLOAD // 2**20} MB")
+    async with request.form(max_files=1, max_fields=4, max_part_size=upload.MAX_UPLOAD) as form:
+        report = check_id(str(form.get("report") or ""), "report id")
+        sent = form.get("file")
+        if not isinstance(sent, UploadFile) or not sent.filename:
+            raise upload.Unacceptable("choose a report file to upload")
+        data = await sent.read(upload.MAX_UPLOAD + 1)
+        return report, sent.filename, data
+
+
 def card_json(card: BriefCard | None) -> dict[str, Any] | None:
     if card is None:
         return None
@@ -95,10 +110,17 @@ def card_json(card: BriefCard | None) -> dict[str, Any] | None:
 class Api:
     """The handlers, over one project's files, session and previewer."""
 
-    def __init__(self, files: ProjectFiles, session: Session, previewer: Previewer) -> None:
+    def __init__(
+        self,
+        files: ProjectFiles,
+        session: Session,
+        previewer: Previewer,
+        imports: upload.Imports,
+    ) -> None:
         self.files = files
         self.session = session
         self.previewer = previewer
+        self.imports = imports
 
     def routes(self) -> list[Route]:
         r = refusals
@@ -106,10 +128,13 @@ class Api:
             Route("/api/session", r(self.session_info)),
             Route("/api/reports", r(self.reports)),
             Route("/api/import", r(self.upload), methods=["POST"]),
+            Route("/api/import/{job}", r(self.import_status)),
             Route("/api/reports/{report}/review", r(self.review)),
             Route("/api/reports/{report}/review", r(self.settle), methods=["POST"]),
             Route("/api/reports/{report}/fields", r(self.write_field), methods=["POST"]),
+            Route("/api/reports/{report}/fold", r(self.fold), methods=["POST"]),
             Route("/api/reports/{report}/{collection}", r(self.listing)),
+            Route("/api/reports/{report}/{collection}", r(self.add), methods=["POST"]),
             Route("/api/reports/{report}/{collection}/tag", r(self.tag), methods=["POST"]),
             Route(
                 "/api/reports/{report}/{collection}/{record_id}", r(self.edit), methods=["PATCH"]
@@ -156,6 +181,17 @@ class Api:
         body = {"file": relative, "etag": version, "items": items, "problems": shown}
         return JSONResponse(body, headers={"ETag": f'"{version}"'})
 
+    async def add(self, request: Request) -> Response:
+        """A new finding or theme, last in its file."""
+        p = request.path_params
+        fields = await body_json(request)
+        based_on = if_match(request, fields)
+        record_id, etag = await asyncio.to_thread(
+            create.create, self.files, p["report"], p["collection"], fields, based_on
+        )
+        body = {"id": record_id, "etag": etag, "undo": self.files.undo[-1].what}
+        return JSONResponse(body, 201)
+
     async def edit(self, request: Request) -> Response:
         p = request.path_params
         fields = await body_json(request)
@@ -193,44 +229,49 @@ class Api:
         body = await body_json(request)
         based_on = if_match(request, body)
         ids = [str(i) for i in body.get("ids") or []]
-        add = [str(t) for t in body.get("add_themes") or []]
-        remove = [str(t) for t in body.get("remove_themes") or []]
-        place = str(body["place"]) if body.get("place") else None
+        change = bulk.BulkChange.from_json(body)
         etag = await asyncio.to_thread(
-            records.edit_many,
-            self.files,
-            p["report"],
-            p["collection"],
-            ids,
-            add,
-            remove,
-            based_on,
-            place,
+            bulk.tag, self.files, p["report"], p["collection"], ids, change, based_on
         )
         return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
 
     async def upload(self, request: Request) -> Response:
         """A report file from the page, imported into reports/<report>/."""
-        length = int(request.headers.get("content-length") or 0)
-        if length > upload.MAX_UPLOAD + 64 * 1024:
-            raise upload.Unacceptable(f"the file is larger than {upload.MAX_UPLOAD // 2**20} MB")
-        async with request.form(max_files=1, max_fields=4, max_part_size=upload.MAX_UPLOAD) as form:
-            report = check_id(str(form.get("report") or ""), "report id")
-            sent = form.get("file")
-            if not isinstance(sent, UploadFile) or not sent.filename:
-                raise upload.Unacceptable("choose a report file to upload")
-            data = await sent.read(upload.MAX_UPLOAD + 1)
-            name = sent.filename
+        report, name, data = await received_upload(request)
+        if "respond-async" in request.headers.get("prefer", ""):
+            job = self.imports.start(report, name, data)
+            where = f"/api/import/{job}"
+            return JSONResponse({"job": job, "status": where}, 202, headers={"Location": where})
         summary = await asyncio.to_thread(upload.run_import, self.files.root, report, name, data)
         return JSONResponse(summary, 201)
+
+    async def import_status(self, request: Request) -> Response:
+        """An import's progress (stage ``step`` of ``steps``), then its summary or problems."""
+        state = self.imports.status(request.path_params["job"])
+        if state is None:
+            raise Refused("no such import")
+        state["problems"] = [records.problem_json(p) for p in state.get("problems") or []]
+        return JSONResponse(state, headers={"Cache-Control": "no-store"})
 
     async def review(self, request: Request) -> Response:
         report = request.path_params["report"]
         items = await asyncio.to_thread(review.review_items, self.files, report)
         fields = await asyncio.to_thread(review.to_write, self.files, report)
-        return JSONResponse(
-            {"items": items, "fields": fields, "left": review.count_left(items, fields)}
+        towns = await asyncio.to_thread(fold.towns_to_fold, self.files, report)
+        left = review.count_left(items, fields)
+        return JSONResponse({"items": items, "fields": fields, "towns": towns, "left": left})
+
+    async def fold(self, request: Request) -> Response:
+        """Towns folded into one place, in every file of the report at once."""
+        body = await body_json(request)
+        towns = [str(t) for t in body.get("towns") or []]
+        into = str(body["into"]) if body.get("into") else None
+        name = str(body["name"]) if body.get("name") else None
+        based_on = body.get("etags") if isinstance(body.get("etags"), dict) else None
+        done = await asyncio.to_thread(
+            fold.fold, self.files, request.path_params["report"], towns, into, name, based_on
         )
+        return JSONResponse(done)
 
     async def settle(self, request: Request) -> Response:
         body = await body_json(request)

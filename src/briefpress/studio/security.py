@@ -3,7 +3,8 @@
 A web page on another site can make the browser send requests to 127.0.0.1; it
 cannot read the token (``GET /api/session`` is same-origin JSON) and so cannot make a
 write, which must carry the token in the ``X-CSRF-Token`` header, or, for a plain HTML
-form that works without script (a recipient's row), in its ``csrf_token`` field. A
+form that works without script (every form of the studio's pages), in its hidden
+``csrf_token`` field (for an upload, its first part, read before the file). A
 request whose ``Origin`` is another site is refused as well, and the host names the
 server answers to are checked (no DNS rebinding).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 import secrets
 from urllib.parse import parse_qs
 
@@ -22,6 +24,10 @@ HEADER = "x-csrf-token"
 FORM = "application/x-www-form-urlencoded"
 FORM_FIELD = "csrf_token"
 MAX_FORM = 64 * 1024  # a form's body read to find its token; a larger one is refused
+MULTIPART = "multipart/form-data"  # an upload: its token is read from its first part
+TOKEN_PART = re.compile(
+    rb'Content-Disposition: form-data; name="csrf_token"\r\n\r\n([A-Za-z0-9_-]{1,100})\r\n'
+)
 
 
 class Session:
@@ -45,8 +51,11 @@ class CsrfGuard:
         if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
             token = headers.get(HEADER)
-            if token is None and headers.get("content-type", "").startswith(FORM):
+            kind = headers.get("content-type", "")
+            if token is None and kind.startswith(FORM):
                 token, receive = await form_token(receive)
+            elif token is None and kind.startswith(MULTIPART):
+                token, receive = await upload_token(receive)
             reason = self.refusal(headers, token)
             if reason:
                 await self.refuse(send, reason)
@@ -99,5 +108,32 @@ async def form_token(receive: Receive) -> tuple[str | None, Receive]:
             return await receive()
         replayed = True
         return {"type": "http.request", "body": body, "more_body": False}
+
+    return token, replay
+
+
+async def upload_token(receive: Receive) -> tuple[str | None, Receive]:
+    """The ``csrf_token`` part of an upload (a page's form puts it before the file), read
+    from its first MAX_FORM bytes; the body is handed on as it came, the file unread."""
+    chunks: list[bytes] = []
+    size, more, token = 0, True, None
+    while more and size <= MAX_FORM and token is None:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None, receive
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        more = bool(message.get("more_body"))
+        found = TOKEN_PART.search(b"".join(chunks)[:MAX_FORM])
+        token = found.group(1).decode("ascii") if found else None
+    head, rest = b"".join(chunks), more
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": head, "more_body": rest}
 
     return token, replay
