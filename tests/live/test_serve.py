@@ -21,7 +21,9 @@ SECRET = "top-secret-marker-7c1e"
 
 
 @pytest.fixture
-def built(project: Path) -> LiveBuilder:
+def built(project: Path, built_project: Path) -> LiveBuilder:
+    """The preview's builder after its first rebuild of every brief, which finds out/ as
+    ``briefpress build`` left it (conftest.built_project) and so renders nothing again."""
     builder = LiveBuilder(project)
     builder.rebuild(Affected.all())
     return builder
