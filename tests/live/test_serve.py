@@ -112,7 +112,9 @@ def test_only_local_host_names_are_answered(client: Client) -> None:
 
 
 @pytest.fixture
-def server(project: Path) -> Iterator[Server]:
+def server(project: Path, built_project: Path) -> Iterator[Server]:
+    """``briefpress serve`` on the fixture project as a first build left it (its own first
+    build then renders nothing), with hostile links and personal data planted in out/."""
     (project / "secret.txt").write_text(SECRET)
     claim_folder(project / "out")  # briefpress's out/, with hostile links planted in it
     os.symlink(project / "secret.txt", project / "out/leak.txt")
