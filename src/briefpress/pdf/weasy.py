@@ -196,7 +196,9 @@ class PdfRenderer:
         if brief.kind in FITTED_KINDS and fit.short_last_page(document, least):
             tight = self.layout(rendered, fit.tightened(fit.hidden(html, dropped)), options)
             if len(tight.pages) < len(document.pages):
-                return tight
+                document = tight
+        if brief.kind in FITTED_KINDS:
+            fit.back_to_foot(document)
         return document
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
