@@ -39,10 +39,21 @@ def tightened(html: str) -> str:
     return html.replace("</head>", TIGHT + "\n</head>", 1)
 
 
-def short_last_page(document: Any, least: int) -> bool:
-    """Whether the layout ends on a page less than half full that it could do without."""
+# How much of each page the tightened spacing gains, about (measured on the shipped and
+# fixture briefs: 2 to 8 %).
+TIGHT_GAIN = 0.08
+
+
+def worth_tightening(document: Any, least: int) -> bool:
+    """Whether the layout ends on a page less than half full that it could do without,
+    and that tightening could take away: what the last page holds fits in the room left
+    on the page before and what tightening gains on the others. A layout costs as much
+    as the rest of a brief's build: one that cannot succeed is not tried."""
     fills, _height = page_fills(document)
-    return len(fills) > max(1, least) and fills[-1] < LAST_PAGE_FILL
+    if len(fills) <= max(1, least) or fills[-1] >= LAST_PAGE_FILL:
+        return False
+    room = (1 - fills[-2]) + TIGHT_GAIN * (len(fills) - 1)
+    return fills[-1] <= room
 
 
 def droppable(html: str) -> list[str]:

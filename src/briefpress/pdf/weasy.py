@@ -193,7 +193,7 @@ class PdfRenderer:
                 break
             dropped += more
             document = self.layout(rendered, fit.hidden(html, dropped), options)
-        if brief.kind in FITTED_KINDS and fit.short_last_page(document, least):
+        if brief.kind in FITTED_KINDS and fit.worth_tightening(document, least):
             tight = self.layout(rendered, fit.tightened(fit.hidden(html, dropped)), options)
             if len(tight.pages) < len(document.pages):
                 document = tight
