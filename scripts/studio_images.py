@@ -4,7 +4,8 @@ The studio runs on a temporary copy of the shipped project, and Debian's Chromiu
 (driven by Playwright, as the browser tests do) takes each page at a laptop's width and
 at a phone's: the brief list, the quotes with their tags, a finding being edited, the
 new-brief form, the composer with its preview, a refused value shown next to its
-field, and a report uploaded for import with its review as a to-do list. The pictures go to docs/studio/.
+field, a report uploaded for import with its review as a to-do list, and one of its
+quotes in the report's text, being re-cut. The pictures go to docs/studio/.
 """
 
 from __future__ import annotations
@@ -87,6 +88,15 @@ def review_pages(page: Any, url: str, size: str, source: Path) -> None:
     shoot(page, "review", size)
 
 
+def quote_page(page: Any, url: str, size: str, report: str) -> None:
+    """A quote of the imported report in the report's text, its end moved a sentence on."""
+    page.goto(f"{url}/reports/{report}/quotes")
+    page.get_by_role("link", name="See it in the report").first.click()
+    page.get_by_role("button", name="End a sentence later").click()
+    page.wait_for_selector("text=The new cut")
+    shoot(page, "quote", size)
+
+
 def word_report(folder: Path) -> Path:
     sys.path.insert(0, str(REPO / "tests" / "fixtures" / "import"))
     import make_report
@@ -114,6 +124,7 @@ def main() -> None:
                     page.set_default_timeout(60_000)
                     pages(page, url, size, report)
                     review_pages(page, url, size, source)
+                    quote_page(page, url, size, f"open-doors-{size}")
                     page.close()
                 browser.close()
         finally:

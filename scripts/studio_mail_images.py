@@ -1,14 +1,16 @@
 """Screenshots of the studio's mailing path for docs/studio.md (``make studio-images``).
 
 On a temporary copy of the shipped project, in team mode with one sender: the login
-page, a spreadsheet of recipients uploaded with one bad address shown on its row, a dry
-run listing the drafts, and the send log after a send to an SMTP server on 127.0.0.1 that
-accepts everything and delivers nothing. The sample recipients are made-up people.
+page, a spreadsheet of recipients with one bad address shown on its row as a form (on a
+desktop and a phone), that row fixed in the table, a dry run listing the drafts, and the
+send log after a send to an SMTP server on 127.0.0.1 that accepts everything and
+delivers nothing (desktop and phone). The sample recipients are made-up people.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import socket
 import sys
 import tempfile
@@ -24,6 +26,7 @@ from studio_images import FLAGS, OUT, copy_project  # noqa: E402
 
 PASSWORD = "an example password"
 LETTER = "letter-policymakers"
+ENDED = re.compile("done|stopped|failed|not sent")  # a send's last word
 
 
 class Accept:
@@ -34,7 +37,7 @@ class Accept:
 
 
 def spreadsheets(project: Path) -> None:
-    """The sample recipients as .xlsx: one with a mistyped address, one fixed."""
+    """The sample recipients as .xlsx, the third with a mistyped address."""
     from openpyxl import Workbook
 
     with (REPO / "briefs/recipients/sample.csv").open(encoding="utf-8", newline="") as handle:
@@ -45,17 +48,14 @@ def spreadsheets(project: Path) -> None:
         row["name"] = f"{first} Example (SAMPLE)"
         row["salutation"] = ""
         rows.append(row)
-    for name, bad in (("council-draft.xlsx", True), ("council.xlsx", False)):
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Council"
-        sheet.append([*rows[0], "email"])
-        for index, row in enumerate(rows):
-            email = f"person{index + 1}@example.org"
-            if bad and index == 2:
-                email = "person3@example"
-            sheet.append([*row.values(), email])
-        book.save(project / "briefs/recipients" / name)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Council"
+    sheet.append([*rows[0], "email"])
+    for index, row in enumerate(rows):
+        email = "person3@example" if index == 2 else f"person{index + 1}@example.org"
+        sheet.append([*row.values(), email])
+    book.save(project / "briefs/recipients/council.xlsx")
 
 
 def start(project: Path) -> tuple[str, Any, threading.Thread]:
@@ -76,36 +76,43 @@ def start(project: Path) -> tuple[str, Any, threading.Thread]:
     return f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread
 
 
-def shoot(page: Any, name: str) -> None:
+def shoot(page: Any, name: str, phone: bool = False) -> None:
     page.screenshot(path=str(OUT / f"{name}-desktop.png"), full_page=True)
     print(f"docs/studio/{name}-desktop.png")
+    if phone:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(OUT / f"{name}-phone.png"), full_page=True)
+        print(f"docs/studio/{name}-phone.png")
+        page.set_viewport_size({"width": 1280, "height": 860})
 
 
 def mailing(page: Any, url: str) -> None:
+    from playwright.sync_api import expect
+
     page.goto(f"{url}/recipients")
     shoot(page, "login")
     page.get_by_label("Name").fill("officer")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{url}/recipients")
-    page.goto(f"{url}/recipients/council-draft.xlsx")
-    shoot(page, "recipients")
+    page.goto(f"{url}/recipients/council.xlsx")
+    shoot(page, "recipients", phone=True)
+    email = page.get_by_label("email of row 3")
+    email.fill("person3@example.org")
+    email.press("Enter")
+    page.wait_for_url(f"{url}/recipients/council.csv?**")
+    shoot(page, "recipients-fixed")
     page.goto(f"{url}/sending/{LETTER}")
-    page.get_by_label("Recipients file").select_option("council.xlsx")
+    page.get_by_label("Recipients file").select_option("council.csv")
     page.get_by_role("button", name="Dry run").click()
     page.wait_for_selector("ul.drafts li", timeout=300_000)
     count = page.locator("#send-count").inner_text()
     page.get_by_label("Type the number of messages to send").fill(count)
     shoot(page, "dry-run")
-    page.get_by_role("button", name="Send").click()
-    page.wait_for_selector("#job-state")
-    deadline = time.monotonic() + 120
-    while page.locator("#job-state").inner_text() in ("preparing", "sending"):
-        if time.monotonic() > deadline:
-            raise SystemExit("the send did not finish")
-        time.sleep(1)
-        page.reload()
-    shoot(page, "sending")
+    page.get_by_role("button", name="Send", exact=True).click()
+    # The page follows the send by itself (progress.js): wait for its last word.
+    expect(page.locator("#job-state")).to_have_text(ENDED, timeout=120_000)
+    shoot(page, "sending", phone=True)
 
 
 def main() -> None:

@@ -78,6 +78,8 @@ def test_each_email_is_in_its_readers_language(tmp_path: Path, server: Server) -
     assert "Yours sincerely," in text["en"] and "Executive director" in text["en"]
     assert "مع خالص التحية،" in text["ar"] and "المديرة التنفيذية" in text["ar"]
     assert "Yours sincerely" not in text["ar"]
+    assert "تجدون مرفقاً رسالتنا إليكم" in text["ar"]  # the catalog's words, not English
+    assert "Please find attached" not in text["ar"]
     assert "Atentamente," in text["es"] and "Directora ejecutiva" in text["es"]
     assert "Please find attached" not in text["es"]
     html = arabic.get_body(("html",)).get_content()  # type: ignore[union-attr]

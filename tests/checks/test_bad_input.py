@@ -165,3 +165,13 @@ def test_debug_shows_the_traceback(project: Path, cli: Cli) -> None:
     assert result.code == 1
     result_no_debug = cli("check")
     assert "Traceback" not in result_no_debug.output
+
+
+def test_a_web_address_that_is_not_whole_is_named(project: Path, cli: Cli) -> None:
+    config = project / "briefpress.yaml"
+    text = config.read_text(encoding="utf-8") if config.exists() else ""
+    write(project, "briefpress.yaml", text + "web_url: briefs.example.org/cities\n")
+    assert_clean_failure(
+        cli("check"),
+        "briefpress.yaml: error: web_url 'briefs.example.org/cities' is not a whole web address",
+    )

@@ -26,6 +26,7 @@ AXE = (
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     / "briefpress/axe-core/axe.min.js"
 )
+PUBLISHED = "https://briefs.example.org/cities"
 SPANISH = """\
 quotes:
   q41-01:
@@ -46,6 +47,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     translations = roots[0] / "reports/mini-report/translations"
     translations.mkdir()
     (translations / "es.yaml").write_text(SPANISH, encoding="utf-8")
+    config = roots[1] / "briefpress.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"web_url: {PUBLISHED}\n", "utf-8")
     for root in roots:
         result = run_cli(["-C", str(root), "build", "--edition", "web"])
         assert result.code == 0, result.output
@@ -117,8 +120,9 @@ def local_targets(tree: Element) -> list[str]:
             if value and not urlsplit(value).scheme and not value.startswith("#"):
                 found.append(unquote(urlsplit(value).path))
     for meta in tree.iter(f"{XHTML}meta"):
-        if meta.get("property") == "og:image":
-            found.append(meta.get("content", ""))
+        content = meta.get("content", "")
+        if meta.get("property") == "og:image" and not urlsplit(content).scheme:
+            found.append(content)
     return found
 
 
@@ -167,6 +171,24 @@ def test_every_quote_is_the_datas_own_text(sites: list[Path]) -> None:
 def test_the_site_works_from_disk(sites: list[Path]) -> None:
     for root in sites:
         check_from_disk(root)
+
+
+def test_social_cards_carry_the_published_address_when_the_project_gives_it(
+    sites: list[Path],
+) -> None:
+    """Social sites read a card's picture only from a whole address: with ``web_url`` the
+    cards name it (and the page's own address); without it they stay relative, so the
+    folder still works from disk."""
+    for root, published in zip(sites, (None, PUBLISHED + "/"), strict=True):
+        for page in pages(root):
+            if page.stem == "index":
+                continue
+            metas = {m.get("property"): m.get("content") for m in parse(page).iter(f"{XHTML}meta")}
+            if published is None:
+                assert metas["og:image"] == f"pdf/{page.stem}.png" and "og:url" not in metas
+            else:
+                assert metas["og:image"] == f"{published}pdf/{page.stem}.png"
+                assert metas["og:url"] == f"{published}{page.stem}.html"
 
 
 def test_every_shipped_brief_has_its_page(shipped: dict[str, Any]) -> None:

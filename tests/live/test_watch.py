@@ -173,6 +173,22 @@ def test_broken_report_data_fails_the_briefs_of_that_report(
     assert all(c.status == "failed" for c in builder.cards.values())
 
 
+def test_a_bad_record_fails_only_the_briefs_that_show_it(
+    project: Path, builder: LiveBuilder
+) -> None:
+    quotes = project / "reports/mini-report/quotes.yaml"
+    good = quotes.read_text()
+    quotes.write_text(good.replace("themes: [policing]", "themes: [policing, prisons]", 1))
+    outcome = builder.rebuild(classify([quotes], project, builder.specs))
+    # q41-01 (Arcadia, policing) is shown by the Arcadia brief; the fines brief still builds
+    assert [c.id for c in outcome.blocked] == ["arcadia"]
+    assert "unknown theme 'prisons'" in str(builder.cards["arcadia"].problems)
+    assert builder.cards["fines"].status == "built"
+    quotes.write_text(good)
+    builder.rebuild(classify([quotes], project, builder.specs))
+    assert builder.cards["arcadia"].status == "built"
+
+
 def test_a_crash_fails_the_rebuild_not_the_watcher(
     project: Path, builder: LiveBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:

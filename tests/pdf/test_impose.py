@@ -172,7 +172,70 @@ def test_layouts_are_a4() -> None:
     assert {name: tuple(sorted(layout.sheet)) for name, layout in LAYOUTS.items()} == {
         "2up": pytest.approx(tuple(sorted(A4))),
         "4up": pytest.approx(tuple(sorted(A4))),
+        "booklet": pytest.approx(tuple(sorted(A4))),
     }
+
+
+def booklet_sides(path: Path) -> list[tuple[list[int | None], bool]]:
+    """Each side of a booklet: its pages (1-based) from left to right as the sheet lies
+    (None for a blank), and whether they are drawn upside down (the backs)."""
+    sides = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            cells: list[tuple[float, int]] = []
+            turned, clip = False, (0.0, 0.0, 0.0, 0.0)
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op == "re":
+                    clip = tuple(float(v) for v in operands)  # type: ignore[assignment]
+                elif op == "cm":
+                    turned = float(operands[0]) < 0
+                elif op == "Do":
+                    cells.append((clip[0], int(str(operands[0])[2:]) + 1))
+            cells.sort()
+            pages: list[int | None] = [number for _, number in cells]
+            if len(pages) == 1:  # one page and a blank: which side is it on?
+                middle = float(page.mediabox[2]) / 2
+                pages = [pages[0], None] if cells[0][0] < middle - 1 else [None, pages[0]]
+            sides.append((pages, turned))
+    return sides
+
+
+def lang_pdf(path: Path, pages: int, lang: str) -> Path:
+    source_pdf(path, A4, pages)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.Root.Lang = pikepdf.String(lang)
+        pdf.save(path)
+    return path
+
+
+def test_a_booklet_folds_into_reading_order_with_its_spine_on_the_left(tmp_path: Path) -> None:
+    """Four pages: the front has page 4 left of the fold and page 1 right of it; the back
+    (upside down, for a long-edge flip) has page 2 behind page 1, page 3 behind page 4."""
+    target = tmp_path / "brief-booklet.pdf"
+    assert impose_pdf(lang_pdf(tmp_path / "brief.pdf", 4, "en"), target, "booklet") == 2
+    assert booklet_sides(target) == [([4, 1], False), ([3, 2], True)]
+
+
+def test_a_right_to_left_booklet_is_bound_on_its_right(tmp_path: Path) -> None:
+    """An Arabic brief opens the other way: page 1 left of the fold, the spine on the right
+    of the closed booklet, and each back page still behind the page it follows."""
+    target = tmp_path / "brief-booklet.pdf"
+    impose_pdf(lang_pdf(tmp_path / "brief.pdf", 4, "ar"), target, "booklet")
+    assert booklet_sides(target) == [([1, 4], False), ([2, 3], True)]
+    target = tmp_path / "he-booklet.pdf"
+    impose_pdf(lang_pdf(tmp_path / "he.pdf", 8, "he-IL"), target, "booklet")
+    assert booklet_sides(target) == [
+        ([1, 8], False), ([2, 7], True), ([3, 6], False), ([4, 5], True)
+    ]  # fmt: skip
+
+
+def test_a_booklet_pads_with_blanks_before_the_back_page(tmp_path: Path) -> None:
+    target = tmp_path / "brief-booklet.pdf"
+    assert impose_pdf(lang_pdf(tmp_path / "brief.pdf", 6, "en"), target, "booklet") == 4
+    assert booklet_sides(target) == [
+        ([6, 1], False), ([None, 2], True), ([None, 3], False), ([5, 4], True)
+    ]  # fmt: skip
 
 
 HANDOUT = """\
@@ -195,5 +258,5 @@ def test_build_impose_writes_the_imposed_handout(project: Path, cli: Cli) -> Non
     assert len(sheet.placed) == 4
     with pikepdf.open(project / "out/handout-4up.pdf") as pdf:
         assert "/StructTreeRoot" not in pdf.Root  # a print sheet claims no tagging
-        form = pdf.pages[0].Resources.XObject.Page
+        form = pdf.pages[0].Resources.XObject.P0
         assert form.Subtype == "/Form" and "/Font" in form.Resources

@@ -19,6 +19,7 @@ import pikepdf
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
@@ -36,6 +37,23 @@ from conftest import REPO, Result, copy_shipped, run_cli
 
 Cli = Callable[..., Result]
 SHIPPED_LANGUAGES = ("en", "es", "et", "ky", "nb", "nl", "pt", "ru", "vi")
+SCRIPT_LANGUAGES = (
+    "ar",
+    "fa",
+    "ur",
+    "he",
+    "hi",
+    "ne",
+    "bn",
+    "th",
+    "my",
+    "km",
+    "zh",
+    "ja",
+    "ko",
+    "am",
+    "ka",
+)
 TRANSLATED_BRIEFS = {
     "costa-rica-es": "es",
     "uruguay-es": "es",
@@ -95,6 +113,23 @@ def test_the_study_languages_have_catalogs() -> None:
     assert set(SHIPPED_LANGUAGES) <= set(i18n.catalog_languages())
 
 
+def test_every_script_of_the_scripts_fixture_has_a_catalog() -> None:
+    """A brief in any of these languages prints its headings and page labels in its own
+    script (tests/fixtures/scripts; completeness is test_catalog_is_complete's)."""
+    assert set(SCRIPT_LANGUAGES) <= set(i18n.catalog_languages())
+    assert i18n.translations("ar").gettext("Key findings") == "أبرز النتائج"
+    assert i18n.translations("ja").gettext("Recommendations") == "提言"
+
+
+@pytest.mark.parametrize("language", SCRIPT_LANGUAGES)
+def test_script_catalogs_declare_their_languages_plural_rule(language: str) -> None:
+    """Six forms in Arabic, three in Hebrew, one in Chinese...: CLDR's, through Babel, so
+    a plural message added to the theme gets the right number of translations."""
+    catalog = read_catalog(language)
+    assert "Plural-Forms" in dict(catalog.mime_headers)
+    assert catalog.num_plurals == get_plural(language).num_plurals
+
+
 def test_extraction_finds_the_templates_and_python(extracted: dict[str, list[str]]) -> None:
     where = " ".join(w for places in extracted.values() for w in places)
     assert "templates/base.html.j2" in where
@@ -133,6 +168,23 @@ def test_a_region_falls_back_to_its_language_catalog() -> None:
     assert i18n.catalog_for("pt-PT") == "pt"
     assert i18n.catalog_for("en-GB") == "en"
     assert i18n.catalog_for("uz") is None
+    # Simplified Chinese serves zh and zh-CN, not a reader of Traditional characters.
+    assert i18n.catalog_for("zh-CN") == "zh" and i18n.catalog_for("zh-Hans") == "zh"
+    assert i18n.catalog_for("zh-TW") is None and i18n.catalog_for("zh-Hant") is None
+
+
+def test_right_to_left_catalogs_isolate_what_they_insert() -> None:
+    """A Latin publisher and a year in an Arabic sentence keep their reading order:
+    each inserted value sits between FSI and PDI (in text, attributes and e-mails)."""
+    source = "Source: %(publisher)s (%(year)s), %(title)s"
+    arabic = i18n.translations("ar").gettext(source) % {
+        "publisher": "LHRA", "year": "2024", "title": "T"
+    }  # fmt: skip
+    assert arabic == "المصدر: \u2068LHRA\u2069 (\u20682024\u2069)، \u2068T\u2069"
+    assert "\u2068" not in i18n.translations("ru").gettext(source)
+    assert i18n.translations("he").gettext("Page {page} of {pages}").format(page=1, pages=2) == (
+        "עמוד \u20681\u2069 מתוך \u20682\u2069"
+    )
 
 
 # --- local formats and marked text -----------------------------------------------------
@@ -147,10 +199,22 @@ def test_dates_numbers_and_quotation_marks_follow_the_language() -> None:
     assert "ноября" in i18n.Language("ru").date(day)
     assert "tháng 11" in i18n.Language("vi").date(day)
     assert i18n.Language("es").number(12345.5) == "12.345,5"
+    assert i18n.Language("fa").digits(2024) == "۲۰۲۴"  # a year: no grouping
     assert i18n.Language("ru").quote("да") == "«да»"
     assert i18n.Language("pt-PT").quote("sim") == "«sim»"
     assert i18n.Language("vi").quote("có") == "“có”"
     assert "quotes:" in i18n.Language("es").quotes_css()
+
+
+def test_english_quoted_in_a_right_to_left_brief_keeps_its_own_marks() -> None:
+    """Marks printed inside a left-to-right run (a passage, a quote's paragraphs) face
+    that run's way: English in an Arabic brief takes “ ”, Arabic words take Arabic's."""
+    arabic = i18n.Language("ar")
+    assert arabic.quote(i18n.LocalText("Kits run out.", "en", False)) == "“Kits run out.”"
+    assert arabic.quote("نفدت") == "”نفدت“"
+    assert i18n.Language("es").quote(i18n.LocalText("Kits", "en", False)) == "«Kits»"
+    assert '[lang="en"] { quotes: "“" "”"' in arabic.quotes_css()
+    assert "[lang=" not in i18n.Language("es").quotes_css()
 
 
 def test_local_text_survives_the_trip_to_a_worker_process() -> None:

@@ -43,3 +43,25 @@ def test_an_unknown_report_language_is_an_error(project: Path, cli: Callable[...
     write_language(project, "xx-nope")
     result = cli("check")
     assert result.code == 1 and "unknown language 'xx-nope'" in result.err
+
+
+def test_an_edition_label_goes_with_the_words_of_its_language(project: Path) -> None:
+    """Where the catalog leaves the label in English (Lao has no catalog), it goes inside
+    the English words' span, so that it follows them in their direction; in Hebrew, whose
+    catalog translates it, it follows the span in the brief's own language."""
+    brief = project / "briefs/fines.yaml"
+    text = brief.read_text(encoding="utf-8")
+    pages = {}
+    for tag in ("lo", "he"):
+        brief.write_text(text + f"language: {tag}\n", encoding="utf-8")
+        loaded = load_project(project)
+        html = render_brief(loaded.briefs["fines"], loaded, medium("screen")).html
+        quote = html.split('<figure class="quote', 1)[1]
+        pages[tag] = quote.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]
+    assert pages["lo"].startswith('<span lang="en">')
+    assert (
+        '<span class="edition-note">(as printed in the English edition)</span></span>'
+        in (pages["lo"])
+    )
+    assert pages["he"].startswith('<span lang="en" dir="ltr">')
+    assert '</span> <span class="edition-note">(כפי שמופיע במהדורה האנגלית)</span>' in pages["he"]

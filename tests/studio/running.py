@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,14 @@ from typing import Any
 import uvicorn
 
 from briefpress.studio.app import create_app
+
+
+class _Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+NO_REDIRECTS = urllib.request.build_opener(_Stay)
 
 
 @dataclass
@@ -49,6 +58,18 @@ class Studio:
             request.add_header(key, value)
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
+                return Answer(response.status, dict(response.headers), response.read())
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, dict(error.headers), error.read())
+
+    def form(self, path: str, fields: dict[str, str] | list[tuple[str, str]]) -> Answer:
+        """A page's plain form posted as a browser without JavaScript posts it (the CSRF
+        token is one of ``fields`` when the page gives it); the redirect not followed."""
+        data = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(self.url + path, data=data, method="POST")
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        try:
+            with NO_REDIRECTS.open(request, timeout=60) as response:
                 return Answer(response.status, dict(response.headers), response.read())
         except urllib.error.HTTPError as error:
             return Answer(error.code, dict(error.headers), error.read())

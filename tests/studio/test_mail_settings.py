@@ -47,3 +47,16 @@ def test_mail_settings_are_written_checked_and_refused(cities: Path) -> None:
         page = running.get("/sending").body.decode()
         assert 'value="smtp.example.org"' in page and 'type="password"' not in page
     assert roles_for("/api/sending/settings") == {"sender"}
+
+
+def test_a_project_without_briefpress_yaml_gets_one_from_the_form(cities: Path) -> None:
+    config = cities / "briefpress.yaml"
+    config.unlink(missing_ok=True)
+    with studio(cities) as running:
+        assert running.get("/sending").status == 200  # its defaults, not an error page
+        shown = running.get("/api/sending/settings").json
+        assert shown["settings"]["host"] == "" and shown["etag"] is None
+        values = {"host": "127.0.0.1", "security": "none", "from": "team@example.org"}
+        saved = running.write("POST", "/api/sending/settings", values)
+        assert saved.status == 200, saved.body
+    assert config.read_text(encoding="utf-8").startswith('mail:\n  host: "127.0.0.1"\n')

@@ -22,8 +22,6 @@ from sampleletter import LETTER
 sys.path.insert(0, str(TESTS / "channels"))
 from mailserver import Server, serving
 
-import chromium
-
 PEOPLE = [
     ["name", "title", "organisation", "address", "email"],
     ["Ama Mensah (SAMPLE)", "MP", "Parliament", "1 High St\nAccra", "ama@example.org"],
@@ -133,6 +131,8 @@ def test_stopping_a_send_is_ctrl_c_and_a_new_send_goes_on(project: Path, server:
         assert running.write("POST", "/api/send/letter/start", start).status == 202
         assert server.mailbox.holding.wait(60)
         assert running.write("POST", "/api/send/letter/start", start).status == 409  # one at once
+        page = running.get("/sending/letter").body.decode()  # without script: it reloads
+        assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
         assert running.write("POST", "/api/send/letter/stop").status == 202
         server.mailbox.release.set()
         job = wait_for(running, lambda j: not j["running"])
@@ -148,42 +148,6 @@ def test_stopping_a_send_is_ctrl_c_and_a_new_send_goes_on(project: Path, server:
         assert sorted(r.rcpt_tos[0] for r in server.mailbox.received) == sorted(
             row[4] for row in PEOPLE[1:]
         )
-
-
-def test_in_chromium_dry_run_send_and_reopen(project: Path, server: Server, tmp_path: Path) -> None:
-    sync_api = chromium.sync_api()
-    server.mailbox.hold_data = {2}  # the third message waits: the tab closes meanwhile
-    with studio(project) as running, sync_api.sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(30_000)
-            page.goto(running.url + "/sending/letter")
-            page.get_by_label("Recipients file").select_option("mps.xlsx")
-            page.get_by_role("button", name="Dry run").click()
-            drafts = page.locator("ul.drafts li")
-            drafts.first.wait_for()
-            assert drafts.count() == 5
-            assert "row 3: Chen Wei (SAMPLE) <chen@example.org>" in drafts.nth(2).inner_text()
-            letter = page.get_by_role("link", name="Chen Wei (SAMPLE)'s letter (PDF)")
-            assert letter.get_attribute("href") == "/api/letters/letter/3.pdf"
-            page.get_by_label("Type the number of messages to send").fill("5")
-            page.get_by_role("button", name="Send").click()
-            page.locator("#job-state").wait_for()
-            assert server.mailbox.holding.wait(60)
-            page.close()  # the tab closes mid-send
-
-            server.mailbox.release.set()
-            wait_for(running, lambda j: not j["running"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(running.url + "/sending/letter")
-            assert page.locator("#job-state").inner_text() == "done"
-            assert "5 of 5 sent" in page.locator("#job").inner_text()
-            assert page.locator("table.send-log tbody tr.state-sent").count() == 5
-            page.screenshot(path=str(tmp_path / "sending.png"), full_page=True)
-        finally:
-            browser.close()
-    assert len(server.mailbox.received) == 5
 
 
 def test_a_recipients_own_letter_is_shown_to_a_sender_by_row(project: Path) -> None:
@@ -206,7 +170,8 @@ def test_unknown_messages_are_sent_again_only_when_asked(project: Path, server: 
         assert job["counts"].get("unknown") == 1, job
         plan = running.write("POST", "/api/send/letter/dry-run", {"recipients": "mps.xlsx"}).json
         assert plan["count"] == 0 and [u["row"] for u in plan["unknown"]] == [2]
-        assert "whose fate is unknown" in running.get("/sending/letter").body.decode()
+        page = running.get("/sending/letter").body.decode()
+        assert 'id="resend-unknown">' in page and "the 1 message whose fate is unknown" in page
         again = {"recipients": "mps.xlsx", "resend_unknown": True}
         plan = running.write("POST", "/api/send/letter/dry-run", again).json
         assert plan["count"] == 1 and plan["to_send"][0]["row"] == 2
@@ -214,3 +179,25 @@ def test_unknown_messages_are_sent_again_only_when_asked(project: Path, server: 
         job = wait_for(running, lambda j: not j["running"])
         assert job["state"] == "done" and job["counts"] == {"sent": 1}
     assert [r.rcpt_tos[0] for r in server.mailbox.received].count("bjorn@example.org") == 2
+
+
+def test_progress_as_json_and_failed_csv_through_the_studio(project: Path, server: Server) -> None:
+    server.mailbox.rcpt_answers = {"dina@example.org": ["550 5.1.1 no such mailbox"]}
+    with studio(project) as running:
+        assert running.get("/api/send/letter/failed.csv").status == 404  # nobody failed yet
+        start = {"recipients": "mps.xlsx", "confirm": 5}
+        assert running.write("POST", "/api/send/letter/start", start).status == 202
+        wait_for(running, lambda j: not j["running"])
+        progress = running.get("/api/send/letter/progress").json
+        assert progress["job"]["state"] == "done" and progress["job"]["handled"] == 5
+        assert progress["log"]["counts"]["failed"] == 1 and progress["failed"] is True
+        failed = running.get("/api/send/letter/failed.csv")
+        assert failed.status == 200 and failed.headers["content-type"].startswith("text/csv")
+        assert failed.headers["content-disposition"] == 'attachment; filename="letter-failed.csv"'
+        assert b"dina@example.org" in failed.body and b"no such mailbox" in failed.body
+        assert b"chen@example.org" not in failed.body
+        page = running.get("/sending/letter").body.decode()
+        assert 'id="failed-csv" href="/api/send/letter/failed.csv">' in page
+        assert "Refresh" not in running.get("/sending/letter").headers
+        assert running.get("/out/mail/letter/failed.csv").status == 404
+        assert running.get("/api/send/..%2Fletter/failed.csv").status == 404

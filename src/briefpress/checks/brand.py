@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import tinycss2.color3
@@ -173,7 +174,8 @@ def check_brand(project: Project) -> list[Problem]:
     the project and its briefs choose."""
     brand = project.config.brand
     problems = check_colours(brand.colours) + check_logos(brand, project.root)
-    return problems + check_fonts(brand, project.root) + check_layouts(project)
+    problems += check_fonts(brand, project.root) + check_layouts(project)
+    return problems + check_web_url(project)
 
 
 def check_fonts(brand: Brand, root: Path) -> list[Problem]:
@@ -222,6 +224,25 @@ def check_layouts(project: Project) -> list[Problem]:
                 )
             )
     return found
+
+
+def check_web_url(project: Project) -> list[Problem]:
+    """``web_url:`` is where the web edition is published. Social sites read a page's card
+    picture only from an absolute address, so it must be a whole http(s) address."""
+    url = project.config.web_url
+    if url is None:
+        return []
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc and not (parts.query or parts.fragment):
+        return []
+    return [
+        Problem(
+            Location(CONFIG_FILE),
+            f"web_url {url!r} is not a whole web address",
+            "write the address where the web edition is published, such as "
+            "https://example.org/briefs/",
+        )
+    ]
 
 
 def check_style_names(project: Project) -> list[Problem]:

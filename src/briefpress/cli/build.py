@@ -45,9 +45,10 @@ def _editions(value: str) -> tuple[str, ...]:
 @click.option("--watch", is_flag=True, help="Keep running: rebuild what each saved file affects.")
 @click.option(
     "--impose",
-    type=click.Choice(["2up", "4up"]),
+    type=click.Choice(["2up", "4up", "booklet"]),
     default=None,
-    help="Also write out/<id>-2up.pdf (or -4up): copies on A4 with cut marks, for handouts.",
+    help="Also write out/<id>-2up.pdf (or -4up): copies on A4 with cut marks, for handouts;"
+    " or out/<id>-booklet.pdf: A5 pages on A4 sheets to fold and staple.",
 )
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the result as JSON (docs/cli-json.md)."

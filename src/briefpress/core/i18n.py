@@ -23,6 +23,7 @@ import datetime as dt
 import gettext
 import io
 import os
+import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -31,12 +32,13 @@ from typing import Any
 import babel
 import babel.dates
 import babel.numbers
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup
 
 from briefpress.core.errors import BriefpressError, Location, Problem
-from briefpress.core.scripts import direction
+from briefpress.core.scripts import direction, script_of
 
 DOMAIN = "briefpress"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
@@ -192,11 +194,16 @@ def catalog_languages(dirs: tuple[Path, ...] = SHIPPED) -> tuple[str, ...]:
 
 
 def catalog_for(tag: str, dirs: tuple[Path, ...] = SHIPPED) -> str | None:
-    """The catalog a tag uses: its own (``pt_BR``), else its language's (``pt``), else none."""
+    """The catalog a tag uses: its own (``pt_BR``), else its language's (``pt``) when
+    written in the same script, else none: ``zh-TW`` (Traditional characters) does not
+    fall back to the Simplified ``zh`` catalog, nor ``sr-Latn`` to a Cyrillic ``sr``."""
     known = catalog_languages(dirs)
-    for candidate in (tag.replace("-", "_"), base_language(tag)):
-        if candidate in known:
-            return candidate
+    own = tag.replace("-", "_")
+    if own in known:
+        return own
+    base = base_language(tag)
+    if base in known and script_of(tag) == script_of(base):
+        return base
     return None
 
 
@@ -207,10 +214,37 @@ def _compile(path: Path, language: str) -> gettext.GNUTranslations:
             catalog = read_po(handle, locale=language.replace("-", "_"), abort_invalid=True)
     except (PoFileError, ValueError, babel.UnknownLocaleError) as exc:
         raise BriefpressError([Problem(Location(str(path)), f"broken catalog: {exc}")]) from None
+    if direction(language.replace("_", "-")) == "rtl":
+        isolate_placeholders(catalog)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+# A value put into a right-to-left sentence (a title, a publisher, a year, a name) is
+# isolated from the words around it, FSI ... PDI: "(LHRA، 2024)" then keeps the
+# publisher first in reading order instead of letting the bidi algorithm glue the
+# Latin name to the number. Characters rather than <bdi>, since the same strings fill
+# attributes, CSS content and plain-text e-mails.
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+\}")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text: str) -> str:
+    """``text`` with each of its placeholders between Unicode isolates."""
+    return PLACEHOLDER.sub(lambda m: f"{FSI}{m.group(0)}{PDI}", text)
+
+
+def isolate_placeholders(catalog: Catalog) -> None:
+    """Isolate the placeholders of every translation in a right-to-left catalog."""
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        if isinstance(message.string, str):
+            message.string = isolate(message.string)
+        else:  # plural forms
+            message.string = tuple(isolate(s) for s in message.string)
 
 
 def catalog_stamp(tag: str, dirs: tuple[Path, ...] = SHIPPED) -> tuple[str, int] | None:
@@ -281,8 +315,12 @@ class Language:
     def report_label(self, message: str) -> str:
         """One of the labels about the report's edition, in this language: the English
         edition's wording for a report in English, the original edition's otherwise."""
+        return self.gettext(self.report_message(message))
+
+    def report_message(self, message: str) -> str:
+        """The catalog message of :meth:`report_label`."""
         english = base_language(self.source) == SOURCE_LANGUAGE
-        return self.gettext(message if english else OTHER_SOURCE[message])
+        return message if english else OTHER_SOURCE[message]
 
     @cached_property
     def catalog(self) -> gettext.NullTranslations:
@@ -299,13 +337,30 @@ class Language:
 
     def quote(self, text: str, inner: bool = False) -> str:
         """``text`` between this language's quotation marks (outer, or inner ones)."""
-        start, end = self.quotes[2:] if inner else self.quotes[:2]
+        marks = self.quotes
+        if isinstance(text, LocalText) and direction(text.lang) != self.direction:
+            # English quoted in an Arabic brief: the marks are printed inside its
+            # left-to-right run, at its true start and end, so they are its own.
+            marks = QUOTES.get(text.lang) or QUOTES.get(base_language(text.lang)) or marks
+        start, end = marks[2:] if inner else marks[:2]
         return f"{start}{text}{end}"
 
     def quotes_css(self) -> str:
-        """A CSS ``quotes`` rule, so ``open-quote`` in the theme prints the same marks."""
-        marks = " ".join(f'"{m}"' for m in self.quotes)
-        return f":root {{ quotes: {marks}; }}"
+        """A CSS ``quotes`` rule, so ``open-quote`` in the theme prints the same marks.
+
+        In a right-to-left brief, a quote left in the report's left-to-right language is a
+        left-to-right block whose marks sit inside it: it keeps its own language's marks
+        (as printed in that edition), not right-to-left ones that would face the wrong way."""
+        rule = f":root {{ quotes: {self._marks(self.quotes)}; }}"
+        source = base_language(self.source)
+        if self.direction == "rtl" and direction(source) == "ltr":
+            own = QUOTES.get(self.source) or QUOTES.get(source) or DEFAULT_QUOTES
+            rule += f' [lang="{self.source}"] {{ quotes: {self._marks(own)}; }}'
+        return rule
+
+    @staticmethod
+    def _marks(quotes: tuple[str, ...]) -> str:
+        return " ".join(f'"{m}"' for m in quotes)
 
     @property
     def format_locale(self) -> str:
@@ -326,8 +381,10 @@ class Language:
         """The CSS counter style that writes page numbers in the locale's digits."""
         return COUNTER_STYLES.get(self.numbering, "decimal")
 
-    def digits(self, text: str) -> str:
-        """``text`` with 0-9 written in the locale's own digits (۱۲ for Persian)."""
+    def digits(self, value: object) -> str:
+        """``value`` as text with 0-9 written in the locale's own digits (۱۲ for Persian);
+        for a year or a section number, which take no digit grouping."""
+        text = str(value)
         own = DIGITS.get(self.numbering)
         return text.translate(str.maketrans("0123456789", own)) if own else text
 
@@ -364,7 +421,9 @@ class Language:
         """`` lang="en"`` for report words left in English in another language's brief, so
         hyphenation and screen readers treat them as English, with `` dir="ltr"`` when
         their direction differs (English in an Arabic brief); empty otherwise."""
-        lang = self.text_lang(value)
+        return self._attr_for(self.text_lang(value))
+
+    def _attr_for(self, lang: str) -> Markup:
         if lang == self.tag:
             return Markup("")
         way = direction(lang)
@@ -375,11 +434,33 @@ class Language:
     def edition_note(self, value: Any) -> str:
         """The label a report passage needs in this brief: a translation says so, the
         report's own words in another language's brief say where they come from."""
+        message = self._edition_message(value)
+        return self.gettext(message) if message else ""
+
+    def edition_note_lang(self, value: Any) -> str:
+        """The language that label is printed in: English where this language's catalog
+        has no translation of it, the brief's own otherwise ("" for no label). A template
+        keeps a label in the passage's language inside the passage, so that in a
+        right-to-left brief "(as printed in the English edition)" follows the English
+        words it is about, and marks one in another language with :meth:`tag_attr`."""
+        message = self._edition_message(value)
+        if not message:
+            return ""
+        return SOURCE_LANGUAGE if self.gettext(message) == message else self.tag
+
+    def tag_attr(self, lang: str) -> Markup:
+        """`` lang="…"`` (and ``dir``) for words in the language ``lang`` in this brief."""
+        return self._attr_for(lang or self.tag)
+
+    def _edition_message(self, value: Any) -> str:
+        """The catalog message of :meth:`edition_note`'s label, or "" for none."""
         if isinstance(value, LocalText) and value.translated:
-            return self.report_label(TRANSLATED_LABEL)
-        if not self.is_source and self.text_lang(value) != self.tag:
-            return self.report_label(ORIGINAL_LABEL)
-        return ""
+            label = TRANSLATED_LABEL
+        elif not self.is_source and self.text_lang(value) != self.tag:
+            label = ORIGINAL_LABEL
+        else:
+            return ""
+        return self.report_message(label)
 
 
 def is_translated(value: Any) -> bool:
@@ -399,6 +480,8 @@ def install(env: Any, tag: str, dirs: tuple[Path, ...] = SHIPPED) -> None:
         text_lang=language.text_lang,
         lang_attr=language.lang_attr,
         edition_note=language.edition_note,
+        edition_note_lang=language.edition_note_lang,
+        tag_attr=language.tag_attr,
         text_dir=language.direction,
     )
     env.filters.update(
@@ -406,5 +489,6 @@ def install(env: Any, tag: str, dirs: tuple[Path, ...] = SHIPPED) -> None:
         format_number=language.number,
         quote_marks=language.quote,
         text_lang=language.text_lang,
+        digits=language.digits,
     )
     env.tests["translated"] = is_translated

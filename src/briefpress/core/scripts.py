@@ -150,7 +150,7 @@ def _cldr_scripts() -> frozenset[str]:
 
 # --- line breaks in scripts written without spaces ---------------------------------------
 # Pango breaks Thai at word boundaries (libthai's dictionary) and Chinese and Japanese
-# between characters, but finds no break at all in a run of Khmer or Burmese, which then
+# between characters, but finds no break at all in a run of Lao, Khmer or Burmese, which then
 # runs off the page. A zero-width space (U+200B, invisible, skipped by readers) marks
 # where a line may break: before each syllable, by the rules below. Syllables, not words
 # (that needs a dictionary), but a syllable is where these scripts' readers accept a break.
@@ -172,20 +172,48 @@ _KHMER = re.compile(
     "|(?<=[\u17b6-\u17d1][\u1780-\u17a2])(?=[\u1780-\u17a2])"
     "|(?=[\u17a3-\u17b3]))"
 )
+# Lao (Pango has no Lao dictionary, so a run of Lao never breaks): a syllable starts
+# - at a preposed vowel (ເ ແ ໂ ໃ ໄ);
+# - at a consonant that its vowel or tone mark follows (after ຼ, or with ອ as its vowel:
+#   ອ then followed by a consonant), where an open syllable ends before it: on a vowel
+#   or tone mark but ັ and ົ, which take a final;
+# - at a consonant after a syllable closed by one of the eight finals (ກ ງ ຍ ດ ນ ບ ມ ວ)
+#   after its vowel (or a preposed vowel and its consonant), but ອ as a vowel, ວ after
+#   ກ (ກວ່າ), and after ວ only a consonant with its own vowel (ວ is a vowel in ຮ່ວມ);
+# - at a consonant after ໃ or ໄ and the consonant they sound with (ໃນ, ໄດ້).
+# Never after ຫ, which leads the consonant after it (ຫຼາຍ, ຫນ້າ).
+_LAO_OPEN = "[\u0eb0\u0eb2-\u0eba\u0ebd\u0ec6\u0ec8-\u0ecd]"
+_LAO_MARK = "[\u0eb0-\u0ebb\u0ebd\u0ec6\u0ec8-\u0ecd]"
+_LAO_C = "[\u0e81-\u0eae\u0edc-\u0edf]"
+_LAO_VOWELLED = f"(?:{_LAO_MARK}|{_LAO_C}\u0ead)"  # a vowel sign, or a consonant and ອ
+_LAO_FINAL = "[\u0e87\u0e8d\u0e94\u0e99\u0e9a\u0ea1]"  # ງ ຍ ດ ນ ບ ມ; ກ and ວ below
+_LAO_INITIAL = f"(?!\u0ead[\u0e81-\u0eae])(?={_LAO_C})"  # a consonant, not ອ as a vowel
+_LAO = re.compile(
+    "(?<=[\u0e80-\u0eff])(?<![\u0ec0-\u0ec4\u0eab])(?:"
+    "(?=[\u0ec0-\u0ec4])"
+    f"|(?<={_LAO_OPEN})(?={_LAO_C}\u0ebc?(?:{_LAO_MARK}|\u0ead(?!{_LAO_MARK})))"
+    f"|(?:(?<={_LAO_MARK}{_LAO_FINAL})|(?<={_LAO_C}\u0ead{_LAO_FINAL})"
+    f"|(?<=[\u0ec0-\u0ec2]{_LAO_C}{_LAO_FINAL})){_LAO_INITIAL}"
+    f"|(?:(?<={_LAO_MARK}\u0e81)|(?<={_LAO_C}\u0ead\u0e81)){_LAO_INITIAL}(?!\u0ea7)"
+    f"|(?:(?<={_LAO_MARK}\u0ea7)|(?<={_LAO_C}\u0ead\u0ea7))(?={_LAO_C}{_LAO_MARK})"
+    f"|(?:(?<=[\u0ec3\u0ec4]{_LAO_C})|(?<=[\u0ec3\u0ec4]{_LAO_C}[\u0ec8-\u0ecb])){_LAO_INITIAL}"
+    ")"
+)
 # Korean is written with spaces between words and breaks only there (CSS's
 # word-break: keep-all, which WeasyPrint lacks): a word joiner (U+2060) between the
 # syllables of a word keeps it whole.
 WORD_JOINER = "\u2060"
 _HANGUL = re.compile("(?<=[\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
-_NEEDS_BREAKS = re.compile("[\u1000-\u109f\u1780-\u17ff\uac00-\ud7a3]")
+_NEEDS_BREAKS = re.compile("[\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\uac00-\ud7a3]")
 
 
 def break_opportunities(text: str) -> str:
-    """``text`` with a zero-width space where a line may break inside a run of Burmese or
-    Khmer, and a word joiner inside each Korean word; any other text comes back as it was
+    """``text`` with a zero-width space where a line may break inside a run of Lao,
+    Burmese or Khmer, and a word joiner inside each Korean word; any other text comes back as it was
     (markup too: the marks are not ASCII)."""
     if not _NEEDS_BREAKS.search(text):
         return text
     text = _MYANMAR.sub(ZWSP, text)
     text = _KHMER.sub(ZWSP, text)
+    text = _LAO.sub(ZWSP, text)
     return _HANGUL.sub(WORD_JOINER, text)

@@ -592,6 +592,7 @@ LAYOUTS = ("classic", "magazine")
 class Config:
     brand: Brand = field(default_factory=Brand)
     layout: str = "classic"
+    web_url: str | None = None  # where the web edition is published: its social cards' address
     language_terms: list[str] = field(default_factory=list)
     # Packs switched on (src/briefpress/packs/): the vocabulary of a field of work.
     packs: list[str] = field(default_factory=list)

@@ -20,10 +20,11 @@ from briefpress.checks.drafts import marked_lines
 from briefpress.checks.language import check_verbatim
 from briefpress.checks.validate import check_anonymity, check_references
 from briefpress.core.errors import BriefpressError, Location, Problem
+from briefpress.core.files import write_atomic
 from briefpress.data.load import Project, load_report
 from briefpress.importer.draft import Draft
 from briefpress.importer.parse import parse
-from briefpress.importer.review import write_review
+from briefpress.importer.review import SOURCE_TEXT, write_review
 from briefpress.importer.write import REVIEW, Mode, draft_data, render_review, write_draft
 from briefpress.source.read import SourceError
 
@@ -78,6 +79,7 @@ def import_report(path: Path, root: Path, report_id: str, mode: Mode = "safe") -
     written, problems = write_draft(folder, draft, draft_data(draft), mode, display)
     if problems:
         raise BriefpressError(problems)
+    write_atomic(folder / SOURCE_TEXT, draft.text.encode("utf-8"))
     result = ImportResult(draft, display, written)
     result.mismatches = _verify(root, folder, path, draft)
     result.to_write = [

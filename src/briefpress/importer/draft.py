@@ -110,6 +110,7 @@ class Draft:
     organisations: list[Organisation] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
+    text: str = ""  # the report's body as the data reads it (Source.reading), kept
 
     def note(self, where: str, message: str) -> None:
         """Add an item to the review list."""

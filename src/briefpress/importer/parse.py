@@ -38,6 +38,7 @@ def parse(path: Path, project_root: Path, report_id: str) -> tuple[Draft, list[P
     collect_places(draft)
     find_recommendations(source, draft, RECOMMENDATIONS_TITLE)
     _front_section(source, draft)
+    draft.text = source.reading()
     return draft, problems
 
 

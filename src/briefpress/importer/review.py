@@ -18,6 +18,9 @@ from briefpress.core.files import write_atomic
 REVIEW = "REVIEW.md"
 REVIEW_NEW = "REVIEW.new.md"
 MANIFEST = ".import.json"
+# The report's body as the data reads it, kept beside the data: the studio shows a
+# quote in its context and re-cuts it from this text, never from retyped words.
+SOURCE_TEXT = "source.txt"
 _ITEM = re.compile(r"^(\s*- )\[([ xX])\](.*)$")
 
 

@@ -31,6 +31,10 @@ from briefpress.source.text import HYPHEN_JOINT, SPACE_JOINT, fold_space
 _LINE_ENDS = frozenset(("\n", HYPHEN_JOINT, SPACE_JOINT))
 # A line this much shorter than the usual body line ends a paragraph.
 _SHORT_LINE = 0.8
+# A line this much shorter than the usual body line is a heading or a paragraph's end.
+_HEADING_LINE = 0.6
+_SENTENCE_END = (".", "!", "?", '"', "”", ")")
+_OPENING_QUOTES = ('"', "“", "«", "„")
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,54 @@ class Source:
         return text.endswith((".", "!", "?", '"', "”", ")", ":")) and (
             len(text) < _SHORT_LINE * self.usual_width
         )
+
+    def reading(self) -> str:
+        """The body as the data reads it, one paragraph a line, a blank line between.
+
+        Each paragraph is :meth:`cut` whole, so a quote the import cut (or a person
+        re-cuts) is a run of it, with whitespace folded. A short line that ends no
+        sentence (a heading) is a paragraph of its own.
+        """
+        paragraphs: list[str] = []
+        first = 0
+        for index in range(len(self.lines)):
+            if index + 1 < len(self.lines) and not self._paragraph_end(index):
+                continue
+            start, end = self.line_span(first)[0], self.line_span(index)[1]
+            text = self.cut(start, end)
+            if text:
+                paragraphs.append(text)
+            first = index + 1
+        return "\n\n".join(paragraphs) + "\n"
+
+    def _paragraph_end(self, index: int) -> bool:
+        """Whether body line ``index`` ends a paragraph for :meth:`reading`: the
+        dump has a blank line after it, or it ends one, or it is a heading."""
+        if self.marked[self.lines[index].end : self.lines[index].end + 1] != "\n":
+            return False  # a word or a URL goes on on the next line
+        if self.ends_paragraph(index):
+            return True
+        if self.styled:
+            return False
+        text, following = self.lines[index].raw.strip(), self.lines[index + 1].raw.strip()
+        if self._short(index) or self._short(index + 1):  # a heading: a paragraph of its own
+            return True
+        if text.endswith(_SENTENCE_END) and following.startswith(_OPENING_QUOTES):
+            return True  # a quotation set apart starts
+        return self._blank_after(index) and not self._double_spaced
+
+    def _short(self, index: int) -> bool:
+        return len(self.lines[index].raw.strip()) < _HEADING_LINE * self.usual_width
+
+    def _blank_after(self, index: int) -> bool:
+        after = self.split.body[index] + 1
+        return after >= len(self.split.lines) or not self.split.lines[after].strip()
+
+    @cached_property
+    def _double_spaced(self) -> bool:
+        """A dump with a blank line after most lines: blank lines end no paragraph."""
+        blanks = sum(self._blank_after(index) for index in range(len(self.lines)))
+        return blanks > len(self.lines) / 2
 
     def footnotes(self) -> list[tuple[int, str]]:
         """Each footnote block as (first raw line index, marked text)."""

@@ -39,12 +39,14 @@ from briefpress.build.cache import cache_name
 from briefpress.build.gallery import BriefCard, apply_result, new_card, refresh_files, write_gallery
 from briefpress.build.results import BriefResult, output_path
 from briefpress.build.thumbs import Thumbnails
+from briefpress.checks.affects import stopping
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import THEME_DIR, THEME_TEMPLATES
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.core.files import printable
 from briefpress.core.signals import interrupted
 from briefpress.data.load import CONFIG_FILE, Project, load_project
+from briefpress.data.model import BriefSpec
 from briefpress.render.html import make_environment
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
@@ -329,15 +331,15 @@ class LiveBuilder:
         self.shared = shared
         return per_brief, shared
 
-    def _blocking(self, brief_report: str | None, shared: list[Problem]) -> list[Problem]:
-        """Shared problems that stop a brief: its report's, and the project's own."""
+    def _blocking(
+        self, project: Project, brief: BriefSpec | None, shared: list[Problem]
+    ) -> list[Problem]:
+        """Shared problems that stop a brief: the project's own, and those of its
+        report's data that reach what it shows (checks.affects); the others still build."""
         stop = [p for p in shared if p.is_error or self.strict]
-        return [
-            p
-            for p in stop
-            if not p.location.file.startswith("reports/")
-            or p.location.file.startswith(f"reports/{brief_report}/")
-        ]
+        if brief is None:
+            return [p for p in stop if not p.location.file.startswith("reports/")]
+        return stopping(project, brief, stop)
 
     def _mark_building(
         self,
@@ -353,7 +355,7 @@ class LiveBuilder:
             card = new_card(bid, brief, project)
             card.keep_files(self.cards[bid])
             own = per_brief.get(bid, [])
-            stop = self._blocking(brief.report if brief else None, outcome.shared)
+            stop = self._blocking(project, brief, outcome.shared)
             card.problems = own + stop
             if brief is None or stop or any(p.is_error or self.strict for p in own):
                 card.status = "failed"

@@ -30,6 +30,8 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator
 
+from briefpress.pdf.compact import compact_fonts
+from briefpress.pdf.ligatures import mark_rtl_ligatures
 from briefpress.pdf.tagging import PART_KEY
 from briefpress.pdf.unicode import fill_unicode_gaps
 from briefpress.render.medium import Medium
@@ -73,12 +75,14 @@ def finish(
             if not keep_parts:
                 remove_part_marks(doc)
         soft_hyphens(doc)
+        mark_rtl_ligatures(doc)
         if medium.prepress:
             remove_annotations(doc)
             turn_landscape_pages(doc)
             add_slug_and_marks(doc)
             register_output_intent(doc)
             neutral_rgb_to_grey(doc)
+        compact_fonts(doc)
         out = io.BytesIO()
         doc.save(out, deterministic_id=True, compress_streams=compress)
     return out.getvalue()

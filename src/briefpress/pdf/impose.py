@@ -6,6 +6,14 @@ a one-page handout gives one sheet, a two-sided handout a front and a back. The
 cells abut, so one cut separates two handouts, and the cut marks sit in the
 margin around them, never inside a cell.
 
+A booklet (``booklet``) is the other way to print a brief of several pages: two pages
+to a side of an A4 landscape sheet, in the order that makes the sheets, printed on both
+sides, stacked, folded in the middle and stapled on the fold, read page after page. The
+fold is the spine, so its side follows the brief's reading direction (its ``/Lang``): a
+left-to-right brief opens with page 1 right of the fold, a right-to-left one (Arabic,
+Hebrew, Persian) with page 1 left of it, bound on its right edge as its readers' books
+are. Copies (2-up, 4-up) need no such mirroring: each cell is a whole handout.
+
 Duplex: the back sheets are made for printing with "flip on long edge". Turning a
 sheet over its long edge moves a cell on a portrait sheet (4-up) to the other
 column, and on a landscape sheet (2-up) to the other row, upside down. Each back is
@@ -21,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from briefpress.core.files import write_atomic
+from briefpress.core.scripts import direction
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -51,6 +60,7 @@ class Layout:
     sheet: tuple[float, float]
     columns: int
     rows: int
+    booklet: bool = False  # pages in folding order, not copies of one page
 
     @property
     def portrait(self) -> bool:
@@ -60,7 +70,9 @@ class Layout:
 LAYOUTS = {
     "2up": Layout("2up", (A4[1], A4[0]), columns=2, rows=1),
     "4up": Layout("4up", A4, columns=2, rows=2),
+    "booklet": Layout("booklet", (A4[1], A4[0]), columns=2, rows=1, booklet=True),
 }
+Placed = tuple["Box", int | None, int]  # a cell, the page drawn in it (or none), its turn
 
 
 @dataclass(frozen=True)
@@ -146,19 +158,63 @@ def _number(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
 
 
-def sheet_content(
-    cells: list[Box], source: tuple[float, float, float, float], rotation: int
-) -> bytes:
-    """Marks first, then the page once per cell, each clipped to its cell."""
+def sheet_content(placed: list[Placed], boxes: list[tuple[float, float, float, float]]) -> bytes:
+    """Marks first, then each cell's page (form ``/P<n>``, ``boxes[n]``) clipped to it."""
     ops = ["q 0 G", f"{_number(MARK_WIDTH)} w"]
-    for x1, y1, x2, y2 in cut_marks(cells):
+    for x1, y1, x2, y2 in cut_marks([cell for cell, _, _ in placed]):
         ops.append(f"{_number(x1)} {_number(y1)} m {_number(x2)} {_number(y2)} l S")
     ops.append("Q")
-    for cell in cells:
+    for cell, page, rotation in placed:
+        if page is None:
+            continue  # a blank page of a booklet
         box = " ".join(_number(v) for v in (cell.x, cell.y, cell.width, cell.height))
-        matrix = " ".join(_number(v) for v in placement(cell, source, rotation))
-        ops.append(f"q {box} re W n {matrix} cm /Page Do Q")
+        matrix = " ".join(_number(v) for v in placement(cell, boxes[page], rotation))
+        ops.append(f"q {box} re W n {matrix} cm /P{page} Do Q")
     return ("\n".join(ops) + "\n").encode("ascii")
+
+
+def copies(layout: Layout, boxes: list[tuple[float, float, float, float]]) -> list[list[Placed]]:
+    """A sheet of copies per page; a two-sided brief's even pages behind the odd ones."""
+    sheets: list[list[Placed]] = []
+    for index, box in enumerate(boxes):
+        cells = front_cells(layout, box[2], box[3])
+        if len(boxes) > 1 and index % 2 == 1:
+            turn = back_rotation(layout)
+            sheets.append([(behind(cell, layout), index, turn) for cell in cells])
+        else:
+            sheets.append([(cell, index, 0) for cell in cells])
+    return sheets
+
+
+def folding_order(pages: int) -> list[int | None]:
+    """The pages in reading order, padded with blanks (None) to a multiple of four; the
+    blanks go before the last page, so that a brief's back page stays on the back."""
+    blanks = -pages % 4
+    order: list[int | None] = list(range(pages))
+    if pages >= 2:
+        return [*order[:-1], *([None] * blanks), order[-1]]
+    return [*order, *([None] * blanks)]
+
+
+def booklet(
+    layout: Layout, boxes: list[tuple[float, float, float, float]], right_to_left: bool
+) -> list[list[Placed]]:
+    """Front and back of each folded sheet. Sheet k carries the k-th page from each end
+    on its front, the spine side's page the earlier one; behind each page is the page
+    that follows it (or precedes it, on the closing half of the booklet)."""
+    order = folding_order(len(boxes))
+    left, right = front_cells(layout, boxes[0][2], boxes[0][3])
+    turn = back_rotation(layout)
+    sheets: list[list[Placed]] = []
+    for k in range(len(order) // 4):
+        first, second = order[2 * k], order[2 * k + 1]
+        last, before_last = order[-1 - 2 * k], order[-2 - 2 * k]
+        opening, closing = (left, right) if right_to_left else (right, left)
+        sheets.append([(closing, last, 0), (opening, first, 0)])
+        sheets.append(
+            [(behind(opening, layout), second, turn), (behind(closing, layout), before_last, turn)]
+        )
+    return sheets
 
 
 def form_box(form: Any) -> tuple[float, float, float, float]:
@@ -171,27 +227,30 @@ def form_box(form: Any) -> tuple[float, float, float, float]:
 
 
 def impose_pdf(source: Path, target: Path, layout_name: str) -> int:
-    """Write ``target``: every page of ``source`` n-up with cut marks; returns the sheets."""
+    """Write ``target``: the pages of ``source`` n-up with cut marks, or as a booklet;
+    returns the number of sheet sides."""
     import pikepdf
 
     layout = LAYOUTS[layout_name]
     with pikepdf.open(source) as pdf:
         count = len(pdf.pages)
         forms = [pdf.make_indirect(page.as_form_xobject()) for page in pdf.pages]
-        for index, form in enumerate(forms):
+        for form in forms:
             if "/StructParents" in form:
                 del form["/StructParents"]
-            box = form_box(form)
-            cells = front_cells(layout, box[2], box[3])
-            back = count > 1 and index % 2 == 1
-            if back:
-                cells = [behind(cell, layout) for cell in cells]
-            content = sheet_content(cells, box, back_rotation(layout) if back else 0)
+        boxes = [form_box(form) for form in forms]
+        if layout.booklet:
+            rtl = direction(str(pdf.Root.get("/Lang", "")) or "en") == "rtl"
+            sheets = booklet(layout, boxes, rtl)
+        else:
+            sheets = copies(layout, boxes)
+        for placed in sheets:
+            used = {f"/P{page}": forms[page] for _, page, _ in placed if page is not None}
             sheet = pikepdf.Dictionary(
                 Type=pikepdf.Name.Page,
                 MediaBox=[0, 0, *layout.sheet],
-                Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Page=form)),
-                Contents=pdf.make_stream(content),
+                Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(used)),
+                Contents=pdf.make_stream(sheet_content(placed, boxes)),
             )
             pdf.pages.append(pikepdf.Page(sheet))
         del pdf.pages[:count]
@@ -199,11 +258,12 @@ def impose_pdf(source: Path, target: Path, layout_name: str) -> int:
             if key in pdf.Root:
                 del pdf.Root[key]
         title = str(pdf.docinfo.get("/Title", source.stem))
-        pdf.docinfo["/Title"] = f"{title} ({layout.name}, for printing and cutting)"
+        purpose = "for printing and folding" if layout.booklet else "for printing and cutting"
+        pdf.docinfo["/Title"] = f"{title} ({layout.name}, {purpose})"
         buffer = io.BytesIO()
         pdf.save(buffer, deterministic_id=True)
     write_atomic(target, buffer.getvalue())
-    return count
+    return len(sheets)
 
 
 def imposed_path(pdf: Path, layout_name: str) -> Path:

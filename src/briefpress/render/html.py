@@ -105,6 +105,15 @@ def make_environment(
     return env
 
 
+def edition_labels(language: i18n.Language) -> dict[str, Any]:
+    """The labels that name the report's own edition, and the language each is printed
+    in, from a Language that knows the report's (the environment's globals do not)."""
+    return {
+        "edition_note": language.edition_note,
+        "edition_note_lang": language.edition_note_lang,
+    }
+
+
 def bdi(value: Any) -> Markup:
     """A value put into a sentence (a name, a number, a date), isolated from the text
     around it: a Latin name in an Arabic salutation keeps the comma where it belongs."""
@@ -408,11 +417,12 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         "brief_template": template_name(brief),
         "paper": EDITION_PAGE.get(brief.paper, "a4"),
         "lang": brief.language,
+        "web_url": site_address(project.config.web_url),
         "dir": language.direction,
         **script_context(project.config, brief.language),
         "counter_style": language.counter_style,
         "source_lang": data.report.language,
-        "edition_note": language.edition_note,  # the labels name the report's own edition
+        **edition_labels(language),
         "original_heading": language.report_label(i18n.ORIGINAL_HEADING),
         "date": date,
         "date_iso": date.isoformat(),
@@ -433,10 +443,8 @@ def context(brief: BriefSpec, project: Project, medium: Medium) -> dict[str, Any
         **credit_context(brief, project.reports[brief.report], shown, language),
         "key_message": key_message(brief, selected),
         "place_asks": place_asks(data, country) if country and not brief.ask else [],
-        "pull_quote": pull_quote(selected.get("quotes", [])),
-        "fit_order": fit_order(
-            selected, {s.name: s for s in sections}, pull_quote(selected.get("quotes", []))
-        ),
+        "pull_quote": (quote := pull_quote(selected.get("quotes", []))),
+        "fit_order": fit_order(selected, {s.name: s for s in sections}, quote),
         "layout": brief.layout or project.config.layout,
     }
 
@@ -578,3 +586,9 @@ def empty_template(template: jinja2.Template, brief: BriefSpec, project: Project
         "prints nothing but white space",
         "write the template (extend base.html.j2), or delete the file to use the theme's",
     )
+
+
+def site_address(url: str | None) -> str:
+    """Where the web edition is published, ending in one slash (or empty): a social site
+    reads a card's picture only from a whole address, so pages prefix it when known."""
+    return url.rstrip("/") + "/" if url else ""

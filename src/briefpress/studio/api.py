@@ -27,7 +27,7 @@ from briefpress.core.errors import BriefpressError
 from briefpress.data import kinds
 from briefpress.data.model import PAPERS
 from briefpress.live.serve import pdf_stamp, picture_sizes
-from briefpress.studio import compose, records, review, upload, yamledit
+from briefpress.studio import bulk, compose, create, records, review, upload, yamledit
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import Session
 from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
@@ -82,6 +82,21 @@ async def body_json(request: Request) -> dict[str, Any]:
     return value
 
 
+async def received_upload(request: Request) -> tuple[str, str, bytes]:
+    """The report id, file name and bytes of an upload, refused before it is read
+    whole when it is larger than the studio takes."""
+    length = int(request.headers.get("content-length") or 0)
+    if length > upload.MAX_UPLOAD + 64 * 1024:
+        raise upload.Unacceptable(f"the file is larger than {upload.MAX_UPLOAD // 2**20} MB")
+    async with request.form(max_files=1, max_fields=4, max_part_size=upload.MAX_UPLOAD) as form:
+        report = check_id(str(form.get("report") or ""), "report id")
+        sent = form.get("file")
+        if not isinstance(sent, UploadFile) or not sent.filename:
+            raise upload.Unacceptable("choose a report file to upload")
+        data = await sent.read(upload.MAX_UPLOAD + 1)
+        return report, sent.filename, data
+
+
 def card_json(card: BriefCard | None) -> dict[str, Any] | None:
     if card is None:
         return None
@@ -110,6 +125,7 @@ class Api:
             Route("/api/reports/{report}/review", r(self.settle), methods=["POST"]),
             Route("/api/reports/{report}/fields", r(self.write_field), methods=["POST"]),
             Route("/api/reports/{report}/{collection}", r(self.listing)),
+            Route("/api/reports/{report}/{collection}", r(self.add), methods=["POST"]),
             Route("/api/reports/{report}/{collection}/tag", r(self.tag), methods=["POST"]),
             Route(
                 "/api/reports/{report}/{collection}/{record_id}", r(self.edit), methods=["PATCH"]
@@ -156,6 +172,17 @@ class Api:
         body = {"file": relative, "etag": version, "items": items, "problems": shown}
         return JSONResponse(body, headers={"ETag": f'"{version}"'})
 
+    async def add(self, request: Request) -> Response:
+        """A new finding or theme, last in its file."""
+        p = request.path_params
+        fields = await body_json(request)
+        based_on = if_match(request, fields)
+        record_id, etag = await asyncio.to_thread(
+            create.create, self.files, p["report"], p["collection"], fields, based_on
+        )
+        body = {"id": record_id, "etag": etag, "undo": self.files.undo[-1].what}
+        return JSONResponse(body, 201)
+
     async def edit(self, request: Request) -> Response:
         p = request.path_params
         fields = await body_json(request)
@@ -193,34 +220,15 @@ class Api:
         body = await body_json(request)
         based_on = if_match(request, body)
         ids = [str(i) for i in body.get("ids") or []]
-        add = [str(t) for t in body.get("add_themes") or []]
-        remove = [str(t) for t in body.get("remove_themes") or []]
-        place = str(body["place"]) if body.get("place") else None
+        change = bulk.BulkChange.from_json(body)
         etag = await asyncio.to_thread(
-            records.edit_many,
-            self.files,
-            p["report"],
-            p["collection"],
-            ids,
-            add,
-            remove,
-            based_on,
-            place,
+            bulk.tag, self.files, p["report"], p["collection"], ids, change, based_on
         )
         return JSONResponse({"etag": etag, "undo": self.files.undo[-1].what})
 
     async def upload(self, request: Request) -> Response:
         """A report file from the page, imported into reports/<report>/."""
-        length = int(request.headers.get("content-length") or 0)
-        if length > upload.MAX_UPLOAD + 64 * 1024:
-            raise upload.Unacceptable(f"the file is larger than {upload.MAX_UPLOAD // 2**20} MB")
-        async with request.form(max_files=1, max_fields=4, max_part_size=upload.MAX_UPLOAD) as form:
-            report = check_id(str(form.get("report") or ""), "report id")
-            sent = form.get("file")
-            if not isinstance(sent, UploadFile) or not sent.filename:
-                raise upload.Unacceptable("choose a report file to upload")
-            data = await sent.read(upload.MAX_UPLOAD + 1)
-            name = sent.filename
+        report, name, data = await received_upload(request)
         summary = await asyncio.to_thread(upload.run_import, self.files.root, report, name, data)
         return JSONResponse(summary, 201)
 

@@ -26,11 +26,15 @@ from starlette.staticfiles import StaticFiles
 from briefpress.core.errors import BriefpressError
 from briefpress.live.serve import LOCAL_HOSTS, PreviewServer, listen
 from briefpress.studio.api import Api
+from briefpress.studio.briefforms import BriefForms
+from briefpress.studio.dataforms import DataForms
 from briefpress.studio.letterfiles import LetterFiles
 from briefpress.studio.mailsettings import MailSettingsRoutes
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
+from briefpress.studio.quotepage import QuotePages
 from briefpress.studio.recipientlists import Recipients
+from briefpress.studio.rowfix import RowFixes
 from briefpress.studio.security import CsrfGuard, Session
 from briefpress.studio.sending import Sending
 from briefpress.studio.store import ProjectFiles
@@ -54,6 +58,7 @@ def create_app(
     pages = Pages(files, session)
     sending = Sending(files.root, pages)
     sending.hook_pages(pages.env)
+    recipients = Recipients(files.root, pages)
     if team:
         team.hook_pages(pages.env)
 
@@ -66,9 +71,13 @@ def create_app(
     routes = [
         *(team.routes() if team else []),
         *sending.routes(),
-        *Recipients(files.root, pages).routes(),
+        *recipients.routes(),
+        *RowFixes(files.root, recipients).routes(),
         *LetterFiles(files.root).routes(),
         *MailSettingsRoutes(files).routes(),
+        *QuotePages(files, pages).routes(),
+        *DataForms(files, pages).routes(),
+        *BriefForms(files, pages).routes(),
         *api.routes(),
         *pages.routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -21,7 +21,7 @@ from typing import Any
 
 from briefpress.channels.consent import Consent
 from briefpress.channels.drafts import Options, Plan
-from briefpress.channels.events import SendEvent
+from briefpress.channels.events import EventKind, SendEvent
 from briefpress.channels.send import Delivery, deliver
 from briefpress.core.errors import BriefpressError
 from briefpress.studio.recipientlists import FOLDER, check_name
@@ -82,6 +82,7 @@ class Job:
             "state": self.state,
             "running": self.state in ("preparing", "sending"),
             "total": self.total,
+            "handled": sum(self.counts.get(k.value, 0) for k in EventKind if k.settles),
             "counts": dict(self.counts),
             "events": list(self.events),
             "message": self.message,

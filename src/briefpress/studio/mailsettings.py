@@ -30,8 +30,16 @@ SECURITY = ("starttls", "tls", "none")
 PASSWORD_VARIABLE = "BRIEFPRESS_SMTP_PASSWORD"
 
 
+def config_text(files: ProjectFiles) -> str:
+    """briefpress.yaml as text; "" for a project that has none yet (its defaults)."""
+    try:
+        return files.read(CONFIG_FILE).decode("utf-8")
+    except FileNotFoundError:
+        return ""
+
+
 def current(files: ProjectFiles) -> dict[str, Any]:
-    text = files.read(CONFIG_FILE).decode("utf-8")
+    text = config_text(files)
     doc = yamledit.load(text) or {}
     mail = doc.get("mail") if isinstance(doc, dict) else None
     mail = mail if isinstance(mail, dict) else {}
@@ -44,7 +52,7 @@ def current(files: ProjectFiles) -> dict[str, Any]:
 
 def edited(text: str, values: dict[str, Any]) -> str:
     """briefpress.yaml with ``mail:`` given ``values`` (an empty one removed)."""
-    doc = yamledit.load(text)
+    doc = yamledit.load(text) if text.strip() else CommentedMap()
     if not isinstance(doc, CommentedMap):
         raise yamledit.EditError("briefpress.yaml is not a mapping")
     before = yamledit.dump(doc)
@@ -69,7 +77,7 @@ def edited(text: str, values: dict[str, Any]) -> str:
 
 def save(files: ProjectFiles, values: dict[str, Any]) -> dict[str, Any]:
     """Check the new settings as ``briefpress check`` would; write them only if clean."""
-    text = files.read(CONFIG_FILE).decode("utf-8")
+    text = config_text(files)
     new = edited(text, values).encode("utf-8")
     files.check(CONFIG_FILE, values.get("etag") or None)
     path = files.path(CONFIG_FILE)

@@ -12,6 +12,7 @@ import asyncio
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -19,7 +20,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from briefpress.core.errors import Problem
+from briefpress.checks.affects import stopping
+from briefpress.core.errors import Location, Problem
 from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import PAPERS
@@ -77,12 +79,40 @@ def plain(problem: Problem) -> str:
     return f"{message}. {said(problem.hint)}." if problem.hint else f"{message}."
 
 
+def said(problem: dict[str, Any]) -> str:
+    """A refusal's problem (as the API gives it) in the same words as :func:`plain`."""
+    message, hint = str(problem.get("message") or ""), problem.get("hint")
+    return plain(Problem(Location(""), message, str(hint) if hint else None))
+
+
+DONE = {
+    "saved": "Saved {id}.",
+    "dropped": "Dropped {id}.",
+    "tagged": "Changed {id} at once.",
+    "settled": "Saved.",
+    "written": "Saved {id}.",
+    "created": "Made the brief {id}.",
+    "added": "Added {id}.",
+    "imported": "Imported {id}: settle its review below.",
+    "composed": "Saved {id}.",
+}
+
+
+def done_notice(request: Request) -> str | None:
+    """What a form posted without JavaScript did, said on the page it came back to."""
+    text = DONE.get(request.query_params.get("done", ""))
+    if text is None:
+        return None
+    what = request.query_params.get("id", "")
+    return text.format(id=what if re.fullmatch(r"[\w. -]{1,80}", what) else "it")
+
+
 class Pages:
     def __init__(self, files: ProjectFiles, session: Session) -> None:
         self.files = files
         self.session = session
         self.env = environment()
-        self.env.globals.update(labels=LABELS, kind_names=KIND_NAMES, plain=plain)
+        self.env.globals.update(labels=LABELS, kind_names=KIND_NAMES, plain=plain, said=said)
 
     def routes(self) -> list[Route]:
         return [
@@ -110,7 +140,11 @@ class Pages:
         briefs = []
         for brief_id, brief in project.briefs.items():
             own = [p for p in problems if p.location.file == brief.file and p.is_error]
-            data = [p for p in shared if p.location.file.startswith(f"reports/{brief.report}/")]
+            data = [
+                p
+                for p in stopping(project, brief, shared)
+                if p.location.file.startswith("reports/")
+            ]
             briefs.append(
                 {
                     "id": brief_id,
@@ -136,7 +170,16 @@ class Pages:
             "home.html.j2", project, briefs=briefs, shared=shared, broken=broken, title="Studio"
         )
 
-    async def collection(self, request: Request) -> Response:
+    async def collection(
+        self,
+        request: Request,
+        page_problems: dict[str, str] | None = None,
+        status: int = 200,
+        typed: dict[str, Any] | None = None,
+    ) -> Response:
+        """A collection's list, with the problems of a form refused on it next to their
+        record (``page_problems``: by record id, ``bulk``, ``new`` or ``page``; ``typed``:
+        what the new-record form had)."""
         report, collection = request.path_params["report"], request.path_params["collection"]
         project, problems = await asyncio.to_thread(records.load, self.files.root)
         try:
@@ -152,9 +195,11 @@ class Pages:
             return self.render("missing.html.j2", project, 404, what=str(exc), title="Not found")
         data = project.reports[report]
         own = [p for p in problems if p.location.file == relative]
+        query = "&".join(f"{k}={quote(v)}" for k, v in filters.items())
         return self.render(
             "collection.html.j2",
             project,
+            status,
             title=f"{LABELS[collection]} · {data.report.title}",
             report=report,
             data=data,
@@ -166,14 +211,31 @@ class Pages:
             etag=self.files.version(relative),
             problems=own,
             editable=records.EDITABLE[collection],
+            page_problems=page_problems or {},
+            typed=typed or {},
+            creatable=collection in ("findings", "themes"),
+            back=f"/reports/{report}/{collection}" + (f"?{query}" if query else ""),
+            status_text=done_notice(request),
         )
 
-    async def import_page(self, request: Request) -> Response:
+    async def import_page(
+        self, request: Request, problem: str | None = None, status: int = 200
+    ) -> Response:
+        """The import form (``problem``: why an upload posted without script was refused)."""
         project, _ = await asyncio.to_thread(records.load, self.files.root)
         limit = upload.MAX_UPLOAD // 2**20
-        return self.render("import.html.j2", project, title="Import a report", limit=limit)
+        return self.render(
+            "import.html.j2", project, status, title="Import a report", limit=limit, problem=problem
+        )
 
-    async def review(self, request: Request) -> Response:
+    async def review(
+        self,
+        request: Request,
+        page_problems: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> Response:
+        """The review's to-do list (``page_problems``: a refused form's, by ``file:line``
+        of its field, or ``page``)."""
         report = request.path_params["report"]
         project, _ = await asyncio.to_thread(records.load, self.files.root)
         try:
@@ -188,6 +250,9 @@ class Pages:
         return self.render(
             "review.html.j2",
             project,
+            status,
+            page_problems=page_problems or {},
+            status_text=done_notice(request),
             title=f"Review of {report}",
             report=report,
             items=items,
@@ -195,18 +260,36 @@ class Pages:
             left=left,
         )
 
-    async def new_brief(self, request: Request) -> Response:
+    async def new_brief(
+        self,
+        request: Request,
+        page_problems: dict[str, str] | None = None,
+        status: int = 200,
+        values: dict[str, str] | None = None,
+    ) -> Response:
+        """The new-brief form (again with a refused form's ``values`` and problems)."""
         project, _ = await asyncio.to_thread(records.load, self.files.root)
         return self.render(
             "new.html.j2",
             project,
+            status,
+            page_problems=page_problems or {},
+            values=values or {},
             title="New brief",
             kinds=kinds.names(),
             papers=PAPERS,
             languages=LANGUAGES,
         )
 
-    async def brief(self, request: Request) -> Response:
+    async def brief(
+        self,
+        request: Request,
+        page_problems: dict[str, str] | None = None,
+        status: int = 200,
+        typed: dict[str, str] | None = None,
+    ) -> Response:
+        """The composer (``page_problems``: a refused form's, by field; ``typed``: what
+        was typed in it, shown again rather than lost)."""
         brief_id = request.path_params["brief_id"]
         project, problems = await asyncio.to_thread(records.load, self.files.root)
         try:
@@ -236,6 +319,10 @@ class Pages:
         return self.render(
             "brief.html.j2",
             project,
+            status,
+            page_problems=page_problems or {},
+            typed=typed or {},
+            status_text=done_notice(request),
             title=brief.title,
             brief=brief,
             spec=compose.brief_json(project, brief),

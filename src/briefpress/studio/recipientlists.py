@@ -63,6 +63,20 @@ def listing(root: Path) -> list[str]:
     )
 
 
+def newest(root: Path, files: list[str]) -> str | None:
+    """The list changed last (a row just fixed, a file just uploaded): the one a dry run
+    is most likely meant for."""
+    folder = root / FOLDER
+
+    def changed(name: str) -> float:
+        try:
+            return (folder / name).stat().st_mtime
+        except OSError:
+            return 0.0
+
+    return max(files, key=changed, default=None)
+
+
 def save(root: Path, name: str, data: bytes, replace: bool) -> str:
     """Write an uploaded recipients file whole; an existing one only when asked."""
     name = check_name(name)
@@ -80,12 +94,19 @@ def save(root: Path, name: str, data: bytes, replace: bool) -> str:
     return name
 
 
+def digest(data: bytes) -> str:
+    """The version of a list's bytes the page was shown (a fix names it: rowfix.py)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def table(root: Path, name: str) -> dict[str, Any]:
     """The file's rows with their values and their own problems; the file's problems."""
     name = check_name(name)
     path, display = root / FOLDER / name, f"{FOLDER.as_posix()}/{name}"
-    if not path.is_file():
-        raise Refusal(f"no recipients file {display}", 404)
+    try:
+        version = digest(path.read_bytes())
+    except (FileNotFoundError, IsADirectoryError):
+        raise Refusal(f"no recipients file {display}", 404) from None
     _, problems = load_recipients(path, display, SOURCE_LANGUAGE)
     rows: list[dict[str, Any]] = []
     by_line: dict[tuple[str, int | None], dict[str, Any]] = {}
@@ -108,7 +129,15 @@ def table(root: Path, name: str) -> dict[str, Any]:
         (found["problems"] if found else general).append(described(problem))
     columns = [c for c in COLUMNS if any(c in r["values"] for r in rows)]
     errors = sum(1 for p in problems if p.is_error)
-    return {"file": name, "columns": columns, "rows": rows, "problems": general, "errors": errors}
+    return {
+        "file": name,
+        "columns": columns,
+        "rows": rows,
+        "problems": general,
+        "errors": errors,
+        "digest": version,
+        "fixable": not any(p["severity"] == "error" for p in general),
+    }
 
 
 def described(problem: Problem) -> dict[str, Any]:
@@ -118,6 +147,24 @@ def described(problem: Problem) -> dict[str, Any]:
         "hint": problem.hint,
         "severity": problem.severity,
     }
+
+
+def saved_notice(shown: dict[str, Any], saved: int | None, source: str) -> str:
+    """What the page says after row ``saved`` was written: whether it is clean now, and
+    which file is the list from now on when a spreadsheet's fix made a CSV of it."""
+    if saved is None:
+        return ""
+    row = next((r for r in shown["rows"] if r["row"] == saved), None)
+    notice = f"Row {saved} saved."
+    if row is not None and row["problems"]:
+        notice = f"Row {saved} saved, but it still has a problem: see it below."
+    name = shown["file"]
+    if NAME.fullmatch(source) and source != name:
+        notice += (
+            f" The list is now {name}, kept next to {source}, which stays as you uploaded"
+            f" it: choose {name} to make letters and send."
+        )
+    return notice
 
 
 class Recipients:
@@ -146,30 +193,43 @@ class Recipients:
             files=files,
             table=None,
             limit=MAX_FILE // 2**20,
+            error="",
+            notice="",
         )
 
     async def page(self, request: Request) -> Response:
+        name, saved = request.path_params["name"], request.query_params.get("saved", "")
+        return await self.shown(
+            name,
+            saved=int(saved) if saved.isdigit() else None,
+            source=request.query_params.get("from", ""),
+        )
+
+    async def shown(
+        self,
+        name: str,
+        status: int = 200,
+        error: str = "",
+        saved: int | None = None,
+        source: str = "",
+    ) -> Response:
+        """The table of ``name``, with what happened to the last fix (rowfix.py): the row
+        ``saved`` from the list ``source``, or the ``error`` that kept it from being saved."""
         project, _ = await asyncio.to_thread(records.load, self.root)
         try:
-            shown = await asyncio.to_thread(table, self.root, request.path_params["name"])
+            shown = await asyncio.to_thread(table, self.root, name)
         except Refusal as exc:
-            return self.pages.render(
-                "recipients.html.j2",
-                project,
-                exc.status,
-                title="Recipients",
-                files=[],
-                table=None,
-                error=str(exc),
-                limit=MAX_FILE // 2**20,
-            )
+            shown, status, error = None, exc.status, str(exc)
         return self.pages.render(
             "recipients.html.j2",
             project,
-            title=f"Recipients: {shown['file']}",
+            status,
+            title=f"Recipients: {shown['file']}" if shown else "Recipients",
             files=[],
             table=shown,
             limit=MAX_FILE // 2**20,
+            error=error,
+            notice=saved_notice(shown, saved, source) if shown else "",
         )
 
     async def files_json(self, request: Request) -> Response:

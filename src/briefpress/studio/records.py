@@ -10,6 +10,7 @@ says why, next to the field it concerns.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -299,48 +300,16 @@ def _field_at(text: str, problem: Problem, names: Mapping[str, str]) -> str | No
     if not 0 < problem.location.line <= len(lines):
         return None
     line = lines[problem.location.line - 1]
-    return next((api for key, api in names.items() if f"{key}:" in line), None)
-
-
-def edit_many(
-    files: ProjectFiles,
-    report: str,
-    collection: str,
-    ids: list[str],
-    add_themes: list[str],
-    remove_themes: list[str],
-    based_on: str | None,
-    place: str | None = None,
-) -> str:
-    """Tag several records at once (themes added and removed; for quotes, a place: towns
-    folded into their country), one write, one undo."""
-    check_id(report, "report id")
-    if collection not in ("quotes", "findings", "recommendations"):
-        raise Refused(f"{collection} have no themes to tag")
-    if place is not None and collection != "quotes":
-        raise Invalid([{"field": "place", "message": f"{collection} are not given one place"}])
-    relative, key = record_file(files.root, report, collection)
-    files.check(relative, based_on)
-    text = files.read(relative).decode("utf-8")
-    doc = yamledit.load(text)
-    before = yamledit.dump(doc)
-    for record_id in ids:
-        try:
-            record = yamledit.find_record(doc, key, str(record_id))
-        except yamledit.EditError as exc:
-            raise Refused(str(exc)) from None
-        if add_themes or remove_themes:
-            themes = [str(t) for t in record.get("themes") or []]
-            themes = [t for t in themes if t not in remove_themes]
-            themes += [t for t in add_themes if t not in themes]
-            yamledit.set_value(record, "themes", themes)
-        if place is not None:
-            yamledit.set_value(record, "place" if "place" in record else "country", place)
-    new = yamledit.carry_over(text, before, yamledit.dump(doc))
-    field = "place" if place is not None else "themes"
-    problems = propose(files, relative, new, lambda p: field)
-    what = f"{field} of {len(ids)} {collection}"
-    return written(files, relative, new, based_on, what, problems)
+    column = problem.location.column
+    found = [
+        (match.start(), api)
+        for key, api in names.items()
+        if (match := re.search(rf"(?<![\w-]){re.escape(key)}:", line))
+    ]
+    if column is not None:  # a record in braces: the key written last before the column
+        before = [(at, api) for at, api in found if 0 <= at < column]
+        return max(before)[1] if before else None
+    return found[0][1] if found else None
 
 
 FACT_FIELDS = ("label", "value")  # a fact's evidence is the report's own words

@@ -123,10 +123,17 @@ def _what(message: str) -> str:
 
 
 def _path_at(doc: Any, line: int | None) -> tuple[str | int, ...] | None:
-    for path, loc in doc.key_positions.items():
-        if loc.line == line:
-            return tuple(path)
-    return None
+    """The field a marked line writes: of the keys on it (a record in braces has several),
+    the one still ``TO WRITE``, else the last, which the marker follows."""
+    on_line = [
+        (loc.column or 0, tuple(path))
+        for path, loc in doc.key_positions.items()
+        if loc.line == line
+    ]
+    if not on_line:
+        return None
+    unwritten = [p for _, p in on_line if _value_at(doc.data, p) == model.TO_WRITE]
+    return unwritten[0] if unwritten else max(on_line)[1]
 
 
 def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:

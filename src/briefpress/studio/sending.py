@@ -21,15 +21,15 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from briefpress.channels.drafts import mail_folder
+from briefpress.channels.drafts import FAILED_FILE, mail_folder
 from briefpress.channels.log import LOG_FILE, STATES, open_log
 from briefpress.core.errors import BriefpressError
 from briefpress.data.load import Project
 from briefpress.studio import mailsettings, records
 from briefpress.studio.bodies import small_json
-from briefpress.studio.mailing import Busy, Mailings
+from briefpress.studio.mailing import Busy, Job, Mailings
 from briefpress.studio.pages import Pages
-from briefpress.studio.recipientlists import Refusal, listing
+from briefpress.studio.recipientlists import Refusal, listing, newest
 from briefpress.studio.store import ProjectFiles, Refused, check_id
 from briefpress.studio.team import current_user
 
@@ -62,6 +62,34 @@ def send_log(root: Path, letter_id: str) -> dict[str, Any]:
             for e in sorted(log.entries(), key=lambda e: e.row)
         ]
         return {"letter": letter_id, "counts": log.counts(), "entries": entries}
+
+
+LOG_FIELDS = (
+    ("row", "Row"),
+    ("name", "Name"),
+    ("email", "E-mail"),
+    ("state", "State"),
+    ("attempts", "Attempts"),
+    ("answer", "Server's answer"),
+    ("finished", "Finished"),
+)
+
+
+def failed_file(root: Path, letter_id: str) -> Path | None:
+    """The mailing's failed.csv (who did not get the letter, and why), if it has one."""
+    folder = mail_folder(Project(root=root), check_id(letter_id, "letter's id"))
+    path = folder / FAILED_FILE
+    return path if path.is_file() else None
+
+
+def progress(root: Path, letter_id: str, job: Job | None) -> dict[str, Any]:
+    """What the page follows while a send runs: the job, the send log, failed.csv."""
+    log = send_log(root, letter_id) if letter_id in mailings(root) else None
+    return {
+        "job": job.json() if job else None,
+        "log": log,
+        "failed": failed_file(root, letter_id) is not None,
+    }
 
 
 def when(stamp: float | None) -> str:
@@ -102,6 +130,8 @@ class Sending:
             Route("/sending/{letter_id}", self.letter),
             Route("/api/send/{letter_id}/log", self.log_json),
             Route("/api/send/{letter_id}/job", self.job_json),
+            Route("/api/send/{letter_id}/progress", self.progress_json),
+            Route("/api/send/{letter_id}/failed.csv", self.failed_csv),
             Route("/api/send/{letter_id}/dry-run", self.dry_run, methods=["POST"]),
             Route("/api/send/{letter_id}/start", self.start, methods=["POST"]),
             Route("/api/send/{letter_id}/stop", self.stop, methods=["POST"]),
@@ -136,8 +166,10 @@ class Sending:
             error = str(exc)
         job = self.mailings.job(letter_id)
         files = await asyncio.to_thread(listing, self.root)
-        running = job is not None and job.json()["running"]
-        response = self.pages.render(
+        failed = (
+            not error and (await asyncio.to_thread(failed_file, self.root, letter_id)) is not None
+        )
+        return self.pages.render(
             "sending.html.j2",
             project,
             404 if error else 200,
@@ -148,11 +180,11 @@ class Sending:
             states=STATES,
             job=job.json() if job else None,
             files=files,
+            chosen=await asyncio.to_thread(newest, self.root, files),
+            failed=failed,
+            log_fields=LOG_FIELDS,
             **({"error": error} if error else {}),
         )
-        if running:
-            response.headers["Refresh"] = "3"  # the page follows the send, without script
-        return response
 
     async def log_json(self, request: Request) -> Response:
         try:
@@ -165,6 +197,31 @@ class Sending:
         job = self.mailings.job(request.path_params["letter_id"])
         body = job.json() if job else {"state": "none", "running": False}
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    async def progress_json(self, request: Request) -> Response:
+        """The job, the log and whether failed.csv exists: one request per tick of the page."""
+        letter_id = request.path_params["letter_id"]
+        job = self.mailings.job(letter_id)
+        try:
+            body = await asyncio.to_thread(progress, self.root, letter_id, job)
+        except (Refused, BriefpressError) as exc:
+            return JSONResponse({"error": str(exc)}, 404)
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    async def failed_csv(self, request: Request) -> Response:
+        """failed.csv of the mailing, downloaded through the studio (never from out/)."""
+        letter_id = request.path_params["letter_id"]
+        try:
+            path = await asyncio.to_thread(failed_file, self.root, letter_id)
+        except (Refused, BriefpressError):
+            path = None
+        if path is None:
+            return JSONResponse({"error": "no failed.csv: nobody's message failed"}, 404)
+        headers = {
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{letter_id}-failed.csv"',
+        }
+        return FileResponse(path, media_type="text/csv; charset=utf-8", headers=headers)
 
     async def dry_run(self, request: Request) -> Response:
         body = await small_json(request)

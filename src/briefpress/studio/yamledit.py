@@ -139,6 +139,21 @@ def set_value(target: CommentedMap, field: str, value: Any) -> None:
     target[field] = value
 
 
+def set_text(target: CommentedMap, field: str, value: str | list[str]) -> None:
+    """Set a text that may be given in paragraphs: a list is written one paragraph a
+    line (block style), a single text in the style the old one had."""
+    current = target.get(field)
+    if isinstance(value, list):
+        if isinstance(current, CommentedSeq):
+            current[:] = [styled(v, current[0] if current else None) for v in value]
+            return
+        seq = CommentedSeq([styled(v, current) for v in value])
+        seq.fa.set_block_style()
+        target[field] = seq
+        return
+    target[field] = styled(value, current if isinstance(current, str) else None)
+
+
 PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,'()/_-]*")
 YAML_WORDS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
 

@@ -1,4 +1,7 @@
-// The Sending page: a dry run listed with its drafts, then a send confirmed by its count.
+// The Sending page: a dry run listed with its drafts, then a send confirmed by its count,
+// followed as it goes (progress.js).
+import { follow, render } from "./progress.js";
+
 const token = document.querySelector('meta[name="csrf-token"]').content;
 const letter = document.getElementById("letter-id")?.textContent;
 const base = `/api/send/${encodeURIComponent(letter)}`;
@@ -90,14 +93,28 @@ send?.addEventListener("submit", async (event) => {
     resend_unknown: resendUnknown(),
   });
   send.password.value = "";
-  if (ok) window.location.reload();
-  else show(problem, answer.error);
+  if (!ok) {
+    show(problem, answer.error);
+    return;
+  }
+  show(problem, "");
+  send.confirm.value = "";
+  render({ job: answer, log: null, failed: false });
+  document.getElementById("job").focus();
+  follow(base);
 });
 
-document.getElementById("stop-send")?.addEventListener("click", async () => {
-  await post("/stop");
-  window.location.reload();
+const stopButton = document.getElementById("stop-send");
+stopButton?.addEventListener("click", async () => {
+  stopButton.disabled = true;
+  const { answer } = await post("/stop");
+  document.getElementById("status").textContent = answer.stopping
+    ? "Stopping: the message being handed over finishes first"
+    : "The send had already ended";
+  stopButton.disabled = false;
 });
+
+if (document.getElementById("job")?.dataset.running === "1") follow(base);
 
 const settings = document.getElementById("mail-settings");
 settings?.addEventListener("submit", async (event) => {

@@ -1,6 +1,8 @@
 // The studio's progressive enhancement: saves through the JSON API (docs/studio.md),
 // shows each problem next to its field, refreshes the preview. No build step.
 
+// Forms work without this module (plain posts); with it, they save in place.
+document.documentElement.classList.add("js");
 const token = document.querySelector('meta[name="csrf-token"]').content;
 const statusBox = () => document.getElementById("status");
 const alertBox = () => document.getElementById("alert");
@@ -88,13 +90,20 @@ function setupRecords() {
   const save = async (form) => {
     const problem = document.getElementById(`problem-${form.dataset.id}`);
     const result = await api("PATCH", `${base}/${encodeURIComponent(form.dataset.id)}`, recordValues(form), list.dataset.etag);
+    form.querySelectorAll(".field-problem").forEach((p) => { p.hidden = true; });
     if (result.ok) {
       list.dataset.etag = result.data.etag;
       problem.hidden = true;
       say(`Saved ${form.dataset.id}.`);
     } else if (result.status !== 409) {
-      problem.textContent = (result.data.problems || [{ message: result.data.error || "not saved" }]).map(plain).join(" ");
-      problem.hidden = false;
+      // each problem under the field it concerns; the others under the record
+      const loose = [];
+      for (const found of result.data.problems || [{ message: result.data.error || "not saved" }]) {
+        const box = found.field && document.getElementById(`f-${form.dataset.id}-${found.field}-problem`);
+        if (box) { box.textContent = plain(found); box.hidden = false; } else loose.push(plain(found));
+      }
+      problem.textContent = loose.join(" ");
+      problem.hidden = !loose.length;
       say(`Not saved: ${form.dataset.id}.`);
     }
   };
@@ -114,6 +123,7 @@ function setupRecords() {
   list.addEventListener("click", async (event) => {
     const button = event.target.closest(".drop-record");
     if (!button) return;
+    event.preventDefault();  // the button posts the form without this module
     const form = button.closest("form");
     if (!window.confirm(`Take ${form.dataset.id} out of the report's data? Undo puts it back.`)) return;
     const result = await api("DELETE", `${base}/${encodeURIComponent(form.dataset.id)}`, undefined, list.dataset.etag);
@@ -159,29 +169,33 @@ function setupBulk(list, base) {
     event.preventDefault();
     const ids = picks().filter((p) => p.checked).map((p) => p.value);
     if (!ids.length) return say("Select one or more first.");
-    const theme = bulk.elements.theme.value;
-    const action = event.submitter ? event.submitter.value : "add";
-    const remove = action === "remove";
-    const body = action === "place" ? { ids, place: bulk.elements.place.value } : { ids, [remove ? "remove_themes" : "add_themes"]: [theme] };
+    const f = bulk.elements;
+    const action = event.submitter ? event.submitter.value : "add-theme";
+    const theme = f.theme ? f.theme.value : null;
+    const place = f.place ? f.place.value : null;
+    const bodies = {
+      "add-theme": { add_themes: [theme] }, "remove-theme": { remove_themes: [theme] },
+      "add-place": { add_places: [place] }, "remove-place": { remove_places: [place] },
+      set: { place: place || null, organisation: f.organisation ? f.organisation.value || null : null },
+    };
+    const body = { ids, ...bodies[action] };
     const result = await api("POST", `${base}/tag`, body, list.dataset.etag);
     if (!result.ok) {
       if (result.status !== 409) warn((result.data.problems || []).map(plain).join(" ") || result.data.error);
       return;
     }
     list.dataset.etag = result.data.etag;
-    if (action === "place") {
-      for (const id of ids) {
-        const select = document.getElementById(`f-${id}-place`);
-        if (select) select.value = body.place;
-      }
-      say(`Set the place of ${ids.length}.`);
-      return;
-    }
     for (const id of ids) {
-      const box = document.getElementById(`f-${id}-themes-${theme}`);
-      if (box) box.checked = !remove;
+      const tick = (name, value, on) => { const box = document.getElementById(`f-${id}-${name}-${value}`); if (box) box.checked = on; };
+      const choose = (name, value) => { const select = document.getElementById(`f-${id}-${name}`); if (select && value) select.value = value; };
+      if (action.endsWith("-theme")) tick("themes", theme, action === "add-theme");
+      if (action.endsWith("-place")) tick("places", place, action === "add-place");
+      if (action === "set") { choose("place", body.place); choose("organisation", body.organisation); }
     }
-    say(`${remove ? "Removed" : "Added"} the theme ${remove ? "from" : "to"} ${ids.length}.`);
+    const removing = action.startsWith("remove");
+    if (action.endsWith("-theme")) say(`${removing ? "Removed" : "Added"} the theme ${removing ? "from" : "to"} ${ids.length}.`);
+    else if (action.endsWith("-place")) say(`${removing ? "Removed" : "Added"} the place ${removing ? "from" : "to"} ${ids.length}.`);
+    else say(`Set the place${body.organisation ? " and organisation" : ""} of ${ids.length}.`);
   });
 }
 
@@ -275,6 +289,7 @@ function setupSections(form) {
     if (!button) return;
     const fieldset = button.closest(".section-pick");
     if (!fieldset) return;
+    event.preventDefault();  // without this module, each button posts the form
     fieldset.dataset.changed = "1";
     if (button.classList.contains("reset-section")) {
       fieldset.dataset.reset = "1";
@@ -524,3 +539,39 @@ setupUndo();
 setupBuild();
 setupImport();
 setupReview();
+
+// --- a quote's page: cut at the words selected in the report's text ----------------
+
+function setupSelectionCut() {
+  const box = document.getElementById("source-context");
+  const button = document.getElementById("cut-selection");
+  if (!box || !button) return;
+  const offset = (node, at) => {
+    const part = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+    if (!part || !box.contains(part) || part.dataset.from === undefined) return null;
+    return Number(part.dataset.from) + at;
+  };
+  let chosen = null;
+  document.addEventListener("selectionchange", () => {
+    const selection = document.getSelection();
+    chosen = null;
+    if (selection && selection.rangeCount && !selection.isCollapsed) {
+      const range = selection.getRangeAt(0);
+      const start = offset(range.startContainer, range.startOffset);
+      const end = offset(range.endContainer, range.endOffset);
+      if (start !== null && end !== null && end > start) chosen = { start, end };
+    }
+    button.hidden = !chosen;
+  });
+  button.addEventListener("click", () => {
+    if (!chosen) return;
+    const url = new URL(window.location.href);
+    url.searchParams.set("start", String(chosen.start));
+    url.searchParams.set("end", String(chosen.end));
+    url.searchParams.delete("move");
+    url.searchParams.delete("done");
+    window.location.assign(url.toString());
+  });
+}
+
+setupSelectionCut();
