@@ -85,3 +85,16 @@ def test_built_notes_are_tagged_and_every_citation_links(project: Path, edition:
         assert to_notes == set(ids)
         assert back == {i.replace("note-", "ref-") for i in ids}
         assert all(abs(float(a.Rect[3]) - float(a.Rect[1])) > 3 for a in links)
+
+
+def test_a_group_of_quotes_left_empty_goes_with_its_heading() -> None:
+    html = (
+        '<div class="flow"><div class="country-group">\n<h3><span class="proper">Norway</span>'
+        '</h3>\n<figure class="quote" id="quote-a"><blockquote><p>Words.</p></blockquote>'
+        '</figure>\n</div>\n<div class="country-group">\n<h3>Estonia</h3>\n'
+        '<figure class="quote" id="quote-b"><blockquote><p>Kept.</p></blockquote></figure>\n'
+        "</div>\n</div>"
+    )
+    out = notes.without(html, ["quote-a"])
+    assert "Norway" not in out and "Words" not in out
+    assert "<h3>Estonia</h3>" in out and "Kept." in out

@@ -27,15 +27,21 @@ NOTE = re.compile(
     re.S,
 )
 NOTES_BLOCK = re.compile(r'<aside class="notes"[^>]*>.*?</aside>\n?', re.S)
+# A theme brief's quotes from one place, under the place's name (theme.html.j2): a group
+# whose quotes were all left out would leave its heading over nothing.
+EMPTY_GROUP = re.compile(
+    r'<div class="country-group">\s*<h3>(?:(?!</h3>).)*</h3>\s*</div>\n?', re.S
+)
 
 
 def without(html: str, ids: list[str]) -> str:
-    """The HTML without the elements of those ids, its notes numbered again."""
+    """The HTML without the elements of those ids (and a group of quotes they leave
+    empty), its notes numbered again."""
     if not ids:
         return html
     for ident in ids:
         html = remove_element(html, ident)
-    return renumber(html)
+    return renumber(EMPTY_GROUP.sub("", html))
 
 
 def remove_element(html: str, ident: str) -> str:
