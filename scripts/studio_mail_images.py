@@ -2,9 +2,11 @@
 
 On a temporary copy of the shipped project, in team mode with one sender: the login
 page, a spreadsheet of recipients with one bad address shown on its row as a form (on a
-desktop and a phone), that row fixed in the table, a dry run listing the drafts, and the
-send log after a send to an SMTP server on 127.0.0.1 that accepts everything and
-delivers nothing (desktop and phone). The sample recipients are made-up people.
+desktop and a phone), that row fixed in the table, the letter's page (its words, a
+translation beside them, one recipient's own letter in the preview, the letters made
+from it; desktop and phone), a dry run listing the drafts, and the send log after a send
+to an SMTP server on 127.0.0.1 that accepts everything and delivers nothing (desktop and
+phone). The sample recipients are made-up people.
 """
 
 from __future__ import annotations
@@ -86,6 +88,48 @@ def shoot(page: Any, name: str, phone: bool = False) -> None:
         page.set_viewport_size({"width": 1280, "height": 860})
 
 
+SIZES = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
+QUIET = "() => { const s = document.getElementById('status'); if (s) s.textContent = ''; }"
+
+
+def snap(page: Any, name: str, size: str) -> None:
+    """What the screen shows, without the last status message over it."""
+    page.evaluate(QUIET)
+    page.screenshot(path=str(OUT / f"{name}-{size}.png"))
+    print(f"docs/studio/{name}-{size}.png")
+
+
+def letter_page(page: Any, url: str, size: str) -> None:
+    """The letter's words with a translation beside them, then its letters: made from the
+    page (the first time), and one recipient's own letter (in Vietnamese) in the preview."""
+    page.set_viewport_size(SIZES[size])
+    page.goto(f"{url}/briefs/{LETTER}/letter")
+    page.wait_for_selector("#preview-pages img", timeout=300_000)
+    page.wait_for_load_state("networkidle")
+    snap(page, "letter", size)
+    vietnamese = page.locator('fieldset.translation[data-lang="vi"]')
+    vietnamese.evaluate("el => el.scrollIntoView({block: 'start'})")
+    snap(page, "translation", size)
+    if size == "desktop":
+        page.get_by_label("Recipients file").select_option("council.csv")
+        page.get_by_role("button", name="Make the letters").click()
+        page.wait_for_selector("#make-message:has-text('made')", timeout=300_000)
+    page.get_by_label("The letter of").select_option("2")
+    page.wait_for_function("() => document.querySelector('#preview-pages img')?.naturalWidth > 0")
+    section = page.locator("#make-letters")
+    section.scroll_into_view_if_needed()
+    page.evaluate(QUIET)
+    section.screenshot(path=str(OUT / f"letters-{size}.png"))
+    print(f"docs/studio/letters-{size}.png")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    if size == "phone":
+        page.evaluate("() => document.querySelector('#preview').scrollIntoView()")
+    else:
+        page.evaluate("() => document.querySelector('.side').scrollTo(0, 0)")
+    snap(page, "recipient-letter", size)
+    page.set_viewport_size(SIZES["desktop"])
+
+
 def mailing(page: Any, url: str) -> None:
     from playwright.sync_api import expect
 
@@ -102,13 +146,15 @@ def mailing(page: Any, url: str) -> None:
     email.press("Enter")
     page.wait_for_url(f"{url}/recipients/council.csv?**")
     shoot(page, "recipients-fixed")
+    letter_page(page, url, "desktop")
+    letter_page(page, url, "phone")
     page.goto(f"{url}/sending/{LETTER}")
     page.get_by_label("Recipients file").select_option("council.csv")
     page.get_by_role("button", name="Dry run").click()
     page.wait_for_selector("ul.drafts li", timeout=300_000)
     count = page.locator("#send-count").inner_text()
     page.get_by_label("Type the number of messages to send").fill(count)
-    shoot(page, "dry-run")
+    shoot(page, "dry-run", phone=True)
     page.get_by_role("button", name="Send", exact=True).click()
     # The page follows the send by itself (progress.js): wait for its last word.
     expect(page.locator("#job-state")).to_have_text(ENDED, timeout=120_000)

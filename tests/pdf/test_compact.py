@@ -110,3 +110,36 @@ def test_a_latin_only_document_is_left_as_it_is() -> None:
         compact_fonts(doc)
         after = [bytes(o.read_raw_bytes()) for o in doc.objects if isinstance(o, pikepdf.Stream)]
     assert before == after
+
+
+def test_truetype_fonts_renumber_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same renumbering for TrueType programs (Noto Sans, Noto Sans Arabic), had
+    their codes run as high: the page reads and draws as before."""
+    html = (
+        "<html><body><p style=\"font-family: 'Noto Sans'\">Naloxone saves lives — “every” day</p>"
+        "<p lang='ar' dir='rtl' style=\"font-family: 'Noto Sans Arabic'\">لا تزال بعض الصيدليات</p>"
+        "</body></html>"
+    )
+    raw = bytes(import_weasyprint().HTML(string=html).write_pdf())
+    monkeypatch.setattr("briefpress.pdf.compact.LARGE_CODE", 0)
+    with pikepdf.open(io.BytesIO(raw)) as doc:
+        compact_fonts(doc)
+        out = io.BytesIO()
+        doc.save(out)
+    assert highest_truetype_code(raw) > 100  # TrueType programs were there to renumber
+    assert highest_truetype_code(out.getvalue()) < highest_truetype_code(raw)
+    (text, image), (new_text, new_image) = pages(raw)[0], pages(out.getvalue())[0]
+    assert new_text == text
+    difference = ImageChops.difference(image.convert("L"), new_image.convert("L"))  # type: ignore[attr-defined]
+    assert max(difference.getextrema()) < 96
+
+
+def highest_truetype_code(pdf: bytes) -> int:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return max(
+            int(x)
+            for o in doc.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Subtype") == "/CIDFontType2"
+            for x in o.W
+            if not isinstance(x, pikepdf.Array)
+        )

@@ -181,12 +181,14 @@ ALLOW_HINT = (
 
 def declared_names(data: ReportData, brand_names: Iterable[str] = ()) -> list[str]:
     """Names the report's data declares, which the anonymity check accepts: its
-    organisations, places, publisher, its ``allow`` list, and the brand's own name."""
+    organisations, places, the towns quotes are located in, publisher, its ``allow``
+    list, and the brand's own name."""
     report = data.report
     names = [report.publisher.short, report.publisher.name, *report.allow, *brand_names]
     for org in data.organisations.values():
         names += [org.short, org.name or ""]
     names += [place.name for place in data.countries.values()]
+    names += [quote.location or "" for quote in data.quotes.values()]  # towns, as printed
     return [n for n in names if n and n.strip()]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from briefpress.importer.review import SOURCE_TEXT, write_review
 from briefpress.importer.write import REVIEW, Mode, draft_data, render_review, write_draft
 from briefpress.source.read import SourceError
 
-__all__ = ["ImportResult", "import_report", "summary_lines"]
+__all__ = ["STAGES", "ImportResult", "import_report", "summary_lines"]
 
 _REPORT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 # How many review items the terminal shows; REVIEW.md has them all.
@@ -62,12 +63,30 @@ class ImportResult:
         ]
 
 
-def import_report(path: Path, root: Path, report_id: str, mode: Mode = "safe") -> ImportResult:
-    """Import ``path`` into ``root/reports/<report_id>/`` and verify it."""
+# The stages an import goes through, in order, as a progress bar names them.
+STAGES = (
+    "Reading the report",
+    "Writing its data",
+    "Checking every quote against the report",
+    "Writing the review list",
+)
+
+
+def import_report(
+    path: Path,
+    root: Path,
+    report_id: str,
+    mode: Mode = "safe",
+    stage: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import ``path`` into ``root/reports/<report_id>/`` and verify it; ``stage`` is
+    told the index in STAGES of each stage as it starts (for a progress bar)."""
     started = time.perf_counter()
+    tell = stage or (lambda index: None)
     if not _REPORT_ID.fullmatch(report_id):
         hint = "lower-case letters, digits and hyphens"
         raise BriefpressError([Problem(Location(report_id), "not a usable report id", hint)])
+    tell(0)
     try:
         draft, problems = parse(path, root, report_id)
     except SourceError as exc:
@@ -76,12 +95,15 @@ def import_report(path: Path, root: Path, report_id: str, mode: Mode = "safe") -
         raise BriefpressError(problems)
     folder = root / "reports" / report_id
     display = f"reports/{report_id}"
+    tell(1)
     written, problems = write_draft(folder, draft, draft_data(draft), mode, display)
     if problems:
         raise BriefpressError(problems)
     write_atomic(folder / SOURCE_TEXT, draft.text.encode("utf-8"))
     result = ImportResult(draft, display, written)
+    tell(2)
     result.mismatches = _verify(root, folder, path, draft)
+    tell(3)
     result.to_write = [
         problem
         for target in written

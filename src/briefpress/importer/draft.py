@@ -117,6 +117,11 @@ class Draft:
         self.review.append(ReviewItem(where, message))
 
 
+# The review item of a place drafted from a town no gazetteer knows; the studio offers
+# to merge the towns so marked into one place.
+TOWN_NOTE = "drafted as a place of its own: merge towns into their place"
+
+
 def slug(text: str) -> str:
     """A lower-case id (``[a-z0-9][a-z0-9-]*``) from printed words."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

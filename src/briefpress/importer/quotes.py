@@ -22,11 +22,13 @@ from functools import cache
 
 from briefpress.importer.attribute import SetApart, parts, set_apart
 from briefpress.importer.draft import (
+    TOWN_NOTE,
     Draft,
     Literature,
     Quote,
     Section,
     Subsection,
+    slug,
 )
 from briefpress.importer.patterns import PROJECT_PATTERNS, Pattern
 from briefpress.importer.places import country_code, country_name, resolve, studied_countries
@@ -209,9 +211,12 @@ def _apart_quote(
     if said.place is not None:
         place = resolve(said.place, studied, section_code)
         town = place.town
+        unknown = place.code is None and section_code is None
         if place.code is not None:
             country = studied.get(place.code) or country_name(place.code, draft.language)
-        if place.note:
+        elif unknown:
+            country = town = _place_of_its_own(draft, said.place)
+        if place.note and not unknown:
             draft.note(f"quote ({item.text})", place.note)
     if country is None and section_code is not None:
         country = studied[section_code]
@@ -230,6 +235,16 @@ def _apart_quote(
         start=start,
         location=town,
     )
+
+
+def _place_of_its_own(draft: Draft, printed: str) -> str:
+    """A place no gazetteer knows (a small town, a place the report invents a name for),
+    drafted as a place of its own, once on the review list: a person folds such towns
+    into the place the report studies, or keeps them."""
+    where = f"countries.yaml ({slug(printed)})"
+    if not any(item.where == where for item in draft.review):
+        draft.note(where, f"{printed} is a place briefpress does not know, {TOWN_NOTE}")
+    return printed
 
 
 def _is_name(text: str) -> bool:

@@ -26,7 +26,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +77,9 @@ if TYPE_CHECKING:
 MAILING_FILE = "mailing.pdf"
 MANIFEST_FILE = "manifest.csv"
 MANIFEST_COLUMNS = ("row", "name", "organisation", "language", "file", "pages")
+# Told how far a mailing is: (letters made, letters in all), first (0, n) once the rows
+# are checked; it may raise to stop the mailing, which then leaves the previous one.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -257,6 +260,7 @@ class Run:
     brief_pdfs: dict[str, Path]  # by the readers' language (mail/accompany.py)
     staging: Path
     pool: Executor | None  # the workers; None: letters are made in this process
+    progress: Progress | None = None
 
 
 def letter_jobs(run: Run, recipients: RecipientsFile) -> Iterator[tuple[Recipient, LetterJob]]:
@@ -379,7 +383,7 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
     made = filled = 0
     try:
         with csv_table(run.staging / MANIFEST_FILE, MANIFEST_COLUMNS) as manifest:
-            for outcome in run_letters(jobs(), run.pool):
+            for done, outcome in enumerate(run_letters(jobs(), run.pool), 1):
                 recipient, output = planned.popleft()
                 count_warnings(warned, outcome)
                 if not outcome.written:
@@ -390,6 +394,8 @@ def make_mailing(run: Run, recipients: RecipientsFile) -> Mailing:
                     manifest.writerow(manifest_row(recipient, output.name, outcome.pages))
                     made += 1
                     filled += outcome.filled
+                if run.progress is not None:
+                    run.progress(done, len(recipients))
     except BaseException:
         print_file.abort()
         raise
@@ -431,9 +437,13 @@ def mail(
     edition: str = "",  # none: the default edition
     strict: bool = False,
     jobs: int = 1,
+    progress: Progress | None = None,
 ) -> Mailing:
-    """Make the whole mailing into ``out/letters/<id>/`` (or ``out_dir``), or nothing."""
+    """Make the whole mailing into ``out/letters/<id>/`` (or ``out_dir``), or nothing;
+    ``progress`` follows it letter by letter (the studio's progress bar)."""
     project, letter, recipients = prepare_mailing(root, letter_id, recipients_file, strict)
+    if progress is not None:
+        progress(0, len(recipients))
     target = (out_dir or project.out_dir / "letters" / letter_id).absolute()
     shown = project.display(target)
     check_replaceable(target, shown, "letters --out")  # before any work: never another's folder
@@ -452,7 +462,7 @@ def mail(
         )
         if not brief_pdfs:
             publish_theme(project.out_dir)  # the letters' stylesheets and fonts
-        run = Run(project, letter, edition, strict, brief_pdfs, staging, pool)
+        run = Run(project, letter, edition, strict, brief_pdfs, staging, pool, progress)
         mailing = make_mailing(run, recipients)
     mailing.folder = target
     mailing.stats["brief_renders"] = brief_renders

@@ -56,6 +56,8 @@ class Program:
 
 def compact_fonts(doc: pikepdf.Pdf) -> None:
     """Renumber the glyphs of every font whose codes reach :data:`LARGE_CODE`."""
+    if any("/Resources" not in page.obj for page in doc.pages):
+        return  # inherited resources: a stream's fonts could not be told for certain
     programs = _large_programs(doc)
     if not programs:
         return
@@ -286,7 +288,8 @@ def text_streams(doc: pikepdf.Pdf) -> Iterator[tuple[Any, Any, Instructions]]:
     seen: set[tuple[int, int]] = set()
     for page in doc.pages:
         resources = page.obj.get("/Resources", Dictionary())
-        yield page.obj, resources, list(pikepdf.parse_content_stream(page.obj))
+        if "/Contents" in page.obj:
+            yield page.obj, resources, list(pikepdf.parse_content_stream(page.obj))
         yield from _inner_streams(resources, seen)
         for annotation in page.obj.get("/Annots", Array()):
             appearance = annotation.get("/AP", Dictionary()).get("/N")

@@ -27,7 +27,7 @@ from briefpress.core.errors import BriefpressError
 from briefpress.data import kinds
 from briefpress.data.model import PAPERS
 from briefpress.live.serve import pdf_stamp, picture_sizes
-from briefpress.studio import bulk, compose, create, records, review, upload, yamledit
+from briefpress.studio import bulk, compose, create, fold, records, review, upload, yamledit
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import Session
 from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
@@ -110,10 +110,17 @@ def card_json(card: BriefCard | None) -> dict[str, Any] | None:
 class Api:
     """The handlers, over one project's files, session and previewer."""
 
-    def __init__(self, files: ProjectFiles, session: Session, previewer: Previewer) -> None:
+    def __init__(
+        self,
+        files: ProjectFiles,
+        session: Session,
+        previewer: Previewer,
+        imports: upload.Imports,
+    ) -> None:
         self.files = files
         self.session = session
         self.previewer = previewer
+        self.imports = imports
 
     def routes(self) -> list[Route]:
         r = refusals
@@ -121,9 +128,11 @@ class Api:
             Route("/api/session", r(self.session_info)),
             Route("/api/reports", r(self.reports)),
             Route("/api/import", r(self.upload), methods=["POST"]),
+            Route("/api/import/{job}", r(self.import_status)),
             Route("/api/reports/{report}/review", r(self.review)),
             Route("/api/reports/{report}/review", r(self.settle), methods=["POST"]),
             Route("/api/reports/{report}/fields", r(self.write_field), methods=["POST"]),
+            Route("/api/reports/{report}/fold", r(self.fold), methods=["POST"]),
             Route("/api/reports/{report}/{collection}", r(self.listing)),
             Route("/api/reports/{report}/{collection}", r(self.add), methods=["POST"]),
             Route("/api/reports/{report}/{collection}/tag", r(self.tag), methods=["POST"]),
@@ -229,16 +238,40 @@ class Api:
     async def upload(self, request: Request) -> Response:
         """A report file from the page, imported into reports/<report>/."""
         report, name, data = await received_upload(request)
+        if "respond-async" in request.headers.get("prefer", ""):
+            job = self.imports.start(report, name, data)
+            where = f"/api/import/{job}"
+            return JSONResponse({"job": job, "status": where}, 202, headers={"Location": where})
         summary = await asyncio.to_thread(upload.run_import, self.files.root, report, name, data)
         return JSONResponse(summary, 201)
+
+    async def import_status(self, request: Request) -> Response:
+        """An import's progress (stage ``step`` of ``steps``), then its summary or problems."""
+        state = self.imports.status(request.path_params["job"])
+        if state is None:
+            raise Refused("no such import")
+        state["problems"] = [records.problem_json(p) for p in state.get("problems") or []]
+        return JSONResponse(state, headers={"Cache-Control": "no-store"})
 
     async def review(self, request: Request) -> Response:
         report = request.path_params["report"]
         items = await asyncio.to_thread(review.review_items, self.files, report)
         fields = await asyncio.to_thread(review.to_write, self.files, report)
-        return JSONResponse(
-            {"items": items, "fields": fields, "left": review.count_left(items, fields)}
+        towns = await asyncio.to_thread(fold.towns_to_fold, self.files, report)
+        left = review.count_left(items, fields)
+        return JSONResponse({"items": items, "fields": fields, "towns": towns, "left": left})
+
+    async def fold(self, request: Request) -> Response:
+        """Towns folded into one place, in every file of the report at once."""
+        body = await body_json(request)
+        towns = [str(t) for t in body.get("towns") or []]
+        into = str(body["into"]) if body.get("into") else None
+        name = str(body["name"]) if body.get("name") else None
+        based_on = body.get("etags") if isinstance(body.get("etags"), dict) else None
+        done = await asyncio.to_thread(
+            fold.fold, self.files, request.path_params["report"], towns, into, name, based_on
         )
+        return JSONResponse(done)
 
     async def settle(self, request: Request) -> Response:
         body = await body_json(request)

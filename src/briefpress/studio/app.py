@@ -29,6 +29,8 @@ from briefpress.studio.api import Api
 from briefpress.studio.briefforms import BriefForms
 from briefpress.studio.dataforms import DataForms
 from briefpress.studio.letterfiles import LetterFiles
+from briefpress.studio.lettermaking import LetterMaking
+from briefpress.studio.letterpages import LetterPages
 from briefpress.studio.mailsettings import MailSettingsRoutes
 from briefpress.studio.pages import Pages
 from briefpress.studio.preview import Previewer
@@ -36,9 +38,12 @@ from briefpress.studio.quotepage import QuotePages
 from briefpress.studio.recipientlists import Recipients
 from briefpress.studio.rowfix import RowFixes
 from briefpress.studio.security import CsrfGuard, Session
+from briefpress.studio.sendforms import SendForms
 from briefpress.studio.sending import Sending
+from briefpress.studio.start import Start, StartFirst, may_start
 from briefpress.studio.store import ProjectFiles
 from briefpress.studio.team_app import TeamMode, team_serving
+from briefpress.studio.upload import Imports
 
 STATIC = Path(__file__).parent / "static"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -54,10 +59,13 @@ def create_app(
     files = ProjectFiles(root)
     session = team.session if team else Session()
     previewer = Previewer(files.root)
-    api = Api(files, session, previewer)
-    pages = Pages(files, session)
+    imports = Imports(files.root)  # the API runs them, the review names the one that opened it
+    api = Api(files, session, previewer, imports)
+    pages = Pages(files, session, imports)
     sending = Sending(files.root, pages)
     sending.hook_pages(pages.env)
+    making = LetterMaking(files.root, sending=lambda letter: sending_now(sending, letter))
+    sending.mailings.making = making.running
     recipients = Recipients(files.root, pages)
     if team:
         team.hook_pages(pages.env)
@@ -69,11 +77,14 @@ def create_app(
         yield
 
     routes = [
+        *Start(files.root, pages).routes(),
         *(team.routes() if team else []),
         *sending.routes(),
+        *SendForms(sending, files).routes(),
         *recipients.routes(),
         *RowFixes(files.root, recipients).routes(),
         *LetterFiles(files.root).routes(),
+        *LetterPages(files, pages, making).routes(),
         *MailSettingsRoutes(files).routes(),
         *QuotePages(files, pages).routes(),
         *DataForms(files, pages).routes(),
@@ -86,10 +97,16 @@ def create_app(
         Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
         *(team.middleware() if team else []),
         Middleware(CsrfGuard, session=session),
+        Middleware(StartFirst, root=files.root),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.files, app.state.session, app.state.previewer = files, session, previewer
     return app
+
+
+def sending_now(sending: Sending, letter: str) -> bool:
+    job = sending.mailings.job(letter)
+    return job is not None and job.state in ("preparing", "sending")
 
 
 def serve(
@@ -102,10 +119,11 @@ def serve(
     """Run the studio until Ctrl-C; ``port`` 0 picks a free port. Prints the address.
     ``tls``: a certificate and its key, for https; ``team``: a login even on loopback
     (behind a reverse proxy on this machine)."""
-    if not (root / "briefs").is_dir():
+    if not (root / "briefs").is_dir() and not may_start(root):
         raise BriefpressError(
             "no briefs/ folder here: this is not a briefpress project "
-            "(start one with: briefpress init, or name one with -C DIR)"
+            "(start one with: briefpress init, or in the studio from an empty folder; "
+            "or name one with -C DIR)"
         )
     mode, hosts, options = team_serving(root, host, LOOPBACK, tls, team)
     sock = listen(host, port)

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from briefpress.studio import bulk, create, records, review, upload
+from briefpress.studio import bulk, create, fold, records, review, upload
 from briefpress.studio.api import received_upload
 from briefpress.studio.forms import REFUSALS, back, form_fields, problems_of
 from briefpress.studio.pages import Pages, said
@@ -97,6 +97,7 @@ class DataForms:
             Route("/reports/{report}/review", self.settle, methods=["POST"]),
             Route("/import", self.upload, methods=["POST"]),
             Route("/reports/{report}/fields", self.write_field, methods=["POST"]),
+            Route("/reports/{report}/fold", self.fold, methods=["POST"]),
         ]
 
     async def _refused(self, request: Request, exc: Exception, where: str) -> Response:
@@ -227,11 +228,12 @@ class DataForms:
         form = await form_fields(request)
         relative = str(form.get("file") or "")
         line = int(str(form.get("line") or "0")) if str(form.get("line") or "").isdigit() else 0
-        value = str(form.get("value") or "").strip()
+        empty = str(form.get("empty") or "") == "1"  # "None for now": a list left empty
+        value: str | list[str] = [] if empty else str(form.get("value") or "").strip()
         try:
             if not relative.startswith(f"reports/{report}/"):
                 raise records.Invalid([{"field": None, "message": "not a file of this report"}])
-            if not value:
+            if not value and not empty:
                 raise records.Invalid([{"field": None, "message": "write something first"}])
             await asyncio.to_thread(review.write_field, self.files, report, relative, line, value)
         except REFUSALS as exc:
@@ -239,3 +241,17 @@ class DataForms:
             where = f"{relative}:{line}"
             return await self.pages.review(request, {where: _said(problems)}, status)
         return back(form, f"/reports/{report}/review", done="written", id=relative)
+
+    async def fold(self, request: Request) -> Response:
+        """Towns merged into a place from the review page (fold.fold, as the API)."""
+        report = check_id(request.path_params["report"], "report id")
+        form = await form_fields(request)
+        towns = [str(t) for t in form.getlist("towns")]
+        into = str(form.get("into") or "") or None
+        name = str(form.get("name") or "").strip() or None
+        try:
+            done = await asyncio.to_thread(fold.fold, self.files, report, towns, into, name)
+        except REFUSALS as exc:
+            problems, status = problems_of(exc)
+            return await self.pages.review(request, {"fold": _said(problems)}, status)
+        return back(form, f"/reports/{report}/review", done="merged", id=done["place"])

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from briefpress.core.files import FORMULA_STARTS
 from briefpress.data.load import Project
 from briefpress.studio.store import Refused, check_id
 
@@ -36,6 +39,38 @@ def letter_file(root: Path, letter_id: str, row: int) -> Path | None:
     except (OSError, csv.Error, UnicodeDecodeError):
         return None
     return None
+
+
+def unguarded(cell: str) -> str:
+    """A manifest's cell as the row had it (``spreadsheet_text`` added a ``'`` to some)."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+
+
+def made_letters(root: Path, letter_id: str) -> dict[str, Any]:
+    """The latest mailing's letters by row (name, language, pages), when it was made, and
+    whether the letter's file changed since (its letters then show the earlier text)."""
+    project = Project(root=root)
+    folder = project.out_dir / "letters" / check_id(letter_id, "letter's id")
+    manifest = folder / "manifest.csv"
+    rows: list[dict[str, Any]] = []
+    try:
+        made = manifest.stat().st_mtime
+        with manifest.open(encoding="utf-8-sig", newline="") as handle:
+            for entry in csv.DictReader(handle):
+                rows.append(
+                    {
+                        "row": int(entry["row"]),
+                        "name": unguarded(entry.get("name", "")),
+                        "language": entry.get("language", ""),
+                        "pages": int(entry.get("pages") or 0),
+                    }
+                )
+    except (OSError, csv.Error, UnicodeDecodeError, KeyError, ValueError):
+        return {"letter": letter_id, "rows": [], "made": None, "stale": False}
+    spec = root / "briefs" / f"{letter_id}.yaml"
+    stale = spec.is_file() and spec.stat().st_mtime > made
+    when = dt.datetime.fromtimestamp(made, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return {"letter": letter_id, "rows": rows, "made": when, "stale": stale}
 
 
 class LetterFiles:

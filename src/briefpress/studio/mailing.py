@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,13 @@ class Mailings:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.jobs: dict[str, Job] = {}
+        # Each letter's last dry run, so that the page shows it again when it is opened
+        # (after a form's redirect, without script); a send started clears it.
+        self.plans: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
+        # Whether a letter's letters are being made from its page (lettermaking.py):
+        # no dry run or send takes them half-made.
+        self.making: Callable[[str], bool] = lambda _letter: False
 
     def recipients_path(self, name: str) -> Path:
         return self.root / FOLDER / check_name(name)
@@ -116,9 +123,24 @@ class Mailings:
         self.refuse_if_running(letter)
         path, options = self.recipients_path(recipients), Options(resend_unknown=resend_unknown)
         delivery = deliver(self.root, letter, path, Consent.DRY_RUN, options=options)
-        return plan_json(delivery.plan)
+        plan = plan_json(delivery.plan)
+        with self.lock:
+            self.plans[letter] = {
+                **plan,
+                "recipients": recipients,
+                "resend_unknown": resend_unknown,
+            }
+        return plan
+
+    def plan(self, letter: str) -> dict[str, Any] | None:
+        """The letter's last dry run (with the recipients file and choice it was made
+        with), until a send of it is confirmed."""
+        with self.lock:
+            return self.plans.get(letter)
 
     def refuse_if_running(self, letter: str) -> None:
+        if self.making(letter):
+            raise Busy(f"the letters of {letter} are being made: wait for them")
         with self.lock:
             job = self.jobs.get(letter)
             if job is not None and job.state in ("preparing", "sending"):
@@ -141,6 +163,8 @@ class Mailings:
             running = self.jobs.get(letter)
             if running is not None and running.state in ("preparing", "sending"):
                 raise Busy(f"a send of {letter} is running already")
+            if self.making(letter):
+                raise Busy(f"the letters of {letter} are being made: wait for them")
             job = self.jobs[letter] = Job(letter, recipients, user)
         thread = threading.Thread(
             target=self.run, args=(job, path, confirm, password, resend_unknown), daemon=True
@@ -157,6 +181,8 @@ class Mailings:
                 job.message = f"not sent: {confirm} was typed, but {job.total} messages are to send"
                 return False
             job.state = "sending"
+            with self.lock:  # the dry run is done with: a new one comes before the next send
+                self.plans.pop(job.letter, None)
             return not job.stop.is_set()
 
         ask = (lambda _text: password) if password else None

@@ -25,7 +25,7 @@ from briefpress.core.errors import Location, Problem
 from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import PAPERS
-from briefpress.studio import compose, records, upload
+from briefpress.studio import compose, fold, records, upload
 from briefpress.studio import review as review_mod
 from briefpress.studio.security import Session
 from briefpress.studio.store import ProjectFiles, Refused, check_id
@@ -95,6 +95,7 @@ DONE = {
     "added": "Added {id}.",
     "imported": "Imported {id}: settle its review below.",
     "composed": "Saved {id}.",
+    "merged": "Merged the towns into {id}.",
 }
 
 
@@ -108,9 +109,10 @@ def done_notice(request: Request) -> str | None:
 
 
 class Pages:
-    def __init__(self, files: ProjectFiles, session: Session) -> None:
+    def __init__(self, files: ProjectFiles, session: Session, imports: upload.Imports) -> None:
         self.files = files
         self.session = session
+        self.imports = imports
         self.env = environment()
         self.env.globals.update(labels=LABELS, kind_names=KIND_NAMES, plain=plain, said=said)
 
@@ -152,6 +154,7 @@ class Pages:
                     "kind": brief.kind,
                     "problems": own,
                     "data": data,
+                    "letter": brief.letter is not None,
                 }
             )
         broken = sorted(
@@ -246,7 +249,10 @@ class Pages:
             fields = await asyncio.to_thread(review_mod.to_write, self.files, report)
         except Refused as exc:
             return self.render("missing.html.j2", project, 404, what=str(exc), title="Not found")
-        left = review_mod.count_left(items, fields)
+        towns = await asyncio.to_thread(fold.towns_to_fold, self.files, report)
+        data = project.reports.get(report)
+        folding = {t["id"] for t in towns}
+        places = [p for p in (data.countries.values() if data else []) if p.id not in folding]
         return self.render(
             "review.html.j2",
             project,
@@ -257,8 +263,17 @@ class Pages:
             report=report,
             items=items,
             fields=fields,
-            left=left,
+            towns=towns,
+            places=places,
+            left=review_mod.count_left(items, fields),
+            imported=self._imported(request, report),
         )
+
+    def _imported(self, request: Request, report: str) -> list[str]:
+        """The summary of the import that just opened this review, as the terminal says it."""
+        state = self.imports.status(request.query_params.get("import", ""))
+        result = (state or {}).get("result") or {}
+        return list(result.get("lines") or []) if result.get("report") == report else []
 
     async def new_brief(
         self,

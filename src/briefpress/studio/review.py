@@ -16,6 +16,7 @@ from typing import Any
 from briefpress.checks.drafts import marked_lines
 from briefpress.data import model
 from briefpress.data.yamlload import parse_yaml
+from briefpress.importer.draft import TOWN_NOTE
 from briefpress.importer.write import REVIEW
 from briefpress.studio import records, yamledit
 from briefpress.studio.store import ProjectFiles, Refused, check_id
@@ -62,9 +63,18 @@ def review_items(files: ProjectFiles, report: str) -> list[dict[str, Any]]:
                     "where": where,
                     "message": match.group(3),
                     "link": _link(report, where),
+                    **_shown(where, match.group(3)),
                 }
             )
     return items
+
+
+def _shown(where: str, message: str) -> dict[str, str]:
+    """How the page words an item: a town by its name rather than its file and id."""
+    town, said, rest = message.partition(" is a place ")
+    if said and TOWN_NOTE in rest:
+        return {"shown": town, "said": f"a place {rest}"}
+    return {"shown": where, "said": message}
 
 
 def _link(report: str, where: str) -> str | None:
@@ -109,7 +119,7 @@ def to_write(files: ProjectFiles, report: str) -> list[dict[str, Any]]:
                     "field": field,
                     "path": list(key) if key else None,
                     "what": _what(problem.message),
-                    "kind": _kind(field, value),
+                    "kind": _kind(field, value, tuple(key) if key else None),
                 }
             )
     return rows
@@ -145,8 +155,16 @@ def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _kind(field: str | None, value: Any) -> str:
+# Fields whose name elsewhere holds the report's words, here ours to write.
+OURS = {("report", "publisher", "name")}
+
+
+def _kind(field: str | None, value: Any, path: tuple[str | int, ...] | None = None) -> str:
     """How the page asks for the value: text, a number, or in the file (words or lists)."""
+    if path in OURS and isinstance(value, str):
+        return "text"
+    if field is not None and field not in VERBATIM and value == []:
+        return "list"  # none yet: themes are added here, the rest may stay empty for now
     if field is None or field in VERBATIM or isinstance(value, dict | list):
         return "file"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -161,9 +179,11 @@ def write_field(files: ProjectFiles, report: str, relative: str, line: int, valu
     )
     if row is None or row["path"] is None:
         raise Refused(f"line {line} of {relative} is not a field to write")
-    if row["kind"] == "file":
+    if row["kind"] == "file" or (row["kind"] == "list" and value != []):
         message = f"{row['field']} is written in the file itself"
         raise records.Invalid([{"field": row["field"], "message": message}])
+    if row["kind"] == "list":  # left empty for now: only the marker goes
+        return _clear_marker(files, relative, line, f"{row['field']} left empty in {relative}")
     if row["kind"] == "number":
         try:
             value = int(value)
@@ -179,3 +199,11 @@ def write_field(files: ProjectFiles, report: str, relative: str, line: int, valu
 
 def count_left(items: list[dict[str, Any]], fields: list[dict[str, Any]]) -> int:
     return sum(1 for i in items if not i["settled"]) + len(fields)
+
+
+def _clear_marker(files: ProjectFiles, relative: str, line: int, what: str) -> str:
+    lines = files.read(relative).decode("utf-8").splitlines(keepends=True)
+    text = lines[line - 1]
+    ending = text[len(text.rstrip("\r\n")) :]
+    lines[line - 1] = yamledit.MARKER.sub("", text.rstrip("\r\n")) + ending
+    return files.write(relative, "".join(lines).encode("utf-8"), None, what)

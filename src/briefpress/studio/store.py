@@ -9,6 +9,7 @@ undo is refused the same way if the file changed after the write.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ class Change:
     before: bytes | None  # None: the write made the file
     after: str  # etag of what was written
     what: str  # in plain words, for the page's undo button
+    others: tuple[Change, ...] = ()  # the other files written in the same step
+
+    def files(self) -> tuple[Change, ...]:
+        return (self, *self.others)
 
 
 def etag(data: bytes) -> str:
@@ -113,22 +118,56 @@ class ProjectFiles:
             del self.undo[:-UNDO_DEPTH]
             return etag(data)
 
+    def write_many(
+        self, texts: dict[str, bytes], based_on: dict[str, str | None], what: str
+    ) -> dict[str, str]:
+        """Write several files as one step, undone as one: all are checked before any is
+        written, and if a write fails the files already written are put back."""
+        with self.lock:
+            befores = {relative: self._current(relative) for relative in texts}
+            for relative, before in befores.items():
+                expected = based_on.get(relative)
+                current = etag(before) if before is not None else "new"
+                if expected is not None and expected != current:
+                    text = before.decode("utf-8", "replace") if before is not None else ""
+                    raise Conflict(relative, expected, current, text)
+            done: list[str] = []
+            try:
+                for relative, data in texts.items():
+                    write_atomic(self.path(relative), data)
+                    done.append(relative)
+            except BaseException:
+                for relative in done:
+                    self._put_back(relative, befores[relative])
+                raise
+            changes = [Change(r, befores[r], etag(d), what) for r, d in texts.items()]
+            self.undo.append(dataclasses.replace(changes[0], others=tuple(changes[1:])))
+            del self.undo[:-UNDO_DEPTH]
+            return {relative: etag(data) for relative, data in texts.items()}
+
+    def _current(self, relative: str) -> bytes | None:
+        try:
+            return read_input(self.path(relative), MAX_FILE)
+        except FileNotFoundError:
+            return None
+
+    def _put_back(self, relative: str, before: bytes | None) -> None:
+        if before is None:
+            self.path(relative).unlink(missing_ok=True)
+        else:
+            write_atomic(self.path(relative), before)
+
     def undo_last(self) -> Change | None:
-        """Put back the file of the last change, unless it changed since."""
+        """Put back the files of the last change, unless one changed since."""
         with self.lock:
             if not self.undo:
                 return None
             change = self.undo[-1]
-            path = self.path(change.file)
-            try:
-                now = read_input(path, MAX_FILE)
-            except FileNotFoundError:
-                now = b""
-            if etag(now) != change.after:
-                raise Conflict(change.file, change.after, etag(now), now.decode("utf-8", "replace"))
-            if change.before is None:
-                path.unlink()
-            else:
-                write_atomic(path, change.before)
+            for part in change.files():
+                now = self._current(part.file) or b""
+                if etag(now) != part.after:
+                    raise Conflict(part.file, part.after, etag(now), now.decode("utf-8", "replace"))
+            for part in change.files():
+                self._put_back(part.file, part.before)
             self.undo.pop()
             return change

@@ -7,11 +7,16 @@ const token = document.querySelector('meta[name="csrf-token"]').content;
 const statusBox = () => document.getElementById("status");
 const alertBox = () => document.getElementById("alert");
 
+let sayTimer = 0;
+
 export function say(text) {
   const box = statusBox();
   box.textContent = "";
   // a fresh text node each time, so a screen reader announces a repeated message too
   window.setTimeout(() => { box.textContent = text; }, 30);
+  // announced at once; seen for a while, then out of the way of what it covers
+  window.clearTimeout(sayTimer);
+  sayTimer = window.setTimeout(() => { box.textContent = ""; }, 12_000);
 }
 
 function warn(text, actions = []) {
@@ -47,7 +52,7 @@ export async function api(method, url, body, etag) {
   return { ok: response.ok, status: response.status, data };
 }
 
-function showUndo(what) {
+export function showUndo(what) {
   const button = document.getElementById("undo");
   if (!button) return;
   button.hidden = false;
@@ -57,7 +62,7 @@ function showUndo(what) {
 // The spec's own names, as the page's labels say them.
 const WORDS = { max_pages: "the page budget", min_pages: "the smallest page count", ids: "the records chosen" };
 
-function plain(problem) {
+export function plain(problem) {
   const cap = (s) => s ? s[0].toUpperCase() + s.slice(1) : "";
   const words = (s) => (s || "").replace(/\b(max_pages|min_pages|ids)\b/g, (name) => WORDS[name]);
   return cap(words(problem.message)) + "." + (problem.hint ? ` ${cap(words(problem.hint))}.` : "");
@@ -418,87 +423,6 @@ function setupComposer() {
   refreshPreview(briefId);
 }
 
-// --- import and review -------------------------------------------------------------
-
-function setupImport() {
-  const form = document.getElementById("import");
-  if (!form) return;
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const problem = document.getElementById("import-problem");
-    const button = form.querySelector("button[type=submit]");
-    problem.hidden = true;
-    if (!form.elements.file.files.length || !form.elements.report.value.trim()) {
-      problem.textContent = "Choose a report file and give the report a short name.";
-      problem.hidden = false;
-      return;
-    }
-    button.disabled = true;
-    say("Importing the report… this takes a few seconds.");
-    form.setAttribute("aria-busy", "true");
-    const response = await fetch("/api/import", { method: "POST", headers: { "X-CSRF-Token": token }, body: new FormData(form) });
-    form.removeAttribute("aria-busy");
-    button.disabled = false;
-    let data = {};
-    try { data = await response.json(); } catch { data = { error: `the server answered ${response.status}` }; }
-    if (!response.ok) {
-      problem.textContent = (data.problems || []).map(plain).join(" ") || `${data.error}.`;
-      problem.hidden = false;
-      say("Not imported.");
-      return;
-    }
-    document.getElementById("import-lines").textContent = data.lines.join("\n");
-    const link = document.getElementById("review-link");
-    link.href = `/reports/${data.report}/review`;
-    link.textContent = `Review the import: ${data.review} item(s) to review, ${data.to_write} field(s) to write`;
-    document.getElementById("import-result").hidden = false;
-    link.focus();
-    say("Imported.");
-  });
-}
-
-function updateLeft(change) {
-  const left = document.getElementById("left");
-  const count = Number(left.dataset.left) + change;
-  left.dataset.left = String(count);
-  left.textContent = count ? `${count} left to settle.` : "Nothing left to review: the import is settled.";
-}
-
-function setupReview() {
-  const items = document.getElementById("review-items");
-  if (items) {
-    items.addEventListener("change", async (event) => {
-      const box = event.target;
-      const result = await api("POST", `/api/reports/${items.dataset.report}/review`, { line: Number(box.dataset.line), settled: box.checked });
-      if (!result.ok) { box.checked = !box.checked; return; }
-      box.closest("li").classList.toggle("is-settled", box.checked);
-      updateLeft(box.checked ? -1 : 1);
-    });
-  }
-  const fields = document.getElementById("write-fields");
-  if (!fields) return;
-  fields.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const form = event.target;
-    const input = form.elements.value;
-    const problem = form.querySelector(".field-problem");
-    const value = input.type === "number" ? Number(input.value) : input.value.trim();
-    if (input.value.trim() === "") { problem.textContent = "Write something first."; problem.hidden = false; return; }
-    const body = { file: form.dataset.file, line: Number(form.dataset.line), value };
-    const result = await api("POST", `/api/reports/${fields.dataset.report}/fields`, body);
-    if (!result.ok) {
-      if (result.status !== 409) { problem.textContent = (result.data.problems || [{ message: result.data.error }]).map(plain).join(" "); problem.hidden = false; }
-      return;
-    }
-    const row = form.closest("li");
-    const next = row.nextElementSibling?.querySelector("input");
-    row.remove();
-    updateLeft(-1);
-    say("Saved.");
-    if (next) next.focus();
-  });
-}
-
 // --- everywhere --------------------------------------------------------------------
 
 function setupUndo() {
@@ -537,9 +461,6 @@ setupNewBrief();
 setupComposer();
 setupUndo();
 setupBuild();
-setupImport();
-setupReview();
-
 // --- a quote's page: cut at the words selected in the report's text ----------------
 
 function setupSelectionCut() {
