@@ -260,3 +260,19 @@ def test_persian_writes_years_and_list_numbers_in_its_digits(tmp_path: Path) -> 
     html = render_brief(project.briefs["letter-fa"], project, medium("screen")).html
     assert '<span class="n">۱.</span>' in html and "۲۰۲۴" in html
     assert "2024" not in html.split("<body", 1)[1]
+
+
+def test_chinese_and_japanese_labels_take_full_width_brackets(tmp_path: Path) -> None:
+    """The label after an English recommendation is in the brief's language, and so are
+    its brackets: （英文版原文） in Chinese, full-width in Japanese, ( ) in Korean, which
+    sets its brackets as Latin text does (rendered only: no PDF needed)."""
+    root = tmp_path / "project"
+    scripts_project(root, ("zh", "ja", "ko"))
+    project = load_project(root, ["letter-zh", "letter-ja", "letter-ko"])
+    notes = {}
+    for brief_id in ("letter-zh", "letter-ja", "letter-ko"):
+        html = render_brief(project.briefs[brief_id], project, medium("screen")).html
+        notes[brief_id] = html.split('<span class="edition-note">', 1)[1].split("</span>", 1)[0]
+    assert notes["letter-zh"] == "（英文版原文）"
+    assert notes["letter-ja"].startswith("（") and notes["letter-ja"].endswith("）")
+    assert notes["letter-ko"].startswith("(") and notes["letter-ko"].endswith(")")
