@@ -221,6 +221,17 @@ def test_right_to_left_briefs_print_their_own_labels(quick: dict[str, Any]) -> N
     assert "מה מצא המחקר" in hebrew and "מתוך" in hebrew  # the page label, "Page 1 of 1"
 
 
+def test_the_reports_place_words_print_in_the_briefs_language(quick: dict[str, Any]) -> None:
+    """The report calls its places cities; its Arabic translations name them in Arabic, so
+    the Arabic country brief's kicker and key facts say مدينة and خليج كيستريل, not "City"
+    and "Kestrel Bay" (the respondents' attributions stay as the report prints them)."""
+    html = quick["country-ar"].output.with_suffix(".html").read_text(encoding="utf-8")
+    assert "<dt>مدينة</dt><dd>خليج كيستريل</dd>" in html
+    assert "City" not in html and "\u2068Kestrel Bay\u2069" not in html
+    assert "Respondent from Safe Return Kestrel [Kestrel Bay]" in html
+    assert "City" not in page_text(quick["country-ar"].output)
+
+
 def boxes_of(path: Path, phrase: str) -> list[tuple[float, float, float, float]]:
     """Each hit of ``phrase`` on page one: (left, bottom, right, top), in points."""
     text = pypdfium2.PdfDocument(path)[0].get_textpage()
