@@ -133,6 +133,10 @@ def test_each_reader_gets_the_brief_in_their_language_where_there_is_one(
     spanish_mail = Received("", [], drafts[2].read_bytes()).message
     text = spanish_mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "«Arcadia: sin sanciones»" in text
+    # The English brief named in Arabic: isolated, with marks that face its own way.
+    arabic_mail = Received("", [], drafts[1].read_bytes()).message
+    arabic = arabic_mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "\u2068“Arcadia: no sanctions”\u2069" in arabic
 
 
 def pdf_text(path: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefpress.checks.affects import record_at, stopping
+from briefpress.checks.affects import blocked, everywhere, record_at, stopping
 from briefpress.checks.validate import validate_project
 from briefpress.core.errors import Location, Problem
 from briefpress.data.load import load_project
@@ -34,3 +34,14 @@ def test_other_problems_stop_every_brief_they_may_reach(project: Path) -> None:
     other = Problem(Location("reports/another/quotes.yaml", 3, 5), "another report's")
     found = stopped(project, [place, config, other])
     assert found["arcadia"] == found["fines"] == ["a bad place", "a bad colour"]
+
+
+def test_a_briefs_own_problem_stops_it_alone_and_the_projects_stop_all(project: Path) -> None:
+    loaded = load_project(project)
+    own = Problem(Location("briefs/fines.yaml", 4, 1), "an unknown theme")
+    quote = Problem(Location("reports/mini-report/quotes.yaml", 10, 13), "a bad quote")
+    config = Problem(Location("briefpress.yaml", 2, 1), "a bad colour")
+    assert everywhere(loaded, [own, quote]) == []
+    assert blocked(loaded, [own, quote]) == {"arcadia": [quote], "fines": [own]}
+    assert everywhere(loaded, [own, config]) == [config]
+    assert blocked(loaded, [config]) == {"arcadia": [config], "fines": [config]}

@@ -115,7 +115,8 @@ def test_check_json_locates_each_problem(demo: Path, tmp_path: Path) -> None:
     code, payload = _json(["-C", str(broken), "check", "--json"])
     assert code == 1 and payload["ok"] is False
     (problem,) = [p for p in payload["problems"] if p["severity"] == "error"]
-    assert set(problem) == PROBLEM_KEYS
+    assert set(problem) == PROBLEM_KEYS | {"stops"}  # a spec that does not load: all
+    assert problem["stops"] == payload["briefs"]
     assert problem["file"] == "briefs/handout.yaml" and problem["line"] > 1
     assert problem["column"] == 1 and "not_a_field" in problem["message"]
 

@@ -212,6 +212,8 @@ def test_english_quoted_in_a_right_to_left_brief_keeps_its_own_marks() -> None:
     arabic = i18n.Language("ar")
     assert arabic.quote(i18n.LocalText("Kits run out.", "en", False)) == "“Kits run out.”"
     assert arabic.quote("نفدت") == "”نفدت“"
+    assert arabic.quote("A letter about Arcadia") == "“A letter about Arcadia”"  # e-mail text
+    assert i18n.Language("en").quote("رسالة") == "“رسالة”"
     assert i18n.Language("es").quote(i18n.LocalText("Kits", "en", False)) == "«Kits»"
     assert '[lang="en"] { quotes: "“" "”"' in arabic.quotes_css()
     assert "[lang=" not in i18n.Language("es").quotes_css()

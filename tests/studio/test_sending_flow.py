@@ -132,7 +132,10 @@ def test_stopping_a_send_is_ctrl_c_and_a_new_send_goes_on(project: Path, server:
         assert server.mailbox.holding.wait(60)
         assert running.write("POST", "/api/send/letter/start", start).status == 409  # one at once
         page = running.get("/sending/letter").body.decode()  # without script: it reloads
-        assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+        refresh = (
+            '<noscript><meta http-equiv="refresh" content="3; url=/sending/letter"></noscript>'
+        )
+        assert refresh in page
         assert running.write("POST", "/api/send/letter/stop").status == 202
         server.mailbox.release.set()
         job = wait_for(running, lambda j: not j["running"])

@@ -60,6 +60,8 @@ def test_a_sender_sees_the_send_log_as_a_table(url: str) -> None:
     assert [e["state"] for e in log["entries"]] == ["sent", "failed", "pending"]
     assert sender.get("/api/send/..%2F..%2Fetc/log").status == 404
     assert sender.get("/api/send/nothing/log").status == 404
+    missing = sender.get("/sending/nothing")
+    assert missing.status == 404 and b"no letter &#39;nothing&#39;" in missing.body
     assert sender.get("/out/mail/letter/send-log.sqlite").status == 404
 
 

@@ -21,7 +21,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -40,6 +40,7 @@ from briefpress.build.cache import (
 from briefpress.build.gallery import publish_results, refresh_thumbnails
 from briefpress.build.results import BriefResult, output_path
 from briefpress.build.version import record as record_version
+from briefpress.checks.affects import blocked, everywhere
 from briefpress.checks.validate import validate_project
 from briefpress.core.assets import ASSETS, THEME_DIR, publish_theme
 from briefpress.core.errors import BriefpressError, Location, Problem, raise_if_errors
@@ -56,12 +57,16 @@ from briefpress.render.html import Rendered, build_date, make_environment, rende
 
 
 def prepare(root: Path, brief_ids: list[str] | None, strict: bool) -> Project:
-    """Load and validate the project; stop with every problem if anything is wrong."""
+    """Load and validate the project; stop with every problem if something no brief can
+    build past is wrong (briefpress.yaml, a template, a spec that does not load). A
+    problem in a report's data or in one brief's spec stops only the briefs it reaches
+    (``Build.blocked``); those problems stay in ``project.problems``."""
     build_date()  # a bad SOURCE_DATE_EPOCH stops the build before any work
     project = load_project(root, brief_ids)
     problems = validate_project(project)
-    raise_if_errors(problems, strict=strict)
-    project.problems = problems  # warnings that did not stop the build
+    if any(p.is_error or strict for p in everywhere(project, problems)):
+        raise_if_errors(problems, strict=strict)  # every problem, as one located list
+    project.problems = problems
     return project
 
 
@@ -188,6 +193,8 @@ class Build:
     force: bool = False
     jobs: int = 1
     env: jinja2.Environment | None = None  # a watcher passes its warm environment
+    # brief id -> the problems that keep it from building: failed without being rendered
+    blocked: dict[str, list[Problem]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.editions = editions.expand(self.editions or (editions.default().name,))
@@ -227,7 +234,7 @@ class Build:
 
     def unchanged(self) -> list[BriefResult] | None:
         """Every result, already fresh, when no input changed since the last clean build."""
-        if self.force:
+        if self.force or self.blocked:
             return None
         outputs = {}
         for brief in self.project.briefs.values():
@@ -269,6 +276,9 @@ class Build:
     ) -> tuple[BriefResult, tuple[PdfJob, str] | None]:
         """One brief in one edition: settled now, or the PDF job still to run."""
         result = BriefResult(brief, edition.name, edition.output(self.project.out_dir, brief.id))
+        if brief.id in self.blocked:  # its input is wrong: failed, its old files untouched
+            result.stopped_by = list(self.blocked[brief.id])
+            return result, None
         try:
             rendered = render_brief(brief, self.project, edition.medium, self.env)
         except BriefpressError as exc:
@@ -371,13 +381,18 @@ def build(
     force: bool = False,
     jobs: int = 1,
     on_plan: Callable[[int], None] | None = None,
+    on_blocked: Callable[[Project, dict[str, list[Problem]]], None] | None = None,
 ) -> list[BriefResult]:
     """Build the named briefs (all when none) in each edition; never stops at one failure,
     but stops at once, with a located error, when outputs cannot be written at all (a
-    full disk, a read-only out/)."""
+    full disk, a read-only out/). ``on_blocked`` hears, before anything is rendered, the
+    project and which briefs its problems stop (each brief's problems)."""
     project = prepare(root, brief_ids, strict)
     try:
         run = Build(project, editions, strict, write_html, force, jobs)
+        run.blocked = blocked(project, [p for p in project.problems if p.is_error or strict])
+        if on_blocked is not None:
+            on_blocked(project, run.blocked)
         results = _run(run, on_result, on_plan)
         if brief_ids is None:  # a full build also refreshes out/index.html and thumbnails
             prune_removed(run)
@@ -417,7 +432,8 @@ def _run(
         raise
     clean = len(results) == len(settled) + len(pending) and not any(
         r.failed(run.strict) for r in results
-    )
+    )  # and no error in the data, even one no brief shows: the next build tells it again
+    clean = clean and not any(p.is_error or run.strict for p in run.project.problems)
     briefs = {b.id: [b.report, b.kind, b.title, b.language] for b in run.project.briefs.values()}
     run.cache.set_inputs(run.inputs_key if clean else None, linked=run.linked_files, briefs=briefs)
     run.cache.save()

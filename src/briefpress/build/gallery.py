@@ -103,7 +103,8 @@ def apply_result(card: BriefCard, result: BriefResult, strict: bool) -> None:
     failed = result.failed(strict) or card.status == "failed"
     card.status = "failed" if failed else "built"
     known = {str(p) for p in card.problems}
-    card.problems += [p for p in result.problems if str(p) not in known]
+    found = [*result.stopped_by, *result.problems]
+    card.problems += [p for p in found if str(p) not in known]
     if result.edition == editions.default().name or not card.pages:
         card.pages = result.pages or card.pages
     card.updated = dt.datetime.now()

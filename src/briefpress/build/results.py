@@ -24,9 +24,16 @@ class BriefResult:
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
     fresh: bool = False  # skipped: nothing it depends on changed
+    # Problems outside its own rendering (shared report data, its spec) that kept it from
+    # being rendered at all; told once for every brief they stop, so kept apart.
+    stopped_by: list[Problem] = field(default_factory=list)
 
     def failed(self, strict: bool) -> bool:
-        return any(p.is_error or strict for p in self.problems) or not self.written
+        return (
+            bool(self.stopped_by)
+            or any(p.is_error or strict for p in self.problems)
+            or (not self.written)
+        )
 
 
 def output_path(project: Project, brief_id: str, edition: str, suffix: str | None = None) -> Path:

@@ -8,6 +8,8 @@ finding or recommendation the brief shows (its sections' choice, and the quotes 
 findings cite). Anything else in the report's data (a place, a theme, an
 organisation, the report itself, a file that does not load) may reach any of its
 briefs and stops them all, and a problem of the project's own files stops every brief.
+A problem in a brief's own spec stops that brief alone (``blocked``); ``everywhere``
+picks those no brief can build past, so that ``build`` stops before rendering anything.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec, ReportData
 from briefpress.data.select import resolve_sections, select
 
-__all__ = ["record_at", "shown", "stopping"]
+__all__ = ["blocked", "everywhere", "record_at", "shown", "stopping"]
 
 SHOWN = ("quotes", "findings", "recommendations")
 
@@ -74,4 +76,34 @@ def stopping(project: Project, brief: BriefSpec, problems: list[Problem]) -> lis
         ids = ids if ids is not None else shown(data, brief)
         if where[1] in ids[where[0]]:
             found.append(problem)
+    return found
+
+
+def _owners(project: Project) -> dict[str, str]:
+    """Each loaded brief's spec file, and the brief's id."""
+    return {brief.file: brief_id for brief_id, brief in project.briefs.items() if brief.file}
+
+
+def everywhere(project: Project, problems: list[Problem]) -> list[Problem]:
+    """Those of ``problems`` that concern every brief: neither in a report's data nor in
+    a loaded brief's own spec (briefpress.yaml, a template, a spec that does not load)."""
+    owners = _owners(project)
+    return [
+        p
+        for p in problems
+        if not p.location.file.startswith("reports/") and p.location.file not in owners
+    ]
+
+
+def blocked(project: Project, problems: list[Problem]) -> dict[str, list[Problem]]:
+    """For each brief, those of ``problems`` that keep it from building: those of its own
+    spec, and the shared ones that reach it (``stopping``). Only stopped briefs appear."""
+    owners = _owners(project)
+    shared = [p for p in problems if p.location.file not in owners]
+    found: dict[str, list[Problem]] = {}
+    for brief_id, brief in project.briefs.items():
+        own = [p for p in problems if owners.get(p.location.file) == brief_id]
+        stop = own + stopping(project, brief, shared)
+        if stop:
+            found[brief_id] = stop
     return found

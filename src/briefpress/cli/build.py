@@ -113,6 +113,11 @@ def _build_shown(
     warnings: list[tuple[str, Problem]] = []
     told: dict[int, int] = {}  # problems shown per result, when it was reported
 
+    def blocked(project: Project, stopped: dict[str, list[Problem]]) -> None:
+        for problem, ids in stopping_lines(project, stopped, strict):
+            progress.echo(f"{problem}", err=True)
+            progress.echo(f"  {ids}", err=True)
+
     def report(result: BriefResult) -> None:
         if not (obj.quiet and not result.failed(strict)):
             progress.advance(report_line(result, root, strict))
@@ -141,6 +146,7 @@ def _build_shown(
             force=force,
             jobs=jobs or default_jobs(),
             on_plan=progress.start,
+            on_blocked=blocked,
         )  # fmt: skip
     for result in results:  # what an edition's finisher found after the brief was told
         for problem in result.problems[told.get(id(result), 0) :]:
@@ -159,8 +165,16 @@ def _build_json(
     force: bool,
     jobs: int | None,
 ) -> None:
-    """``build --json``: the build, then one object with every output and problem."""
+    """``build --json``: the build, then one object with every output and problem; a
+    problem that stopped briefs before any was rendered is listed once, with ``stops``."""
     upgrade = before_build(Project(root=obj.project).out_dir)
+    problems: list[dict[str, object]] = []
+
+    def blocked(project: Project, stopped: dict[str, list[Problem]]) -> None:
+        for problem in _failing(project, strict):
+            ids = sorted(bid for bid, found in stopped.items() if problem in found)
+            problems.append({**problem_json(problem, _owner(project, problem)), "stops": ids})
+
     results = build(
         obj.project,
         ids or None,
@@ -169,8 +183,9 @@ def _build_json(
         write_html,
         force=force,
         jobs=jobs or default_jobs(),
+        on_blocked=blocked,
     )
-    outputs, problems = [], []
+    outputs = []
     for result in results:
         state = "failed" if result.failed(strict) else "fresh" if result.fresh else "built"
         found = output_json(result.output, obj.project, result.pages, result.edition, state)
@@ -184,6 +199,30 @@ def _build_json(
     emit(payload)
     if failed:
         sys.exit(1)
+
+
+def _failing(project: Project, strict: bool) -> list[Problem]:
+    """The problems found before building that keep briefs from building."""
+    return [p for p in project.problems if p.is_error or strict]
+
+
+def _owner(project: Project, problem: Problem) -> str | None:
+    """The brief whose own spec the problem is in, if it is in one."""
+    return next((b.id for b in project.briefs.values() if b.file == problem.location.file), None)
+
+
+def stopping_lines(
+    project: Project, stopped: dict[str, list[Problem]], strict: bool
+) -> list[tuple[Problem, str]]:
+    """Each problem that stops briefs, told once, with a line naming the briefs it stops
+    (a brief that shows no bad record still builds)."""
+    found = []
+    for problem in _failing(project, strict):
+        ids = sorted(bid for bid, mine in stopped.items() if problem in mine)
+        names = ", ".join(ids)
+        line = f"stops {names}" if ids else "stops none of the briefs being built"
+        found.append((problem, line))
+    return found
 
 
 def _impose_results(results: list[BriefResult], layout: str, root: Path) -> None:

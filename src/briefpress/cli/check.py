@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 import click
 
 from briefpress import editions
+from briefpress.checks.affects import blocked, everywhere
 from briefpress.checks.validate import validate_project
 from briefpress.cli.app import Context, cli
-from briefpress.cli.jsonout import emit, problems_json
+from briefpress.cli.jsonout import emit, problem_json
 from briefpress.core.errors import Location, Problem
 from briefpress.data.load import Project, load_project
 
@@ -46,14 +47,18 @@ def check_cmd(
 ) -> None:
     """Validate report data and every brief without building PDFs (--pdf: and the built ones)."""
     project = load_project(obj.project)
-    problems, shares = find_problems(project, against, pdf)
+    problems, shares, building = find_problems(project, against, pdf)
     failing = [p for p in problems if p.is_error or strict]
+    stops = briefs_stopped(project, [p for p in building if p.is_error or strict])
     quotes = sum(len(d.quotes) for d in project.reports.values())
     if as_json:
         emit(
             {
                 "ok": not failing,
-                "problems": problems_json(problems),
+                "problems": [
+                    {**problem_json(p), **({"stops": stops[p][0]} if p in stops else {})}
+                    for p in problems
+                ],
                 "reports": len(project.reports),
                 "quotes": quotes,
                 "briefs": sorted(project.briefs),
@@ -65,6 +70,8 @@ def check_cmd(
         return
     for problem in problems:
         click.echo(str(problem), err=True)
+        if problem in stops:
+            click.echo(f"  {stops[problem][1]}", err=True)
     if failing:
         click.echo(f"{len(failing)} problem(s) found.", err=True)
         sys.exit(1)
@@ -82,12 +89,30 @@ def check_cmd(
     )
 
 
+def briefs_stopped(project: Project, gate: list[Problem]) -> dict[Problem, tuple[list[str], str]]:
+    """For each problem ``build`` would stop at, the briefs it would keep from building,
+    and a line saying so: a bad record stops only the briefs that show it."""
+    stopped = blocked(project, gate)
+    every = everywhere(project, gate)
+    found = {}
+    for problem in gate:
+        ids = sorted(bid for bid, mine in stopped.items() if problem in mine)
+        if problem in every:
+            line = "stops every brief"
+        else:
+            line = f"stops {', '.join(ids)}" if ids else "stops no brief: none shows it"
+        found[problem] = (ids, line)
+    return found
+
+
 def find_problems(
     project: Project, against: Path | None, pdf: bool
-) -> tuple[list[Problem], list[LanguageShare]]:
-    """Every problem ``check`` reports, and the language share of each translated brief
-    (measured only when nothing is wrong, since measuring renders every brief)."""
+) -> tuple[list[Problem], list[LanguageShare], list[Problem]]:
+    """Every problem ``check`` reports, the language share of each translated brief
+    (measured only when nothing is wrong, since measuring renders every brief), and the
+    problems ``build`` itself would find."""
     problems = validate_project(project)
+    building = list(problems)
     if pdf:
         problems.extend(preflight_built(project))
     if against is not None:
@@ -110,7 +135,7 @@ def find_problems(
 
         shares = list(language_shares(project))
         problems.extend(share_problems(shares, project))
-    return problems, shares
+    return problems, shares, building
 
 
 def preflight_built(project: Project) -> list[Problem]:

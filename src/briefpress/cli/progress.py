@@ -13,6 +13,10 @@ from briefpress.build.results import BriefResult
 def report_line(result: BriefResult, root: Path, strict: bool) -> str:
     """One line per PDF: built, up to date, or failed."""
     rel = result.output.relative_to(root) if result.output.is_relative_to(root) else result.output
+    if result.stopped_by:
+        count = len(result.stopped_by)
+        told = f"{count} problem{'s' if count != 1 else ''} above"
+        return f"FAILED {result.brief.id} ({result.edition}): not built, stopped by {told}"
     if result.failed(strict):
         return f"FAILED {result.brief.id} ({result.edition})"
     if result.fresh:

@@ -24,6 +24,7 @@ import gettext
 import io
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -342,6 +343,12 @@ class Language:
             # English quoted in an Arabic brief: the marks are printed inside its
             # left-to-right run, at its true start and end, so they are its own.
             marks = QUOTES.get(text.lang) or QUOTES.get(base_language(text.lang)) or marks
+        elif self.direction == "rtl" and first_strong(text) == "ltr":
+            # An English title put into an Arabic e-mail is isolated with its marks:
+            # they face its way, the report language's (“ ” for English).
+            source = base_language(self.source)
+            own = QUOTES.get(self.source) or QUOTES.get(source) or DEFAULT_QUOTES
+            marks = own if direction(source) == "ltr" else DEFAULT_QUOTES
         start, end = marks[2:] if inner else marks[:2]
         return f"{start}{text}{end}"
 
@@ -461,6 +468,18 @@ class Language:
         else:
             return ""
         return self.report_message(label)
+
+
+def first_strong(text: str) -> str | None:
+    """``ltr`` or ``rtl``: the direction of the first letter of ``text`` that has one
+    (Unicode's rule for an isolate's direction), None when it has none."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
 
 
 def is_translated(value: Any) -> bool:

@@ -38,6 +38,7 @@ from briefpress.studio.quotepage import QuotePages
 from briefpress.studio.recipientlists import Recipients
 from briefpress.studio.rowfix import RowFixes
 from briefpress.studio.security import CsrfGuard, Session
+from briefpress.studio.sendforms import SendForms
 from briefpress.studio.sending import Sending
 from briefpress.studio.start import Start, StartFirst, may_start
 from briefpress.studio.store import ProjectFiles
@@ -79,6 +80,7 @@ def create_app(
         *Start(files.root, pages).routes(),
         *(team.routes() if team else []),
         *sending.routes(),
+        *SendForms(sending, files).routes(),
         *recipients.routes(),
         *RowFixes(files.root, recipients).routes(),
         *LetterFiles(files.root).routes(),

@@ -105,6 +105,9 @@ class Mailings:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.jobs: dict[str, Job] = {}
+        # Each letter's last dry run, so that the page shows it again when it is opened
+        # (after a form's redirect, without script); a send started clears it.
+        self.plans: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
         # Whether a letter's letters are being made from its page (lettermaking.py):
         # no dry run or send takes them half-made.
@@ -120,7 +123,20 @@ class Mailings:
         self.refuse_if_running(letter)
         path, options = self.recipients_path(recipients), Options(resend_unknown=resend_unknown)
         delivery = deliver(self.root, letter, path, Consent.DRY_RUN, options=options)
-        return plan_json(delivery.plan)
+        plan = plan_json(delivery.plan)
+        with self.lock:
+            self.plans[letter] = {
+                **plan,
+                "recipients": recipients,
+                "resend_unknown": resend_unknown,
+            }
+        return plan
+
+    def plan(self, letter: str) -> dict[str, Any] | None:
+        """The letter's last dry run (with the recipients file and choice it was made
+        with), until a send of it is confirmed."""
+        with self.lock:
+            return self.plans.get(letter)
 
     def refuse_if_running(self, letter: str) -> None:
         if self.making(letter):
@@ -165,6 +181,8 @@ class Mailings:
                 job.message = f"not sent: {confirm} was typed, but {job.total} messages are to send"
                 return False
             job.state = "sending"
+            with self.lock:  # the dry run is done with: a new one comes before the next send
+                self.plans.pop(job.letter, None)
             return not job.stop.is_set()
 
         ask = (lambda _text: password) if password else None

@@ -15,10 +15,11 @@ import hashlib
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from briefpress.core.errors import Problem
@@ -177,23 +178,28 @@ class Recipients:
     def routes(self) -> list[Route]:
         return [
             Route("/recipients", self.index),
+            Route("/recipients", self.upload_form, methods=["POST"]),
             Route("/recipients/{name}", self.page),
             Route("/api/recipients", self.files_json),
             Route("/api/recipients", self.upload, methods=["POST"]),
             Route("/api/recipients/{name}", self.table_json),
         ]
 
-    async def index(self, request: Request) -> Response:
+    async def index(self, request: Request, status: int = 200, error: str = "") -> Response:
+        """The recipients files and the upload form; ``error``: why an upload sent
+        without script was refused, shown at the file field."""
         project, _ = await asyncio.to_thread(records.load, self.root)
         files = await asyncio.to_thread(listing, self.root)
         return self.pages.render(
             "recipients.html.j2",
             project,
+            status,
             title="Recipients",
             files=files,
             table=None,
             limit=MAX_FILE // 2**20,
             error="",
+            upload_error=error,
             notice="",
         )
 
@@ -203,6 +209,7 @@ class Recipients:
             name,
             saved=int(saved) if saved.isdigit() else None,
             source=request.query_params.get("from", ""),
+            uploaded=request.query_params.get("uploaded") == "1",
         )
 
     async def shown(
@@ -212,6 +219,7 @@ class Recipients:
         error: str = "",
         saved: int | None = None,
         source: str = "",
+        uploaded: bool = False,
     ) -> Response:
         """The table of ``name``, with what happened to the last fix (rowfix.py): the row
         ``saved`` from the list ``source``, or the ``error`` that kept it from being saved."""
@@ -229,7 +237,8 @@ class Recipients:
             table=shown,
             limit=MAX_FILE // 2**20,
             error=error,
-            notice=saved_notice(shown, saved, source) if shown else "",
+            notice=(f"Uploaded {shown['file']}." if shown and uploaded else "")
+            + (saved_notice(shown, saved, source) if shown else ""),
         )
 
     async def files_json(self, request: Request) -> Response:
@@ -244,17 +253,31 @@ class Recipients:
         return JSONResponse(shown, headers={"Cache-Control": "no-store"})
 
     async def upload(self, request: Request) -> Response:
-        """A recipients file from the page (multipart: ``file``, optional ``replace``)."""
-        if int(request.headers.get("content-length") or 0) > MAX_FILE + 64 * 1024:
-            return JSONResponse({"error": f"the file is larger than {MAX_FILE // 2**20} MB"}, 413)
+        """A recipients file from the page's script (multipart: ``file``, optional
+        ``replace``)."""
         try:
-            async with request.form(max_files=1, max_fields=2, max_part_size=MAX_FILE) as form:
-                sent = form.get("file")
-                if not isinstance(sent, UploadFile) or not sent.filename:
-                    raise Refusal("choose a recipients file to upload", 415)
-                data = await sent.read(MAX_FILE + 1)
-                name, replace = sent.filename, form.get("replace") == "1"
-            saved = await asyncio.to_thread(save, self.root, name, data, replace)
+            saved = await self.received(request)
         except Refusal as exc:
             return JSONResponse({"error": str(exc)}, exc.status)
         return JSONResponse({"file": saved, "url": f"/recipients/{saved}"}, 201)
+
+    async def upload_form(self, request: Request) -> Response:
+        """The same upload from the page's form without script: its table (303), or
+        the page again with the reason at the file field."""
+        try:
+            saved = await self.received(request)
+        except Refusal as exc:
+            return await self.index(request, exc.status, str(exc))
+        return RedirectResponse(f"/recipients/{quote(saved)}?uploaded=1", 303)
+
+    async def received(self, request: Request) -> str:
+        """The uploaded file checked and saved under briefs/recipients/: its name."""
+        if int(request.headers.get("content-length") or 0) > MAX_FILE + 64 * 1024:
+            raise Refusal(f"the file is larger than {MAX_FILE // 2**20} MB", 413)
+        async with request.form(max_files=1, max_fields=3, max_part_size=MAX_FILE) as form:
+            sent = form.get("file")
+            if not isinstance(sent, UploadFile) or not sent.filename:
+                raise Refusal("choose a recipients file to upload", 415)
+            data = await sent.read(MAX_FILE + 1)
+            name, replace = sent.filename, form.get("replace") == "1"
+        return await asyncio.to_thread(save, self.root, name, data, replace)

@@ -92,6 +92,15 @@ def progress(root: Path, letter_id: str, job: Job | None) -> dict[str, Any]:
     }
 
 
+RUNNING = ("preparing", "sending")
+DONE = {  # what a form sent without script did, said on the page it comes back to
+    "dry-run": "Dry run made: nothing was sent. Check the drafts, then send.",
+    "sending": "The send has started.",
+    "stopping": "Stopping: the message being handed over finishes first.",
+    "ended": "The send had already ended.",
+}
+
+
 def when(stamp: float | None) -> str:
     if stamp is None:
         return ""
@@ -139,22 +148,48 @@ class Sending:
         ]
 
     async def index(self, request: Request) -> Response:
+        saved = request.query_params.get("done") == "mail-saved"
+        return await self.overview(notice="Mail settings saved." if saved else "")
+
+    async def overview(
+        self, status: int = 200, said: dict[str, Any] | None = None, notice: str = ""
+    ) -> Response:
+        """The letters to send and the mail settings form; ``said``: what a form sent
+        without script was refused for (sendforms.py), shown next to its fields, with
+        the values it sent."""
         project, _ = await asyncio.to_thread(records.load, self.root)
         found = await asyncio.to_thread(letter_ids, project, self.root)
         settings = await asyncio.to_thread(mailsettings.current, ProjectFiles(self.root))
+        if said and said.get("values"):
+            settings["settings"].update(said["values"])
         return self.pages.render(
             "sending.html.j2",
             project,
+            status,
             title="Sending",
             mailings=found,
             letter=None,
             mail=settings,
             security=mailsettings.SECURITY,
+            said=said or {},
+            status_text=notice,
         )
 
     async def letter(self, request: Request) -> Response:
+        done = request.query_params.get("done", "")
+        notice = DONE.get(done, "")
+        return await self.shown(request.path_params["letter_id"], notice=notice)
+
+    async def shown(
+        self,
+        letter_id: str,
+        status: int = 200,
+        said: dict[str, Any] | None = None,
+        notice: str = "",
+    ) -> Response:
+        """A letter's page: its last dry run, the send form, the job and the send log;
+        ``said``: what a form sent without script was refused for, by form."""
         project, _ = await asyncio.to_thread(records.load, self.root)
-        letter_id = request.path_params["letter_id"]
         log, error = None, None
         try:
             known = await asyncio.to_thread(letter_ids, project, self.root)
@@ -164,15 +199,17 @@ class Sending:
                 log = await asyncio.to_thread(send_log, self.root, letter_id)
         except (Refused, BriefpressError) as exc:
             error = str(exc)
-        job = self.mailings.job(letter_id)
+        job = None if error else self.mailings.job(letter_id)
         files = await asyncio.to_thread(listing, self.root)
         failed = (
             not error and (await asyncio.to_thread(failed_file, self.root, letter_id)) is not None
         )
+        plan = None if error or (job and job.state in RUNNING) else self.mailings.plan(letter_id)
+        chosen = plan["recipients"] if plan else await asyncio.to_thread(newest, self.root, files)
         return self.pages.render(
             "sending.html.j2",
             project,
-            404 if error else 200,
+            404 if error else status,
             title=f"Sending {letter_id}",
             mailings=[],
             letter=None if error else letter_id,
@@ -180,9 +217,12 @@ class Sending:
             states=STATES,
             job=job.json() if job else None,
             files=files,
-            chosen=await asyncio.to_thread(newest, self.root, files),
+            chosen=chosen,
+            plan=plan,
             failed=failed,
             log_fields=LOG_FIELDS,
+            said=said or {},
+            status_text=notice,
             **({"error": error} if error else {}),
         )
 

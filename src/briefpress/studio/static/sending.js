@@ -105,7 +105,8 @@ send?.addEventListener("submit", async (event) => {
 });
 
 const stopButton = document.getElementById("stop-send");
-stopButton?.addEventListener("click", async () => {
+stopButton?.addEventListener("click", async (event) => {
+  event.preventDefault(); // the form posts without script; with it, the page stays
   stopButton.disabled = true;
   const { answer } = await post("/stop");
   document.getElementById("status").textContent = answer.stopping
