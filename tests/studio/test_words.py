@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import shutil
 import urllib.parse
+import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from running import Studio, studio
 
+from briefpress.studio.recipientlists import uploaded_name
 from briefpress.studio.words import fold, found, slug
 
 CLINICS = Path(__file__).parents[1] / "fixtures" / "clinics"
@@ -79,3 +82,37 @@ def test_a_brief_titled_in_arabic_gets_an_ascii_id(clinics: Studio, tmp_path: Pa
     assert answer.json["id"] == "yn-lsf-ltryq-twyl"
     written = tmp_path / "clinics/briefs/yn-lsf-ltryq-twyl.yaml"
     assert 'title: "عين الصفا: الطريق طويل"' in written.read_text(encoding="utf-8")
+
+
+def upload(running: Studio, name: str, data: bytes) -> int:
+    """A recipients file sent as the page's upload sends it (its name in UTF-8)."""
+    boundary = uuid.uuid4().hex
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: text/csv\r\n\r\n".encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(running.url + "/api/recipients", data=body, method="POST")
+    request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+    request.add_header("X-CSRF-Token", running.token)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return int(response.status)
+
+
+@pytest.mark.parametrize(
+    ("name", "saved"),
+    [
+        ("قائمة اللجنة.csv", "qi-mh-lljnh.csv"),
+        ("名单.csv", "mingdan.csv"),
+        ("Liste élus.csv", "liste-elus.csv"),
+        ("council list.csv", "council list.csv"),  # a plain name is kept as it is
+    ],
+)
+def test_a_recipients_file_named_in_any_script_is_kept(
+    clinics: Studio, tmp_path: Path, name: str, saved: str
+) -> None:
+    rows = "name,email,language\nسلمى الخطيب (SAMPLE),salma@example.org,ar\n"
+    assert upload(clinics, name, rows.encode()) in (200, 201)
+    assert (tmp_path / "clinics/briefs/recipients" / saved).read_text(encoding="utf-8") == rows
+    assert uploaded_name("C:\\Users\\me\\" + name) == saved  # an old browser's whole path
