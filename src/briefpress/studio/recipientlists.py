@@ -80,10 +80,10 @@ def newest(root: Path, files: list[str]) -> str | None:
 
 def uploaded_name(name: str) -> str:
     """An uploaded file's name as it is saved: as it was when it is a plain name, else spelled
-    in Latin letters ("قائمة اللجنة.xlsx" -> qi-mh-lljnh.xlsx, "名单.csv" -> mingdan.csv), so a
-    list named in any script is kept rather than refused."""
+    in Latin letters when it has other letters ("قائمة اللجنة.xlsx" -> qi-mh-lljnh.xlsx,
+    "名单.csv" -> mingdan.csv), so a list named in any script is kept rather than refused."""
     name = re.split(r"[/\\]", name)[-1]
-    if NAME.fullmatch(name) and ".." not in name:
+    if name.isascii():  # plain, or refused as it is by check_name
         return name
     stem, suffix = Path(name).stem, Path(name).suffix.lower()
     return f"{words.slug(stem, 80) or 'recipients'}{suffix}"
