@@ -5,7 +5,7 @@ A quote found by an Arabic word typed without its vowel marks, tagged; a country
 with an Arabic title and previewed; a Chinese quote found by "hiv" typed in ordinary letters.
 The report's words carry the report's language and read in their own direction (Arabic right
 to left, aligned right inside the English interface); nothing overflows a phone's width;
-each page is scanned with axe-core when it is cached.
+each page, the letter's and the mailing's too, is scanned with axe-core when it is cached.
 """
 
 from __future__ import annotations
@@ -119,6 +119,22 @@ def test_arabic_and_chinese_report_data(clinics: Path, running: Studio, chromium
     assert reads(page.locator("#r-c1 blockquote")) == ["zh", "auto", "ltr"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     scans["chinese quotes"] = axe_violations(page)
+
+    # The other pages with this data: a quote in the report's text, the letter, recipients,
+    # sending; the same language and direction, and the same scan.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(running.url + "/reports/clinics-ar/quotes/a2")
+    assert reads(page.locator("#source-context")) == ["ar", "auto", "rtl"]
+    assert reads(page.locator("figure.verbatim .lock"))[2] == "ltr"  # our words stay ours
+    scans["quote"] = axe_violations(page)
+    page.goto(running.url + "/recipients/committee.csv")
+    name = page.locator("td[data-column=name]").first
+    expect(name).to_have_text("سلمى الخطيب (SAMPLE)")
+    assert reads(name)[1:] == ["auto", "rtl"]
+    scans["recipients"] = axe_violations(page)
+    for where, path in [("letter", "/briefs/letter-ar/letter"), ("sending", "/sending/letter-ar")]:
+        page.goto(running.url + path)
+        scans[where] = axe_violations(page)
     assert errors == []
     assert {name: found for name, found in scans.items() if found} == {}
     browser.close()
