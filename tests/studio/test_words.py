@@ -116,3 +116,11 @@ def test_a_recipients_file_named_in_any_script_is_kept(
     assert upload(clinics, name, rows.encode()) in (200, 201)
     assert (tmp_path / "clinics/briefs/recipients" / saved).read_text(encoding="utf-8") == rows
     assert uploaded_name("C:\\Users\\me\\" + name) == saved  # an old browser's whole path
+
+
+def test_a_theme_named_in_chinese_gets_an_ascii_id(clinics: Studio, tmp_path: Path) -> None:
+    answer = clinics.write("POST", "/api/reports/clinics-zh/themes", {"name": "交通"})
+    assert answer.status == 201, answer.body
+    assert answer.json["id"] == "jiaotong"
+    themes = (tmp_path / "clinics/reports/clinics-zh/themes.yaml").read_text(encoding="utf-8")
+    assert "jiaotong" in themes and "交通" in themes
