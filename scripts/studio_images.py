@@ -6,9 +6,9 @@ at a phone's: the brief list, the quotes with their tags, a finding being edited
 new-brief form, the composer with its preview, a refused value shown next to its
 field, the start page of an empty folder, a report uploaded for import with its review as
 a to-do list, one of its quotes in the report's text, being re-cut, and the quotes of a
-report in Arabic (the clinics test fixture) found by a word typed without its vowel marks. Each size is taken
-on its own fresh copy of the project, so no picture shows what an earlier one did. The
-pictures go to docs/studio/.
+report in Arabic (the clinics test fixture) found by a word typed without its vowel marks.
+Each size is taken on its own fresh copy of the project, so no picture shows what an
+earlier one did. The pictures go to docs/studio/.
 """
 
 from __future__ import annotations
