@@ -17,13 +17,7 @@ from pathlib import Path
 
 from briefpress import editions
 from briefpress.data.load import load_project
-from briefpress.pdf.design import measure
-
-# One-page handouts fill their page by design (a flex column); letters end where the
-# letter ends: page fill is not theirs to meet. A handout is display type (three points
-# side by side, a quote, an ask), with no running text to hold to a measure.
-FILLED_BY_DESIGN = {"handout", "letter"}
-NO_RUNNING_TEXT = {"handout"}
+from briefpress.pdf.design import measure, misses
 
 
 def main() -> int:
@@ -45,12 +39,7 @@ def main() -> int:
             if not pdf.is_file():
                 continue
             facts = measure(pdf.read_bytes(), ed.medium.prepress, names)
-            problems = [
-                p
-                for p in facts.problems
-                if not (brief.kind in FILLED_BY_DESIGN and p.startswith("page "))
-                and not (brief.kind in NO_RUNNING_TEXT and p.startswith("median line"))
-            ]
+            problems = misses(facts, brief.kind)
             missed += bool(problems)
             fills = " ".join(f"{f:.0%}" for f in facts.fills)
             print(

@@ -167,7 +167,7 @@ def attachment_problems(
         return problems
     try:
         facts = pdf_facts(pdf)
-    except Exception as exc:  # pypdf raises many kinds on a damaged file
+    except Exception as exc:  # a damaged file raises many kinds
         problem(f"not a readable PDF ({type(exc).__name__})", "run briefpress letters again")
         return problems
     if facts.pages != letter.pages:

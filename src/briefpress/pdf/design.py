@@ -335,3 +335,22 @@ def targets(facts: DesignFacts, last_may_be_short: bool = True) -> list[str]:
     if facts.overlaps:
         found.append(f"{len(facts.overlaps)} characters over others")
     return found
+
+
+# One-page handouts fill their page by design (a flex column); letters end where the
+# letter ends: page fill is not theirs to meet. A handout is display type (three points
+# side by side, a quote, an ask), and a letter keeps the column of its standard form (DIN
+# 5008: 155 mm, some 85 characters at its 10.5 pt), with no measure of a brief's to hold.
+FILLED_BY_DESIGN = frozenset({"handout", "letter"})
+NO_RUNNING_TEXT = frozenset({"handout", "letter"})
+
+
+def misses(facts: DesignFacts, kind: str) -> list[str]:
+    """The targets a brief of ``kind`` misses: its ``problems`` less those its kind's form
+    sets aside (see FILLED_BY_DESIGN and NO_RUNNING_TEXT)."""
+    return [
+        p
+        for p in facts.problems
+        if not (kind in FILLED_BY_DESIGN and p.startswith("page "))
+        and not (kind in NO_RUNNING_TEXT and p.startswith("median line"))
+    ]

@@ -124,10 +124,23 @@ def repair_structure(doc: pikepdf.Pdf, parent_tree: bool = True) -> None:
     for top in kids_of(root):
         if is_elem(top):
             _repair(doc, top, None)
+    index_ids(doc)
     if not parent_tree:
         return
     tagged = rebuild_parent_tree(doc)
     mark_untagged_as_artifacts(doc, tagged)
+
+
+def index_ids(doc: pikepdf.Pdf) -> None:
+    """The structure tree's /IDTree: each element with an /ID (a note) by its ID, as
+    ISO 32000-1 14.7.2 requires of a tree whose elements have them."""
+    named = sorted(
+        ((bytes(kid.ID), kid) for _parent, kid in walk_tree(doc) if is_elem(kid) and "/ID" in kid),
+        key=lambda pair: pair[0],
+    )
+    if named:
+        names = [item for key, elem in named for item in (pikepdf.String(key), elem)]
+        doc.Root.StructTreeRoot.IDTree = doc.make_indirect(Dictionary(Names=Array(names)))
 
 
 def mark_untagged_as_artifacts(doc: pikepdf.Pdf, tagged: dict[int, set[int]]) -> None:

@@ -24,6 +24,12 @@ from typing import Any
 PART_ATTRIBUTE = "data-pdf-part"
 PART_KEY = "/BriefpressPart"
 
+# The structure type a template gives an element that HTML has no element for
+# (``data-pdf-role="Note"`` on each of a brief's notes): WeasyPrint tags a div as /Div.
+# A /Note carries its element's id as its /ID (PDF/UA-1 7.9); finish.py indexes them.
+ROLE_ATTRIBUTE = "data-pdf-role"
+ROLES = {"Div": {"Note"}}
+
 
 @dataclass
 class Made:
@@ -74,6 +80,8 @@ def _annotate(item: Made, element: Any, default: str) -> None:
         # PDF/UA-1 7.18.5: a link says where it goes in words, not by its target alone.
         text = " ".join("".join(box_element.itertext()).split())
         annotation["Contents"] = pydyf.String(text or box_element.attrib.get("href", ""))
+    if box_element is not None and item.tag in ROLES:
+        _role(item.tag, box_element, element)
     part = box_element.attrib.get(PART_ATTRIBUTE) if box_element is not None else None
     if part and part.isalnum() and item.tag is not None:
         element[PART_KEY[1:]] = "/" + part  # a PDF name
@@ -82,6 +90,17 @@ def _annotate(item: Made, element: Any, default: str) -> None:
         attributes = element.get("A") or pydyf.Dictionary({"O": "/Table"})
         attributes["Scope"] = "/Row" if scope == "row" else "/Column"
         element["A"] = attributes
+
+
+def _role(tag: str, box_element: Any, element: Any) -> None:
+    """The structure type the template asks for, where it may stand for ``tag``."""
+    import pydyf
+
+    role = box_element.attrib.get(ROLE_ATTRIBUTE)
+    identifier = box_element.attrib.get("id")
+    if role in ROLES[tag] and identifier:
+        element["S"] = "/" + role
+        element["ID"] = pydyf.String(identifier)
 
 
 def walk_document(document: Any) -> Iterator[Made]:

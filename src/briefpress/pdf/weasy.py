@@ -193,10 +193,12 @@ class PdfRenderer:
                 break
             dropped += more
             document = self.layout(rendered, fit.hidden(html, dropped), options)
-        if brief.kind in FITTED_KINDS and fit.short_last_page(document, least):
+        if brief.kind in FITTED_KINDS and fit.worth_tightening(document, least):
             tight = self.layout(rendered, fit.tightened(fit.hidden(html, dropped)), options)
             if len(tight.pages) < len(document.pages):
-                return tight
+                document = tight
+        if brief.kind in FITTED_KINDS:
+            fit.back_to_foot(document)
         return document
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:

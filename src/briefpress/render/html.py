@@ -34,6 +34,7 @@ from briefpress.data.select import group_by_country, resolve_sections, select
 from briefpress.data.translations import TranslationCredit, localise, translations_for
 from briefpress.render import visuals
 from briefpress.render.medium import Medium
+from briefpress.render.names import keep_whole, names_of
 
 EDITION_PAGE = {"A4": "a4", "A5": "a5", "Letter": "letter"}
 
@@ -111,6 +112,7 @@ def edition_labels(language: i18n.Language) -> dict[str, Any]:
     return {
         "edition_note": language.edition_note,
         "edition_note_lang": language.edition_note_lang,
+        "label_brackets": language.label_brackets,
     }
 
 
@@ -555,6 +557,7 @@ def render_brief(
     ctx = context(brief, project, medium)
     try:
         html = break_opportunities(template.render(ctx))  # Khmer, Burmese: see core/scripts
+        html = keep_whole(html, names_of(ctx))  # no "Nether-lands": see render/names
     except jinja2.UndefinedError as exc:
         raise BriefpressError(
             [Problem(brief.loc, f"template {template_name(brief)!r}: {exc.message}")]
