@@ -8,13 +8,16 @@ ten in the test marked slow (pytest -m slow; about 45 s on a busy machine)."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 import pypdfium2
 import pytest
+import yaml
 
 from briefpress.build.builder import build
 from briefpress.core.scripts import direction
@@ -162,6 +165,31 @@ def test_text_extracts_in_logical_order(quick: dict[str, Any]) -> None:
         assert phrase in page.get_textpage().get_text_range(), brief_id
 
 
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def reader_texts(path: Path) -> dict[str, str]:
+    """The page's text as pdfium and poppler read it: bidi controls (poppler's embeddings)
+    dropped and white space joined, so that a sentence wrapped over two lines is one."""
+    texts = {"pdfium": page_text(path)}
+    if shutil.which("pdftotext"):
+        run = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+        texts["poppler"] = run.stdout.decode("utf-8")
+    return {name: " ".join(BIDI_CONTROLS.sub("", text).split()) for name, text in texts.items()}
+
+
+def test_the_hebrew_handouts_sentences_read_in_order_in_pdfium_and_poppler(
+    quick: dict[str, Any],
+) -> None:
+    """Each sentence of the Hebrew handout's source, its title, headline, points and ask,
+    comes out of both readers as written, right to left in logical order (lines that mix
+    directions do not, in either: see docs/conformance.md)."""
+    spec = yaml.safe_load((SCRIPTS / "handout-he.yaml").read_text(encoding="utf-8"))
+    sentences = [spec["title"], spec["headline"], *spec["points"], spec["ask"]]
+    for reader, text in reader_texts(quick["handout-he"].output).items():
+        assert [s for s in sentences if s not in text] == [], reader
+
+
 def test_an_edition_label_follows_the_words_it_is_about(quick: dict[str, Any]) -> None:
     """In the Hebrew letter, the label of a recommendation printed as in the English
     edition, in Hebrew, reads after the English words: left of them, on their line."""
@@ -221,6 +249,17 @@ def test_right_to_left_briefs_print_their_own_labels(quick: dict[str, Any]) -> N
     assert "מה מצא המחקר" in hebrew and "מתוך" in hebrew  # the page label, "Page 1 of 1"
 
 
+def test_the_reports_place_words_print_in_the_briefs_language(quick: dict[str, Any]) -> None:
+    """The report calls its places cities; its Arabic translations name them in Arabic, so
+    the Arabic country brief's kicker and key facts say مدينة and خليج كيستريل, not "City"
+    and "Kestrel Bay" (the respondents' attributions stay as the report prints them)."""
+    html = quick["country-ar"].output.with_suffix(".html").read_text(encoding="utf-8")
+    assert "<dt>مدينة</dt><dd>خليج كيستريل</dd>" in html
+    assert "City" not in html and "\u2068Kestrel Bay\u2069" not in html
+    assert "Respondent from Safe Return Kestrel [Kestrel Bay]" in html
+    assert "City" not in page_text(quick["country-ar"].output)
+
+
 def boxes_of(path: Path, phrase: str) -> list[tuple[float, float, float, float]]:
     """Each hit of ``phrase`` on page one: (left, bottom, right, top), in points."""
     text = pypdfium2.PdfDocument(path)[0].get_textpage()
@@ -260,3 +299,19 @@ def test_persian_writes_years_and_list_numbers_in_its_digits(tmp_path: Path) -> 
     html = render_brief(project.briefs["letter-fa"], project, medium("screen")).html
     assert '<span class="n">۱.</span>' in html and "۲۰۲۴" in html
     assert "2024" not in html.split("<body", 1)[1]
+
+
+def test_chinese_and_japanese_labels_take_full_width_brackets(tmp_path: Path) -> None:
+    """The label after an English recommendation is in the brief's language, and so are
+    its brackets: （英文版原文） in Chinese, full-width in Japanese, ( ) in Korean, which
+    sets its brackets as Latin text does (rendered only: no PDF needed)."""
+    root = tmp_path / "project"
+    scripts_project(root, ("zh", "ja", "ko"))
+    project = load_project(root, ["letter-zh", "letter-ja", "letter-ko"])
+    notes = {}
+    for brief_id in ("letter-zh", "letter-ja", "letter-ko"):
+        html = render_brief(project.briefs[brief_id], project, medium("screen")).html
+        notes[brief_id] = html.split('<span class="edition-note">', 1)[1].split("</span>", 1)[0]
+    assert notes["letter-zh"] == "（英文版原文）"
+    assert notes["letter-ja"].startswith("（") and notes["letter-ja"].endswith("）")
+    assert notes["letter-ko"].startswith("(") and notes["letter-ko"].endswith(")")

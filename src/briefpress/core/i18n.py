@@ -72,6 +72,9 @@ OTHER_SOURCE = {
     ),
     CREDIT_BY: N_("Translated by %(by)s. The original edition is the authoritative text."),
 }
+# Translators: the brackets round a label such as "as printed in the English edition".
+# Chinese and Japanese use full-width ones: （%(label)s）.
+LABEL_BRACKETS = N_("(%(label)s)")
 CLOSING = N_("Yours sincerely,")
 
 # Quotation marks (outer, inner) from CLDR's delimiters. Babel does not expose them,
@@ -454,6 +457,12 @@ class Language:
         if not message:
             return ""
         return SOURCE_LANGUAGE if self.gettext(message) == message else self.tag
+
+    def label_brackets(self, label: str) -> str:
+        """``label`` between this language's brackets, from its catalog: （英文版原文） in
+        Chinese. The label is in this language, so it needs no isolation from them."""
+        pattern = self.gettext(LABEL_BRACKETS).replace(f"{FSI}%(label)s{PDI}", "%(label)s")
+        return pattern % {"label": label}
 
     def tag_attr(self, lang: str) -> Markup:
         """`` lang="…"`` (and ``dir``) for words in the language ``lang`` in this brief."""

@@ -112,6 +112,7 @@ def edition_labels(language: i18n.Language) -> dict[str, Any]:
     return {
         "edition_note": language.edition_note,
         "edition_note_lang": language.edition_note_lang,
+        "label_brackets": language.label_brackets,
     }
 
 
