@@ -5,9 +5,10 @@ The studio runs on a temporary copy of the shipped project, and Debian's Chromiu
 at a phone's: the brief list, the quotes with their tags, a finding being edited, the
 new-brief form, the composer with its preview, a refused value shown next to its
 field, the start page of an empty folder, a report uploaded for import with its review as
-a to-do list, and one of its quotes in the report's text, being re-cut. Each size is taken
-on its own fresh copy of the project, so no picture shows what an earlier one did. The
-pictures go to docs/studio/.
+a to-do list, one of its quotes in the report's text, being re-cut, and the quotes of a
+report in Arabic (the clinics test fixture) found by a word typed without its vowel marks.
+Each size is taken on its own fresh copy of the project, so no picture shows what an
+earlier one did. The pictures go to docs/studio/.
 """
 
 from __future__ import annotations
@@ -116,6 +117,22 @@ def harvest_report(folder: Path) -> Path:
     return Path(make_shapes.make_docx("harvest", folder / "Bitter Harvest.docx"))
 
 
+def arabic_quotes(browser: Any, folder: Path, size: str) -> None:
+    """The quotes of a report in Arabic, searched for a word typed without its vowel marks."""
+    project = folder / f"clinics-{size}"
+    shutil.copytree(REPO / "tests" / "fixtures" / "clinics", project)
+    url, server, thread = start(project)
+    try:
+        width, height = SIZES[size]
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(f"{url}/reports/clinics-ar/quotes?q=%D8%B9%D9%8A%D8%A7%D8%AF%D8%A9")  # عيادة
+        shoot(page, "quotes-arabic", size)
+        page.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 def one_size(browser: Any, folder: Path, size: str, source: Path) -> None:
     """Every picture at one size, each size on a fresh copy of the project and a fresh
     studio, so that nothing one picture did (an undo button, say) shows in another."""
@@ -140,6 +157,7 @@ def one_size(browser: Any, folder: Path, size: str, source: Path) -> None:
         finally:
             server.should_exit = True
             thread.join(timeout=10)
+    arabic_quotes(browser, folder, size)
 
 
 def main() -> None:

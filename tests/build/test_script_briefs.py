@@ -254,9 +254,10 @@ def test_the_reports_place_words_print_in_the_briefs_language(quick: dict[str, A
     the Arabic country brief's kicker and key facts say مدينة and خليج كيستريل, not "City"
     and "Kestrel Bay" (the respondents' attributions stay as the report prints them)."""
     html = quick["country-ar"].output.with_suffix(".html").read_text(encoding="utf-8")
-    assert "<dt>مدينة</dt><dd>خليج كيستريل</dd>" in html
+    assert '<dt>مدينة</dt><dd><span class="proper">خليج كيستريل</span></dd>' in html
     assert "City" not in html and "\u2068Kestrel Bay\u2069" not in html
-    assert "Respondent from Safe Return Kestrel [Kestrel Bay]" in html
+    names_unwrapped = re.sub(r'<span class="proper">([^<]*)</span>', r"\1", html)
+    assert "Respondent from Safe Return Kestrel [Kestrel Bay]" in names_unwrapped
     assert "City" not in page_text(quick["country-ar"].output)
 
 

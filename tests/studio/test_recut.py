@@ -9,7 +9,7 @@ import pytest
 from running import Studio, studio
 
 from briefpress.importer import import_report
-from briefpress.studio.recut import locate, move
+from briefpress.studio.recut import locate, move, snap
 
 QUOTE = "/api/reports/naloxone-2024/quotes/k1"
 PAGE = "/reports/naloxone-2024/quotes/k1"
@@ -166,3 +166,28 @@ def test_the_import_keeps_the_text_its_quotes_are_cut_from(tmp_path: Path) -> No
     assert result.draft.quotes
     for quote in result.draft.quotes:
         assert locate(kept, quote.text) is not None, quote.text
+
+
+ZH = "受访者说最近的检测点在县城。我们要走三个小时才能到最近的诊所。他们说没有药。"
+AR = "تحدثنا مع السكان. وصف المشاركون رحلات طويلة؟ نمشي ثلاث ساعات. ثم ذهبنا إلى المدينة."
+
+
+def test_chinese_is_cut_a_character_and_a_sentence_at_a_time() -> None:
+    """Chinese has no spaces: a quote inside a paragraph is found, a word is a character,
+    a sentence ends at 。 and a selection is not widened to the whole paragraph."""
+    quote = "我们要走三个小时才能到最近的诊所。"
+    start, end = locate(ZH, quote) or (0, 0)
+    assert ZH[start:end] == quote
+    assert ZH[slice(*move(ZH, start, end, "start-word-later"))] == quote[1:]
+    assert ZH[slice(*move(ZH, start, end, "end-word-later"))] == quote + "他"
+    assert ZH[slice(*move(ZH, start, end, "end-word-earlier"))] == quote[:-1]
+    assert ZH[slice(*move(ZH, start, end, "start-sentence-earlier"))] == ZH[: ZH.index("他")]
+    assert ZH[slice(*move(ZH, start, end, "end-sentence-later"))] == ZH[start:]
+    assert ZH[slice(*snap(ZH, start + 2, start + 4))] == "要走"
+
+
+def test_an_arabic_question_mark_ends_a_sentence() -> None:
+    start, end = locate(AR, "وصف المشاركون رحلات طويلة؟ نمشي ثلاث ساعات.") or (0, 0)
+    assert AR[slice(*move(AR, start, end, "start-sentence-later"))] == "نمشي ثلاث ساعات."
+    assert AR[slice(*move(AR, start, end, "end-sentence-earlier"))].endswith("طويلة؟")
+    assert AR[slice(*move(AR, start, end, "start-word-earlier"))].startswith("السكان. وصف")

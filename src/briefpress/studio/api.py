@@ -27,7 +27,7 @@ from briefpress.core.errors import BriefpressError
 from briefpress.data import kinds
 from briefpress.data.model import PAPERS
 from briefpress.live.serve import pdf_stamp, picture_sizes
-from briefpress.studio import bulk, compose, create, fold, records, review, upload, yamledit
+from briefpress.studio import bulk, compose, create, fold, records, review, upload, words, yamledit
 from briefpress.studio.preview import Previewer
 from briefpress.studio.security import Session
 from briefpress.studio.store import Conflict, ProjectFiles, Refused, check_id
@@ -337,7 +337,10 @@ class Api:
 
     async def create_brief(self, request: Request) -> Response:
         spec = await body_json(request)
-        brief_id = str(spec.get("id") or "")
+        # No id: one spelled from the title (or the place), in whatever script it is.
+        brief_id = str(
+            spec.get("id") or words.slug(str(spec.get("title") or spec.get("place") or ""))
+        )
         etag = await asyncio.to_thread(compose.save, self.files, brief_id, spec, None, True)
         return JSONResponse({"id": brief_id, "etag": etag, "undo": self.files.undo[-1].what}, 201)
 

@@ -10,7 +10,6 @@ A refusal comes back as the page with each reason under its field.
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -20,7 +19,7 @@ from starlette.routing import Route
 
 from briefpress.data.load import Project
 from briefpress.data.model import BriefSpec
-from briefpress.studio import compose, records
+from briefpress.studio import compose, records, words
 from briefpress.studio.forms import REFUSALS, form_fields, problems_of
 from briefpress.studio.pages import Pages, said
 from briefpress.studio.store import ProjectFiles, Refused, check_id
@@ -30,7 +29,8 @@ TEXTS = ("title", "subtitle", "intro", "ask", "language", "paper")
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    """A new brief's id from its title or its place, in whatever script they are written."""
+    return words.slug(text, 60)
 
 
 def new_spec(form: FormData) -> dict[str, Any]:

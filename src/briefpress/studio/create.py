@@ -11,13 +11,12 @@ before anything is written, as for every change.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from briefpress.studio import records, recut, yamledit
+from briefpress.studio import records, recut, words, yamledit
 from briefpress.studio.store import ProjectFiles, Refused, check_id
 
 CREATABLE = ("findings", "themes")
@@ -28,7 +27,8 @@ FIELDS = {
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-") or "new"
+    """An id for a new record from its name, in whatever script it is written."""
+    return words.slug(text, 40) or "new"
 
 
 def free_id(wanted: str, taken: set[str]) -> str:

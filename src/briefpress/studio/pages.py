@@ -22,10 +22,11 @@ from starlette.routing import Route
 
 from briefpress.checks.affects import stopping
 from briefpress.core.errors import Location, Problem
+from briefpress.core.i18n import catalog_languages
 from briefpress.data import kinds
 from briefpress.data.load import Project
 from briefpress.data.model import PAPERS
-from briefpress.studio import compose, fold, records, upload
+from briefpress.studio import compose, fold, letteredit, records, upload, words
 from briefpress.studio import review as review_mod
 from briefpress.studio.security import Session
 from briefpress.studio.store import ProjectFiles, Refused, check_id
@@ -46,7 +47,10 @@ KIND_NAMES = {
     "letter": "Letter",
     "overview": "Overview",
 }
-LANGUAGES = ("en", "es", "fr", "pt", "ru", "vi", "ky", "et", "nl", "nb")
+# The languages a brief can be made in: every shipped interface catalog (Arabic, Hindi,
+# Chinese as much as Spanish), as BCP 47 tags.
+# French has no catalog of its own yet and stays offered, as before.
+LANGUAGES = tuple(sorted({"fr", *(name.replace("_", "-") for name in catalog_languages())}))
 
 
 def environment() -> SandboxedEnvironment:
@@ -115,6 +119,8 @@ class Pages:
         self.imports = imports
         self.env = environment()
         self.env.globals.update(labels=LABELS, kind_names=KIND_NAMES, plain=plain, said=said)
+        self.env.filters["slug"] = words.slug
+        self.env.filters["language_name"] = letteredit.language_name
 
     def routes(self) -> list[Route]:
         return [

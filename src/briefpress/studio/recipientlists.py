@@ -28,7 +28,7 @@ from briefpress.core.i18n import SOURCE_LANGUAGE
 from briefpress.mail.recipients import load_recipients
 from briefpress.mail.sheets import MAX_FILE
 from briefpress.mail.tables import COLUMNS, open_source
-from briefpress.studio import records
+from briefpress.studio import records, words
 from briefpress.studio.pages import Pages
 
 FOLDER = Path("briefs") / "recipients"
@@ -76,6 +76,17 @@ def newest(root: Path, files: list[str]) -> str | None:
             return 0.0
 
     return max(files, key=changed, default=None)
+
+
+def uploaded_name(name: str) -> str:
+    """An uploaded file's name as it is saved: as it was when it is a plain name, else spelled
+    in Latin letters when it has other letters ("قائمة اللجنة.xlsx" -> qi-mh-lljnh.xlsx,
+    "名单.csv" -> mingdan.csv), so a list named in any script is kept rather than refused."""
+    name = re.split(r"[/\\]", name)[-1]
+    if name.isascii():  # plain, or refused as it is by check_name
+        return name
+    stem, suffix = Path(name).stem, Path(name).suffix.lower()
+    return f"{words.slug(stem, 80) or 'recipients'}{suffix}"
 
 
 def save(root: Path, name: str, data: bytes, replace: bool) -> str:
@@ -279,5 +290,5 @@ class Recipients:
             if not isinstance(sent, UploadFile) or not sent.filename:
                 raise Refusal("choose a recipients file to upload", 415)
             data = await sent.read(MAX_FILE + 1)
-            name, replace = sent.filename, form.get("replace") == "1"
+            name, replace = uploaded_name(sent.filename), form.get("replace") == "1"
         return await asyncio.to_thread(save, self.root, name, data, replace)

@@ -20,7 +20,7 @@ from briefpress.checks.validate import validate_project
 from briefpress.core.errors import Problem
 from briefpress.data.load import Project, load_project
 from briefpress.data.model import ReportData
-from briefpress.studio import yamledit
+from briefpress.studio import words, yamledit
 from briefpress.studio.store import ProjectFiles, Refused, check_id
 
 # Collections the studio lists: URL name -> (file stems to try, top-level key candidates).
@@ -124,7 +124,7 @@ def to_json(record: Any) -> dict[str, Any]:
 
 def matches(item: dict[str, Any], filters: Mapping[str, str]) -> bool:
     place, theme = filters.get("place"), filters.get("theme")
-    section, text = filters.get("section"), filters.get("q", "").strip().lower()
+    section, text = filters.get("section"), filters.get("q", "")
     places = item.get("places") or ([item["place"]] if item.get("place") else [])
     if place and place not in places:
         return False
@@ -135,7 +135,7 @@ def matches(item: dict[str, Any], filters: Mapping[str, str]) -> bool:
     sect = str(item.get("section") or "")
     if section and not (sect == section or sect.startswith(section + ".")):
         return False
-    return not text or text in " ".join(str(v) for v in item.values()).lower()
+    return not text.strip() or words.found(text, *(str(v) for v in item.values()))
 
 
 def listing(

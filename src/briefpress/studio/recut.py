@@ -34,7 +34,13 @@ MOVES = {
     "end-word-later": "End a word later",
     "end-sentence-later": "End a sentence later",
 }
-SENTENCE_END = re.compile(r"[.!?…](?=[\"”’»)\]]*(?:\s|$))")
+# A sentence ends at a full stop, question or exclamation mark of any script: before a space
+# in Latin, Arabic (؟), Urdu (۔) and Devanagari (।) text; at once in Chinese and Japanese
+# (。！？), which put no space after it.
+SENTENCE_END = re.compile(r"[.!?…؟۔।](?=[\"”’»)\]]*(?:\s|$))|[。！？][”’」』）]*")
+# Chinese and Japanese put no spaces between words: each of their characters (and their
+# punctuation) is a word of its own for a cut, so that a move is never a whole paragraph.
+SOLID = re.compile(r"[\u2e80-\u303f\u3040-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
 OPENING = '"“‘«„(['  # a cut starts at its word, not at a mark it does not close
 CLOSING = '"”»)]'  # (nor ends at one it did not open; an apostrophe may end a word)
 PARAGRAPH = re.compile(r"\n[ \t]*\n")
@@ -96,9 +102,17 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def _apart(before: str, after: str) -> bool:
+    """Whether two neighbouring characters are in different words."""
+    if not (before.isalnum() and after.isalnum()):
+        return True
+    return bool(SOLID.match(before) or SOLID.match(after))
+
+
 def _whole_words(hay: str, start: int, end: int) -> bool:
-    inside = (hay[start - 1 : start], hay[end : end + 1])
-    return not any(c.isalnum() for c in inside)
+    return _apart(hay[start - 1 : start], hay[start : start + 1]) and _apart(
+        hay[end - 1 : end], hay[end : end + 1]
+    )
 
 
 def locate(source: str, text: str) -> tuple[int, int] | None:
@@ -132,40 +146,39 @@ def written(text: str) -> str | list[str]:
     return paragraphs[0] if len(paragraphs) == 1 else paragraphs
 
 
+@lru_cache(maxsize=8)
+def _words(source: str) -> tuple[tuple[int, int], ...]:
+    """Where each word of the text starts and ends: a run between spaces, or one character
+    of a script written without spaces (Chinese, Japanese)."""
+    found: list[tuple[int, int]] = []
+    for run in re.finditer(r"\S+", source):
+        start = run.start()
+        for solid in SOLID.finditer(run.group()):
+            at = run.start() + solid.start()
+            found += [(start, at)] if start < at else []
+            found.append((at, at + 1))
+            start = at + 1
+        found += [(start, run.end())] if start < run.end() else []
+    return tuple(found)
+
+
 def _word_start_before(source: str, at: int) -> int:
-    i = at
-    while i > 0 and not source[i - 1].isalnum():
-        i -= 1
-    while i > 0 and not source[i - 1].isspace():
-        i -= 1
-    return i
+    """The start of the word with the last letter or digit before ``at`` (past a lone dash
+    or an opening quotation mark)."""
+    starts = [s for s, e in _words(source) if any(c.isalnum() for c in source[s : min(e, at)])]
+    return starts[-1] if starts else at
 
 
 def _word_start_after(source: str, at: int) -> int:
-    i = at
-    while i < len(source) and not source[i].isspace():
-        i += 1
-    while i < len(source) and source[i].isspace():
-        i += 1
-    return i
+    return min((s for s, _ in _words(source) if s > at), default=len(source))
 
 
 def _word_end_after(source: str, at: int) -> int:
-    i = at
-    while i < len(source) and source[i].isspace():
-        i += 1
-    while i < len(source) and not source[i].isspace():
-        i += 1
-    return i
+    return min((e for _, e in _words(source) if e > at), default=at)
 
 
 def _word_end_before(source: str, at: int) -> int:
-    i = at
-    while i > 0 and not source[i - 1].isspace():
-        i -= 1
-    while i > 0 and source[i - 1].isspace():
-        i -= 1
-    return i
+    return max((e for _, e in _words(source) if e < at), default=0)
 
 
 def _sentence_ends(source: str) -> list[int]:
@@ -212,9 +225,9 @@ def move(source: str, start: int, end: int, how: str) -> tuple[int, int]:
 def snap(source: str, start: int, end: int) -> tuple[int, int]:
     """A span asked for by offsets (a selection) widened to whole words."""
     start, end = max(0, min(start, len(source))), max(0, min(end, len(source)))
-    while start > 0 and source[start - 1].isalnum():
+    while start > 0 and not _apart(source[start - 1], source[start : start + 1]):
         start -= 1
-    while end < len(source) and source[end].isalnum():
+    while 0 < end < len(source) and not _apart(source[end - 1], source[end]):
         end += 1
     return trim(source, start, end)
 

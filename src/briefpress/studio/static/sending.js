@@ -42,7 +42,8 @@ function showPlan(plan) {
     list.className = "drafts";
     for (const item of plan.to_send) {
       const li = el("li");
-      const link = el("a", `row ${item.row}: ${item.name} <${item.email}>`);
+      const link = el("a", `row ${item.row}: `);
+      link.append(el("bdi", item.name), ` <${item.email}>`);  // a name in its own direction
       link.href = `${base}/drafts/${encodeURIComponent(item.draft)}`;
       const pdf = el("a", "letter (PDF)");
       pdf.href = `/api/letters/${encodeURIComponent(letter)}/${item.row}.pdf`;

@@ -237,11 +237,19 @@ function setupNewBrief() {
   const suggest = () => {
     if (idTouched) return;
     const which = kind.value === "country" ? form.elements.place : kind.value === "theme" ? form.elements.theme : null;
-    const name = which ? which.selectedOptions[0]?.textContent || "" : form.elements.title.value || kind.value;
-    form.elements.id.value = slug(kind.value === "theme" ? `theme-${name}` : name);
+    const option = which ? which.selectedOptions[0] : null;
+    const name = option ? option.textContent || "" : form.elements.title.value || kind.value;
+    // The page spells names of any script (anyascii); a typed title in a script this
+    // cannot spell leaves the id empty, and the studio spells it when the form is sent.
+    form.elements.id.value = option?.dataset.slug || slug(kind.value === "theme" ? `theme-${name}` : name);
     if (!form.elements.title.dataset.touched && which) form.elements.title.value = name;
   };
   kind.addEventListener("change", () => { about(); suggest(); });
+  // A brief starts in its report's language, when briefs can be made in it.
+  form.elements.report.addEventListener("change", () => {
+    const language = form.elements.report.selectedOptions[0]?.dataset.language;
+    if ([...form.elements.language.options].some((o) => o.value === language)) form.elements.language.value = language;
+  });
   form.elements.place.addEventListener("change", suggest);
   form.elements.theme.addEventListener("change", suggest);
   form.elements.id.addEventListener("input", () => { idTouched = true; });
@@ -272,7 +280,9 @@ function pickedItem(id, text) {
   what.className = "what";
   const code = document.createElement("code");
   code.textContent = id;
-  what.append(code, " ", text);
+  const words = document.createElement("bdi");  // a record's words in their own direction
+  words.textContent = text;
+  what.append(code, " ", words);
   const move = document.createElement("span");
   move.className = "move";
   for (const [kind, symbol, verb] of [["up", "↑", "Move"], ["down", "↓", "Move"], ["drop", "✕", "Drop"]]) {
