@@ -97,6 +97,7 @@ def test_an_officer_fixes_a_list_dry_runs_and_sends_in_chromium(
             page = context.new_page()
             log_in(page, url)
             upload_and_fix(page, url, tmp_path)
+            preview_row_3(page, url)
             dry_run_and_preview(page, url, context, tmp_path)
 
             page.evaluate("window.notReloaded = true")
@@ -155,6 +156,25 @@ def upload_and_fix(page: Any, url: str, tmp_path: Path) -> None:
     assert page.locator("tr.bad").count() == 0
     assert "dn@example.vn" in page.locator("#row-4").inner_text()
     assert "Row 4 saved" in page.get_by_role("status").all_inner_texts()[-1]
+
+
+def preview_row_3(page: Any, url: str) -> None:
+    """Before any dry run: the letters made from the letter's page, with their progress,
+    and recipient 3's own letter shown beside the letter's words."""
+    page.goto(url + "/briefs/letter/letter")
+    page.get_by_label("Recipients file").select_option("people.csv")
+    page.get_by_role("button", name="Make the letters").click()
+    page.locator("#make-message", has_text="made 5 letters").wait_for(timeout=WAIT)
+    assert page.locator("#made-table tbody tr").count() == 5
+    chosen = page.get_by_label("The letter of")
+    chosen.select_option("3")
+    assert "Camila Rojas" in chosen.locator("option:checked").inner_text()
+    picture = page.locator("#preview-pages img").first
+    picture.wait_for()
+    assert picture.get_attribute("src").startswith("/api/letters/letter/3/page/1.png")
+    page.wait_for_function("() => document.querySelector('#preview-pages img').naturalWidth > 0")
+    pdf = page.context.request.get(url + page.locator("#pdf-link").get_attribute("href"))
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
 
 
 def dry_run_and_preview(page: Any, url: str, context: Any, tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ and findings beyond the first few of sections whose spec does not list them by i
 spec's ``ids:`` are never dropped, and ``limit:`` stays a maximum). WeasyPrint lays the
 brief out without writing a PDF; when it runs over its budget, or its last page would be
 less than half full, the fewest of those elements whose measured height makes up the
-difference are hidden and the brief is laid out again.
+difference are taken out (pdf/notes.py, which numbers the notes again) and the brief is
+laid out again. Last, the back matter is set at the foot of the last page.
 """
 
 from __future__ import annotations
