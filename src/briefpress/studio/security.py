@@ -100,6 +100,12 @@ async def form_token(receive: Receive) -> tuple[str | None, Receive]:
         token = parse_qs(body.decode("latin-1"), max_num_fields=100).get(FORM_FIELD, [None])[0]
     except ValueError:  # too many fields: not a form of the studio
         token = None
+    return token, replaying(receive, body, more=False)
+
+
+def replaying(receive: Receive, body: bytes, more: bool) -> Receive:
+    """A receive that hands on ``body``, read already to find the token, then the rest of
+    the request as it comes: the route reads the request as if nothing had been read."""
     replayed = False
 
     async def replay() -> Message:
@@ -107,9 +113,9 @@ async def form_token(receive: Receive) -> tuple[str | None, Receive]:
         if replayed:
             return await receive()
         replayed = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": more}
 
-    return token, replay
+    return replay
 
 
 async def upload_token(receive: Receive) -> tuple[str | None, Receive]:
@@ -126,14 +132,4 @@ async def upload_token(receive: Receive) -> tuple[str | None, Receive]:
         more = bool(message.get("more_body"))
         found = TOKEN_PART.search(b"".join(chunks)[:MAX_FORM])
         token = found.group(1).decode("ascii") if found else None
-    head, rest = b"".join(chunks), more
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if replayed:
-            return await receive()
-        replayed = True
-        return {"type": "http.request", "body": head, "more_body": rest}
-
-    return token, replay
+    return token, replaying(receive, b"".join(chunks), more)
