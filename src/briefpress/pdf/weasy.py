@@ -21,6 +21,7 @@ from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.data import kinds
 from briefpress.pdf import fit
 from briefpress.pdf.finish import finish
+from briefpress.pdf.stylecache import StyleCache
 from briefpress.pdf.tagging import TagFinisher
 from briefpress.render.html import Rendered
 
@@ -81,7 +82,10 @@ def make_fetcher(weasyprint: Any, allowed_roots: list[Path]) -> Any:
     base = weasyprint.urls.URLFetcher
 
     class ProjectFetcher(base):  # type: ignore[misc, valid-type]
-        """Refuses the network, redirects and any file outside the project."""
+        """Refuses the network, redirects and any file outside the project. While
+        ``reads`` is a list, the files it serves are added to it (pdf/stylecache.py)."""
+
+        reads: list[Path] | None = None
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = urlsplit(url).scheme.lower()
@@ -94,6 +98,8 @@ def make_fetcher(weasyprint: Any, allowed_roots: list[Path]) -> Any:
                 raise ValueError(f"blocked: {path.name} is outside the project")
             if not path.is_file():
                 raise ValueError(f"missing file: {path.name}")
+            if self.reads is not None:
+                self.reads.append(path)
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             headers = {"Content-Type": mime}
             return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(), headers)
@@ -121,6 +127,7 @@ class PdfRenderer:
         self.font_config = FontConfiguration()
         self.roots = [project_root, *(extra_roots or [])]
         self.fetcher = make_fetcher(self.weasyprint, self.roots)
+        self.styles = StyleCache(self.weasyprint, self.font_config, self.fetcher)
 
     def render(
         self,
@@ -170,7 +177,11 @@ class PdfRenderer:
         return pdf, pages, problems
 
     def layout(self, rendered: Rendered, html: str, options: dict[str, Any]) -> Any:
-        """WeasyPrint's layout of ``html`` (its pages' boxes), not yet a PDF."""
+        """WeasyPrint's layout of ``html`` (its pages' boxes), not yet a PDF. Its
+        stylesheets come parsed from the renderer's cache (pdf/stylecache.py) unless the
+        caller brings its own."""
+        if not options:
+            html, options = self.styles.prepare(html, rendered.base_dir)
         return self.weasyprint.HTML(
             string=html,
             base_url=str(rendered.base_dir) + os.sep,

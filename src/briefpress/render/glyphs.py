@@ -100,9 +100,13 @@ def missing_glyphs(texts: Iterable[str], fonts: Mapping[str, Container[int]]) ->
     """Characters of ``texts`` that one of the ``fonts`` (a family or a stack named by its
     first family) cannot draw, once each."""
     found: dict[str, Missing] = {}
+    seen: set[str] = set()  # each character is looked up once, not at every use
     for text in texts:
         for index, char in enumerate(text):
-            if char in found or (char.isspace() and char not in "\u00a0\u202f"):
+            if char in seen:
+                continue
+            seen.add(char)
+            if char.isspace() and char not in "\u00a0\u202f":
                 continue
             if unicodedata.category(char) in INVISIBLE_CATEGORIES:
                 continue

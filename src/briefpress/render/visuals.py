@@ -53,11 +53,17 @@ def text_width(text: str, size: float) -> float:
     return units * size / upm
 
 
-def _split_word(word: str, width: float, size: float, lang: str) -> list[str]:
-    """A word too wide for a line, hyphenated by the language's rules (hard-split if none)."""
+@cache
+def _hyphenator(lang: str) -> Any:
+    """The language's hyphenation dictionary, loaded once per process."""
     import pyphen
 
-    dic = pyphen.Pyphen(lang=pyphen.language_fallback(lang.replace("-", "_")) or "en_GB")
+    return pyphen.Pyphen(lang=pyphen.language_fallback(lang.replace("-", "_")) or "en_GB")
+
+
+def _split_word(word: str, width: float, size: float, lang: str) -> list[str]:
+    """A word too wide for a line, hyphenated by the language's rules (hard-split if none)."""
+    dic = _hyphenator(lang)
     parts: list[str] = []
     rest = word
     while text_width(rest, size) > width and len(rest) > 1:
