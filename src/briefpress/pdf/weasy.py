@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from briefpress.core.errors import BriefpressError, Location, Problem
 from briefpress.data import kinds
-from briefpress.pdf import fit
+from briefpress.pdf import fit, pagerefs
 from briefpress.pdf.finish import finish
 from briefpress.pdf.stylecache import StyleCache
 from briefpress.pdf.tagging import TagFinisher
@@ -190,24 +190,29 @@ class PdfRenderer:
 
     def fitted(self, rendered: Rendered, html: str, options: dict[str, Any]) -> Any:
         """The layout, laid out again without what the brief can do without when it runs
-        over its page budget or ends on a page less than half full (pdf/fit.py)."""
+        over its page budget or ends on a page less than half full (pdf/fit.py), with
+        its page references numbered (pdf/pagerefs.py)."""
         document = self.layout(rendered, html, options)
         candidates = fit.droppable(html)
         brief = rendered.brief
         budget = kinds.page_budget(brief)
         least = brief.min_pages or 1
         dropped: list[str] = []
+        final = html
         for _round in range(fit.MAX_ROUNDS if candidates else 0):
             left = [c for c in candidates if c not in dropped]
             more = fit.choose(document, left, budget, least)
             if not more:
                 break
             dropped += more
-            document = self.layout(rendered, fit.hidden(html, dropped), options)
+            final = fit.hidden(html, dropped)
+            document = self.layout(rendered, final, options)
         if brief.kind in FITTED_KINDS and fit.worth_tightening(document, least):
-            tight = self.layout(rendered, fit.tightened(fit.hidden(html, dropped)), options)
+            tight = self.layout(rendered, fit.tightened(final), options)
             if len(tight.pages) < len(document.pages):
-                document = tight
+                document, final = tight, fit.tightened(final)
+        if not pagerefs.number(document):
+            document = self.layout(rendered, pagerefs.counted(final), options)
         if brief.kind in FITTED_KINDS:
             fit.back_to_foot(document)
         return document
