@@ -35,3 +35,24 @@ def test_a_brief_within_budget_and_full_keeps_everything() -> None:
     html = html_of(1, ["q0"])
     document = weasyprint.HTML(string=html).render()
     assert fit.choose(document, fit.droppable(html), budget=2, least=1) == []
+
+
+@pytest.mark.parametrize("footer", ["back", "handout-foot"])
+def test_the_back_matter_and_a_handout_s_sign_off_sit_at_the_foot(footer: str) -> None:
+    """Moved there after layout (no flex column, no second layout): its bottom on the
+    page's last line, the text before it where it was."""
+    weasyprint = pytest.importorskip("weasyprint")
+    html = (
+        "<html><head><style>@page { size: A5; margin: 10mm }</style></head><body>"
+        f'<p>Above</p><footer class="{footer}"><p>Who made this</p></footer></body></html>'
+    )
+    document = weasyprint.HTML(string=html).render()
+    page_box = document.pages[-1]._page_box
+    foot = page_box.content_box_y() + page_box.height
+    before = fit.content_bottom(fit._body(page_box))
+    fit.back_to_foot(document)
+    page_box = document.pages[-1]._page_box
+    assert before is not None and before < foot / 2
+    assert fit.content_bottom(fit._body(page_box)) == pytest.approx(foot, abs=0.5)
+    above = next(b for b in fit._boxes(page_box) if getattr(b, "element_tag", None) == "p")
+    assert above.position_y < foot / 4, "what comes before stays where it was"

@@ -155,21 +155,28 @@ def choose(document: Any, candidates: list[str], budget: int | None, least: int)
     return drop if must or total >= need else []
 
 
+# What sits at the foot of a brief's last page: the back matter (partials/back.html.j2)
+# and a handout's sign-off (partials/handout-foot.html.j2).
+FOOT_CLASSES = {"back", "handout-foot"}
+
+
 def _back(page_box: Any) -> Any | None:
-    """The back matter (the ``footer.back`` of partials/back.html.j2) laid out on a page."""
+    """The back matter or the sign-off laid out on a page."""
     for box in _boxes(page_box):
         element = getattr(box, "element", None)
         if getattr(box, "element_tag", None) != "footer" or element is None:
             continue
-        if "back" in (element.get("class") or "").split():
+        if FOOT_CLASSES & set((element.get("class") or "").split()):
             return box
     return None
 
 
 def back_to_foot(document: Any) -> None:
     """Set the back matter (who made the brief, how to reach them, how to cite the report)
-    at the foot of the last page, as on the back of a folded brief, rather than wherever
-    the text before it ends. Moves the laid-out boxes; nothing is laid out again."""
+    at the foot of the last page, as on the back of a folded brief, and a handout's
+    sign-off at the foot of its sheet, rather than wherever the text before it ends.
+    Moves the laid-out boxes; nothing is laid out again (a flex column would push the
+    sign-off down too, at a quarter of a handout's layout time)."""
     page = document.pages[-1]
     page_box = page._page_box
     back = _back(page_box)

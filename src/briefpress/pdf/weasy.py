@@ -213,8 +213,7 @@ class PdfRenderer:
                 document, final = tight, fit.tightened(final)
         if not pagerefs.number(document):
             document = self.layout(rendered, pagerefs.counted(final), options)
-        if brief.kind in FITTED_KINDS:
-            fit.back_to_foot(document)
+        fit.back_to_foot(document)
         return document
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
