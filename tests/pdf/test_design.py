@@ -43,6 +43,24 @@ def test_words_over_words_and_page_fill() -> None:
     assert facts.problems == []  # one page: the last may be short
 
 
+def test_room_left_above_back_matter_at_the_last_page_s_foot_is_empty() -> None:
+    """Back matter set at the foot of the last page does not make it read as full: the
+    widest blank band above it counts as empty there, and only there."""
+    block = '<div style="height:{h}mm; background:#000"></div>'
+    back = block.format(h=30)
+    gap = '<div style="height:{h}mm"></div>'
+    page = block.format(h=60) + gap.format(h=160) + back
+    raw = pdf_of(page + '<div style="break-before: page"></div>' + page)
+    first, last = design.page_fills(raw)
+    assert first > 0.95, "a page before the last reads down to its lowest ink"
+    assert last == pytest.approx((60 + 30) / 256, abs=0.04)
+    assert "page 2" in " ".join(
+        design.targets(design.DesignFacts([first, last], [], 0, 0, 0, [], []))
+    )
+    small_gaps = block.format(h=80) + gap.format(h=8) + block.format(h=80)
+    assert design.page_fills(pdf_of(small_gaps)) == [pytest.approx(168 / 256, abs=0.03)]
+
+
 def test_grey_text_is_counted_in_print() -> None:
     grey = pdf_of('<p style="color: device-cmyk(0 0 0 0.6)">grey</p><p>black</p>')
     assert design.grey_text_runs(grey) == 1

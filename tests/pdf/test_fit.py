@@ -56,3 +56,28 @@ def test_the_back_matter_and_a_handout_s_sign_off_sit_at_the_foot(footer: str) -
     assert fit.content_bottom(fit._body(page_box)) == pytest.approx(foot, abs=0.5)
     above = next(b for b in fit._boxes(page_box) if getattr(b, "element_tag", None) == "p")
     assert above.position_y < foot / 4, "what comes before stays where it was"
+
+
+def test_faint_rules_and_tints_do_not_end_a_page_s_content() -> None:
+    """What reads as ink on the printed page (the design check's threshold): a hairline
+    in the background tint or a box's tinted padding does not count; brand colours do,
+    in RGB and in the print edition's device CMYK."""
+    from tinycss2.color4 import parse_color
+
+    assert fit.light(parse_color("#eef2f6")) and fit.light(parse_color("transparent"))
+    assert not fit.light(parse_color("#1b3a5c")) and not fit.light(parse_color("#c8102e"))
+    weasyprint = pytest.importorskip("weasyprint")
+
+    def cmyk(value: str) -> object:
+        html = f'<div style="background: device-cmyk({value})">x</div>'
+        page = weasyprint.HTML(string=html).render().pages[0]._page_box
+        return next(
+            b.style["background_color"]
+            for b in fit._boxes(page)
+            if getattr(b, "element_tag", None) == "div"
+        )
+
+    assert fit.light(cmyk("0 0 0 0.05"))
+    assert not fit.light(cmyk("1 0.7 0 0.4"))
+    assert fit.short_pages([0.9, 0.74, 0.6]) == 1 and fit.short_pages([0.9, 0.8, 0.4]) == 1
+    assert fit.short_pages([0.8, 0.76, 0.5]) == 0

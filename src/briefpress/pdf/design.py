@@ -17,8 +17,9 @@ from typing import Any
 
 import pikepdf
 
+from briefpress.pdf.fit import INK_LIGHTNESS as INK
+
 MM = 72 / 25.4
-NOTE_SIZE = 7.6  # points: footnotes and the running foot are set at this size or smaller
 
 HYPHENATION = "\u2010"  # the hyphen WeasyPrint draws at a line break; hard if read as text
 BODY_SIZES = (8.0, 11.5)  # point sizes of running text (notes and captions are smaller)
@@ -125,32 +126,11 @@ def _area(box: tuple[float, float, float, float]) -> float:
     return (box[2] - box[0]) * (box[3] - box[1])
 
 
-def _notes_top(lines: list[list[Char]], page_top: float) -> float:
-    """How far below ``page_top`` (points) the footnotes start: the first line of the
-    block of small lines at the page's foot that opens with a note's number; infinity
-    if there are none."""
-    drawn = []
-    for line in lines:
-        chars = [c for c in line if c.size and c.text.strip()]
-        if chars:
-            text = "".join(c.text for c in line).strip()
-            drawn.append(
-                (page_top - max(c.box[3] for c in chars), max(c.size for c in chars), text)
-            )
-    drawn.sort()
-    top = float("inf")
-    for y, size, text in reversed(drawn):
-        if size > NOTE_SIZE:
-            break
-        if text[:1].isdigit():
-            top = y
-    return top
-
-
 def page_fills(pdf: bytes, top_mm: float = 21, bottom_mm: float = 20) -> list[float]:
-    """For each page, how far down the room left for content it is filled (0 to 1): the
-    lowest inked row between the top margin and the footnotes (or the bottom margin),
-    read from a small rendering of the trimmed page."""
+    """For each page, how much of the room left for content between the margins holds
+    content (0 to 1): down to the lowest inked row (on the last page, less the room left
+    above the back matter set at its foot), read from a small rendering of the trimmed
+    page."""
     import pypdfium2 as pdfium
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
@@ -161,19 +141,41 @@ def page_fills(pdf: bytes, top_mm: float = 21, bottom_mm: float = 20) -> list[fl
     try:
         for index, (trim, media) in enumerate(boxes):
             page = document[index]
-            notes = _notes_top(list(_lines(_chars(page))), media[3])
             scale = 20 / 72
             image = page.render(scale=scale, grayscale=True).to_pil()
             left, top = (trim[0] - media[0]) * scale, (media[3] - trim[3]) * scale
             width, height = (trim[2] - trim[0]) * scale, (trim[3] - trim[1]) * scale
             body_top = top + top_mm * MM * scale
-            body_bottom = min(top + height - bottom_mm * MM * scale, (notes - 6 * MM) * scale)
+            body_bottom = top + height - bottom_mm * MM * scale
             box = (int(left), int(body_top), int(left + width), int(body_bottom))
-            bounds = image.crop(box).point(lambda v: 255 if v < 235 else 0).getbbox()
-            fills.append(0.0 if bounds is None else bounds[3] / max(1, box[3] - box[1]))
+            inked = image.crop(box).point(lambda v: 255 if v < INK * 255 else 0)
+            fills.append(_filled(inked, GAP_MM * MM * scale, index == len(boxes) - 1))
     finally:
         document.close()
     return fills
+
+
+# A blank band taller than this is room left empty, not the space between two blocks (at
+# most the gap above a heading, about 8 mm).
+GAP_MM = 14
+
+
+def _filled(inked: Any, gap: float, last: bool) -> float:
+    """How much of the body (a black-and-white picture, ink white) holds content: down to
+    its lowest ink; on the last page less the widest blank band above it, when wider
+    than ``gap`` pixels: the room the back matter set at the foot leaves, which would
+    otherwise read as filled."""
+    bounds = inked.getbbox()
+    if bounds is None:
+        return 0.0
+    width, height = inked.size
+    widest, blank = 0, 0
+    for row in range(bounds[3]) if last else ():
+        if inked.crop((0, row, width, row + 1)).getbbox() is None:
+            blank += 1
+            continue
+        widest, blank = max(widest, blank), 0
+    return float(max(0, bounds[3] - (widest if widest > gap else 0)) / max(1, height))
 
 
 def _rect(box: Any) -> list[float]:

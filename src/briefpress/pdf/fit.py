@@ -57,6 +57,44 @@ def worth_tightening(document: Any, least: int) -> bool:
     return fills[-1] <= room
 
 
+# When the last page is still short and nothing can take it away, the brief is tried once
+# with more space between its blocks and a little more leading, as a typesetter spreads
+# a page, and "At a glance" kept whole: what the pages before hold moves on, and the last
+# page fills.
+LOOSE = (
+    "<style>:root { --gap: 5.6mm; --gap-small: 2.5mm; --leading: 1.47; }"
+    " .box.glance { break-inside: avoid; }</style>"
+)
+
+
+def loosened(html: str) -> str:
+    """The HTML with more space between its blocks and lines (see LOOSE)."""
+    return html.replace("</head>", LOOSE + "\n</head>", 1)
+
+
+def short_last_page(document: Any, least: int) -> bool:
+    """Whether the layout ends on a page less than half full that it needs."""
+    fills, _height = page_fills(document)
+    return len(fills) > max(1, least) and fills[-1] < LAST_PAGE_FILL
+
+
+PAGE_FILL = 0.75
+
+
+def short_pages(fills: list[float]) -> int:
+    """How many pages fall short: under three quarters full, the last under half."""
+    return sum(f < PAGE_FILL for f in fills[:-1]) + (fills[-1] < LAST_PAGE_FILL if fills else 0)
+
+
+def fuller(loose: Any, document: Any) -> bool:
+    """Whether the loosened layout keeps the pages, leaves fewer of them short, or as
+    many and the last one fuller."""
+    if len(loose.pages) != len(document.pages):
+        return False
+    new, old = page_fills(loose)[0], page_fills(document)[0]
+    return (short_pages(new), -new[-1]) < (short_pages(old), -old[-1])
+
+
 def droppable(html: str) -> list[str]:
     """The ids the template allows to be hidden, first to go first."""
     found = FIT_META.search(html)
@@ -79,20 +117,37 @@ def _body(page_box: Any) -> Any | None:
     return next((b for b in _boxes(page_box) if getattr(b, "element_tag", None) == "body"), None)
 
 
+# Lighter than this (0 black, 1 white), a rule or a tint does not read as the end of what
+# a page holds: a hairline in the background tint under a figure, the tinted padding of a
+# box below its last line. The design check reads the printed page the same way
+# (pdf/design.py).
+INK_LIGHTNESS = 235 / 255
+
+
+def light(color: Any) -> bool:
+    """Whether a colour is lighter than ink (see INK_LIGHTNESS), or transparent."""
+    if color is None or getattr(color, "alpha", 0) <= 0:
+        return True
+    try:
+        red, green, blue = color.to("srgb").coordinates[:3]
+    except NotImplementedError:  # device-cmyk, the print edition's brand colours
+        cyan, magenta, yellow, black = color.coordinates[:4]
+        red, green, blue = ((1 - v) * (1 - black) for v in (cyan, magenta, yellow))
+    return bool(0.2126 * red + 0.7152 * green + 0.0722 * blue >= INK_LIGHTNESS)
+
+
 def _inked(box: Any) -> bool:
     """Whether a box's own bottom edge is drawn: a line of text, an image or figure, or a
-    block with a background or a bottom border. A block split at a page's foot stretches
-    to it; only what it draws counts."""
+    block with a background or a bottom border that reads as ink. A block split at a
+    page's foot stretches to it; only what it draws counts."""
     name = type(box).__name__
     if name in ("LineBox",) or "Replaced" in name:
         return True
     style = getattr(box, "style", None)
     if style is None or name.startswith(("Page", "Margin")):
         return False
-    background = style["background_color"]
-    return bool(style["border_bottom_width"]) or (
-        background is not None and getattr(background, "alpha", 0) > 0
-    )
+    border = bool(style["border_bottom_width"]) and not light(style["border_bottom_color"])
+    return border or not light(style["background_color"])
 
 
 def content_bottom(box: Any) -> float | None:
@@ -153,6 +208,24 @@ def choose(document: Any, candidates: list[str], budget: int | None, least: int)
             drop.append(name)
             total += measured[name]
     return drop if must or total >= need else []
+
+
+def choose_tightened(document: Any, candidates: list[str], least: int) -> list[str]:
+    """The fewest candidates whose room, with what tightening gains (about, see
+    TIGHT_GAIN), takes a short last page away; none when all of them would not."""
+    fills, height = page_fills(document)
+    if len(fills) <= max(1, least) or fills[-1] >= LAST_PAGE_FILL:
+        return []
+    need = (fills[-1] + SLACK - TIGHT_GAIN * (len(fills) - 1)) * height
+    measured = heights(document, set(candidates))
+    drop, total = [], 0.0
+    for name in candidates:
+        if total >= need:
+            break
+        if name in measured:
+            drop.append(name)
+            total += measured[name]
+    return drop if drop and total >= need else []
 
 
 # What sits at the foot of a brief's last page: the back matter (partials/back.html.j2)

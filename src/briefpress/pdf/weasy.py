@@ -190,8 +190,9 @@ class PdfRenderer:
 
     def fitted(self, rendered: Rendered, html: str, options: dict[str, Any]) -> Any:
         """The layout, laid out again without what the brief can do without when it runs
-        over its page budget or ends on a page less than half full (pdf/fit.py), with
-        its page references numbered (pdf/pagerefs.py)."""
+        over its page budget or ends on a page less than half full, its spacing then
+        tightened or loosened for a short last page (pdf/fit.py), with its page
+        references numbered (pdf/pagerefs.py)."""
         document = self.layout(rendered, html, options)
         candidates = fit.droppable(html)
         brief = rendered.brief
@@ -207,14 +208,45 @@ class PdfRenderer:
             dropped += more
             final = fit.hidden(html, dropped)
             document = self.layout(rendered, final, options)
-        if brief.kind in FITTED_KINDS and fit.worth_tightening(document, least):
-            tight = self.layout(rendered, fit.tightened(final), options)
-            if len(tight.pages) < len(document.pages):
-                document, final = tight, fit.tightened(final)
+        if brief.kind in FITTED_KINDS and fit.short_pages(fit.page_fills(document)[0]):
+            left = [c for c in candidates if c not in dropped]
+            document, final = self.spaced(rendered, document, (html, final, dropped, left), options)
         if not pagerefs.number(document):
             document = self.layout(rendered, pagerefs.counted(final), options)
         fit.back_to_foot(document)
         return document
+
+    def spaced(
+        self,
+        rendered: Rendered,
+        document: Any,
+        versions: tuple[str, str, list[str], list[str]],
+        options: dict[str, Any],
+    ) -> tuple[Any, str]:
+        """A layout with a short page, tightened when that takes a short last page away
+        (with what the brief can still do without, when only both together can), else
+        tightened or loosened when that leaves fewer pages short or the last one fuller
+        (fit.fuller); as it was otherwise. ``versions``: the whole HTML, the HTML laid
+        out, what it leaves out, what it could."""
+        html, final, dropped, left = versions
+        least = rendered.brief.min_pages or 1
+        trial = None
+        if fit.worth_tightening(document, least):
+            trial = fit.tightened(final)
+        elif more := fit.choose_tightened(document, left, least):
+            trial = fit.tightened(fit.hidden(html, dropped + more))
+        if trial is not None:
+            tight = self.layout(rendered, trial, options)
+            if len(tight.pages) < len(document.pages):
+                return tight, trial
+        variants = [fit.loosened(final)]
+        if trial is None and not fit.short_last_page(document, least):
+            variants.insert(0, fit.tightened(final))  # a page short before the last
+        for variant in variants:
+            spread = self.layout(rendered, variant, options)
+            if fit.fuller(spread, document):
+                return spread, variant
+        return document, final
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
         """The stylesheets ``rendered`` links to, parsed once for many similar documents.
