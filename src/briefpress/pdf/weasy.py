@@ -225,8 +225,8 @@ class PdfRenderer:
     ) -> tuple[Any, str]:
         """A layout with a short page, tightened when that takes a short last page away
         (with what the brief can still do without, when only both together can), else
-        tightened or loosened when that leaves fewer pages short or the last one fuller
-        (fit.fuller); as it was otherwise. ``versions``: the whole HTML, the HTML laid
+        loosened when that leaves fewer pages short or the last one fuller (fit.fuller);
+        as it was otherwise. ``versions``: the whole HTML, the HTML laid
         out, what it leaves out, what it could."""
         html, final, dropped, left = versions
         least = rendered.brief.min_pages or 1
@@ -239,13 +239,9 @@ class PdfRenderer:
             tight = self.layout(rendered, trial, options)
             if len(tight.pages) < len(document.pages):
                 return tight, trial
-        variants = [fit.loosened(final)]
-        if trial is None and not fit.short_last_page(document, least):
-            variants.insert(0, fit.tightened(final))  # a page short before the last
-        for variant in variants:
-            spread = self.layout(rendered, variant, options)
-            if fit.fuller(spread, document):
-                return spread, variant
+        loose = self.layout(rendered, fit.loosened(final), options)
+        if fit.fuller(loose, document):
+            return loose, fit.loosened(final)
         return document, final
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
