@@ -85,6 +85,11 @@ def test_built_notes_are_tagged_and_every_citation_links(project: Path, edition:
         assert to_notes == set(ids)
         assert back == {i.replace("note-", "ref-") for i in ids}
         assert all(abs(float(a.Rect[3]) - float(a.Rect[1])) > 3 for a in links)
+        # A screen reader hears where a note reference leads, not its number alone.
+        for link in (a for a in links if str(a.Dest).startswith("note-")):
+            number = str(link.Dest).rsplit("-", 1)[1]
+            described = str(link.Contents)
+            assert described.startswith(f"{number} ") and "section" in described, described
 
 
 def test_a_group_of_quotes_left_empty_goes_with_its_heading() -> None:

@@ -59,8 +59,21 @@ class TagFinisher:
             if item.tag is not None and element["S"] != f"/{item.tag}":
                 self.mismatch.append(f"box {item.tag} became {element['S']}")
                 return
+        notes = _notes(document)
         for item, element in zip(made, elements, strict=True):
-            _annotate(item, element, self.document_lang)
+            _annotate(item, element, self.document_lang, notes)
+
+
+def _notes(document: Any) -> dict[str, str]:
+    """The text of each note (``data-pdf-role="Note"``) by its id: what a link to it says.
+    A note reference's own text is its number alone, which tells a screen reader nothing
+    of where it leads; the note's text does ("3 INPUD 2021, section 4.3: Policing")."""
+    found: dict[str, str] = {}
+    root = next((p._page_box.children[0].element for p in document.pages[:1]), None)
+    for node in root.iter() if root is not None else ():
+        if node.attrib.get(ROLE_ATTRIBUTE) == "Note" and node.attrib.get("id"):
+            found[node.attrib["id"]] = " ".join("".join(node.itertext()).split())
+    return found
 
 
 def _lang_of(box: Any) -> str | None:
@@ -68,7 +81,7 @@ def _lang_of(box: Any) -> str | None:
     return str(lang) if lang else None
 
 
-def _annotate(item: Made, element: Any, default: str) -> None:
+def _annotate(item: Made, element: Any, default: str, notes: dict[str, str]) -> None:
     import pydyf
 
     lang = _lang_of(item.box)
@@ -78,8 +91,10 @@ def _annotate(item: Made, element: Any, default: str) -> None:
     annotation = getattr(item.box, "link_annotation", None)
     if item.tag == "Link" and annotation is not None and box_element is not None:
         # PDF/UA-1 7.18.5: a link says where it goes in words, not by its target alone.
-        text = " ".join("".join(box_element.itertext()).split())
-        annotation["Contents"] = pydyf.String(text or box_element.attrib.get("href", ""))
+        href = box_element.attrib.get("href", "")
+        text = notes.get(href[1:]) if href.startswith("#") else None
+        text = text or " ".join("".join(box_element.itertext()).split())
+        annotation["Contents"] = pydyf.String(text or href)
     if box_element is not None and item.tag in ROLES:
         _role(item.tag, box_element, element)
     part = box_element.attrib.get(PART_ATTRIBUTE) if box_element is not None else None
