@@ -66,10 +66,26 @@ def test_brand_fonts_are_checked_by_script_code(cities: Path) -> None:
     assert "Kufi" not in result.output
 
 
-def test_lao_burmese_and_khmer_may_break_between_syllables() -> None:
-    def marked(text: str) -> str:
-        return break_opportunities(text).replace(ZWSP, "|")
+def marked(text: str) -> str:
+    return break_opportunities(text).replace(ZWSP, "|")
 
+
+def test_lao_burmese_and_khmer_break_between_words() -> None:
+    """ICU's dictionaries (PyICU) find the words: "share | what | that | participants"."""
+    pytest.importorskip("icu")
+    assert marked("ចែករំលែកអ្វីដែលអ្នកចូលរួម") == "ចែករំលែក|អ្វី|ដែល|អ្នកចូលរួម"
+    assert marked("မြို့သုံးမြို့မှပါဝင်သူများ") == "မြို့|သုံး|မြို့|မှ|ပါဝင်|သူများ"
+    # A Lao word of several syllables stays whole: ປະຕິເສດ (refuse), ອາຫານ (food).
+    assert marked("ຮ້ານຂາຍຢາຫຼາຍແຫ່ງຍັງປະຕິເສດການຂາຍນາລອກໂຊນ") == (
+        "ຮ້ານ|ຂາຍ|ຢາ|ຫຼາຍ|ແຫ່ງ|ຍັງ|ປະຕິເສດ|ການຂາຍ|ນາ|ລອກ|ໂຊນ"
+    )
+    assert marked("<p lang='lo'>ກິນອາຫານ ໜ້າທີ່</p>") == "<p lang='lo'>ກິນ|ອາຫານ ໜ້າທີ່</p>"
+
+
+def test_without_icu_they_break_between_syllables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefpress.core import scripts
+
+    monkeypatch.setattr(scripts, "_icu", lambda: None)
     assert marked("ចែករំលែកអ្វីដែលអ្នកចូលរួម") == "ចែក|រំ|លែក|អ្វី|ដែល|អ្នក|ចូល|រួម"
     assert marked("မြို့သုံးမြို့မှပါဝင်သူများ") == "မြို့|သုံး|မြို့|မှ|ပါ|ဝင်|သူ|များ"
     # Lao: before preposed vowels, open syllables' next consonant, after closed syllables.
@@ -78,6 +94,9 @@ def test_lao_burmese_and_khmer_may_break_between_syllables() -> None:
     )
     assert marked("ຜູ້ເຂົ້າຮ່ວມໃນສາມເມືອງໄດ້ບອກພວກເຮົາ") == ("ຜູ້|ເຂົ້າ|ຮ່ວມ|ໃນ|ສາມ|ເມືອງ|ໄດ້|ບອກ|ພວກ|ເຮົາ")
     assert marked("ກິນອາຫານ ຄິດວ່າ ມີຄວາມ ດີກວ່າ ໜ້າທີ່") == "ກິນ|ອາ|ຫານ ຄິດ|ວ່າ ມີຄວາມ ດີກວ່າ ໜ້າ|ທີ່"
+
+
+def test_korean_keeps_its_words_and_other_text_is_left_alone() -> None:
     # Korean breaks between words only: a word joiner holds each word's syllables together.
     assert break_opportunities("생명을 구합니다") == "생\u2060명\u2060을 구\u2060합\u2060니\u2060다"
     assert break_opportunities("<p class='x'>Thai ไทย, English</p>") == (

@@ -21,6 +21,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
+from typing import Any
 
 import babel
 from babel.core import get_global
@@ -152,9 +154,11 @@ def _cldr_scripts() -> frozenset[str]:
 # Pango breaks Thai at word boundaries (libthai's dictionary) and Chinese and Japanese
 # between characters, but finds no break at all in a run of Lao, Khmer or Burmese, which then
 # runs off the page. A zero-width space (U+200B, invisible, skipped by readers) marks
-# where a line may break: before each syllable, by the rules below. Syllables, not words
-# (that needs a dictionary), but a syllable is where these scripts' readers accept a break.
+# where a line may break: between words, as ICU's dictionaries of these languages find
+# them (PyICU, from the pyicu-wheels package). Without PyICU, before each syllable, by the
+# rules below: a syllable is where these scripts' readers accept a break too.
 ZWSP = "\u200b"
+_SEGMENTED = re.compile("[\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff]+")
 # Burmese, after Ye Kyaw Thu's sylbreak: a syllable starts at a consonant that is not
 # stacked under another (after U+1039) nor a syllable's final (before asat U+103A or a
 # stacker), or at an independent vowel or a Burmese sign that stands alone.
@@ -213,7 +217,33 @@ def break_opportunities(text: str) -> str:
     (markup too: the marks are not ASCII)."""
     if not _NEEDS_BREAKS.search(text):
         return text
-    text = _MYANMAR.sub(ZWSP, text)
-    text = _KHMER.sub(ZWSP, text)
-    text = _LAO.sub(ZWSP, text)
+    icu = _icu()
+    if icu is not None:
+        text = _SEGMENTED.sub(lambda run: _words(icu, run.group(0)), text)
+    else:
+        text = _MYANMAR.sub(ZWSP, text)
+        text = _KHMER.sub(ZWSP, text)
+        text = _LAO.sub(ZWSP, text)
     return _HANGUL.sub(WORD_JOINER, text)
+
+
+@cache
+def _icu() -> Any | None:
+    """PyICU, or None where it is not installed (the syllable rules stand in)."""
+    try:
+        import icu
+    except ImportError:
+        return None
+    return icu
+
+
+def _words(icu: Any, run: str) -> str:
+    """A run of Lao, Khmer or Burmese with a zero-width space between its words, as
+    ICU's line breaking finds them. A new iterator each time: one may not serve two
+    threads (the studio renders in several), and making one costs a fraction of a
+    millisecond. The run is all in the Basic Multilingual Plane, so ICU's UTF-16
+    offsets are its character offsets."""
+    iterator = icu.BreakIterator.createLineInstance(icu.Locale.getRoot())
+    iterator.setText(run)
+    cuts = [0, *(end for end in iterator if 0 < end < len(run)), len(run)]
+    return ZWSP.join(run[start:end] for start, end in pairwise(cuts))
