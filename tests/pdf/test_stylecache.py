@@ -102,3 +102,17 @@ def test_a_missing_sheet_is_left_to_weasyprint_to_report(tmp_path: Path) -> None
     renderer = PdfRenderer(tmp_path)
     assert renderer.styles.prepare(html, tmp_path) == (html, {})
     assert not renderer.styles.parsed
+
+
+def test_what_weasyprint_says_of_a_sheet_is_said_at_each_use(tmp_path: Path) -> None:
+    """A sheet's warnings (an unknown property) reach every brief that uses it, not only
+    the one that had it parsed."""
+    from briefpress.pdf.weasy import capture_weasyprint_log
+
+    (tmp_path / "a.css").write_text("p { colour: red }\n", encoding="utf-8")
+    html = '<html><head><link rel="stylesheet" href="a.css">\n</head><body><p>x</p></body></html>'
+    renderer = PdfRenderer(tmp_path)
+    for _brief in range(2):
+        with capture_weasyprint_log() as log:
+            renderer.styles.prepare(html, tmp_path)
+        assert [r.getMessage() for r in log.records if "colour" in r.getMessage()], _brief

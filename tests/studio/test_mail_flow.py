@@ -165,6 +165,8 @@ def preview_row_3(page: Any, url: str) -> None:
     page.get_by_label("Recipients file").select_option("people.csv")
     page.get_by_role("button", name="Make the letters").click()
     page.locator("#make-message", has_text="made 5 letters").wait_for(timeout=WAIT)
+    # The table of letters is filled after the message: wait for it, not for a moment.
+    page.locator("#made-table tbody tr").nth(4).wait_for(timeout=WAIT)
     assert page.locator("#made-table tbody tr").count() == 5
     chosen = page.get_by_label("The letter of")
     chosen.select_option("3")

@@ -21,6 +21,7 @@ renderer (the studio, ``build --watch``) sees an edited stylesheet at once.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ LINK = r'<link rel="stylesheet" href="(?P<href>[^"<>:]+)">'
 STYLE = r"<style>(?P<css>.*?)</style>"
 SHEET = re.compile(rf"(?:{LINK}|{STYLE})\n?", re.DOTALL)
 HEAD = re.compile(r"<head>.*?</head>", re.DOTALL)
+LOGGER = logging.getLogger("weasyprint")
 
 
 @dataclass
@@ -58,6 +60,20 @@ class _Parsed:
     color_profiles: dict[str, Any]
     counter_style: dict[str, Any]
     files: dict[Path, tuple[int, int, int] | None] = field(default_factory=dict)
+    # What WeasyPrint logged while parsing (an unknown property, a rule it ignored): said
+    # again each time the sheet is used, so each brief that uses it reports it.
+    records: list[logging.LogRecord] = field(default_factory=list)
+
+
+class _Recorder(logging.Handler):
+    """Keeps WeasyPrint's log records while a sheet is parsed."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 def signature(path: Path) -> tuple[int, int, int] | None:
@@ -139,19 +155,25 @@ class StyleCache:
         """The sheet at ``url``, parsed now or earlier if none of its files changed."""
         known = self.parsed.get(url)
         if known is not None and all(signature(p) == s for p, s in known.files.items()):
+            for record in known.records:
+                LOGGER.handle(record)
             return known
         from weasyprint.css.counters import CounterStyle
 
         into = Styles([], {}, CounterStyle())
         read: list[Path] = []
+        recorder = _Recorder()
         self.fetcher.reads = read
+        LOGGER.addHandler(recorder)
         try:
             sheet = self._css(url=url, into=into, _check_mime_type=True)
         finally:
             self.fetcher.reads = None
+            LOGGER.removeHandler(recorder)
         profiles = {name: FrozenProfile(p) for name, p in into.color_profiles.items()}
         parsed = _Parsed(sheet, profiles, dict(into.counter_style))
         parsed.files = {path: signature(path) for path in read}
+        parsed.records = recorder.records
         self.parsed[url] = parsed
         return parsed
 

@@ -67,7 +67,7 @@ class TagFinisher:
 def _notes(document: Any) -> dict[str, str]:
     """The text of each note (``data-pdf-role="Note"``) by its id: what a link to it says.
     A note reference's own text is its number alone, which tells a screen reader nothing
-    of where it leads; the note's text does ("3 INPUD 2021, section 4.3: Policing")."""
+    of where it leads; the note's text does ("3 Report 2024, section 4.3: Policing")."""
     found: dict[str, str] = {}
     root = next((p._page_box.children[0].element for p in document.pages[:1]), None)
     for node in root.iter() if root is not None else ():
