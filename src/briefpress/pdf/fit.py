@@ -199,6 +199,13 @@ def choose(document: Any, candidates: list[str], budget: int | None, least: int)
         must = False
     else:
         return []
+    drop, enough = _fewest(document, candidates, need)
+    return drop if must or enough else []
+
+
+def _fewest(document: Any, candidates: list[str], need: float) -> tuple[list[str], bool]:
+    """The first candidates, in order, whose laid-out heights add up to ``need`` (all of
+    them if they do not), and whether they do."""
     measured = heights(document, set(candidates))
     drop, total = [], 0.0
     for name in candidates:
@@ -207,7 +214,7 @@ def choose(document: Any, candidates: list[str], budget: int | None, least: int)
         if name in measured:
             drop.append(name)
             total += measured[name]
-    return drop if must or total >= need else []
+    return drop, total >= need
 
 
 def choose_tightened(document: Any, candidates: list[str], least: int) -> list[str]:
@@ -217,15 +224,8 @@ def choose_tightened(document: Any, candidates: list[str], least: int) -> list[s
     if len(fills) <= max(1, least) or fills[-1] >= LAST_PAGE_FILL:
         return []
     need = (fills[-1] + SLACK - TIGHT_GAIN * (len(fills) - 1)) * height
-    measured = heights(document, set(candidates))
-    drop, total = [], 0.0
-    for name in candidates:
-        if total >= need:
-            break
-        if name in measured:
-            drop.append(name)
-            total += measured[name]
-    return drop if drop and total >= need else []
+    drop, enough = _fewest(document, candidates, need)
+    return drop if drop and enough else []
 
 
 # What sits at the foot of a brief's last page: the back matter (partials/back.html.j2)
