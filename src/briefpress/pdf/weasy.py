@@ -209,8 +209,7 @@ class PdfRenderer:
             final = fit.hidden(html, dropped)
             document = self.layout(rendered, final, options)
         if brief.kind in FITTED_KINDS and fit.short_pages(fit.page_fills(document)[0]):
-            left = [c for c in candidates if c not in dropped]
-            document, final = self.spaced(rendered, document, (html, final, dropped, left), options)
+            document, final = self.spaced(rendered, document, html, dropped, options)
         if not pagerefs.number(document):
             document = self.layout(rendered, pagerefs.counted(final), options)
         fit.back_to_foot(document)
@@ -220,15 +219,16 @@ class PdfRenderer:
         self,
         rendered: Rendered,
         document: Any,
-        versions: tuple[str, str, list[str], list[str]],
+        html: str,
+        dropped: list[str],
         options: dict[str, Any],
     ) -> tuple[Any, str]:
         """A layout with a short page, tightened when that takes a short last page away
-        (with what the brief can still do without, when only both together can), else
-        loosened when that leaves fewer pages short or the last one fuller (fit.fuller);
-        as it was otherwise. ``versions``: the whole HTML, the HTML laid
-        out, what it leaves out, what it could."""
-        html, final, dropped, left = versions
+        (with more of what the brief can do without than ``dropped``, when only both
+        together can), else loosened when that leaves fewer pages short or the last one
+        fuller (fit.fuller); as it was otherwise. Returns the layout and its HTML."""
+        final = fit.hidden(html, dropped)
+        left = [c for c in fit.droppable(html) if c not in dropped]
         least = rendered.brief.min_pages or 1
         trial = None
         if fit.worth_tightening(document, least):
@@ -239,10 +239,9 @@ class PdfRenderer:
             tight = self.layout(rendered, trial, options)
             if len(tight.pages) < len(document.pages):
                 return tight, trial
-        loose = self.layout(rendered, fit.loosened(final), options)
-        if fit.fuller(loose, document):
-            return loose, fit.loosened(final)
-        return document, final
+        spread = fit.loosened(final)
+        loose = self.layout(rendered, spread, options)
+        return (loose, spread) if fit.fuller(loose, document) else (document, final)
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
         """The stylesheets ``rendered`` links to, parsed once for many similar documents.
