@@ -54,7 +54,7 @@ def test_the_back_matter_and_a_handout_s_sign_off_sit_at_the_foot(footer: str) -
     page_box = document.pages[-1]._page_box
     assert before is not None and before < foot / 2
     assert fit.content_bottom(fit._body(page_box)) == pytest.approx(foot, abs=0.5)
-    above = next(b for b in fit._boxes(page_box) if getattr(b, "element_tag", None) == "p")
+    above = next(b for b in fit.laid_out(page_box) if getattr(b, "element_tag", None) == "p")
     assert above.position_y < foot / 4, "what comes before stays where it was"
 
 
@@ -73,7 +73,7 @@ def test_faint_rules_and_tints_do_not_end_a_page_s_content() -> None:
         page = weasyprint.HTML(string=html).render().pages[0]._page_box
         return next(
             b.style["background_color"]
-            for b in fit._boxes(page)
+            for b in fit.laid_out(page)
             if getattr(b, "element_tag", None) == "div"
         )
 

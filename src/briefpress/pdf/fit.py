@@ -107,14 +107,15 @@ def hidden(html: str, ids: list[str]) -> str:
     return notes.without(html, ids)
 
 
-def _boxes(box: Any) -> Iterator[Any]:
+def laid_out(box: Any) -> Iterator[Any]:
+    """``box`` and every box inside it, depth first."""
     yield box
     for child in getattr(box, "children", ()):
-        yield from _boxes(child)
+        yield from laid_out(child)
 
 
 def _body(page_box: Any) -> Any | None:
-    return next((b for b in _boxes(page_box) if getattr(b, "element_tag", None) == "body"), None)
+    return next((b for b in laid_out(page_box) if getattr(b, "element_tag", None) == "body"), None)
 
 
 # Lighter than this (0 black, 1 white), a rule or a tint does not read as the end of what
@@ -235,7 +236,7 @@ FOOT_CLASSES = {"back", "handout-foot"}
 
 def _back(page_box: Any) -> Any | None:
     """The back matter or the sign-off laid out on a page."""
-    for box in _boxes(page_box):
+    for box in laid_out(page_box):
         element = getattr(box, "element", None)
         if getattr(box, "element_tag", None) != "footer" or element is None:
             continue

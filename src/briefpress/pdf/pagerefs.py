@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from briefpress.pdf.fit import laid_out
+
 PLACEHOLDER = "0"
 
 # What the theme's rules said before: the fallback for targets past page 9.
@@ -30,17 +32,11 @@ def counted(html: str) -> str:
     return html.replace("</head>", COUNTED + "\n</head>", 1)
 
 
-def _boxes(box: Any) -> Iterator[Any]:
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _boxes(child)
-
-
 def _targets(document: Any) -> dict[str, int]:
     """The page number (1-based) each element id first appears on."""
     pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
-        for box in _boxes(page._page_box):
+        for box in laid_out(page._page_box):
             element = getattr(box, "element", None)
             name = element.get("id") if element is not None else None
             if name and name not in pages:
@@ -51,7 +47,7 @@ def _targets(document: Any) -> dict[str, int]:
 def _placeholders(document: Any) -> Iterator[tuple[Any, str]]:
     """Each placeholder's text box, with the id its link points to."""
     for page in document.pages:
-        for box in _boxes(page._page_box):
+        for box in laid_out(page._page_box):
             if getattr(box, "element_tag", None) != "a::after":
                 continue
             href = box.element.get("href") or ""
