@@ -81,3 +81,45 @@ def test_faint_rules_and_tints_do_not_end_a_page_s_content() -> None:
     assert not fit.light(cmyk("1 0.7 0 0.4"))
     assert fit.short_pages([0.9, 0.74, 0.6]) == 1 and fit.short_pages([0.9, 0.8, 0.4]) == 1
     assert fit.short_pages([0.8, 0.76, 0.5]) == 0
+
+
+def test_the_last_page_counts_the_back_matter_for_its_own_height() -> None:
+    """The space above the back matter reads as empty once it sits at the page's foot,
+    so fitting counts only what the page draws, as the design check does."""
+    html = (
+        "<html><head><style>@page { size: A5; margin: 10mm } body { margin: 0 }"
+        " footer { margin-top: 40mm; border-top: 1pt solid black }</style></head><body>"
+        '<p>Above</p><footer class="back"><p>Who made this</p></footer></body></html>'
+    )
+    document = weasyprint.HTML(string=html).render()
+    page_box = document.pages[0]._page_box
+    footer = fit._back(page_box)
+    above = fit.content_bottom(fit._body(page_box), footer)
+    assert footer is not None and above is not None
+    drawn = above - page_box.content_box_y() + footer.border_height()
+    (fill,), height = fit.page_fills(document)
+    assert fill == pytest.approx(drawn / height)
+    assert fill < (fit.content_bottom(fit._body(page_box)) or 0) / height - 0.1
+
+
+def test_a_short_page_with_a_chart_is_found_and_a_full_one_is_not() -> None:
+    chart = '<figure class="chart"><svg width="40" height="40"></svg></figure>'
+    short = f'{chart}<p style="break-before: page">{PARA}</p>'
+    full = f"{chart}{PARA * 14}"
+    for body, expected in ((short, True), (full, False)):
+        html = f"<html><head><style>@page {{ size: A6 }}</style></head><body>{body}</body></html>"
+        document = weasyprint.HTML(string=html).render()
+        assert len(document.pages) >= 2
+        assert fit.short_with(document, "chart") is expected, body[:60]
+
+
+def test_one_page_is_tried_for_two_pages_the_second_short() -> None:
+    two = weasyprint.HTML(string=html_of(3, [])).render()
+    assert len(two.pages) == 2 and fit.short_last_page(two, 1)
+    assert fit.worth_one_page(two, 1) and not fit.worth_one_page(two, 2)
+    full = weasyprint.HTML(string=html_of(4, [])).render()
+    assert len(full.pages) == 2 and not fit.worth_one_page(full, 1)
+    three = weasyprint.HTML(string=html_of(5, [])).render()
+    assert len(three.pages) > 2 and not fit.worth_one_page(three, 1)
+    for make, css in ((fit.one_page, fit.ONE_PAGE), (fit.generous, fit.GENEROUS)):
+        assert css in make(html_of(1, [])) and css not in html_of(1, [])

@@ -72,6 +72,76 @@ def loosened(html: str) -> str:
     return html.replace("</head>", LOOSE + "\n</head>", 1)
 
 
+# When even that leaves the last page short, the brief has little to say for its pages:
+# a typesetter then gives it room, its running text, headings and notes a size larger,
+# its blocks more air, and the back (who made it, how to cite it, the QR code) set as a
+# back page's panel, as a brief of a page and a third is set to read on two.
+GENEROUS = (
+    "<style>:root { --gap: 8mm; --gap-small: 3mm; --leading: 1.52; --size-body: 11pt;"
+    " --size-lead: 12.5pt; --size-quote: 11.5pt; --size-h2: 17pt; }"
+    " .box.glance { break-inside: avoid; } .finding .headline { font-size: 11.5pt; }"
+    " .finding .passage { font-size: 10pt; } ol.recommendations { font-size: 10.5pt; }"
+    " figure.quote.pull blockquote { font-size: 17pt; } aside.notes { font-size: 8pt; }"
+    " .back { font-size: 8.6pt; padding-top: 5mm; grid-template-columns: 50mm 1fr auto; }"
+    " .back .wordmark { font-size: 18pt; } .back .logo { max-height: 16mm; }"
+    " .back .qr-block { width: 30mm; font-size: 7.6pt; }"
+    " .back .qr-block svg { width: 30mm; height: 30mm; }</style>"
+)
+
+
+def generous(html: str) -> str:
+    """The HTML set a size larger and with more air (see GENEROUS)."""
+    return html.replace("</head>", GENEROUS + "\n</head>", 1)
+
+
+# A brief of two pages whose second is short is tried once on one page: spacing
+# tightened, and what a single page does not need left out. A page of contents has
+# nothing to lead to; the cover's key message, when it is the first finding's headline,
+# would be read twice within a few lines; the back matter and its QR code are set small,
+# as a handout's sign-off is.
+ONE_PAGE = TIGHT + (
+    "\n<style>nav.contents, .key-message.repeats { display: none; }"
+    " .back { padding-top: 2mm; grid-template-columns: 40mm 1fr auto; }"
+    " .back .logo { max-height: 8mm; margin: 0 0 1mm; } .back .wordmark { font-size: 11pt; }"
+    " .back .qr-block { width: 17mm; } .back .qr-block svg { width: 17mm; height: 17mm; }"
+    " figure.quote.pull blockquote p::before { height: 6mm; font-size: 28pt; }</style>"
+)
+
+
+def one_page(html: str) -> str:
+    """The HTML as a one-page brief (see ONE_PAGE)."""
+    return html.replace("</head>", ONE_PAGE + "\n</head>", 1)
+
+
+def worth_one_page(document: Any, least: int) -> bool:
+    """Whether the layout is two pages, the second short, and one page would do."""
+    return least <= 1 and len(document.pages) == 2 and short_last_page(document, least)
+
+
+# A page before the last that ends short because what follows does not fit below its
+# chart: the chart is set larger, as a designer would give a figure the room.
+GROWN = "<style>figure.chart svg { flex-basis: 84mm; width: 84mm; }</style>"
+
+
+def grown(html: str) -> str:
+    """The HTML with its charts set larger (see GROWN)."""
+    return html.replace("</head>", GROWN + "\n</head>", 1)
+
+
+def short_with(document: Any, css_class: str) -> bool:
+    """Whether a page before the last falls short and holds an element of ``css_class``."""
+    fills, _height = page_fills(document)
+    for page, fill in zip(document.pages[:-1], fills[:-1], strict=False):
+        if fill < PAGE_FILL and any(_has_class(b, css_class) for b in laid_out(page._page_box)):
+            return True
+    return False
+
+
+def _has_class(box: Any, css_class: str) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and css_class in (element.get("class") or "").split()
+
+
 def short_last_page(document: Any, least: int) -> bool:
     """Whether the layout ends on a page less than half full that it needs."""
     fills, _height = page_fills(document)
@@ -151,22 +221,31 @@ def _inked(box: Any) -> bool:
     return border or not light(style["background_color"])
 
 
-def content_bottom(box: Any) -> float | None:
-    """The lowest edge drawn by ``box`` or anything in it (None if it draws nothing)."""
+def content_bottom(box: Any, skip: Any = None) -> float | None:
+    """The lowest edge drawn by ``box`` or anything in it but ``skip`` (None if it draws
+    nothing)."""
+    if box is skip:
+        return None
     if _inked(box):
         return float(box.position_y + box.margin_height())
-    bottoms = [b for b in map(content_bottom, getattr(box, "children", ())) if b is not None]
+    children = getattr(box, "children", ())
+    bottoms = [b for b in (content_bottom(c, skip) for c in children) if b is not None]
     return max(bottoms) if bottoms else None
 
 
 def page_fills(document: Any) -> tuple[list[float], float]:
-    """Each page's share of its content area that holds content, and the area's height."""
+    """Each page's share of its content area that holds content, and the area's height.
+    The back matter counts for its own height, not for the space above it: it is set at
+    the page's foot, and the room between reads as empty (as pdf/design.py measures)."""
     fills, height = [], 1.0
     for page in document.pages:
         page_box = page._page_box
         top, height = page_box.content_box_y(), page_box.height
         body = _body(page_box)
-        bottom = (content_bottom(body) if body is not None else None) or top
+        back = _back(page_box) if page is document.pages[-1] else None
+        bottom = (content_bottom(body, back) if body is not None else None) or top
+        if back is not None:
+            bottom += back.border_height()
         fills.append(max(0.0, min(1.0, (bottom - top) / max(1.0, height))))
     return fills, height
 

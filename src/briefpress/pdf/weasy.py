@@ -223,25 +223,45 @@ class PdfRenderer:
         dropped: list[str],
         options: dict[str, Any],
     ) -> tuple[Any, str]:
-        """A layout with a short page, tightened when that takes a short last page away
-        (with more of what the brief can do without than ``dropped``, when only both
-        together can), else loosened when that leaves fewer pages short or the last one
-        fuller (fit.fuller); as it was otherwise. Returns the layout and its HTML."""
+        """A layout with a short page, set as a typesetter would (pdf/fit.py), and its
+        HTML. Tightened when that takes a short last page away (with more of what the
+        brief can do without than ``dropped``, when only both together can), or set on
+        one page when two are one and a bit; else loosened, and then set a size larger,
+        when that leaves fewer pages short or the last one fuller (fit.fuller); with its
+        charts larger when a page before the last still ends short under one."""
         final = fit.hidden(html, dropped)
         left = [c for c in fit.droppable(html) if c not in dropped]
         least = rendered.brief.min_pages or 1
-        trial = None
+        for trial in self._shorter(document, html, final, dropped, left, least):
+            shorter = self.layout(rendered, trial, options)
+            if len(shorter.pages) < len(document.pages):
+                return shorter, trial
+        best = (document, final)
+        for make in (fit.loosened, fit.generous):
+            if make is fit.generous and not fit.short_last_page(best[0], least):
+                break
+            spread = make(final)
+            loose = self.layout(rendered, spread, options)
+            if fit.fuller(loose, best[0]):
+                best = (loose, spread)
+        if fit.short_with(best[0], "chart"):
+            larger = fit.grown(best[1])
+            grown = self.layout(rendered, larger, options)
+            if fit.fuller(grown, best[0]):
+                best = (grown, larger)
+        return best
+
+    @staticmethod
+    def _shorter(
+        document: Any, html: str, final: str, dropped: list[str], left: list[str], least: int
+    ) -> Iterator[str]:
+        """The HTML of each layout worth trying that could take a short last page away."""
         if fit.worth_tightening(document, least):
-            trial = fit.tightened(final)
+            yield fit.tightened(final)
         elif more := fit.choose_tightened(document, left, least):
-            trial = fit.tightened(fit.hidden(html, dropped + more))
-        if trial is not None:
-            tight = self.layout(rendered, trial, options)
-            if len(tight.pages) < len(document.pages):
-                return tight, trial
-        spread = fit.loosened(final)
-        loose = self.layout(rendered, spread, options)
-        return (loose, spread) if fit.fuller(loose, document) else (document, final)
+            yield fit.tightened(fit.hidden(html, dropped + more))
+        if fit.worth_one_page(document, least):
+            yield fit.one_page(final)
 
     def shared_styles(self, rendered: Rendered) -> SharedStyles:
         """The stylesheets ``rendered`` links to, parsed once for many similar documents.
