@@ -79,7 +79,7 @@ def test_a_place_brief_is_filled_by_its_defaults(built: dict[str, Any]) -> None:
     assert 'id="finding-pharmacies-turn-away"' in page
     assert "LHRA 2024, section 4: Recommendations" in page  # cited from the data
     assert 'class="spectrum"' not in page  # no typology: no spectrum
-    assert "glance" not in page  # no facts: no "at a glance" box
+    assert 'class="box glance"' not in page  # no facts: no "at a glance" box
 
 
 def test_theme_and_overview_speak_of_cities(built: dict[str, Any]) -> None:

@@ -104,9 +104,15 @@ WEASYPRINT = Path(sys.executable).parent / "weasyprint"
 
 
 @pytest.mark.skipif(not WEASYPRINT.exists(), reason="the weasyprint command is not installed")
-def test_html_is_standalone_for_the_weasyprint_command(project: Path, cli: Cli) -> None:
-    assert cli("build", "arcadia", "--html").code == 0
-    html = project / "out/arcadia.html"
+@pytest.mark.parametrize("brief_id", ["arcadia", "fines"])
+def test_html_is_standalone_for_the_weasyprint_command(
+    project: Path, cli: Cli, brief_id: str
+) -> None:
+    """The HTML is the brief as laid out: Arcadia set on one page, Fines a size larger,
+    with its page references; the weasyprint command makes the same pages from it, and
+    a second build, with nothing changed, leaves it as it is."""
+    assert cli("build", brief_id, "--html").code == 0
+    html = project / f"out/{brief_id}.html"
     assert html.exists()
     target = project / "out/plain.pdf"
     subprocess.run(
@@ -115,6 +121,10 @@ def test_html_is_standalone_for_the_weasyprint_command(project: Path, cli: Cli) 
         capture_output=True,
         cwd=project / "out",
     )
-    ours, theirs = text_of(project / "out/arcadia.pdf"), text_of(target)
+    ours, theirs = text_of(project / f"out/{brief_id}.pdf"), text_of(target)
     assert " ".join(ours.split()) == " ".join(theirs.split())
-    assert len(PdfReader(target).pages) == len(PdfReader(project / "out/arcadia.pdf").pages)
+    assert len(PdfReader(target).pages) == len(PdfReader(project / f"out/{brief_id}.pdf").pages)
+    laid_out = html.read_bytes()
+    again = cli("build", brief_id, "--html")
+    assert again.code == 0 and "up to date" in again.out, again.out
+    assert html.read_bytes() == laid_out

@@ -79,6 +79,7 @@ class PdfJob:
     project_root: Path
     fonts: tuple[str, ...]
     strict: bool
+    html_output: Path | None = None  # where to write the HTML as laid out (build --html)
 
 
 RENDERERS: dict[Path, PdfRenderer] = {}
@@ -95,9 +96,11 @@ def warm_renderer(root: Path) -> PdfRenderer:
 def make_pdf(job: PdfJob) -> tuple[int, list[Problem], bool]:
     """Render, check and atomically write one PDF; returns pages, problems, written."""
     try:
-        pdf, pages, problems = warm_renderer(job.project_root).render(job.rendered)
+        pdf, pages, problems, laid_out = warm_renderer(job.project_root).render_fitted(job.rendered)
     except BriefpressError as exc:
         return 0, exc.problems, False
+    if job.html_output is not None:
+        write_atomic(job.html_output, laid_out.encode("utf-8"))
     problems += check_pdf(pdf, job.rendered.brief, job.project_root, job.fonts)
     if any(p.is_error or job.strict for p in problems):
         return pages, problems, False
@@ -284,13 +287,20 @@ class Build:
         except BriefpressError as exc:
             result.problems.extend(exc.problems)
             return result, None
-        if self.write_html and edition.is_pdf:
-            html_path = edition.output(self.project.out_dir, brief.id, ".html")
-            write_atomic(html_path, rendered.html.encode("utf-8"))
-            self.cache.record(cache_name(brief.id, edition.name, ":html"), "", 0, html_path)
         key = self.key(brief.id, rendered.html)
         name = cache_name(brief.id, edition.name)
         pages = None if self.force else self.cache.fresh(name, key, result.output)
+        html_path = None
+        if self.write_html and edition.is_pdf:
+            # The HTML as laid out (what fitting left out, the spacing it chose) comes
+            # from the PDF's worker; the HTML as rendered stands in until then, so that a
+            # brief that fails still leaves its HTML to look at.
+            html_path = edition.output(self.project.out_dir, brief.id, ".html")
+            html_name = cache_name(brief.id, edition.name, ":html")
+            if pages is None or self.cache.fresh(html_name, key, html_path) is None:
+                pages = None
+                self.cache.entries.pop(html_name, None)
+                write_atomic(html_path, rendered.html.encode("utf-8"))
         if pages is not None:  # same HTML and fonts as a build that passed every check
             result.pages, result.written, result.fresh = pages, True, True
             return result, None
@@ -306,7 +316,7 @@ class Build:
             result.problems.extend(missing)
             return result, None
         fonts = stacks.families
-        job = PdfJob(rendered, result.output, self.project.root, fonts, self.strict)
+        job = PdfJob(rendered, result.output, self.project.root, fonts, self.strict, html_path)
         return result, (job, key)
 
     def run_jobs(
@@ -340,12 +350,15 @@ class Build:
         pending: list[tuple[BriefResult, PdfJob, str]],
         outcomes: Iterable[tuple[int, list[Problem], bool]],
     ) -> Iterator[BriefResult]:
-        for (result, _, key), (pages, problems, written) in zip(pending, outcomes, strict=True):
+        for (result, job, key), (pages, problems, written) in zip(pending, outcomes, strict=True):
             result.pages, result.written = pages, written
             result.problems.extend(problems)
             if written:
                 name = cache_name(result.brief.id, result.edition)
                 self.cache.record(name, key, pages, result.output)
+                if job.html_output is not None:
+                    html_name = cache_name(result.brief.id, result.edition, ":html")
+                    self.cache.record(html_name, key, 0, job.html_output)
             yield result
 
 

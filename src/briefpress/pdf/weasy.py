@@ -137,7 +137,24 @@ class PdfRenderer:
         keep_parts: bool = False,
         head: bool = False,
     ) -> tuple[bytes, int, list[Problem]]:
-        """PDF bytes, page count and WeasyPrint's warnings for one rendered brief.
+        """PDF bytes, page count and WeasyPrint's warnings for one rendered brief (see
+        :meth:`render_fitted`)."""
+        pdf, pages, problems, _html = self.render_fitted(
+            rendered, shared, compress, keep_parts, head
+        )
+        return pdf, pages, problems
+
+    def render_fitted(
+        self,
+        rendered: Rendered,
+        shared: SharedStyles | None = None,
+        compress: bool = True,
+        keep_parts: bool = False,
+        head: bool = False,
+    ) -> tuple[bytes, int, list[Problem], str]:
+        """PDF bytes, page count and WeasyPrint's warnings for one rendered brief, and
+        its HTML as laid out: without what fitting left out, with the spacing it chose
+        (`build --html` writes it: `weasyprint` makes the same pages from it).
 
         With ``shared``, the HTML's stylesheet links are replaced by those stylesheets,
         parsed once (see :meth:`shared_styles`). ``compress=False`` leaves streams plain,
@@ -155,7 +172,7 @@ class PdfRenderer:
                 "counter_style": shared.counter_style,
             }
         with capture_weasyprint_log() as log:
-            document = self.fitted(rendered, html, options)
+            document, laid_out = self.fitted(rendered, html, options)
             pages = len(document.pages)
             identifier = hashlib.sha256(rendered.html.encode("utf-8")).hexdigest()[:32]
             finisher = TagFinisher(brief.language)
@@ -174,7 +191,7 @@ class PdfRenderer:
             for why in finisher.mismatch
         ]
         pdf = finish(pdf, rendered.medium, compress, keep_parts, head)
-        return pdf, pages, problems
+        return pdf, pages, problems, laid_out
 
     def layout(self, rendered: Rendered, html: str, options: dict[str, Any]) -> Any:
         """WeasyPrint's layout of ``html`` (its pages' boxes), not yet a PDF. Its
@@ -188,11 +205,12 @@ class PdfRenderer:
             url_fetcher=self.fetcher,
         ).render(font_config=self.font_config, pdf_tags=True, **options)
 
-    def fitted(self, rendered: Rendered, html: str, options: dict[str, Any]) -> Any:
+    def fitted(self, rendered: Rendered, html: str, options: dict[str, Any]) -> tuple[Any, str]:
         """The layout, laid out again without what the brief can do without when it runs
         over its page budget or ends on a page less than half full, its spacing then
         tightened or loosened for a short last page (pdf/fit.py), with its page
-        references numbered (pdf/pagerefs.py)."""
+        references numbered (pdf/pagerefs.py); and that layout's HTML, its page
+        references left to WeasyPrint's ``target-counter()``."""
         document = self.layout(rendered, html, options)
         candidates = fit.droppable(html)
         brief = rendered.brief
@@ -210,10 +228,13 @@ class PdfRenderer:
             document = self.layout(rendered, final, options)
         if brief.kind in FITTED_KINDS and fit.short_pages(fit.page_fills(document)[0]):
             document, final = self.spaced(rendered, document, html, dropped, options)
+        # The HTML given back numbers its page references itself, for a layout of its
+        # own (the weasyprint command's), where no one numbers them afterwards.
+        final = pagerefs.counted(final)
         if not pagerefs.number(document):
-            document = self.layout(rendered, pagerefs.counted(final), options)
+            document = self.layout(rendered, final, options)
         fit.back_to_foot(document)
-        return document
+        return document, final
 
     def spaced(
         self,
