@@ -64,3 +64,21 @@ def test_room_left_above_back_matter_at_the_last_page_s_foot_is_empty() -> None:
 def test_grey_text_is_counted_in_print() -> None:
     grey = pdf_of('<p style="color: device-cmyk(0 0 0 0.6)">grey</p><p>black</p>')
     assert design.grey_text_runs(grey) == 1
+
+
+def test_a_syllable_s_stacked_glyphs_are_not_words_over_words() -> None:
+    """A Bengali vowel sign drawn before its consonant, a Khmer subscript under it, share
+    its box by design; hidden text laid over another word is still found."""
+    box = (10.0, 10.0, 16.0, 20.0)
+
+    def chars(text: str, boxes: list[tuple[float, float, float, float]]) -> list[design.Char]:
+        return [design.Char(t, 9.0, b) for t, b in zip(text, boxes, strict=True)]
+
+    others = [(20.0 + 6 * n, 10.0, 26.0 + 6 * n, 20.0) for n in range(3)]
+    # কিন্তু-like: i-sign, consonants, then the sign's box again over the first consonant
+    bengali = chars("\u09bfকন\u09cd", [box, *others[:2], box])
+    assert design._overlaps(bengali) == []
+    # a word drawn over the first letter of another, a space between them
+    space = (40.0, 10.0, 44.0, 20.0)
+    latin = chars("abc de", [box, *others[:2], space, box, others[2]])
+    assert design._overlaps(latin) == ["a/d"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import io
 import statistics
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,7 +103,8 @@ def _overlaps(chars: list[Char]) -> list[str]:
     """Characters drawn over other characters (hidden text under visible text, a numeral
     set on words): boxes that share more than half the smaller one's area."""
     grid: dict[tuple[int, int], list[int]] = {}
-    drawn = [c for c in chars if c.size and c.text.strip() and c.box[2] > c.box[0]]
+    kept = [i for i, c in enumerate(chars) if c.size and c.text.strip() and c.box[2] > c.box[0]]
+    drawn = [chars[i] for i in kept]
     found = []
     for index, char in enumerate(drawn):
         x0, y0, x1, y1 = char.box
@@ -112,6 +114,8 @@ def _overlaps(chars: list[Char]) -> list[str]:
                 other = drawn[other_index]
                 if index - other_index <= 2:  # a glyph and its neighbour (kerning, marks)
                     continue
+                if _one_syllable(chars[kept[other_index] : kept[index] + 1]):
+                    continue
                 w = min(x1, other.box[2]) - max(x0, other.box[0])
                 h = min(y1, other.box[3]) - max(y0, other.box[1])
                 smaller = min((x1 - x0) * (y1 - y0), _area(other.box)) or 1
@@ -120,6 +124,34 @@ def _overlaps(chars: list[Char]) -> list[str]:
                     break
             grid.setdefault(cell, []).append(index)
     return sorted(set(found))
+
+
+# Scripts whose syllables stack and reorder their glyphs (Arabic and Hebrew marks,
+# Indic, Thai, Lao, Tibetan, Myanmar, Khmer ...): a vowel sign drawn before its consonant,
+# a subscript under it, share its box by design.
+SHAPED = ((0x0590, 0x08FF), (0x0900, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF),
+          (0x1900, 0x1AFF), (0xA8E0, 0xA8FF), (0xA980, 0xAAFF))  # fmt: skip
+# The character given to glyphs no character maps to (pdf/unicode.py).
+NO_CHARACTER = "\u200b"
+SYLLABLE = 8
+
+
+def _one_syllable(run: list[Char]) -> bool:
+    """Whether characters drawn over one another belong to one syllable of a shaped
+    script: next to each other in the text, no space or break between them."""
+    if len(run) > SYLLABLE or any(not c.text.strip() for c in run):
+        return False
+    ends = (run[0].text, run[-1].text)
+    return any(t == NO_CHARACTER or _shaped(t) for t in ends)
+
+
+def _shaped(text: str) -> bool:
+    """Whether a character is a combining mark or of a shaped script."""
+    if not text:
+        return False
+    code = ord(text[0])
+    mark = unicodedata.category(text[0]).startswith("M")
+    return mark or any(low <= code <= high for low, high in SHAPED)
 
 
 def _area(box: tuple[float, float, float, float]) -> float:
