@@ -32,6 +32,7 @@ from pikepdf import Array, Dictionary, Name, Operator
 
 from briefpress.pdf.compact import compact_fonts
 from briefpress.pdf.ligatures import mark_rtl_ligatures
+from briefpress.pdf.marks import mark_glyphs_to_baseline
 from briefpress.pdf.tagging import PART_KEY
 from briefpress.pdf.unicode import fill_unicode_gaps
 from briefpress.render.medium import Medium
@@ -75,6 +76,7 @@ def finish(
             if not keep_parts:
                 remove_part_marks(doc)
         soft_hyphens(doc)
+        mark_glyphs_to_baseline(doc)
         mark_rtl_ligatures(doc)
         if medium.prepress:
             remove_annotations(doc)
