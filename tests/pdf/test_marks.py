@@ -78,3 +78,32 @@ def test_a_font_without_marks_is_left_as_it_was() -> None:
     with pikepdf.open(io.BytesIO(lowered(pdf))) as doc:
         (font,) = doc.pages[0].Resources.Font.values()
         assert bytes(font.DescendantFonts[0].FontDescriptor.FontFile2.read_raw_bytes()) == program
+
+
+PERSIAN = "می‌بخشد"  # with a zero-width non-joiner after می
+
+
+def test_a_non_joiner_stays_in_the_text_and_the_word_looks_the_same() -> None:
+    """Set in its span (render/names.py, the theme's .zwnj), the non-joiner is drawn
+    with a glyph of no width: pdfium and poppler read the word as written."""
+    import shutil
+    import subprocess
+
+    from briefpress.render.names import mark_non_joiners
+
+    def page(body: str) -> str:
+        return (
+            '<html lang="fa" dir="rtl"><head><style>.zwnj { font-size: 0.999em }</style>'
+            f"</head><body style=\"font: 20pt 'Noto Sans Arabic'\"><p>{body}</p></body></html>"
+        )
+
+    words = f"{PERSIAN} {PERSIAN}"
+    plain = weasyprint.HTML(string=page(words)).write_pdf()
+    marked = lowered(weasyprint.HTML(string=page(mark_non_joiners(words))).write_pdf())
+    assert PERSIAN not in text(plain)  # the empty glyph WeasyPrint leaves
+    assert text(marked).count(PERSIAN) == 2
+    if shutil.which("pdftotext"):
+        run = subprocess.run(["pdftotext", "-", "-"], input=marked, capture_output=True)
+        assert run.stdout.decode("utf-8").count(PERSIAN) == 2
+    old, new = pixels(plain), pixels(marked)
+    assert sum(abs(a - b) > 40 for a, b in zip(old, new, strict=True)) < len(old) / 10_000

@@ -68,3 +68,18 @@ def test_built_brief_marks_its_places_and_organisations(cities: Path) -> None:
     html = next((cities / "out").rglob("kestrel-bay*.html")).read_text(encoding="utf-8")
     assert '<span class="proper">Kestrel Bay</span>' in html
     assert '<span class="proper">Lantern Harm Reduction Alliance</span>' in html
+
+
+def test_non_joiners_of_running_text_are_set_apart() -> None:
+    from briefpress.render.names import mark_non_joiners
+
+    zwnj = "\u200c"
+    html = (
+        f"<html><head><title>می{zwnj}بخشد</title></head><body>"
+        f'<p title="می{zwnj}بخشد">می{zwnj}بخشد</p>'
+        f"<svg><text>می{zwnj}بخشد</text></svg></body></html>"
+    )
+    out = mark_non_joiners(html)
+    assert out.count('<span class="zwnj">') == 1
+    assert f'<p title="می{zwnj}بخشد">می<span class="zwnj">{zwnj}</span>بخشد</p>' in out
+    assert mark_non_joiners("<p>no joiner</p>") == "<p>no joiner</p>"

@@ -17,6 +17,12 @@ mark as one glyph, marked with Unicode's one character for them as its ActualTex
 pdf/ligatures.py does lam-alef), made poppler read ALEF WITH FATHATAN whole, but pdfium
 then turned the word round where the glyph was not its own word: not done.
 
+The same pass gives Persian's zero-width non-joiner (می‌بخشد) a glyph: Pango hands it to
+WeasyPrint as an empty glyph, which draws nothing and so leaves it out of the text layer.
+The render stage sets each in a span of its own a hair smaller (render/names.py); a TJ
+at that size that shows no glyph is drawn instead with an added glyph of no width whose
+ToUnicode is U+200C, and both readers read the word as written.
+
 Only TrueType programs (FontFile2) whose tables do not count glyphs elsewhere are
 changed; any other font is left as it was.
 """
@@ -65,7 +71,7 @@ class Program:
 
             order = self.font.getGlyphOrder()
             composite = Glyph()
-            composite.numberOfContours = -1
+            composite.numberOfContours = -1 if parts else 0  # none: a glyph that draws nothing
             composite.components = []
             for gid, dx, dy in parts:
                 component = GlyphComponent()
@@ -75,8 +81,9 @@ class Program:
             name = f"briefpress.mark{len(self.added)}"
             self.font["glyf"].glyphs[name] = composite
             advance = round(width * self.upem / 1000)
-            first = order[parts[0][0]]  # its left side bearing, as the composite's outline
-            bearing = self.font["hmtx"].metrics[first][1] + parts[0][1]
+            bearing = 0
+            if parts:  # its left side bearing, as the composite's outline
+                bearing = self.font["hmtx"].metrics[order[parts[0][0]]][1] + parts[0][1]
             self.font["hmtx"].metrics[name] = (advance, bearing)
             self.font.setGlyphOrder([*order, name])
             new = len(order)
@@ -87,8 +94,9 @@ class Program:
 
 
 def mark_glyphs_to_baseline(doc: pikepdf.Pdf) -> None:
-    """Every mark drawn with text rise drawn at the baseline with its letter (see the
-    module's docstring); fonts and pages changed only where there is one."""
+    """Every mark drawn with text rise drawn at the baseline with its letter, and every
+    non-joiner drawn with a glyph (see the module's docstring); fonts and pages changed
+    only where there is one."""
     programs: dict[tuple[int, int], Program | None] = {}
     for owner, resources, instructions in text_streams(doc):
         fonts = resources.get("/Font", pikepdf.Dictionary())
@@ -138,22 +146,32 @@ def _utf16(hex_text: bytes) -> str:
 def _rewritten(
     instructions: Instructions, fonts: Any, programs: dict[tuple[int, int], Program | None]
 ) -> Instructions | None:
-    """The instructions with each risen mark drawn at the baseline; None if none."""
+    """The instructions with each risen mark drawn at the baseline and each non-joiner
+    with a glyph; None if there is neither."""
     out: Instructions = []
-    font: Any = None
-    size = 1.0
+    state = _State()
     index, changed = 0, False
     while index < len(instructions):
         item = instructions[index]
         operator = _operator(item)
         if operator == "Tf" and len(item.operands) == 2:
-            font = fonts.get(str(item.operands[0]))
-            size = float(item.operands[1]) or 1.0
-        elif operator == "Ts" and font is not None and float(item.operands[0]) != 0:
+            state.font = fonts.get(str(item.operands[0]))
+            state.before, state.size = state.size, float(item.operands[1]) or 1.0
+        elif operator == "Tm" and len(item.operands) == 6:
+            state.x = float(item.operands[4])
+        elif operator == "TJ" and _non_joiner(item, state.size / state.before):
+            if _carry_non_joiner(out, state, programs):
+                index += 1
+                changed = True
+                continue
+        elif operator == "TJ":
+            state.shown, state.shown_font, state.shown_x = len(out), state.font, state.x
+        elif operator == "Ts" and state.font is not None and float(item.operands[0]) != 0:
             # the font's program is read only once a mark in it is found
-            program = _program(font, programs)
-            merged = _lowered(instructions, index, program, size) if program else None
+            program = _program(state.font, programs)
+            merged = _lowered(instructions, index, program, state.size) if program else None
             if merged is not None:
+                state.shown, state.shown_font, state.shown_x = len(out), state.font, state.x
                 out.append(merged)
                 index += 4
                 changed = True
@@ -161,6 +179,58 @@ def _rewritten(
         out.append(item)
         index += 1
     return out if changed else None
+
+
+@dataclass
+class _State:
+    """Where a content stream's text stands: the font and size set (and the size before
+    it), the text matrix's x, and the last TJ written (its place in the output, its font
+    and the x its text object started at)."""
+
+    font: Any = None
+    size: float = 1.0
+    before: float = 1.0
+    x: float = 0.0
+    shown: int | None = None
+    shown_font: Any = None
+    shown_x: float = 0.0
+
+
+def _carry_non_joiner(
+    out: Instructions, state: _State, programs: dict[tuple[int, int], Program | None]
+) -> bool:
+    """A non-joiner's glyph added to the text shown just before it, at the side where
+    the two meet: before its first glyph when that text starts where the non-joiner is
+    (right to left, the text before it is to its right), after its last otherwise. The
+    glyph joins the word's own text object, in its font, as readers keep a word whole
+    only then. False when there is no such text."""
+    if state.shown is None or state.shown_font is None:
+        return False
+    program = _program(state.shown_font, programs)
+    if program is None:
+        return False
+    glyph = pikepdf.String(program.glyph((), 0, NON_JOINER).to_bytes(2, "big"))
+    items = list(out[state.shown].operands[0])
+    items = [glyph, *items] if abs(state.x - state.shown_x) < 0.01 else [*items, glyph]
+    out[state.shown] = pikepdf.ContentStreamInstruction([Array(items)], Operator("TJ"))
+    return True
+
+
+# A non-joiner's span is set this much smaller than the text around it (the theme's
+# .zwnj, render/names.py): a TJ that shows no glyph at that size is one.
+NON_JOINER = "\u200c"
+NON_JOINER_SCALE = 0.999
+
+
+def _non_joiner(item: Any, scale: float) -> bool:
+    """Whether a TJ is a non-joiner's: no glyph, one empty glyph's zero move, at the
+    size of the non-joiner's span."""
+    if abs(scale - NON_JOINER_SCALE) > 0.0002:
+        return False
+    items = list(item.operands[0])
+    strings = [i for i in items if isinstance(i, pikepdf.String)]
+    moves = [i for i in items if not isinstance(i, pikepdf.String)]
+    return all(len(bytes(i)) == 0 for i in strings) and [float(m) for m in moves] == [0.0]
 
 
 def _operator(item: Any) -> str:

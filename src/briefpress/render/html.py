@@ -34,7 +34,7 @@ from briefpress.data.select import group_by_country, resolve_sections, select
 from briefpress.data.translations import TranslationCredit, localise, translations_for
 from briefpress.render import visuals
 from briefpress.render.medium import Medium
-from briefpress.render.names import keep_whole, names_of
+from briefpress.render.names import keep_whole, mark_non_joiners, names_of
 
 EDITION_PAGE = {"A4": "a4", "A5": "a5", "Letter": "letter"}
 
@@ -558,6 +558,7 @@ def render_brief(
     try:
         html = break_opportunities(template.render(ctx))  # Khmer, Burmese: see core/scripts
         html = keep_whole(html, names_of(ctx))  # no "Nether-lands": see render/names
+        html = mark_non_joiners(html)  # Persian's می‌: see render/names
     except jinja2.UndefinedError as exc:
         raise BriefpressError(
             [Problem(brief.loc, f"template {template_name(brief)!r}: {exc.message}")]
