@@ -218,7 +218,7 @@ def from_scratch_per_recipient(project: Path, rows: list[dict[str, str]], brief_
         )
         parts = []
         for spec in (personalise(letter, who, today), brief):
-            pdf, _, _ = renderer.render(render_brief(spec, loaded, editions.medium("screen")))
+            pdf, _, _, _ = renderer.render(render_brief(spec, loaded, editions.medium("screen")))
             parts.append(pdf)
         out = pikepdf.new()
         with contextlib.ExitStack() as stack:

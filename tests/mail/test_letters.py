@@ -426,8 +426,8 @@ def test_stylesheets_parsed_once_give_the_same_pages(letter_project: Path, editi
     publish_theme(project.out_dir)
     rendered = render_brief(project.briefs["letter"], project, medium(edition))
     renderer = PdfRenderer(letter_project, extra_roots=[THEME_DIR])
-    plain, plain_pages, _ = renderer.render(rendered)
-    shared, shared_pages, _ = renderer.render(rendered, renderer.shared_styles(rendered))
+    plain, plain_pages, _, _ = renderer.render(rendered)
+    shared, shared_pages, _, _ = renderer.render(rendered, renderer.shared_styles(rendered))
     assert shared_pages == plain_pages
     assert len(renderer.shared_styles(rendered).sheets) >= 1
     assert drawn(shared) == drawn(plain)
@@ -670,7 +670,7 @@ def test_every_letter_of_a_mailing_draws_as_its_whole_render(
     assert [r["name"] for r in rows] == [r.name for r in recipients] and mailing.letters == 7
     for row, person in zip(rows, recipients, strict=True):
         letter = personalise(project.briefs["letter"], person, build_date())
-        whole, pages, _ = renderer.render(render_brief(letter, project, medium("screen")))
+        whole, pages, _, _ = renderer.render(render_brief(letter, project, medium("screen")))
         number, file = row["row"], mailing.folder / row["file"]
         (tmp_path / f"{number}.pdf").write_bytes(whole)
         expected = page_images(tmp_path / f"{number}.pdf", pages, tmp_path / f"whole{number}")

@@ -98,9 +98,9 @@ def test_briefs_are_those_target_counter_makes(
         env = make_environment(root, brief.language)
         rendered = render_brief(brief, project, medium(edition), env)
         referencing += 'class="see-page"' in rendered.html or 'class="contents' in rendered.html
-        ours, pages, _ = renderer.render(rendered)
+        ours, pages, _, _ = renderer.render(rendered)
         with monkeypatch.context() as patched:
             patched.setattr(pagerefs, "number", lambda document: False)
-            theirs, their_pages, _ = renderer.render(rendered)
+            theirs, their_pages, _, _ = renderer.render(rendered)
         assert (pages, ours) == (their_pages, theirs), f"{brief_id} ({edition})"
     assert referencing >= 2, "briefs with page references were compared"

@@ -73,8 +73,8 @@ def test_pdfs_are_those_weasyprint_makes_parsing_each_document(
         brief = project.briefs[brief_id]
         env = make_environment(root, brief.language)
         rendered = render_brief(brief, project, medium(edition), env)
-        expected, pages, _ = plain.render(rendered)
-        got, got_pages, _ = cached.render(rendered)
+        expected, pages, _, _ = plain.render(rendered)
+        got, got_pages, _, _ = cached.render(rendered)
         assert (got_pages, len(got)) == (pages, len(expected)), brief_id
         assert got == expected, f"{brief_id} ({edition}) differs from WeasyPrint's own parse"
     assert cached.styles.parsed, "the linked sheets were parsed once and kept"

@@ -100,7 +100,7 @@ class Letters:
         key = (rendered.edition, rendered.brief.language)
         if key not in self.shared:
             self.shared[key] = self.renderer.shared_styles(rendered)
-        pdf, _, problems = self.renderer.render(
+        pdf, _, problems, _html = self.renderer.render(
             rendered, self.shared[key], compress=False, keep_parts=True
         )
         assert not [p for p in problems if p.is_error]

@@ -96,7 +96,7 @@ def warm_renderer(root: Path) -> PdfRenderer:
 def make_pdf(job: PdfJob) -> tuple[int, list[Problem], bool]:
     """Render, check and atomically write one PDF; returns pages, problems, written."""
     try:
-        pdf, pages, problems, laid_out = warm_renderer(job.project_root).render_fitted(job.rendered)
+        pdf, pages, problems, laid_out = warm_renderer(job.project_root).render(job.rendered)
     except BriefpressError as exc:
         return 0, exc.problems, False
     if job.html_output is not None:

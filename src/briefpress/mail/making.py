@@ -96,7 +96,7 @@ def make_letter(job: LetterJob) -> LetterOutcome:
             return LetterOutcome(job.row, pages, 0, problems, False)
     else:
         try:
-            pdf, pages, problems = warm_renderer(job.project_root).render(
+            pdf, pages, problems, _html = warm_renderer(job.project_root).render(
                 job.rendered, shared_styles(job), compress=False, keep_parts=True
             )
         except BriefpressError as exc:
@@ -145,7 +145,7 @@ def _lay_out_template(job: LetterJob) -> tuple[Templates | None, list[Problem]]:
         html = template_head + job.rendered.html[len(head.html) :]
         rendered = dataclasses.replace(job.rendered, html=html)
         try:
-            pdf, _, problems = warm_renderer(job.project_root).render(
+            pdf, _, problems, _html = warm_renderer(job.project_root).render(
                 rendered, shared_styles(job), compress=False, keep_parts=True
             )
         except BriefpressError:
@@ -178,7 +178,7 @@ def from_template(job: LetterJob) -> tuple[tuple[bytes, int], int, list[Problem]
     if templates is None:
         return None
     try:
-        head_pdf, _, problems = warm_renderer(job.project_root).render(
+        head_pdf, _, problems, _html = warm_renderer(job.project_root).render(
             head, shared_styles(job), compress=False, keep_parts=True, head=True
         )
     except BriefpressError:

@@ -109,7 +109,7 @@ def _large_programs(doc: pikepdf.Pdf) -> dict[tuple[int, int], Program]:
         stream = _program_of(obj)
         if stream is None:
             continue
-        widths = _widths(obj.DescendantFonts[0].get("/W", Array()))
+        widths = cid_widths(obj.DescendantFonts[0].get("/W", Array()))
         cmap = obj.get("/ToUnicode")
         plain = isinstance(cmap, pikepdf.Stream) and b"bfrange" not in cmap.read_bytes()
         if not plain or widths is None:
@@ -125,7 +125,7 @@ def _large_programs(doc: pikepdf.Pdf) -> dict[tuple[int, int], Program]:
     }
 
 
-def _widths(array: Any) -> dict[int, Any] | None:
+def cid_widths(array: Any) -> dict[int, Any] | None:
     """A ``/W`` array as {CID: width}; None when it is not well formed."""
     found: dict[int, Any] = {}
     items = list(array)
@@ -233,7 +233,7 @@ def _renumber_font(doc: pikepdf.Pdf, font: Any, renumber: dict[int, int]) -> Non
     """The font's widths and ToUnicode map at the new codes; no CIDSet (it would list
     the old ones)."""
     descendant = font.DescendantFonts[0]
-    widths = _widths(descendant.get("/W", Array())) or {}
+    widths = cid_widths(descendant.get("/W", Array())) or {}
     moved = {renumber[cid]: width for cid, width in widths.items() if cid in renumber}
     descendant.W = _width_array(moved)
     descriptor = descendant.FontDescriptor

@@ -27,6 +27,11 @@ SLACK = 0.12
 MAX_ROUNDS = 3
 
 
+def styled(html: str, style: str) -> str:
+    """The HTML with ``style`` (a <style> element) last in its head, after its own sheets."""
+    return html.replace("</head>", style + "\n</head>", 1)
+
+
 # When nothing can be left out and the last page is still short, the brief is tried once
 # with its space between blocks tightened: a brief of a page and a third then takes one.
 TIGHT = (
@@ -37,7 +42,7 @@ TIGHT = (
 
 def tightened(html: str) -> str:
     """The HTML with less space between its blocks (see TIGHT)."""
-    return html.replace("</head>", TIGHT + "\n</head>", 1)
+    return styled(html, TIGHT)
 
 
 # How much of each page the tightened spacing gains, about (measured on the shipped and
@@ -69,7 +74,7 @@ LOOSE = (
 
 def loosened(html: str) -> str:
     """The HTML with more space between its blocks and lines (see LOOSE)."""
-    return html.replace("</head>", LOOSE + "\n</head>", 1)
+    return styled(html, LOOSE)
 
 
 # When even that leaves the last page short, the brief has little to say for its pages:
@@ -91,7 +96,7 @@ GENEROUS = (
 
 def generous(html: str) -> str:
     """The HTML set a size larger and with more air (see GENEROUS)."""
-    return html.replace("</head>", GENEROUS + "\n</head>", 1)
+    return styled(html, GENEROUS)
 
 
 # A brief of two pages whose second is short is tried once on one page: spacing
@@ -110,7 +115,7 @@ ONE_PAGE = TIGHT + (
 
 def one_page(html: str) -> str:
     """The HTML as a one-page brief (see ONE_PAGE)."""
-    return html.replace("</head>", ONE_PAGE + "\n</head>", 1)
+    return styled(html, ONE_PAGE)
 
 
 def worth_one_page(document: Any, least: int) -> bool:
@@ -125,7 +130,7 @@ GROWN = "<style>figure.chart svg { flex-basis: 84mm; width: 84mm; }</style>"
 
 def grown(html: str) -> str:
     """The HTML with its charts set larger (see GROWN)."""
-    return html.replace("</head>", GROWN + "\n</head>", 1)
+    return styled(html, GROWN)
 
 
 def short_with(document: Any, css_class: str) -> bool:

@@ -71,18 +71,25 @@ def mark_rtl_ligatures(doc: pikepdf.Pdf) -> None:
 
 def _ligature_codes(font: Any) -> dict[bytes, str]:
     """The codes of a Type 0 font whose ToUnicode text is a right-to-left ligature."""
-    cmap = font.get("/ToUnicode")
-    if font.get("/Subtype") != "/Type0" or not isinstance(cmap, pikepdf.Stream):
+    if font.get("/Subtype") != "/Type0":
         return {}
     forms = presentation_forms()
+    texts = unicode_texts(font)
+    return {code.to_bytes(2, "big"): forms[text] for code, text in texts.items() if text in forms}
+
+
+def unicode_texts(font: Any) -> dict[int, str]:
+    """A composite font's ToUnicode map as {code: text}; empty when it has none, and
+    without the entries that are not UTF-16."""
+    cmap = font.get("/ToUnicode")
+    if not isinstance(cmap, pikepdf.Stream):
+        return {}
     found = {}
     for code, hex_text in BFCHAR.findall(cmap.read_bytes()):
         try:
-            text = bytes.fromhex(hex_text.decode("ascii")).decode("utf-16-be")
+            found[int(code, 16)] = bytes.fromhex(hex_text.decode("ascii")).decode("utf-16-be")
         except (ValueError, UnicodeDecodeError):
             continue
-        if text in forms:
-            found[bytes.fromhex(code.decode("ascii"))] = forms[text]
     return found
 
 

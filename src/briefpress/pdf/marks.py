@@ -30,14 +30,14 @@ changed; any other font is left as it was.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
 from pikepdf import Array, Name, Operator
 
-from briefpress.pdf.compact import Instructions, text_streams, write_instructions
+from briefpress.pdf.compact import Instructions, cid_widths, text_streams, write_instructions
+from briefpress.pdf.ligatures import unicode_texts
 
 # Tables a glyph added at the end of the font leaves true (fontTools recomputes loca,
 # maxp and the head's bounds when it saves); a font with any other is not changed.
@@ -45,16 +45,16 @@ SAFE_TABLES = frozenset(
     {"GlyphOrder", "GDEF", "GPOS", "GSUB", "OS/2", "cmap", "cvt ", "fpgm", "gasp", "glyf",
      "head", "hhea", "hmtx", "loca", "maxp", "name", "post", "prep"}
 )  # fmt: skip
-BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>")
 MAX_GLYPHS = 0xFFFF
 
 
 @dataclass
 class Program:
-    """One embedded TrueType font being added to: its fontTools object, the glyphs added
-    (by what they draw), their widths and text for the PDF's font dictionary."""
+    """One embedded TrueType font being added to: its fontTools object, the PDF's font
+    dictionaries, the glyphs added (by what they draw), their widths and their text."""
 
     font: Any
+    type0: Any
     descendant: Any
     upem: int
     text: dict[int, str]
@@ -105,7 +105,7 @@ def mark_glyphs_to_baseline(doc: pikepdf.Pdf) -> None:
             write_instructions(doc, owner, changed)
     for program in programs.values():
         if program is not None and program.added:
-            _save(doc, program)
+            _save(program)
 
 
 def _program(font: Any, programs: dict[tuple[int, int], Program | None]) -> Program | None:
@@ -128,19 +128,9 @@ def _program(font: Any, programs: dict[tuple[int, int], Program | None]) -> Prog
         return None
     if not tables <= SAFE_TABLES or "glyf" not in tables:
         return None
-    text = {
-        int(code, 16): _utf16(hex_text)
-        for code, hex_text in BFCHAR.findall(font.ToUnicode.read_bytes())
-    }
-    programs[font.objgen] = Program(tt, descendant, tt["head"].unitsPerEm, text)
+    text = unicode_texts(font)
+    programs[font.objgen] = Program(tt, font, descendant, tt["head"].unitsPerEm, text)
     return programs[font.objgen]
-
-
-def _utf16(hex_text: bytes) -> str:
-    try:
-        return bytes.fromhex(hex_text.decode("ascii")).decode("utf-16-be")
-    except (ValueError, UnicodeDecodeError):
-        return ""
 
 
 def _rewritten(
@@ -272,19 +262,9 @@ def _numbers(value: float) -> list[Any]:
 def _width(program: Program, gid: int) -> int:
     """A glyph's advance in thousandths of the font size, as the PDF's /W gives it (the
     font's own advance when /W does not say)."""
-    widths = program.descendant.get("/W", Array())
-    index = 0
-    items = list(widths)
-    while index < len(items) - 1:
-        first, second = int(items[index]), items[index + 1]
-        if isinstance(second, pikepdf.Array):
-            if first <= gid < first + len(second):
-                return int(second[gid - first])
-            index += 2
-        else:
-            if first <= gid <= int(second):
-                return int(items[index + 2])
-            index += 3
+    widths = cid_widths(program.descendant.get("/W", Array())) or {}
+    if gid in widths:
+        return int(widths[gid])
     default = program.descendant.get("/DW")
     if default is not None:
         return int(default)
@@ -293,7 +273,7 @@ def _width(program: Program, gid: int) -> int:
     return round(advance * 1000 / program.upem)
 
 
-def _save(doc: pikepdf.Pdf, program: Program) -> None:
+def _save(program: Program) -> None:
     """The font program written back, its added glyphs' widths in /W and their text in
     the ToUnicode map."""
     if len(program.font.getGlyphOrder()) > MAX_GLYPHS:
@@ -308,12 +288,11 @@ def _save(doc: pikepdf.Pdf, program: Program) -> None:
     for gid, width in sorted(program.widths.items()):
         widths.append(gid)
         widths.append(Array([width]))
-    _add_text(doc, program)
+    _add_text(program)
 
 
-def _add_text(doc: pikepdf.Pdf, program: Program) -> None:
-    """The added glyphs' text appended to the ToUnicode map of every font dictionary
-    that uses this program."""
+def _add_text(program: Program) -> None:
+    """The added glyphs' text appended to the font's ToUnicode map."""
     entries = "".join(
         f"<{gid:04x}> <{text.encode('utf-16-be').hex()}>\n"
         for gid, text in sorted(program.texts.items())
@@ -321,14 +300,6 @@ def _add_text(doc: pikepdf.Pdf, program: Program) -> None:
     ).encode("ascii")
     if not entries:
         return
-    count = entries.count(b"\n")
-    for obj in doc.objects:
-        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Subtype") != "/Type0":
-            continue
-        kids = obj.get("/DescendantFonts", Array())
-        if not len(kids) or kids[0].objgen != program.descendant.objgen:
-            continue
-        cmap = obj.ToUnicode
-        data = cmap.read_bytes()
-        block = b"%d beginbfchar\n" % count + entries + b"endbfchar\n"
-        cmap.write(data.replace(b"endcmap", block + b"endcmap", 1))
+    cmap = program.type0.ToUnicode
+    block = b"%d beginbfchar\n" % entries.count(b"\n") + entries + b"endbfchar\n"
+    cmap.write(cmap.read_bytes().replace(b"endcmap", block + b"endcmap", 1))

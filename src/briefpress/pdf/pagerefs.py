@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from briefpress.pdf.fit import laid_out
+from briefpress.pdf.fit import laid_out, styled
 
 PLACEHOLDER = "0"
 
@@ -29,7 +29,7 @@ COUNTED = (
 
 def counted(html: str) -> str:
     """The HTML with its page references left to WeasyPrint's ``target-counter()``."""
-    return html.replace("</head>", COUNTED + "\n</head>", 1)
+    return styled(html, COUNTED)
 
 
 def _targets(document: Any) -> dict[str, int]:

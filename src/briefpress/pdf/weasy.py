@@ -136,21 +136,6 @@ class PdfRenderer:
         compress: bool = True,
         keep_parts: bool = False,
         head: bool = False,
-    ) -> tuple[bytes, int, list[Problem]]:
-        """PDF bytes, page count and WeasyPrint's warnings for one rendered brief (see
-        :meth:`render_fitted`)."""
-        pdf, pages, problems, _html = self.render_fitted(
-            rendered, shared, compress, keep_parts, head
-        )
-        return pdf, pages, problems
-
-    def render_fitted(
-        self,
-        rendered: Rendered,
-        shared: SharedStyles | None = None,
-        compress: bool = True,
-        keep_parts: bool = False,
-        head: bool = False,
     ) -> tuple[bytes, int, list[Problem], str]:
         """PDF bytes, page count and WeasyPrint's warnings for one rendered brief, and
         its HTML as laid out: without what fitting left out, with the spacing it chose
@@ -257,20 +242,20 @@ class PdfRenderer:
             shorter = self.layout(rendered, trial, options)
             if len(shorter.pages) < len(document.pages):
                 return shorter, trial
-        best = (document, final)
-        for make in (fit.loosened, fit.generous):
-            if make is fit.generous and not fit.short_last_page(best[0], least):
-                break
-            spread = make(final)
-            loose = self.layout(rendered, spread, options)
-            if fit.fuller(loose, best[0]):
-                best = (loose, spread)
+        best = self._fuller(rendered, (document, final), fit.loosened(final), options)
+        if fit.short_last_page(best[0], least):
+            best = self._fuller(rendered, best, fit.generous(final), options)
         if fit.short_with(best[0], "chart"):
-            larger = fit.grown(best[1])
-            grown = self.layout(rendered, larger, options)
-            if fit.fuller(grown, best[0]):
-                best = (grown, larger)
+            best = self._fuller(rendered, best, fit.grown(best[1]), options)
         return best
+
+    def _fuller(
+        self, rendered: Rendered, best: tuple[Any, str], trial: str, options: dict[str, Any]
+    ) -> tuple[Any, str]:
+        """The layout of ``trial`` and its HTML when it is fuller than ``best`` (a layout
+        and its HTML), else ``best``."""
+        document = self.layout(rendered, trial, options)
+        return (document, trial) if fit.fuller(document, best[0]) else best
 
     @staticmethod
     def _shorter(
